@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { parseCli, USAGE } from './cli/args.js';
+import { ConfigError, UsageError } from './config/config-error.js';
+import { locateConfig } from './config/locate-config.js';
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCli(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.version) {
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const config = locateConfig(args.config);
+  if (args.command === 'tui') {
+    const { runTui } = await import('./cli/tui.js');
+    return runTui(config);
+  }
+  const { runHeadless } = await import('./cli/headless.js');
+  return runHeadless(args, config, (s) => process.stdout.write(`${s}\n`));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`dockpit: ${err.toString()}\n`);
+      process.exit(2);
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`dockpit: ${err.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`dockpit: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

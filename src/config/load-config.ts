@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { configSchema } from './schema.js';
+import { HostFieldError, resolveHost } from './resolve-host.js';
+import { DEFAULT_LABELS, DEFAULT_TUNING, type FleetConfig } from './types.js';
+
+type PathKey = string | number;
+
+function lineOf(doc: Document, counter: LineCounter, at: readonly PathKey[]): number | undefined {
+  // Walk up to the nearest node that exists, so a missing field points at its parent.
+  for (let n = at.length; n >= 0; n--) {
+    const node = doc.getIn(at.slice(0, n), true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+    if (n === 0 && doc.contents?.range) return counter.linePos(doc.contents.range[0]).line;
+  }
+  return undefined;
+}
+
+function fieldName(at: readonly PathKey[]): string {
+  return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
+}
+
+/** Parses and validates a config file's text. Contacts nothing. */
+export function parseConfig(text: string, file: string): FleetConfig {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = counter.linePos(yamlError.pos[0]).line;
+    throw new ConfigError(`invalid YAML: ${yamlError.message.split('\n')[0]}`, file, line);
+  }
+  const result = configSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const at = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return fail(new ConfigError(message, file, lineOf(doc, counter, [...at, issue.keys[0]!]), fieldName(at)));
+    }
+    return fail(new ConfigError(message, file, lineOf(doc, counter, at), fieldName(at)));
+  }
+  const raw = result.data;
+  const seen = new Map<string, number>();
+  const baseDir = path.dirname(path.resolve(file));
+  const hosts = raw.hosts.map((h, i) => {
+    const previous = seen.get(h.name);
+    if (previous !== undefined) {
+      throw new ConfigError(
+        `duplicate host name "${h.name}" (also hosts[${previous}])`,
+        file,
+        lineOf(doc, counter, ['hosts', i, 'name']),
+        `hosts[${i}].name`,
+      );
+    }
+    seen.set(h.name, i);
+    try {
+      return resolveHost(h, baseDir);
+    } catch (err) {
+      if (!(err instanceof HostFieldError)) throw err;
+      throw new ConfigError(err.message, file, lineOf(doc, counter, ['hosts', i, err.field]), `hosts[${i}].${err.field}`);
+    }
+  });
+  const e = raw.engine ?? {};
+  return {
+    source: file,
+    labels: { ...DEFAULT_LABELS, ...raw.labels },
+    engine: {
+      callTimeoutMs: e.callTimeout ?? DEFAULT_TUNING.callTimeoutMs,
+      connectTimeoutMs: e.connectTimeout ?? DEFAULT_TUNING.connectTimeoutMs,
+      probeIntervalMs: e.probeInterval ?? DEFAULT_TUNING.probeIntervalMs,
+      slowThresholdMs: e.slowThreshold ?? DEFAULT_TUNING.slowThresholdMs,
+      resyncIntervalMs: e.resyncInterval ?? DEFAULT_TUNING.resyncIntervalMs,
+    },
+    hosts,
+  };
+}
+
+function fail(err: ConfigError): never {
+  throw err;
+}
+
+export function loadConfigFile(file: string): FleetConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
+  }
+  return parseConfig(text, file);
+}

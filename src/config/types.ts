@@ -1,0 +1,56 @@
+import type { Transport } from '../engine/types.js';
+
+/** How to reach one engine, resolved from the config (paths expanded, ssh config applied). */
+export type Endpoint =
+  | { kind: 'unix'; socketPath: string }
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'tls'; host: string; port: number; ca: string; cert: string; key: string }
+  | {
+      kind: 'ssh';
+      host: string;
+      port: number;
+      username: string;
+      socketPath: string;
+      identityFile: string | null;
+      knownHosts: string;
+      agentSocket: string | null;
+    };
+
+export interface HostSpec {
+  name: string;
+  url: string;
+  transport: Transport;
+  endpoint: Endpoint;
+  labels: Record<string, string>;
+}
+
+export interface EngineTuning {
+  /** Deadline for every engine call, ms. */
+  callTimeoutMs: number;
+  /** Deadline for opening a connection (TCP, TLS or SSH handshake), ms. */
+  connectTimeoutMs: number;
+  /** Health probe period, ms. */
+  probeIntervalMs: number;
+  /** A probe slower than this marks the host degraded, ms. */
+  slowThresholdMs: number;
+  /** Full re-list period even when events look healthy, ms. */
+  resyncIntervalMs: number;
+}
+
+export interface FleetConfig {
+  /** The config file, or a description of the local engine fallback. */
+  source: string;
+  labels: { bizline: string; tier: string };
+  engine: EngineTuning;
+  hosts: HostSpec[];
+}
+
+export const DEFAULT_TUNING: EngineTuning = {
+  callTimeoutMs: 3000,
+  connectTimeoutMs: 3000,
+  probeIntervalMs: 2000,
+  slowThresholdMs: 1000,
+  resyncIntervalMs: 30000,
+};
+
+export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };

@@ -1,0 +1,39 @@
+import type Docker from 'dockerode';
+import type { ContainerInfo } from 'dockerode';
+import type { Readable } from 'node:stream';
+
+// dockerode accepts `abortSignal` on these calls but its type definitions omit the options argument
+// for some of them; these wrappers keep that one cast in one place.
+
+interface WithSignal {
+  abortSignal: AbortSignal;
+}
+
+type Call<R> = (opts: object) => Promise<R>;
+
+export interface EngineVersion {
+  Version?: string;
+  ApiVersion?: string;
+}
+
+export interface EngineInfo {
+  LiveRestoreEnabled?: boolean;
+  SystemTime?: string;
+  Name?: string;
+}
+
+export function engineVersion(docker: Docker, o: WithSignal): Promise<EngineVersion> {
+  return (docker.version as unknown as Call<EngineVersion>).call(docker, o);
+}
+
+export function engineInfo(docker: Docker, o: WithSignal): Promise<EngineInfo> {
+  return (docker.info as unknown as Call<EngineInfo>).call(docker, o);
+}
+
+export function listContainers(docker: Docker, o: WithSignal & { all?: boolean; limit?: number }): Promise<ContainerInfo[]> {
+  return docker.listContainers(o);
+}
+
+export function containerEvents(docker: Docker, o: WithSignal & { filters: Record<string, string[]> }): Promise<Readable> {
+  return (docker.getEvents as unknown as Call<Readable>).call(docker, o);
+}

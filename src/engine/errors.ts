@@ -1,0 +1,79 @@
+// Errors are values with codes (style.md): views and JSON show `code: message`, nobody matches on text.
+
+export type ErrorCode =
+  | 'TIMEOUT'
+  | 'REFUSED'
+  | 'UNREACHABLE'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'HTTP'
+  | 'HOSTKEY_UNKNOWN'
+  | 'HOSTKEY_CHANGED'
+  | 'SSH_AUTH'
+  | 'SSH'
+  | 'TLS'
+  | 'STREAM_ENDED'
+  | 'PARSE'
+  | 'UNKNOWN';
+
+export class DockpitError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'DockpitError';
+  }
+
+  override toString(): string {
+    return `${this.code}: ${this.message}`;
+  }
+}
+
+interface ErrorLike {
+  code?: unknown;
+  statusCode?: unknown;
+  name?: unknown;
+  level?: unknown;
+  message?: unknown;
+  reason?: unknown;
+}
+
+const NET_CODES: Record<string, ErrorCode> = {
+  ECONNREFUSED: 'REFUSED',
+  ENOENT: 'REFUSED', // unix socket path missing: the engine is not there
+  EHOSTUNREACH: 'UNREACHABLE',
+  ENETUNREACH: 'UNREACHABLE',
+  ECONNRESET: 'STREAM_ENDED',
+  EPIPE: 'STREAM_ENDED',
+  ETIMEDOUT: 'TIMEOUT',
+  ENOTFOUND: 'UNREACHABLE',
+  EAI_AGAIN: 'UNREACHABLE',
+};
+
+/** Maps anything thrown by node, dockerode or ssh2 to a coded error, by code fields only. */
+export function toDockpitError(err: unknown, context?: string): DockpitError {
+  if (err instanceof DockpitError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
+  const rawMessage = typeof e.message === 'string' ? e.message : String(err);
+  const message = context ? `${context}: ${rawMessage}` : rawMessage;
+  if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR') {
+    // AbortSignal.timeout() is our only source of aborts; its reason says so.
+    return new DockpitError('TIMEOUT', context ? `${context}: deadline exceeded` : 'deadline exceeded');
+  }
+  if (typeof e.statusCode === 'number') {
+    const code: ErrorCode = e.statusCode === 404 ? 'NOT_FOUND' : e.statusCode === 409 ? 'CONFLICT' : 'HTTP';
+    const reason = typeof e.reason === 'string' ? e.reason : `HTTP ${e.statusCode}`;
+    return new DockpitError(code, context ? `${context}: ${reason}` : reason, e.statusCode);
+  }
+  if (typeof e.code === 'string') {
+    if (NET_CODES[e.code]) return new DockpitError(NET_CODES[e.code]!, message);
+    if (e.code.startsWith('ERR_TLS') || e.code.includes('CERT') || e.code.startsWith('ERR_SSL')) {
+      return new DockpitError('TLS', message);
+    }
+  }
+  if (e.level === 'client-authentication') return new DockpitError('SSH_AUTH', message);
+  if (typeof e.level === 'string') return new DockpitError('SSH', message);
+  return new DockpitError('UNKNOWN', message);
+}

@@ -1,0 +1,270 @@
+import type Docker from 'dockerode';
+import type { Readable } from 'node:stream';
+import type { EngineTuning, HostSpec } from '../config/types.js';
+import { Backoff } from './backoff.js';
+import { createDockerClient } from './docker-client.js';
+import { LIST_CHANGING_ACTIONS, mapContainer, patchFromAction, type LabelKeys } from './container-mapper.js';
+import { containerEvents, engineInfo, engineVersion, listContainers } from './engine-calls.js';
+import { DockpitError, toDockpitError } from './errors.js';
+import { LineJsonDecoder } from './line-json.js';
+import { SshTunnel } from './ssh-tunnel.js';
+import type { DomainEventSink, HostStatus } from './types.js';
+
+interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  timeNano?: number;
+  time?: number;
+}
+
+export interface HostConnectionOptions {
+  spec: HostSpec;
+  labels: LabelKeys;
+  tuning: EngineTuning;
+  emit: DomainEventSink;
+}
+
+/** Debounce for event-triggered re-lists: a burst of events costs one list. */
+const RELIST_DEBOUNCE_MS = 25;
+/** Probe failures in a row before a host is declared down (one only degrades it). */
+const FAILURES_BEFORE_DOWN = 2;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Keeps one host's containers in the store: connect, list, follow events, probe, and on any failure
+ * report it, back off and start again with a fresh list. Never throws; never blocks another host.
+ */
+export class HostConnection {
+  private readonly stopController = new AbortController();
+  private readonly backoff = new Backoff();
+  private settle!: () => void;
+  /** Resolves once the host has been listed or has failed once: what headless commands wait for. */
+  readonly settled = new Promise<void>((r) => (this.settle = r));
+  private docker: Docker | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly opts: HostConnectionOptions) {}
+
+  get name(): string {
+    return this.opts.spec.name;
+  }
+
+  /** The current engine client, while connected; actions go through it. */
+  get client(): Docker | null {
+    return this.docker;
+  }
+
+  start(): void {
+    const { spec } = this.opts;
+    this.status({ url: spec.url, transport: spec.transport, labels: spec.labels, state: 'connecting' });
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopController.abort();
+    await this.loop;
+  }
+
+  private status(patch: Partial<Omit<HostStatus, 'name'>>): void {
+    this.opts.emit({ type: 'host.status', host: this.name, patch });
+  }
+
+  private async run(): Promise<void> {
+    const stop = this.stopController.signal;
+    while (!stop.aborted) {
+      const session = new AbortController();
+      const onStop = () => session.abort();
+      stop.addEventListener('abort', onStop, { once: true });
+      try {
+        await this.session(session.signal);
+      } catch (err) {
+        if (stop.aborted) break;
+        const coded = toDockpitError(err);
+        this.status({ state: 'down', error: coded.toString(), latencyMs: null });
+      } finally {
+        session.abort();
+        stop.removeEventListener('abort', onStop);
+        this.docker = null;
+        this.settle();
+      }
+      await sleep(this.backoff.next(), stop);
+    }
+  }
+
+  /** One connected period. Resolves never; rejects with the reason it ended. */
+  private async session(signal: AbortSignal): Promise<void> {
+    const { spec, tuning } = this.opts;
+    const deadline = () => AbortSignal.any([signal, AbortSignal.timeout(tuning.callTimeoutMs)]);
+    let tunnel: SshTunnel | null = null;
+    const cleanups: Array<() => void> = [];
+    try {
+      if (spec.endpoint.kind === 'ssh') {
+        tunnel = new SshTunnel(spec.name, spec.endpoint, tuning.connectTimeoutMs);
+        const t = tunnel;
+        cleanups.push(() => t.close());
+        await t.connect();
+      }
+      const docker = createDockerClient(spec, tunnel);
+      const version = await engineVersion(docker, { abortSignal: deadline() });
+      const info = await engineInfo(docker, { abortSignal: deadline() });
+      this.status({
+        engineVersion: version.Version ?? null,
+        apiVersion: version.ApiVersion ?? null,
+        liveRestore: info.LiveRestoreEnabled ?? null,
+      });
+
+      // Subscribe before listing so nothing can fall between the list and the stream.
+      const events = await this.withDeadline(
+        containerEvents(docker, { filters: { type: ['container'] }, abortSignal: signal }),
+        signal,
+        'open events stream',
+      );
+      cleanups.push(() => events.destroy());
+      this.docker = docker;
+
+      await new Promise<void>((_resolve, reject) => {
+        const fail = (err: unknown) => reject(toDockpitError(err));
+        cleanups.push(this.follow(events, fail, () => this.relist(docker, deadline)));
+        tunnel?.onClose(fail);
+        signal.addEventListener('abort', () => reject(new DockpitError('STREAM_ENDED', 'stopped')), { once: true });
+
+        this.relist(docker, deadline).then(() => {
+          this.backoff.reset();
+          this.settle();
+          cleanups.push(this.probeLoop(docker, deadline, fail));
+        }, fail);
+      });
+    } finally {
+      for (const c of cleanups.reverse()) c();
+    }
+  }
+
+  private async withDeadline<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+    const ms = this.opts.tuning.callTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DockpitError('TIMEOUT', `${what}: no answer in ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      clearTimeout(timer);
+      if (signal.aborted) p.then((s) => (s as { destroy?: () => void }).destroy?.(), () => undefined);
+    }
+  }
+
+  private listing: Promise<void> | null = null;
+  private listAgain = false;
+
+  /** Single-flight full list: a request while one is running makes exactly one more run after it. */
+  private relist(docker: Docker, deadline: () => AbortSignal): Promise<void> {
+    if (this.listing) {
+      this.listAgain = true;
+      return this.listing;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.listAgain = false;
+        const t0 = performance.now();
+        const raw = await listContainers(docker, { all: true, abortSignal: deadline() });
+        const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
+        const containers = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
+        this.opts.emit({ type: 'host.listed', host: this.name, containers });
+        this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
+      } while (this.listAgain);
+    };
+    this.listing = run().finally(() => (this.listing = null));
+    return this.listing;
+  }
+
+  private stateFor(latencyMs: number): 'up' | 'degraded' {
+    return latencyMs > this.opts.tuning.slowThresholdMs ? 'degraded' : 'up';
+  }
+
+  /** Reads the events stream; returns its cleanup. */
+  private follow(events: Readable, fail: (err: unknown) => void, relist: () => Promise<void>): () => void {
+    const decoder = new LineJsonDecoder();
+    let timer: NodeJS.Timeout | null = null;
+    const scheduleRelist = () => {
+      timer ??= setTimeout(() => {
+        timer = null;
+        relist().catch(() => undefined); // a failed list shows in the probe that follows
+      }, RELIST_DEBOUNCE_MS);
+    };
+    events.on('data', (chunk: Buffer) => {
+      const { values, bad } = decoder.push(chunk);
+      for (const v of values) this.onEngineEvent(v as EngineEvent, scheduleRelist);
+      if (bad.length > 0) {
+        // A garbled line may have been an event we now miss: say so and take the list as truth.
+        this.status({ error: `PARSE: unreadable event line: ${bad[0]}` });
+        scheduleRelist();
+      }
+    });
+    events.on('error', fail);
+    events.on('end', () => fail(new DockpitError('STREAM_ENDED', 'events stream ended')));
+    events.on('close', () => fail(new DockpitError('STREAM_ENDED', 'events stream closed')));
+    return () => {
+      if (timer) clearTimeout(timer);
+    };
+  }
+
+  private onEngineEvent(ev: EngineEvent, scheduleRelist: () => void): void {
+    const action = ev.Action ?? '';
+    const id = ev.Actor?.ID ?? ev.id;
+    if (!id || action.startsWith('exec_')) return;
+    const attributes = ev.Actor?.Attributes ?? {};
+    const timeNano = ev.timeNano ?? (ev.time ?? 0) * 1e9;
+    this.opts.emit({
+      type: 'container.event',
+      event: { host: this.name, id, name: attributes.name ?? id.slice(0, 12), action, timeNano },
+    });
+    const patch = patchFromAction(action, attributes);
+    if (patch === 'removed') this.opts.emit({ type: 'container.removed', host: this.name, id });
+    else if (patch) this.opts.emit({ type: 'container.patched', host: this.name, id, patch });
+    if (LIST_CHANGING_ACTIONS.has(action) || action.startsWith('health_status')) scheduleRelist();
+  }
+
+  /** Health probe: a container list with a deadline (an engine can answer /_ping while container calls hang). */
+  private probeLoop(docker: Docker, deadline: () => AbortSignal, fail: (err: unknown) => void): () => void {
+    const { probeIntervalMs, resyncIntervalMs } = this.opts.tuning;
+    let failures = 0;
+    let busy = false;
+    const probe = setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      const t0 = performance.now();
+      try {
+        await listContainers(docker, { limit: 1, abortSignal: deadline() });
+        const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
+        failures = 0;
+        this.status({ state: this.stateFor(latencyMs), latencyMs, lastSeen: Date.now(), error: null });
+      } catch (err) {
+        failures++;
+        const coded = toDockpitError(err, 'health probe');
+        if (failures >= FAILURES_BEFORE_DOWN) fail(coded);
+        else this.status({ state: 'degraded', error: coded.toString() });
+      } finally {
+        busy = false;
+      }
+    }, probeIntervalMs);
+    const resync = setInterval(() => this.relist(docker, deadline).catch(() => undefined), resyncIntervalMs);
+    return () => {
+      clearInterval(probe);
+      clearInterval(resync);
+    };
+  }
+}

@@ -1,0 +1,69 @@
+// Domain types shared by the engine, the store and the views. Plain data only.
+
+export type Transport = 'unix' | 'tcp' | 'tls' | 'ssh';
+
+export type HostState = 'connecting' | 'up' | 'degraded' | 'down';
+
+/** What dockpit knows about one host's engine at a moment. */
+export interface HostStatus {
+  name: string;
+  url: string;
+  transport: Transport;
+  state: HostState;
+  /** The last error, as `CODE: message`; null once the host is healthy again. */
+  error: string | null;
+  engineVersion: string | null;
+  apiVersion: string | null;
+  /** Round trip of the last health probe (a container list), in milliseconds. */
+  latencyMs: number | null;
+  liveRestore: boolean | null;
+  labels: Record<string, string>;
+  /** Local epoch ms of the last successful contact. */
+  lastSeen: number | null;
+}
+
+export type ContainerState =
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'restarting'
+  | 'removing'
+  | 'exited'
+  | 'dead';
+
+export interface Container {
+  host: string;
+  id: string;
+  name: string;
+  image: string;
+  state: ContainerState;
+  status: string;
+  bizline: string | null;
+  tier: number | null;
+  /** Network name → IPv4 address ('' when the network gave none). */
+  ips: Record<string, string>;
+  labels: Record<string, string>;
+  /** Engine epoch seconds. */
+  created: number;
+}
+
+/** A container event as the engine reported it, for the timeline. */
+export interface ContainerEventRecord {
+  host: string;
+  id: string;
+  name: string;
+  action: string;
+  /** Engine clock, nanoseconds since the epoch. */
+  timeNano: number;
+}
+
+/** Everything the engine tells the store. One dispatch path: the store applies these, nothing else. */
+export type DomainEvent =
+  | { type: 'host.status'; host: string; patch: Partial<Omit<HostStatus, 'name'>> }
+  | { type: 'host.listed'; host: string; containers: Container[] }
+  | { type: 'container.updated'; host: string; container: Container }
+  | { type: 'container.patched'; host: string; id: string; patch: Partial<Container> }
+  | { type: 'container.removed'; host: string; id: string }
+  | { type: 'container.event'; event: ContainerEventRecord };
+
+export type DomainEventSink = (event: DomainEvent) => void;

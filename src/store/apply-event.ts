@@ -1,0 +1,125 @@
+import type { Container, DomainEvent, HostStatus } from '../engine/types.js';
+import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
+
+function newHost(name: string): HostStatus {
+  return {
+    name,
+    url: '',
+    transport: 'unix',
+    state: 'connecting',
+    error: null,
+    engineVersion: null,
+    apiVersion: null,
+    latencyMs: null,
+    liveRestore: null,
+    labels: {},
+    lastSeen: null,
+  };
+}
+
+function sameContainer(a: Container, b: Container): boolean {
+  if (
+    a.name !== b.name || a.state !== b.state || a.status !== b.status || a.image !== b.image ||
+    a.bizline !== b.bizline || a.tier !== b.tier || a.created !== b.created
+  ) {
+    return false;
+  }
+  return shallowEqual(a.ips, b.ips) && shallowEqual(a.labels, b.labels);
+}
+
+function shallowEqual(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => a[k] === b[k]);
+}
+
+function byName(byId: Record<string, Container>): string[] {
+  return Object.keys(byId).sort((x, y) => {
+    const a = byId[x]!.name;
+    const b = byId[y]!.name;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
+/** Replaces a host's containers with a fresh list, keeping the objects of those that did not change. */
+function applyListed(prev: HostContainers, list: Container[]): HostContainers {
+  const byId: Record<string, Container> = {};
+  let changed = list.length !== prev.order.length;
+  for (const c of list) {
+    const old = prev.byId[c.id];
+    if (old && sameContainer(old, c)) {
+      byId[c.id] = old;
+    } else {
+      byId[c.id] = c;
+      changed = true;
+    }
+  }
+  if (!changed) return prev;
+  return { byId, order: byName(byId) };
+}
+
+function withHostContainers(state: FleetState, host: string, next: HostContainers): FleetState {
+  if (state.containers[host] === next) return state;
+  return { ...state, containers: { ...state.containers, [host]: next } };
+}
+
+function patchHost(state: FleetState, host: string, patch: Partial<HostStatus>): FleetState {
+  const prev = state.hosts[host];
+  const base = prev ?? newHost(host);
+  const keys = Object.keys(patch) as Array<keyof HostStatus>;
+  if (prev && keys.every((k) => prev[k] === patch[k])) return state;
+  return {
+    ...state,
+    hostOrder: prev ? state.hostOrder : [...state.hostOrder, host],
+    hosts: { ...state.hosts, [host]: { ...base, ...patch, name: host } },
+    containers: state.containers[host] ? state.containers : { ...state.containers, [host]: EMPTY_HOST_CONTAINERS },
+  };
+}
+
+/** The store's one update function: (state, domain event) → state. Pure; unchanged parts keep their identity. */
+export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
+  switch (event.type) {
+    case 'host.status':
+      return patchHost(state, event.host, event.patch);
+    case 'host.listed': {
+      const prev = state.containers[event.host] ?? EMPTY_HOST_CONTAINERS;
+      const s = state.hosts[event.host] ? state : patchHost(state, event.host, {});
+      return withHostContainers(s, event.host, applyListed(prev, event.containers));
+    }
+    case 'container.updated': {
+      const prev = state.containers[event.host] ?? EMPTY_HOST_CONTAINERS;
+      const old = prev.byId[event.container.id];
+      if (old && sameContainer(old, event.container)) return state;
+      const byId = { ...prev.byId, [event.container.id]: event.container };
+      const order = old && old.name === event.container.name ? prev.order : byName(byId);
+      return withHostContainers(state, event.host, { byId, order });
+    }
+    case 'container.patched': {
+      const prev = state.containers[event.host];
+      const old = prev?.byId[event.id];
+      if (!prev || !old) return state; // unknown yet: the re-list that follows brings it
+      const next = { ...old, ...event.patch };
+      if (sameContainer(old, next)) return state;
+      const byId = { ...prev.byId, [event.id]: next };
+      return withHostContainers(state, event.host, { byId, order: next.name === old.name ? prev.order : byName(byId) });
+    }
+    case 'container.removed': {
+      const prev = state.containers[event.host];
+      if (!prev?.byId[event.id]) return state;
+      const { [event.id]: _gone, ...byId } = prev.byId;
+      return withHostContainers(state, event.host, { byId, order: prev.order.filter((id) => id !== event.id) });
+    }
+    case 'container.event': {
+      const timeline = state.timeline.length >= TIMELINE_LIMIT
+        ? [...state.timeline.slice(state.timeline.length - TIMELINE_LIMIT + 1), event.event]
+        : [...state.timeline, event.event];
+      return { ...state, timeline };
+    }
+  }
+}
+
+export function applyEvents(state: FleetState, events: readonly DomainEvent[]): FleetState {
+  let s = state;
+  for (const e of events) s = applyEvent(s, e);
+  return s;
+}

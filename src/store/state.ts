@@ -1,0 +1,24 @@
+import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
+
+/** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */
+export interface HostContainers {
+  byId: Readonly<Record<string, Container>>;
+  /** IDs sorted by container name. */
+  order: readonly string[];
+}
+
+export interface FleetState {
+  hostOrder: readonly string[];
+  hosts: Readonly<Record<string, HostStatus>>;
+  containers: Readonly<Record<string, HostContainers>>;
+  /** Container events of all hosts, oldest first, at most TIMELINE_LIMIT. */
+  timeline: readonly ContainerEventRecord[];
+}
+
+export const TIMELINE_LIMIT = 2000;
+
+export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
+
+export function initialFleetState(): FleetState {
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [] };
+}
