@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// The fleet tests need real engines: start them once for the whole run, tear them down at the end.
+// Never skip: if the fleet cannot start, the run fails and says why.
+
+const script = path.resolve('test/fleet/fleet.sh');
+
+export default function setup(): () => void {
+  if (process.getuid?.() !== 0) {
+    throw new Error('the test fleet needs root (it creates network namespaces and starts dockerd); run `npm test` as root');
+  }
+  if (!fs.existsSync(path.resolve('dist/cli.js'))) {
+    throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it first)');
+  }
+  const hosts = process.env.DOCKPIT_FLEET_HOSTS ?? '3';
+  try {
+    execFileSync('bash', [script, 'up', hosts], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch (err) {
+    throw new Error(`the test fleet did not start (bash ${script} up ${hosts}): ${(err as Error).message}`);
+  }
+  return () => {
+    if (process.env.DOCKPIT_KEEP_FLEET) return;
+    execFileSync('bash', [script, 'down'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  };
+}
