@@ -54,9 +54,13 @@ function sshEndpoint(raw: RawHost, url: URL, baseDir: string): Endpoint {
 }
 
 /** Turns one validated host entry into a connectable spec. Reads local files; contacts nothing. */
+const SCHEMES: Record<string, Transport> = { unix: 'unix', tcp: 'tcp', https: 'tls', ssh: 'ssh' };
+
 export function resolveHost(raw: RawHost, baseDir: string): HostSpec {
-  const scheme = raw.url.slice(0, raw.url.indexOf('://'));
-  const transport: Transport = scheme === 'https' ? 'tls' : (scheme as Transport);
+  const scheme = raw.url.includes('://') ? raw.url.slice(0, raw.url.indexOf('://')) : '';
+  const transport = SCHEMES[scheme];
+  // The schema checks config files; DOCKER_HOST and contexts arrive here unchecked.
+  if (!transport) throw new HostFieldError('url', `expected a URL starting with unix://, tcp://, https:// or ssh://`);
   if (raw.socket && transport !== 'ssh') throw new HostFieldError('socket', 'is only for ssh:// hosts');
   if (raw.identityFile && transport !== 'ssh') throw new HostFieldError('identityFile', 'is only for ssh:// hosts');
   if (raw.knownHosts && transport !== 'ssh') throw new HostFieldError('knownHosts', 'is only for ssh:// hosts');
@@ -68,6 +72,9 @@ export function resolveHost(raw: RawHost, baseDir: string): HostSpec {
     if (!path.isAbsolute(socketPath)) throw new HostFieldError('url', `expected unix:///absolute/path, got "${raw.url}"`);
     endpoint = { kind: 'unix', socketPath };
   } else {
+    // Node's URL parser rejects ports over 65535 with a vaguer message: check the port first.
+    const port = /^[a-z]+:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):(\d+)/.exec(raw.url)?.[1];
+    if (port !== undefined) parsePort(port, 0);
     let url: URL;
     try {
       url = new URL(raw.url);

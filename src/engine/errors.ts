@@ -40,6 +40,14 @@ interface ErrorLike {
   reason?: unknown;
 }
 
+// OpenSSL's certificate verification failures, as node reports them in `code`.
+const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'CERT_REVOKED', 'INVALID_CA', 'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH', 'PATH_LENGTH_EXCEEDED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 const NET_CODES: Record<string, ErrorCode> = {
   ECONNREFUSED: 'REFUSED',
   ENOENT: 'REFUSED', // unix socket path missing: the engine is not there
@@ -69,7 +77,7 @@ export function toDockpitError(err: unknown, context?: string): DockpitError {
   }
   if (typeof e.code === 'string') {
     if (NET_CODES[e.code]) return new DockpitError(NET_CODES[e.code]!, message);
-    if (e.code.startsWith('ERR_TLS') || e.code.includes('CERT') || e.code.startsWith('ERR_SSL')) {
+    if (TLS_VERIFY_CODES.has(e.code) || e.code.startsWith('ERR_TLS') || e.code.startsWith('ERR_SSL')) {
       return new DockpitError('TLS', message);
     }
   }

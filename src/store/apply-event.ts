@@ -87,6 +87,7 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
       return withHostContainers(s, event.host, applyListed(prev, event.containers));
     }
     case 'container.updated': {
+      state = state.hosts[event.host] ? state : patchHost(state, event.host, {});
       const prev = state.containers[event.host] ?? EMPTY_HOST_CONTAINERS;
       const old = prev.byId[event.container.id];
       if (old && sameContainer(old, event.container)) return state;

@@ -26,7 +26,8 @@ export interface Coalescer {
 
 /** Queues domain events and applies them to the store in batches, at most N commits a second. */
 export function createCoalescer(store: FleetStore, options: CoalescerOptions = {}): Coalescer {
-  const interval = 1000 / (options.maxCommitsPerSecond ?? 30);
+  // Rounded up: timers fire on whole milliseconds, and 33 ms would allow 31 commits a second.
+  const interval = Math.ceil(1000 / (options.maxCommitsPerSecond ?? 30));
   let queue: DomainEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
   let lastCommit = -Infinity;

@@ -1,16 +1,16 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useState } from 'react';
+import { useContext, useState } from 'react';
 import type { FleetStore } from '../store/fleet-store.js';
 import { ContainersTable, useContainerRows } from './ContainersTable.js';
 import { fit } from './format.js';
 import { HostsTable, useHostRows } from './HostsTable.js';
 import { commandFor } from './keymap.js';
+import { navigate, type Screen } from './navigation.js';
 import { clampCursor } from './table-layout.js';
 import { StatusLine } from './StatusLine.js';
 import { StoreContext } from './store-context.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
-type Screen = { kind: 'hosts'; cursor: number } | { kind: 'containers'; host?: string; cursor: number };
 
 export interface AppProps {
   store: FleetStore;
@@ -39,6 +39,7 @@ function Cockpit({ source, initialScreen }: { source: string; initialScreen: 'ho
   const screen = stack[stack.length - 1]!;
   const hostRows = useHostRows();
   const containerRows = useContainerRows(screen.kind === 'containers' ? screen.host : undefined);
+  const store = useContext(StoreContext)!;
   const count = screen.kind === 'hosts' ? hostRows.length : containerRows.length;
   const cursor = clampCursor(screen.cursor, count);
   // Never as tall as the terminal: Ink 6 then clears and redraws every frame (engine-facts.md).
@@ -46,34 +47,13 @@ function Cockpit({ source, initialScreen }: { source: string; initialScreen: 'ho
   const width = Math.max(20, columns - 1);
   const tableHeight = height - 2;
 
-  const setCursor = (c: number) => setStack((s) => [...s.slice(0, -1), { ...screen, cursor: clampCursor(c, count) }]);
-
   useInput((input, key) => {
-    switch (commandFor(input, key)) {
-      case 'down':
-        return setCursor(cursor + 1);
-      case 'up':
-        return setCursor(cursor - 1);
-      case 'top':
-        return setCursor(0);
-      case 'bottom':
-        return setCursor(count - 1);
-      case 'pageDown':
-        return setCursor(cursor + Math.max(1, tableHeight - 1));
-      case 'pageUp':
-        return setCursor(cursor - Math.max(1, tableHeight - 1));
-      case 'open':
-        if (screen.kind === 'hosts' && hostRows[cursor]) {
-          setStack((s) => [...s, { kind: 'containers', host: hostRows[cursor]!.name, cursor: 0 }]);
-        }
-        return;
-      case 'back':
-        if (stack.length > 1) setStack((s) => s.slice(0, -1));
-        return;
-      case 'quit':
-        return exit();
-      default:
-        return;
+    // Several keys can arrive in one read ("jj"); each counts.
+    const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+    for (const one of presses) {
+      const command = commandFor(one, key);
+      if (command === 'quit') return exit();
+      if (command) setStack((s) => navigate(s, command, store.getState(), Math.max(1, tableHeight - 1)));
     }
   });
 

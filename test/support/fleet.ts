@@ -65,13 +65,15 @@ export async function dockpit(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 }
 
 /** Polls `probe` until it returns a truthy value; returns it with the time it took. */
-export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, intervalMs = 10): Promise<{ value: T; ms: number }> {
+type Truthy<T> = Exclude<T, false | '' | 0 | null | undefined>;
+
+export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, intervalMs = 10): Promise<{ value: Truthy<T>; ms: number }> {
   const t0 = performance.now();
   let last: T | undefined;
   for (;;) {
     last = await probe();
     const ms = performance.now() - t0;
-    if (last) return { value: last, ms };
+    if (last) return { value: last as Truthy<T>, ms };
     if (ms > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }

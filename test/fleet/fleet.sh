@@ -1,0 +1,719 @@
+#!/usr/bin/env bash
+# A real multi-host Docker fleet on one machine, for dockpit's integration tests.
+#
+# Each "host" is a network namespace on one Linux bridge (a LAN) with its own
+# dockerd (unix socket and plain TCP) and its own sshd, so dockpit can be
+# pointed at N real engines over the three transports it supports. Everything
+# is disposable: `up` always starts from nothing, `down` removes every trace of
+# the fleet, also after a crash or an interrupted `up`.
+#
+# Usage (as root):
+#   fleet.sh up [N]            start N hosts (default 3); writes fleet.json and dockpit.yaml
+#   fleet.sh down              remove everything the fleet created (idempotent)
+#   fleet.sh status            per host: engine and sshd state (exit 0 only if all are up)
+#   fleet.sh stop-engine hN    SIGKILL hN's dockerd (a daemon that dies)
+#   fleet.sh start-engine hN   start hN's dockerd again with the same flags
+#   fleet.sh freeze hN         SIGSTOP hN's dockerd (a daemon that hangs)
+#   fleet.sh thaw hN           SIGCONT hN's dockerd
+#
+# State lives in ${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}. `down` cleans the
+# fleet at that directory, so use the same DOCKPIT_FLEET_DIR for up and down.
+set -euo pipefail
+shopt -s nullglob
+
+DIR=${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+
+# Every name the fleet creates outside $DIR carries the "dpf" prefix, so that
+# teardown can find what is ours by name alone, even with $DIR gone.
+BRIDGE=dpf-br0
+NS_PREFIX=dpf-h          # network namespace of host i, also its cgroup parent
+VETH_PREFIX=dpf-v        # root-namespace end of host i's veth pair
+LAN=10.231.0             # host i is $LAN.(10+i); the root namespace is $LAN.1
+IPT_TAG=dockpit-fleet    # comment on the one iptables rule we add
+
+IMAGE=dockpit/busybox:latest
+NETWORK=biz
+SUBNET=10.88.0.0/16
+GATEWAY=10.88.0.1
+
+ENGINE_TIMEOUT=30        # seconds an engine may take to answer
+MARKER=.dockpit-fleet    # `down` deletes $DIR only if it holds this file
+PACKAGES=(docker.io busybox-static openssh-server iproute2 curl)
+
+# Directories that dockerd, containerd and sshd create outside $DIR whatever
+# their flags say. `up` records which of them did not exist yet, and `down`
+# removes exactly those (when empty), children listed before parents.
+SYSTEM_DIRS=(/run/sshd /run/docker/plugins /run/docker /run/containerd/s
+  /run/containerd /opt/containerd/bin /opt/containerd/lib /opt/containerd
+  /run/netns)
+
+# A plain ssh client that ignores the user's ssh config and agent, so a
+# passing check means the fleet's own key and known_hosts are enough.
+ssh_opts() {
+  SSH_OPTS=(-F /dev/null -i "$DIR/id_ed25519" -o IdentitiesOnly=yes
+    -o BatchMode=yes -o ConnectTimeout=5
+    -o UserKnownHostsFile="$DIR/known_hosts" -o GlobalKnownHostsFile=/dev/null
+    -o StrictHostKeyChecking=yes)
+}
+
+log() { printf 'fleet: %s\n' "$*" >&2; }
+die() { printf 'fleet: %s\n' "$*" >&2; exit 1; }
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+since() { # seconds since a now_us value, one decimal
+  local d=$(($(now_us) - $1))
+  printf '%d.%d' $((d / 1000000)) $((d % 1000000 / 100000))
+}
+
+ns_of() { echo "$NS_PREFIX$1"; }
+addr_of() { echo "$LAN.$((10 + $1))"; }
+hdir() { echo "$DIR/h$1"; }
+sock_of() { echo "$DIR/h$1/docker.sock"; }
+dk() { local i=$1; shift; docker -H "unix://$(sock_of "$i")" "$@"; }
+
+need_root() {
+  ((EUID == 0)) || die "must run as root: it creates network namespaces, a bridge and starts dockerd/sshd"
+}
+
+check_dir() {
+  # A safe character set keeps paths usable unquoted in mountinfo, YAML and
+  # JSON; the length bound keeps containerd's socket under the 108-byte limit
+  # of unix socket paths.
+  [[ $DIR =~ ^/[A-Za-z0-9._/-]+$ && $DIR != / ]] ||
+    die "DOCKPIT_FLEET_DIR must be an absolute path of [A-Za-z0-9._/-], got '$DIR'"
+  ((${#DIR} <= 60)) || die "DOCKPIT_FLEET_DIR is too long (unix socket paths below it must fit in 108 bytes)"
+  DIR=${DIR%/}
+}
+
+# Serialise fleet.sh runs: names like dpf-br0 are global, so two concurrent
+# `up`s would tear each other down. Locking the script file leaves nothing
+# behind; the daemons are started with fd 9 closed so they never hold it.
+lock() {
+  exec 9<"$SELF"
+  flock -w 300 9 || die "another fleet.sh has been running for 5 minutes; giving up"
+}
+
+ensure_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# --- processes -------------------------------------------------------------
+
+# Sets STAT_STATE (one letter) and STAT_PPID of a pid; fails if it is gone.
+# Builtins only: `down` reads every process's stat several times.
+read_stat() {
+  local s
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+  s=${s##*) } # comm may hold spaces and parentheses; the fields follow the last ')'
+  read -r STAT_STATE STAT_PPID _ <<<"$s"
+}
+
+alive() { # a zombie is dead for our purposes: its parent just hasn't reaped it yet
+  read_stat "$1" && [[ $STAT_STATE != Z ]]
+}
+
+# pid from a pidfile, if that process is alive, has the expected name and
+# belongs to this fleet (a pidfile left by a crash may name a reused pid).
+pid_from() {
+  local file=$1 comm=$2 pid argv c
+  [[ -s $file ]] || return 1
+  read -r pid <"$file" || [[ -n $pid ]] || return 1 # dockerd writes no trailing newline
+  [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+  { read -r c <"/proc/$pid/comm"; } 2>/dev/null && [[ $c == "$comm" ]] || return 1
+  { mapfile -d '' -t argv <"/proc/$pid/cmdline"; } 2>/dev/null || return 1
+  [[ "${argv[*]}" == *"$DIR/"* ]] || return 1
+  echo "$pid"
+}
+
+engine_pid() { pid_from "$(hdir "$1")/docker.pid" dockerd; }
+sshd_pid() { pid_from "$(hdir "$1")/sshd.pid" sshd; }
+
+engine_answers() {
+  [[ $(curl -s --max-time 2 --unix-socket "$(sock_of "$1")" http://engine/_ping 2>/dev/null) == OK ]]
+}
+
+wait_dead() { # wait_dead SECONDS PID...
+  local deadline=$((SECONDS + $1)) p left
+  shift
+  while :; do
+    left=0
+    for p in "$@"; do alive "$p" && left=1; done
+    ((left)) || return 0
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
+# --- the engine ------------------------------------------------------------
+
+# The one place that knows how an engine is started: `up` and `start-engine`
+# must launch the same daemon, or a restarted engine would be another host.
+engine_cmd() {
+  local i=$1 h
+  h=$(hdir "$i")
+  ENGINE_CMD=(
+    # nsenter, not `ip netns exec`: the latter remounts /sys, and dockerd then
+    # finds no cgroup mounts and exits ("Devices cgroup isn't mounted").
+    nsenter --net="/var/run/netns/$(ns_of "$i")"
+    # Its own UTS namespace gives each engine its own hostname, so /info Name
+    # differs per host as it would on real machines.
+    unshare --uts -- /bin/sh -c 'hostname "$0" && exec "$@"' "h$i"
+    dockerd
+    # Own config file: ignore /etc/docker/daemon.json, and carry a per-engine
+    # trust key (dockerd 20.10 derives /info ID from /etc/docker/key.json by
+    # default, so every engine would report the same ID).
+    --config-file "$h/daemon.json"
+    --data-root "$h/data"
+    --exec-root "$h/exec"
+    --pidfile "$h/docker.pid"
+    --storage-driver overlay2
+    --host "unix://$h/docker.sock"
+    --host "tcp://$(addr_of "$i"):2375"
+    # Without it dockerd warns about the unauthenticated TCP socket and
+    # sleeps 15 s before serving.
+    --tls=false
+    # Relative on purpose: runc puts containers below its own cgroup, which
+    # keeps them inside whatever memory cgroup ran `up`. `down` finds them by
+    # this name in every hierarchy and kills what is inside.
+    --cgroup-parent "$(ns_of "$i")"
+  )
+  # Only host 1 keeps containers running when its daemon dies, so the
+  # cockpit has a difference between hosts to show.
+  if ((i == 1)); then ENGINE_CMD+=(--live-restore); fi
+}
+
+launch_engine() {
+  local i=$1 h
+  h=$(hdir "$i")
+  engine_cmd "$i"
+  printf '{ "deprecated-key-path": "%s/key.json" }\n' "$h" >"$h/daemon.json"
+  # The caller made sure no dockerd of this host runs; a stale pidfile naming
+  # a reused pid would make dockerd refuse to start.
+  rm -f "$h/docker.pid"
+  # dockerd reuses the containerd named in this pidfile if kill(pid, 0)
+  # succeeds, which it also does for a zombie: the containerd that died with
+  # a killed dockerd stays one until pid 1 reaps it (seconds, here), and the
+  # new dockerd then waits for it and fails ("timeout waiting for containerd
+  # to start"). A containerd that really still runs is kept.
+  if ! pid_from "$h/exec/containerd/containerd.pid" containerd >/dev/null; then
+    rm -f "$h/exec/containerd/containerd.pid"
+  fi
+  # setsid: the engine outlives this script and ignores its terminal's ^C.
+  setsid "${ENGINE_CMD[@]}" </dev/null >>"$h/dockerd.log" 2>&1 9<&- &
+  LAUNCHED[i]=$!
+}
+
+engine_failed() {
+  log "engine h$1: $2; last lines of $(hdir "$1")/dockerd.log:"
+  tail -n 20 "$(hdir "$1")/dockerd.log" >&2 || true
+  exit 1
+}
+
+wait_engine() {
+  local i=$1 deadline=$((SECONDS + ENGINE_TIMEOUT)) pid=${LAUNCHED[$1]:-}
+  # curl /_ping is a cheap poll; `docker version` once at the end proves the
+  # API answers a real client.
+  until engine_answers "$i"; do
+    ((SECONDS < deadline)) || engine_failed "$i" "no answer within ${ENGINE_TIMEOUT}s"
+    if [[ -n $pid ]] && ! alive "$pid"; then engine_failed "$i" "dockerd exited"; fi
+    sleep 0.05
+  done
+  ENGINE_VERSION[i]=$(dk "$i" version --format '{{.Server.Version}}') ||
+    engine_failed "$i" "answers /_ping but not 'docker version'"
+}
+
+# --- the LAN ---------------------------------------------------------------
+
+setup_lan() {
+  local n=$1 i ns
+  ip link add "$BRIDGE" type bridge
+  ip addr add "$LAN.1/24" dev "$BRIDGE"
+  ip link set "$BRIDGE" up
+  for ((i = 1; i <= n; i++)); do
+    ns=$(ns_of "$i")
+    ip netns add "$ns"
+    ip link add "$VETH_PREFIX$i" type veth peer name eth0 netns "$ns"
+    ip link set "$VETH_PREFIX$i" master "$BRIDGE" up
+    ip -n "$ns" link set lo up
+    ip -n "$ns" addr add "$(addr_of "$i")/24" dev eth0
+    ip -n "$ns" link set eth0 up
+    # Traffic beyond the LAN dies in the root namespace (we don't enable
+    # forwarding there): the fleet can talk to itself and to us, nothing else.
+    ip -n "$ns" route add default via "$LAN.1"
+  done
+  # br_netfilter (loaded here, and by any dockerd) passes bridged frames
+  # through the root namespace's FORWARD chain. Its policy is ACCEPT today,
+  # but a host docker (e.g. started by installing docker.io) sets it to DROP
+  # and would silently cut the hosts off from each other.
+  if command -v iptables >/dev/null; then
+    iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$IPT_TAG" -j ACCEPT 2>/dev/null ||
+      log "warning: could not add the FORWARD rule for $BRIDGE; hosts may not reach each other if FORWARD drops"
+  fi
+}
+
+# --- sshd ------------------------------------------------------------------
+
+start_sshd() {
+  local i=$1 h
+  h=$(hdir "$i")
+  # sshd binds its listener before it daemonises, so it accepts connections
+  # once this returns. Absolute path: sshd re-executes itself per connection.
+  # Same hostname as the host's engine, in a UTS namespace of its own.
+  nsenter --net="/var/run/netns/$(ns_of "$i")" \
+    unshare --uts -- /bin/sh -c 'hostname "$0" && exec "$@"' "h$i" \
+    /usr/sbin/sshd -f /dev/null \
+    -h "$h/ssh_host_ed25519_key" \
+    -o ListenAddress="$(addr_of "$i")" -o Port=22 \
+    -o AuthorizedKeysFile="$DIR/authorized_keys" \
+    -o PidFile="$h/sshd.pid" \
+    -o PermitRootLogin=prohibit-password \
+    -o StrictModes=no \
+    -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
+    -o AllowStreamLocalForwarding=yes \
+    -E "$h/sshd.log" </dev/null 9<&-
+}
+
+make_keys() {
+  local n=$1 i
+  ssh-keygen -q -t ed25519 -N '' -C dockpit-fleet -f "$DIR/id_ed25519"
+  cp "$DIR/id_ed25519.pub" "$DIR/authorized_keys"
+  : >"$DIR/known_hosts"
+  for ((i = 1; i <= n; i++)); do
+    ssh-keygen -q -t ed25519 -N '' -C "h$i" -f "$(hdir "$i")/ssh_host_ed25519_key"
+    # Plain (unhashed) entries, so dockpit's known_hosts parser sees addresses.
+    printf '%s %s\n' "$(addr_of "$i")" "$(cut -d' ' -f1,2 "$(hdir "$i")/ssh_host_ed25519_key.pub")" >>"$DIR/known_hosts"
+  done
+}
+
+# --- the image -------------------------------------------------------------
+
+# No registry is reachable: build a busybox image from the static binary,
+# import it once and copy it by save/load, so its ID is the same everywhere.
+import_image() {
+  local root=$DIR/rootfs
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,proc,sys,dev}
+  chmod 1777 "$root/tmp"
+  cp /bin/busybox "$root/bin/busybox"
+  # One process instead of ~270 `ln`: busybox links all its applets at their
+  # usual paths; in a chroot it uses argv[0] (/bin/busybox) as link target.
+  chroot "$root" /bin/busybox --install -s
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+  echo 'root:x:0:' >"$root/etc/group"
+  tar --numeric-owner --owner=0 --group=0 -C "$root" -c . |
+    dk 1 import --change 'CMD ["sh"]' - "$IMAGE" >/dev/null
+  rm -rf "$root"
+  dk 1 save -o "$DIR/image.tar" "$IMAGE"
+}
+
+create_network() {
+  dk "$1" network create --driver bridge --subnet "$SUBNET" --gateway "$GATEWAY" "$NETWORK" >/dev/null
+}
+
+# run FN i for each host at once; fail if any of them failed
+each_host() {
+  local fn=$1 from=$2 to=$3 i pids=() failed=0 p
+  for ((i = from; i <= to; i++)); do
+    "$fn" "$i" &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  return $failed
+}
+
+load_image_and_network() { dk "$1" load -q -i "$DIR/image.tar" >/dev/null && create_network "$1"; }
+
+check_ssh() { ssh "${SSH_OPTS[@]}" "root@$(addr_of "$1")" true; }
+
+# --- descriptors for dockpit and the tests -----------------------------------
+
+transport_of() { # how dockpit.yaml reaches host i: all three transports with 3 hosts
+  case $(($1 % 3)) in 1) echo unix ;; 2) echo tcp ;; 0) echo ssh ;; esac
+}
+
+write_descriptors() {
+  local n=$1 i a sep
+  {
+    printf '{\n  "dir": "%s",\n  "hosts": [\n' "$DIR"
+    for ((i = 1; i <= n; i++)); do
+      a=$(addr_of "$i")
+      sep=,
+      ((i == n)) && sep=
+      printf '    { "name": "h%d", "netns": "%s", "addr": "%s", "socket": "%s", "tcp": "tcp://%s:2375", "ssh": "ssh://root@%s:22", "pidfile": "%s", "log": "%s", "liveRestore": %s, "transport": "%s" }%s\n' \
+        "$i" "$(ns_of "$i")" "$a" "$(sock_of "$i")" "$a" "$a" "$(hdir "$i")/docker.pid" \
+        "$(hdir "$i")/dockerd.log" "$( ((i == 1)) && echo true || echo false)" "$(transport_of "$i")" "$sep"
+    done
+    printf '  ],\n  "identityFile": "%s",\n  "knownHosts": "%s",\n' "$DIR/id_ed25519" "$DIR/known_hosts"
+    printf '  "image": "%s",\n  "imageId": "%s",\n  "imageTar": "%s",\n' "$IMAGE" "$IMAGE_ID" "$DIR/image.tar"
+    printf '  "network": "%s",\n  "subnet": "%s",\n  "gateway": "%s"\n}\n' "$NETWORK" "$SUBNET" "$GATEWAY"
+  } >"$DIR/fleet.json"
+
+  {
+    echo "# dockpit config for the test fleet (written by test/fleet/fleet.sh up)"
+    echo "hosts:"
+    for ((i = 1; i <= n; i++)); do
+      a=$(addr_of "$i")
+      echo "  - name: h$i"
+      case $(transport_of "$i") in
+        unix) echo "    url: unix://$(sock_of "$i")" ;;
+        tcp) echo "    url: tcp://$a:2375" ;;
+        ssh)
+          echo "    url: ssh://root@$a:22"
+          echo "    socket: $(sock_of "$i")"
+          echo "    identityFile: $DIR/id_ed25519"
+          echo "    knownHosts: $DIR/known_hosts"
+          ;;
+      esac
+    done
+  } >"$DIR/dockpit.yaml"
+}
+
+# --- up --------------------------------------------------------------------
+
+cmd_up() {
+  local n=${1:-3} t0 i d
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 99)) || die "N must be 1..99, got '$n'"
+  need_root
+  check_dir
+  lock
+  ensure_packages
+  t0=$(now_us)
+  # A failed `up` leaves its state for inspection; the next `up` or `down` clears it.
+  trap 'rc=$?; ((rc == 0)) || log "up failed; logs are in $DIR/h*/; \`fleet.sh down\` cleans up"' EXIT
+
+  fleet_down quiet
+
+  mkdir -p "$DIR"
+  touch "$DIR/$MARKER"
+  : >"$DIR/created-dirs"
+  for d in "${SYSTEM_DIRS[@]}"; do [[ -e $d ]] || echo "$d" >>"$DIR/created-dirs"; done
+  # `ip netns add` bind-mounts /run/netns onto itself the first time.
+  mountpoint -q /run/netns 2>/dev/null || echo "mount:/run/netns" >>"$DIR/created-dirs"
+  for ((i = 1; i <= n; i++)); do mkdir -p "$(hdir "$i")"; done
+
+  setup_lan "$n"
+
+  # Engines boot in the background while we do everything else.
+  LAUNCHED=() ENGINE_VERSION=()
+  for ((i = 1; i <= n; i++)); do launch_engine "$i"; done
+
+  make_keys "$n"
+  mkdir -p -m 0755 /run/sshd # sshd's privilege separation directory
+  for ((i = 1; i <= n; i++)); do start_sshd "$i"; done
+
+  for ((i = 1; i <= n; i++)); do wait_engine "$i"; done
+
+  import_image
+  each_host create_network 1 1 &
+  local h1_net=$!
+  if ((n > 1)); then each_host load_image_and_network 2 "$n"; fi
+  wait "$h1_net"
+  IMAGE_ID=$(dk 1 image inspect -f '{{.Id}}' "$IMAGE")
+  for ((i = 2; i <= n; i++)); do
+    [[ $(dk "$i" image inspect -f '{{.Id}}' "$IMAGE") == "$IMAGE_ID" ]] || die "image ID differs on h$i"
+  done
+
+  ssh_opts
+  each_host check_ssh 1 "$n" || die "ssh into the hosts failed; see $DIR/h*/sshd.log"
+
+  write_descriptors "$n"
+  trap - EXIT
+
+  echo "fleet up: $n host(s) in $(since "$t0")s, state in $DIR"
+  for ((i = 1; i <= n; i++)); do
+    printf '  h%-3s %-12s engine %s (pid %s)%s  dockpit via %s\n' "$i" "$(addr_of "$i")" \
+      "${ENGINE_VERSION[i]}" "$(engine_pid "$i")" "$( ((i == 1)) && echo ', live-restore')" "$(transport_of "$i")"
+  done
+  echo "  image $IMAGE ${IMAGE_ID:7:12} on every engine; network $NETWORK $SUBNET"
+  echo "  $DIR/dockpit.yaml  $DIR/fleet.json"
+}
+
+# --- down ------------------------------------------------------------------
+
+fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$NS_PREFIX[0-9]+\$" || true; }
+
+# Cgroups named after a host, in every hierarchy and at any depth (relative
+# cgroup parents sit below the cgroup that ran `up`, e.g. in memory).
+fleet_cgroups() {
+  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 8 -type d -name "$NS_PREFIX[0-9]*" -prune 2>/dev/null || true
+}
+
+# The processes we know belong to the fleet, before adding their descendants.
+fleet_root_pids() {
+  local ns cg f pid comm argv
+  # 1. Whatever runs in a host's network namespace: dockerd, containerd,
+  #    shims, docker-proxy, sshd and its sessions.
+  for ns in $(fleet_netns); do ip netns pids "$ns" 2>/dev/null || true; done
+  # 2. Container processes (they have network namespaces of their own).
+  for cg in $(fleet_cgroups); do find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null || true; done
+  # 3. Our daemons whose namespace is already gone (a crash after `ip netns
+  #    del`), by pidfile or by a command line that names the state dir.
+  for f in "$DIR"/h*/docker.pid; do pid_from "$f" dockerd || true; done
+  for f in "$DIR"/h*/sshd.pid; do pid_from "$f" sshd || true; done
+  for f in "$DIR"/h*/exec/containerd/containerd.pid; do pid_from "$f" containerd || true; done
+  for f in /proc/[0-9]*/comm; do
+    { read -r comm <"$f"; } 2>/dev/null || continue
+    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc) ;; *) continue ;; esac
+    pid=${f#/proc/}
+    pid=${pid%/comm}
+    { mapfile -d '' -t argv <"/proc/$pid/cmdline"; } 2>/dev/null || continue
+    if [[ "${argv[*]}" == *"$DIR/"* ]]; then echo "$pid"; fi
+  done
+}
+
+# Every live process of the fleet, one pid per line: the roots above and all
+# their descendants (shells in ssh sessions, processes exec'd in containers).
+fleet_pids() {
+  local pid p st queue=() STAT_STATE STAT_PPID
+  local -A seen=() children=() self=()
+  for st in /proc/[0-9]*/stat; do
+    pid=${st#/proc/}
+    pid=${pid%/stat}
+    read_stat "$pid" && children[$STAT_PPID]+="$pid "
+  done
+  # Never ourselves or our callers (someone may run this from inside a host).
+  p=$BASHPID
+  while ((p > 1)) && read_stat "$p"; do
+    self[$p]=1
+    p=$STAT_PPID
+  done
+  mapfile -t queue < <(fleet_root_pids | sort -un)
+  while ((${#queue[@]})); do
+    pid=${queue[0]}
+    queue=("${queue[@]:1}")
+    [[ -z $pid || -n ${seen[$pid]:-} || -n ${self[$pid]:-} ]] && continue
+    seen[$pid]=1
+    if alive "$pid"; then echo "$pid"; fi
+    for p in ${children[$pid]:-}; do queue+=("$p"); done
+  done
+}
+
+# Orphaned zombies with the names of the fleet's processes: pid 1 hasn't
+# reaped them yet. They hold nothing but a pid, and are gone within seconds.
+fleet_zombies() {
+  local st pid comm STAT_STATE STAT_PPID
+  for st in /proc/[0-9]*/stat; do
+    pid=${st#/proc/}
+    pid=${pid%/stat}
+    read_stat "$pid" && [[ $STAT_STATE == Z && $STAT_PPID == 1 ]] || continue
+    { read -r comm <"/proc/$pid/comm"; } 2>/dev/null || continue
+    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc) echo -n "$pid " ;; esac
+  done
+  return 0
+}
+
+kill_fleet_processes() {
+  local round pids f
+  for round in 1 2 3 4 5; do
+    # SIGKILL is not delivered to a frozen (docker pause) cgroup: thaw first.
+    for f in $(fleet_cgroups); do
+      find "$f" -name freezer.state -o -name cgroup.freeze 2>/dev/null
+    done | while read -r f; do
+      if [[ $f == */freezer.state ]]; then echo THAWED >"$f"; else echo 0 >"$f"; fi 2>/dev/null || true
+    done
+    mapfile -t pids < <(fleet_pids)
+    ((${#pids[@]})) || return 0
+    KILLED_PIDS+=("${pids[@]}")
+    # Straight SIGKILL: a graceful dockerd stop takes >10 s per busy engine,
+    # and nothing of the fleet is worth keeping. CONT lets stopped ones die now.
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+    kill -CONT "${pids[@]}" 2>/dev/null || true
+    wait_dead 5 "${pids[@]}" || true
+  done
+  die "fleet processes survived SIGKILL: $(fleet_pids | tr '\n' ' ')"
+}
+
+unmount_under() {
+  local base=$1 pass m mounts
+  for pass in 1 2 3; do
+    # Children sort after their parents, so reverse order unmounts deepest first.
+    mapfile -t mounts < <(awk -v b="$base/" 'index($5, b) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+    ((${#mounts[@]})) || return 0
+    for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null && UNMOUNTED=$((UNMOUNTED + 1)) || true; done
+  done
+  die "still mounted under $base: $(awk -v b="$base/" 'index($5, b) == 1 { print $5 }' /proc/self/mountinfo)"
+}
+
+# containerd 1.6 puts each shim's socket at /run/containerd/s/sha256(address/namespace/id)
+# and leaves it when the shim is killed; compute ours and remove just those.
+remove_shim_sockets() {
+  local h id addr
+  [[ -d /run/containerd/s ]] || return 0
+  for h in "$DIR"/h*/; do
+    addr=${h}exec/containerd/containerd.sock
+    for id in $(ls "${h}data/containers" "${h}exec/containerd/daemon/io.containerd.runtime.v2.task/moby" 2>/dev/null | sort -u); do
+      [[ $id =~ ^[0-9a-f]{64}$ ]] || continue
+      rm -f "/run/containerd/s/$(printf '%s' "$addr/moby/$id" | sha256sum | cut -d' ' -f1)"
+    done
+  done
+}
+
+remove_created_dirs() {
+  local d
+  [[ -f $DIR/created-dirs ]] || return 0
+  # /run/netns first: it must be unmounted before it can be removed.
+  if grep -qx 'mount:/run/netns' "$DIR/created-dirs" && mountpoint -q /run/netns 2>/dev/null &&
+    [[ -z $(ls -A /run/netns) ]]; then
+    umount /run/netns 2>/dev/null || true
+  fi
+  while read -r d; do
+    [[ $d == /* ]] && rmdir "$d" 2>/dev/null || true # only if empty: never someone else's
+  done <"$DIR/created-dirs"
+}
+
+fleet_down() {
+  local quiet=${1:-} t0 ns link cg n STAT_STATE STAT_PPID
+  t0=$(now_us)
+  KILLED_PIDS=() UNMOUNTED=0
+  if [[ -e $DIR && ! -e $DIR/$MARKER && -n $(ls -A "$DIR" 2>/dev/null) ]]; then
+    die "$DIR exists and is not a fleet directory (no $MARKER); refusing to touch it"
+  fi
+
+  kill_fleet_processes
+  remove_shim_sockets
+  unmount_under "$DIR"
+
+  n=0
+  for ns in $(fleet_netns); do ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"; n=$((n + 1)); done
+  for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
+    grep -E "^($BRIDGE|$VETH_PREFIX[0-9]+)\$"); do
+    ip link del "$link" 2>/dev/null || true
+  done
+  while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$IPT_TAG" -j ACCEPT 2>/dev/null; do :; done
+
+  # Empty cgroups stay behind otherwise; a just-killed task can keep one busy
+  # for a moment, hence the retries.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    for cg in $(fleet_cgroups); do find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null || true; done
+    [[ -z $(fleet_cgroups) ]] && break
+    sleep 0.1
+  done
+  [[ -z $(fleet_cgroups) ]] || log "warning: cgroups left: $(fleet_cgroups | tr '\n' ' ')"
+
+  remove_created_dirs
+  if [[ -e $DIR ]]; then rm -rf --one-file-system "$DIR"; fi
+
+  # What we killed was reparented to pid 1, and pid 1 in this sandbox reaps
+  # orphans only every ~2 s. Wait for that, so `ps` shows no <defunct>
+  # dockerd once we return; also for those an interrupted `down` killed.
+  local deadline=$((SECONDS + 5)) zombies
+  while zombies=$(fleet_zombies) && [[ -n $zombies ]] && ((SECONDS < deadline)); do sleep 0.1; done
+  [[ -z $zombies ]] || log "note: still waiting for pid 1 to reap: $zombies"
+
+  [[ -n $quiet ]] && exec 3>&2 || exec 3>&1 # inside `up`, this is a progress note, not the result
+  [[ -n $quiet && ${#KILLED_PIDS[@]} == 0 && $n == 0 ]] ||
+    echo >&3 "fleet down: killed ${#KILLED_PIDS[@]} process(es), unmounted $UNMOUNTED, removed $n namespace(s) in $(since "$t0")s"
+}
+
+cmd_down() {
+  need_root
+  check_dir
+  lock
+  fleet_down
+}
+
+# --- single-engine faults and status ------------------------------------------
+
+host_index() {
+  [[ ${1:-} =~ ^h([0-9]+)$ ]] || die "expected a host name like h2, got '${1:-}'"
+  local i=${BASH_REMATCH[1]}
+  [[ -d $(hdir "$i") && -e /run/netns/$(ns_of "$i") ]] || die "no host h$i in the fleet at $DIR"
+  echo "$i"
+}
+
+cmd_stop_engine() {
+  need_root
+  check_dir
+  lock
+  local i pid cpid
+  i=$(host_index "${1:-}")
+  pid=$(engine_pid "$i") || die "engine h$i is not running"
+  cpid=$(pid_from "$(hdir "$i")/exec/containerd/containerd.pid" containerd) || true
+  kill -KILL "$pid"
+  wait_dead 5 "$pid" || die "dockerd $pid of h$i survived SIGKILL"
+  rm -f "$(hdir "$i")/docker.pid"
+  # dockerd starts its containerd with a parent-death signal, so containerd
+  # dies with it; the shims (and so the containers) live on.
+  if [[ -n $cpid ]] && wait_dead 2 "$cpid"; then
+    echo "h$i: dockerd $pid killed; its containerd $cpid died with it; containers keep running in their shims"
+  else
+    echo "h$i: dockerd $pid killed${cpid:+; containerd $cpid still running}"
+  fi
+}
+
+cmd_start_engine() {
+  need_root
+  check_dir
+  lock
+  local i pid t0
+  i=$(host_index "${1:-}")
+  if pid=$(engine_pid "$i"); then
+    engine_answers "$i" && { echo "h$i: engine already running (pid $pid)"; return 0; }
+    die "h$i: dockerd $pid is running but does not answer (frozen? try: fleet.sh thaw h$i)"
+  fi
+  t0=$(now_us)
+  LAUNCHED=() ENGINE_VERSION=()
+  launch_engine "$i"
+  wait_engine "$i"
+  echo "h$i: engine ${ENGINE_VERSION[i]} up (pid $(engine_pid "$i")) in $(since "$t0")s"
+}
+
+cmd_signal_engine() { # freeze/thaw: a daemon that hangs but doesn't die
+  need_root
+  check_dir
+  local sig=$1 i pid
+  i=$(host_index "${2:-}")
+  pid=$(engine_pid "$i") || die "engine h$i is not running"
+  kill "-$sig" "$pid"
+  echo "h$i: dockerd $pid $( [[ $sig == STOP ]] && echo frozen || echo thawed)"
+}
+
+cmd_status() {
+  check_dir
+  [[ -f $DIR/fleet.json ]] || { echo "no fleet at $DIR"; return 1; }
+  local i pid engine sshd all_up=0
+  printf '%-4s %-12s %-14s %-8s %s\n' HOST ADDR ENGINE PID SSHD
+  for i in $(printf '%s\n' "$DIR"/h[0-9]* | sed 's|.*/h||' | sort -n); do
+    if ! pid=$(engine_pid "$i"); then
+      engine=down pid=-
+    elif read_stat "$pid" && [[ $STAT_STATE == T ]]; then
+      engine=frozen
+    elif engine_answers "$i"; then
+      engine=up
+    else
+      engine=unresponsive
+    fi
+    if sshd_pid "$i" >/dev/null && timeout 2 bash -c "exec 3<>/dev/tcp/$(addr_of "$i")/22" 2>/dev/null; then
+      sshd=up
+    else
+      sshd=down
+    fi
+    [[ $engine == up && $sshd == up ]] || all_up=2
+    printf '%-4s %-12s %-14s %-8s %s\n' "h$i" "$(addr_of "$i")" "$engine" "$pid" "$sshd"
+  done
+  return $all_up
+}
+
+usage() {
+  sed -n '/^# Usage/,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 2
+}
+
+case ${1:-} in
+  up) cmd_up "${2:-3}" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  stop-engine) cmd_stop_engine "${2:-}" ;;
+  start-engine) cmd_start_engine "${2:-}" ;;
+  freeze) cmd_signal_engine STOP "${2:-}" ;;
+  thaw) cmd_signal_engine CONT "${2:-}" ;;
+  *) usage ;;
+esac

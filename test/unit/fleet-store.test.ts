@@ -1,0 +1,128 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DomainEvent } from '../../src/engine/types.js';
+import { createCoalescer, createFleetStore } from '../../src/store/fleet-store.js';
+import { initialFleetState } from '../../src/store/state.js';
+import { hostUp } from './fixtures.js';
+
+vi.mock('react', () => {
+  throw new Error('the store must not import react');
+});
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const latency = (host: string, ms: number): DomainEvent => ({ type: 'host.status', host, patch: { latencyMs: ms } });
+
+describe('createFleetStore', () => {
+  it('gives a fresh empty store each time', () => {
+    const a = createFleetStore();
+    const b = createFleetStore();
+    expect(a.getState()).toEqual(initialFleetState());
+    expect(a.getState()).not.toBe(b.getState());
+  });
+});
+
+describe('createCoalescer', () => {
+  it('10,000 events within one second reach the store in at most ~30 commits', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    // 10 events every millisecond for one second, spread over 5 hosts.
+    for (let ms = 0; ms < 1000; ms++) {
+      for (let k = 0; k < 10; k++) c.sink(latency(`h${k % 5}`, ms * 10 + k));
+      vi.advanceTimersByTime(1);
+    }
+    // Within the second: one leading commit, then one per ~33 ms.
+    const duringTheSecond = notified;
+    expect(duringTheSecond).toBeGreaterThanOrEqual(29);
+    expect(duringTheSecond).toBeLessThanOrEqual(31);
+    // The events queued since the last commit arrive in exactly one more.
+    vi.advanceTimersByTime(100);
+    expect(notified).toBe(duringTheSecond + 1);
+    expect(c.commits).toBe(notified);
+    // Nothing lost: every host shows its last value.
+    expect(store.getState().hostOrder).toEqual(['h0', 'h1', 'h2', 'h3', 'h4']);
+    expect(store.getState().hosts.h4!.latencyMs).toBe(9999);
+    c.stop();
+  });
+
+  it('respects maxCommitsPerSecond', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store, { maxCommitsPerSecond: 5 });
+    let notified = 0;
+    store.subscribe(() => notified++);
+    for (let ms = 0; ms < 1000; ms++) {
+      c.sink(latency('h', ms));
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(500);
+    expect(notified).toBeGreaterThanOrEqual(5);
+    expect(notified).toBeLessThanOrEqual(6);
+    expect(store.getState().hosts.h!.latencyMs).toBe(999);
+  });
+
+  it('does not commit synchronously; the first event commits on the next timer tick', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store);
+    const listener = vi.fn();
+    store.subscribe(listener);
+    c.sink(hostUp('a'));
+    expect(listener).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(0);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getState().hosts.a!.state).toBe('up');
+  });
+
+  it('flush() applies the queue immediately, in one commit, and cancels the timer', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store);
+    const listener = vi.fn();
+    store.subscribe(listener);
+    c.sink(hostUp('a'));
+    c.sink(hostUp('b'));
+    c.sink(latency('a', 42));
+    c.flush();
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getState().hostOrder).toEqual(['a', 'b']);
+    expect(store.getState().hosts.a!.latencyMs).toBe(42);
+    vi.advanceTimersByTime(1000);
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(c.commits).toBe(1);
+  });
+
+  it('no commit when the events change nothing', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store);
+    c.sink(hostUp('a'));
+    c.flush();
+    const before = store.getState();
+    const listener = vi.fn();
+    store.subscribe(listener);
+    c.sink(hostUp('a'));
+    c.sink(latency('a', 4));
+    vi.advanceTimersByTime(1000);
+    c.flush();
+    expect(listener).not.toHaveBeenCalled();
+    expect(store.getState()).toBe(before);
+    expect(c.commits).toBe(1);
+  });
+
+  it('flush() with an empty queue does nothing; stop() drops the pending timer', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store);
+    const listener = vi.fn();
+    store.subscribe(listener);
+    c.flush();
+    c.sink(hostUp('a'));
+    c.stop();
+    vi.advanceTimersByTime(1000);
+    expect(listener).not.toHaveBeenCalled();
+    expect(c.commits).toBe(0);
+  });
+});

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { createFleetStore } from '../../src/store/fleet-store.js';
+import { smallFleet } from './fleet-fixture.js';
+import { frameLines, renderApp, rowCells } from './render-app.js';
+
+afterEach(() => cleanup());
+
+describe('hosts screen', () => {
+  it('shows each host with transport, state, engine, latency, running/total and live-restore', async () => {
+    const r = await renderApp(smallFleet());
+    const frame = frameLines(r.lastFrame()).join('\n');
+    expect(frameLines(frame)[0]).toBe('dockpit · hosts (3)  test');
+    expect(rowCells(frame, 'HOST')).toEqual(['HOST', 'TRANSPORT', 'STATE', 'ENGINE', 'LATENCY', 'RUN/TOTAL', 'LIVE-RESTORE', 'ERROR']);
+    expect(rowCells(frame, 'alpha')).toEqual(['alpha', 'tcp', 'up', '20.10.24', '3.3ms', '2/3', 'on']);
+    expect(rowCells(frame, 'bravo')).toEqual(['bravo', 'ssh', 'degraded', '24.0.7', '1250ms', '1/2', 'off']);
+    expect(rowCells(frame, 'charlie').slice(0, 7)).toEqual(['charlie', 'tcp', 'down', '-', '-', '0/0', '-']);
+    expect(rowCells(frame, 'charlie').slice(7).join(' ')).toMatch(/^REFUSED: connect/);
+  });
+
+  it('lists hosts in store order, header first', async () => {
+    const r = await renderApp(smallFleet());
+    const lines = frameLines(r.lastFrame());
+    expect(lines.slice(1, 5).map((l) => l.split(' ')[0])).toEqual(['HOST', 'alpha', 'bravo', 'charlie']);
+  });
+
+  it('the status line sums the fleet and shows the last error', async () => {
+    const r = await renderApp(smallFleet());
+    const last = frameLines(r.lastFrame()).at(-1)!;
+    expect(last).toMatch(/^hosts 2\/3 up │ containers 3\/5 running │ charlie: REFUSED: connect/);
+    expect(last).toMatch(/j\/k move ⏎ open esc back q quit$/);
+  });
+
+  it('an empty fleet says so', async () => {
+    const r = await renderApp(createFleetStore());
+    const lines = frameLines(r.lastFrame());
+    expect(lines[0]).toBe('dockpit · hosts (0)  test');
+    expect(lines[2]).toBe('no hosts configured');
+    expect(lines.at(-1)).toMatch(/^hosts 0\/0 up │ containers 0\/0 running/);
+  });
+});

@@ -1,0 +1,90 @@
+// Helpers for view tests: render the cockpit on a fake terminal of a given size, and wait for frames.
+import { stripVTControlCharacters } from 'node:util';
+import { render } from 'ink-testing-library';
+import stringWidth from 'string-width';
+import type { FleetStore } from '../../src/store/fleet-store.js';
+import { App } from '../../src/views/App.js';
+
+export type Rendered = ReturnType<typeof render>;
+
+export interface Size {
+  columns: number;
+  rows: number;
+}
+
+/**
+ * ink-testing-library's Stdout has a `columns` getter (100) on its prototype and no `rows`; the cockpit then
+ * assumes 24 rows. Shadow both on the instance and emit 'resize', as a real terminal does.
+ */
+export function resize(r: Rendered, size: Size): void {
+  Object.defineProperty(r.stdout, 'columns', { value: size.columns, configurable: true });
+  Object.defineProperty(r.stdout, 'rows', { value: size.rows, configurable: true });
+  r.stdout.emit('resize');
+}
+
+/** Renders <App> and, when a size is given, waits until a frame of that size has been drawn. */
+export async function renderApp(store: FleetStore, size?: Size): Promise<Rendered> {
+  const r = render(<App store={store} source="test" />);
+  await waitForFrame(r, (f) => f.includes('dockpit'));
+  // Ink listens for 'resize' from the start; the cockpit's useTerminalSize only once its effect has run.
+  await waitForFrame(r, () => r.stdout.listenerCount('resize') >= 2);
+  if (size) {
+    resize(r, size);
+    await waitForFrame(r, (f) => frameLines(f).length === size.rows - 1 || frameLines(f).some((l) => stringWidth(l) > size.columns), 500).catch(() => '');
+  }
+  await settle();
+  return r;
+}
+
+/** The frame as plain text lines (no colour codes). */
+export function frameLines(frame: string | undefined): string[] {
+  return stripVTControlCharacters(frame ?? '').split('\n');
+}
+
+export function plain(frame: string | undefined): string {
+  return stripVTControlCharacters(frame ?? '');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Lets React finish after a commit: Ink writes the frame at commit, but useInput re-subscribes the new
+ * handler in a passive effect afterwards. A key typed at human speed arrives after that.
+ */
+export function settle(): Promise<void> {
+  return sleep(15) as Promise<void>;
+}
+
+/** Polls the last frame until the predicate holds; fails with the last frame shown. */
+export async function waitForFrame(
+  r: Rendered,
+  predicate: (frame: string) => boolean,
+  timeoutMs = 2000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = plain(r.lastFrame());
+    if (predicate(frame)) return frame;
+    if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms; last frame:\n${frame}`);
+    await sleep(5);
+  }
+}
+
+/** Writes keys to stdin and waits until a new frame satisfying the predicate has been drawn. */
+export async function press(r: Rendered, keys: string, predicate: (frame: string) => boolean = () => true): Promise<string> {
+  const before = r.frames.length;
+  r.stdin.write(keys);
+  const frame = await waitForFrame(r, (f) => r.frames.length > before && predicate(f));
+  await settle();
+  return plain(r.lastFrame()) === frame ? frame : waitForFrame(r, predicate);
+}
+
+/** The line of the frame whose first cell is `name`, split into whitespace-separated cells. */
+export function rowCells(frame: string, name: string): string[] {
+  const line = frameLines(frame).find((l) => l.startsWith(`${name} `));
+  if (!line) throw new Error(`no row "${name}" in frame:\n${frame}`);
+  return line.trim().split(/\s+/);
+}
+
+export const ENTER = '\r';
+export const ESCAPE = '\u001B';
