@@ -64,6 +64,23 @@ export type DomainEvent =
   | { type: 'container.updated'; host: string; container: Container }
   | { type: 'container.patched'; host: string; id: string; patch: Partial<Container> }
   | { type: 'container.removed'; host: string; id: string }
-  | { type: 'container.event'; event: ContainerEventRecord };
+  | { type: 'container.event'; event: ContainerEventRecord }
+  | StatsEvent;
 
 export type DomainEventSink = (event: DomainEvent) => void;
+
+/** One container's resource use, computed from two successive engine samples. */
+export interface StatsSample {
+  host: string;
+  id: string;
+  /** Local epoch ms when the sample was taken. */
+  at: number;
+  /** Percent of one core (100 = one core busy), as `docker stats` shows it. */
+  cpuPercent: number;
+  memBytes: number;
+  memLimitBytes: number;
+  rxBytesPerSec: number;
+  txBytesPerSec: number;
+}
+
+export type StatsEvent = { type: 'stats.sampled'; samples: StatsSample[] };

@@ -1,4 +1,5 @@
 import type { Container, DomainEvent, HostStatus } from '../engine/types.js';
+import { applyStats } from './stats.js';
 import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
 
 function newHost(name: string): HostStatus {
@@ -116,6 +117,8 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
         : [...state.timeline, event.event];
       return { ...state, timeline };
     }
+    case 'stats.sampled':
+      return applyStats(state, event);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
+import type { HostStats } from './stats.js';
 
 /** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */
 export interface HostContainers {
@@ -13,6 +14,8 @@ export interface FleetState {
   containers: Readonly<Record<string, HostContainers>>;
   /** Container events of all hosts, oldest first, at most TIMELINE_LIMIT. */
   timeline: readonly ContainerEventRecord[];
+  /** Latest resource samples per host (issue 3's live traffic). */
+  stats: Readonly<Record<string, HostStats>>;
 }
 
 export const TIMELINE_LIMIT = 2000;
@@ -20,5 +23,5 @@ export const TIMELINE_LIMIT = 2000;
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [] };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {} };
 }

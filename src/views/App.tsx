@@ -1,73 +1,183 @@
 import { Box, Text, useApp, useInput } from 'ink';
-import { useContext, useState } from 'react';
+import { useCallback, useContext, useMemo, useRef, useState } from 'react';
 import type { FleetStore } from '../store/fleet-store.js';
-import { ContainersTable, useContainerRows } from './ContainersTable.js';
+import type { FleetState } from '../store/state.js';
+import type { CockpitActions } from './actions.js';
+import { ActionsContext } from './actions-context.js';
+import { completeCommand, runCommand } from './command-line.js';
+import { DetailScreen } from './DetailScreen.js';
 import { fit } from './format.js';
-import { HostsTable, useHostRows } from './HostsTable.js';
-import { commandFor } from './keymap.js';
-import { navigate, type Screen } from './navigation.js';
-import { clampCursor } from './table-layout.js';
+import { HelpScreen } from './HelpScreen.js';
+import { activeKeymap, commandFor } from './keymap.js';
+import { LogsScreen } from './LogsScreen.js';
+import { currentRows, goTo, navigate, ownerOfIp, withFilter } from './navigation.js';
+import { entry, type NavEntry, type Route } from './routes.js';
+import { tableScreenFor } from './screens/registry.js';
 import { StatusLine } from './StatusLine.js';
-import { StoreContext } from './store-context.js';
+import { StoreContext, useFleet } from './store-context.js';
+import { TableView } from './TableView.js';
 import { useTerminalSize } from './use-terminal-size.js';
-
 
 export interface AppProps {
   store: FleetStore;
+  actions?: CockpitActions;
   /** Where the hosts came from, shown in the title. */
   source: string;
-  initialScreen?: 'hosts' | 'containers';
+  initialRoute?: Route;
+  readOnly?: boolean;
 }
 
-export function App({ store, source, initialScreen = 'hosts' }: AppProps) {
+export function App({ store, actions, source, initialRoute = { kind: 'lines' }, readOnly = false }: AppProps) {
+  const cockpit = <Cockpit source={source} initialRoute={initialRoute} readOnly={readOnly} />;
   return (
     <StoreContext.Provider value={store}>
-      <Cockpit source={source} initialScreen={initialScreen} />
+      {actions ? <ActionsContext.Provider value={actions}>{cockpit}</ActionsContext.Provider> : cockpit}
     </StoreContext.Provider>
   );
 }
 
-function title(screen: Screen): string {
-  if (screen.kind === 'hosts') return 'hosts';
-  return screen.host ? `containers on ${screen.host}` : 'containers';
+type Mode = { kind: 'normal' } | { kind: 'filter'; text: string; before: string } | { kind: 'command'; text: string; hint: string } | { kind: 'help' };
+
+function containerName(state: FleetState, host: string, id: string): string {
+  return state.containers[host]?.byId[id]?.name ?? id.slice(0, 12);
 }
 
-function Cockpit({ source, initialScreen }: { source: string; initialScreen: 'hosts' | 'containers' }) {
+function heading(route: Route, state: FleetState): string {
+  if (route.kind === 'detail') return `container ${containerName(state, route.host, route.id)} on ${route.host}`;
+  if (route.kind === 'logs') return `log of ${containerName(state, route.host, route.id)} on ${route.host}`;
+  return tableScreenFor(route)!.title(route);
+}
+
+function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRoute: Route; readOnly: boolean }) {
   const { exit } = useApp();
-  const { columns, rows } = useTerminalSize();
-  const [stack, setStack] = useState<Screen[]>([{ kind: initialScreen, cursor: 0 }]);
-  const screen = stack[stack.length - 1]!;
-  const hostRows = useHostRows();
-  const containerRows = useContainerRows(screen.kind === 'containers' ? screen.host : undefined);
   const store = useContext(StoreContext)!;
-  const count = screen.kind === 'hosts' ? hostRows.length : containerRows.length;
-  const cursor = clampCursor(screen.cursor, count);
+  const { columns, rows } = useTerminalSize();
+  const [stack, setStack] = useState<NavEntry[]>(() => [entry(initialRoute)]);
+  const [mode, setMode] = useState<Mode>({ kind: 'normal' });
+  const [flash, setFlash] = useState<string | null>(null);
+  const [reveal, setReveal] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const contentLines = useRef(0);
+  const onLines = useCallback((n: number) => {
+    contentLines.current = n;
+  }, []);
+  const keymap = activeKeymap(readOnly);
+  const top = stack[stack.length - 1]!;
+  const state = useFleet((s) => s);
+  const tableRows = useMemo(() => currentRows(top, state), [top, state]);
+
   // Never as tall as the terminal: Ink 6 then clears and redraws every frame (engine-facts.md).
-  const height = Math.max(3, rows - 1);
+  const height = Math.max(4, rows - 1);
   const width = Math.max(20, columns - 1);
-  const tableHeight = height - 2;
+  const bodyHeight = height - 3;
+  const pageSize = Math.max(1, bodyHeight - 1);
+
+  const apply = (fn: (s: NavEntry[]) => NavEntry[]) => setStack(fn);
+
+  const runLine = (text: string) => {
+    const result = runCommand(text, store.getState());
+    setMode({ kind: 'normal' });
+    if ('error' in result) setFlash(result.error);
+    else if ('quit' in result) exit();
+    else if ('help' in result) setMode({ kind: 'help' });
+    else {
+      setFlash(null);
+      apply((s) => goTo(s, result.route));
+    }
+  };
 
   useInput((input, key) => {
+    if (mode.kind === 'help') return setMode({ kind: 'normal' });
+    if (mode.kind === 'filter' || mode.kind === 'command') {
+      if (key.escape) {
+        if (mode.kind === 'filter') apply((s) => withFilter(s, mode.before));
+        return setMode({ kind: 'normal' });
+      }
+      if (key.return) {
+        if (mode.kind === 'command') return runLine(mode.text);
+        setMode({ kind: 'normal' });
+        // `/` + an IP + Enter: whoever owns the address, with its detail open.
+        const owner = ownerOfIp(store.getState(), mode.text);
+        if (owner) {
+          apply((s) => [...s.slice(0, -1), { ...s[s.length - 1]!, filter: '' }, { ...entry({ kind: 'containers' }), filter: mode.text.trim() }, entry({ kind: 'detail', host: owner.host, id: owner.id })]);
+        }
+        return;
+      }
+      if (key.tab && mode.kind === 'command') {
+        const { text, candidates } = completeCommand(mode.text, store.getState());
+        return setMode({ kind: 'command', text, hint: candidates.length > 1 ? candidates.join(' ') : '' });
+      }
+      const text = key.backspace || key.delete ? mode.text.slice(0, -1) : key.ctrl || key.meta ? mode.text : mode.text + input;
+      if (mode.kind === 'filter') {
+        apply((s) => withFilter(s, text));
+        return setMode({ ...mode, text });
+      }
+      return setMode({ kind: 'command', text, hint: '' });
+    }
+
     // Several keys can arrive in one read ("jj"); each counts.
     const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
     for (const one of presses) {
-      const command = commandFor(one, key);
-      if (command === 'quit') return exit();
-      if (command) setStack((s) => navigate(s, command, store.getState(), Math.max(1, tableHeight - 1)));
+      const command = commandFor(one, key, keymap);
+      if (!command) continue;
+      setFlash(null);
+      switch (command) {
+        case 'quit':
+          return exit();
+        case 'help':
+          return setMode({ kind: 'help' });
+        case 'filter':
+          if (tableScreenFor(top.route)) setMode({ kind: 'filter', text: top.filter, before: top.filter });
+          return;
+        case 'command':
+          return setMode({ kind: 'command', text: '', hint: '' });
+        case 'reveal':
+          if (top.route.kind === 'detail') setReveal((r) => !r);
+          continue;
+        case 'follow':
+          if (top.route.kind === 'logs') setFollow((f) => !f);
+          continue;
+        case 'back':
+          setReveal(false);
+          apply((s) => (top.filter && tableScreenFor(top.route) ? withFilter(s, '') : navigate(s, 'back', store.getState(), pageSize)));
+          continue;
+        default:
+          if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) setFollow(false);
+          if (top.route.kind === 'logs' && command === 'bottom') setFollow(true);
+          apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
+      }
     }
   });
 
-  const heading = `dockpit · ${title(screen)} (${count})`;
+  const table = tableScreenFor(top.route);
+  const count = tableRows ? ` (${tableRows.length})` : '';
+  const title = `dockpit · ${heading(top.route, state)}${count}${readOnly ? ' [read-only]' : ''}`;
+  let bottom: string;
+  if (mode.kind === 'filter') bottom = `/${mode.text}█`;
+  else if (mode.kind === 'command') bottom = `:${mode.text}█ ${mode.hint}`;
+  else if (flash) bottom = flash;
+  else bottom = top.filter ? `filter: ${top.filter} (esc clears)` : '';
+
+  let body;
+  if (mode.kind === 'help') body = <HelpScreen keymap={keymap} height={bodyHeight} width={width} />;
+  else if (table) body = <TableView screen={table} nav={top} rows={tableRows ?? []} height={bodyHeight} width={width} />;
+  else if (top.route.kind === 'detail') {
+    body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={reveal} />;
+  } else if (top.route.kind === 'logs') {
+    body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={follow} />;
+  }
+
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold color="cyan">
-        {fit(`${heading}  ${source}`, width)}
+      <Text bold color="cyan" wrap="truncate">
+        {fit(`${title}  ${source}`, width)}
       </Text>
-      {screen.kind === 'hosts' ? (
-        <HostsTable rows={hostRows} cursor={cursor} height={tableHeight} width={width} />
-      ) : (
-        <ContainersTable rows={containerRows} host={screen.host} cursor={cursor} height={tableHeight} width={width} />
-      )}
+      <Box height={bodyHeight} flexDirection="column">
+        {body}
+      </Box>
+      <Text color={flash && mode.kind === 'normal' ? 'yellow' : undefined} wrap="truncate">
+        {fit(bottom, width)}
+      </Text>
       <StatusLine width={width} />
     </Box>
   );

@@ -1,11 +1,12 @@
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
 import { fit } from './format.js';
-import { columnWidths, scrollOffset, type ColumnSpec } from './table-layout.js';
+import { columnWidths, type ColumnSpec } from './table-layout.js';
 
 export interface Column<Row> extends ColumnSpec {
   header: string;
   value: (row: Row) => string;
+  /** What `o` sorts by, when the shown text would sort wrongly (sizes, percentages). */
+  sort?: (row: Row) => string | number;
   color?: (row: Row) => string | undefined;
 }
 
@@ -14,24 +15,24 @@ interface TableProps<Row> {
   rows: readonly Row[];
   rowKey: (row: Row) => string;
   cursor: number;
+  /** The first row shown (see scrollOffset). */
+  offset: number;
   /** Lines available, the header included. */
   height: number;
   width: number;
   empty?: string;
+  sort?: { column: number; desc: boolean } | null;
 }
 
 /** Renders only the rows that fit (engine-facts.md: 2,000 rows cost over 100 ms a frame). */
-export function Table<Row>({ columns, rows, rowKey, cursor, height, width, empty }: TableProps<Row>) {
-  const offsetRef = useRef(0);
+export function Table<Row>({ columns, rows, rowKey, cursor, offset, height, width, empty, sort }: TableProps<Row>) {
   const bodyHeight = Math.max(0, height - 1);
-  const offset = scrollOffset(offsetRef.current, cursor, bodyHeight, rows.length);
-  offsetRef.current = offset;
   const widths = columnWidths(columns, width);
   const visible = rows.slice(offset, offset + bodyHeight);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate">
-        {columns.map((c, i) => fit(c.header, widths[i]!)).join(' ')}
+        {columns.map((c, i) => fit(sort?.column === i ? `${c.header}${sort.desc ? '▼' : '▲'}` : c.header, widths[i]!)).join(' ')}
       </Text>
       {visible.length === 0 && empty ? <Text dimColor>{fit(empty, width)}</Text> : null}
       {visible.map((row, i) => {

@@ -24,3 +24,26 @@ export function formatIps(ips: Record<string, string>): string {
 export function formatBool(v: boolean | null, yes = 'on', no = 'off'): string {
   return v === null ? '-' : v ? yes : no;
 }
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '-';
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v}B` : `${v < 10 ? v.toFixed(1) : Math.round(v)}${UNITS[u]}`;
+}
+
+export function formatRate(bytesPerSec: number | null | undefined): string {
+  const b = formatBytes(bytesPerSec);
+  return b === '-' ? b : `${b}/s`;
+}
+
+export function formatPercent(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p) || p < 0) return '-';
+  return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
+}

@@ -1,26 +1,49 @@
 import type { Key } from 'ink';
 
-// Keymap as data (style.md, after gemini-cli): a command id → its bindings; help is generated from this.
+// Keymap as data (style.md, after gemini-cli): a command id → its bindings; `?` help is generated from this.
 
-export type Command = 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown' | 'open' | 'back' | 'quit';
+export type Command =
+  | 'up' | 'down' | 'top' | 'bottom' | 'pageUp' | 'pageDown'
+  | 'open' | 'back' | 'quit'
+  | 'filter' | 'command' | 'help'
+  | 'detail' | 'logs' | 'sortNext' | 'sortReverse'
+  | 'reveal' | 'follow';
 
 export interface Binding {
   command: Command;
   keys: string[];
   help: string;
+  /** Where it applies, for the help screen. */
+  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs';
+  /** Changes something in the fleet: never bound with --read-only. */
+  mutates?: boolean;
 }
 
 export const KEYMAP: readonly Binding[] = [
-  { command: 'down', keys: ['j', 'down'], help: 'move down' },
-  { command: 'up', keys: ['k', 'up'], help: 'move up' },
-  { command: 'top', keys: ['g', 'home'], help: 'first row' },
-  { command: 'bottom', keys: ['G', 'end'], help: 'last row' },
-  { command: 'pageDown', keys: ['pagedown', 'ctrl+f'], help: 'page down' },
-  { command: 'pageUp', keys: ['pageup', 'ctrl+b'], help: 'page up' },
-  { command: 'open', keys: ['enter'], help: 'open' },
-  { command: 'back', keys: ['escape'], help: 'back' },
-  { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit' },
+  { command: 'down', keys: ['j', 'down'], help: 'move down', scope: 'everywhere' },
+  { command: 'up', keys: ['k', 'up'], help: 'move up', scope: 'everywhere' },
+  { command: 'top', keys: ['g', 'home'], help: 'first row', scope: 'everywhere' },
+  { command: 'bottom', keys: ['G', 'end'], help: 'last row (logs: follow)', scope: 'everywhere' },
+  { command: 'pageDown', keys: ['pagedown', 'ctrl+f'], help: 'page down', scope: 'everywhere' },
+  { command: 'pageUp', keys: ['pageup', 'ctrl+b'], help: 'page up', scope: 'everywhere' },
+  { command: 'open', keys: ['enter'], help: 'drill down', scope: 'tables' },
+  { command: 'back', keys: ['escape'], help: 'back', scope: 'everywhere' },
+  { command: 'filter', keys: ['/'], help: 'filter rows (name, IP, host …)', scope: 'tables' },
+  { command: 'command', keys: [':'], help: 'command (:lines :hosts :ps :ip :events :plans :host NAME :line NAME)', scope: 'everywhere' },
+  { command: 'sortNext', keys: ['o'], help: 'sort by the next column', scope: 'tables' },
+  { command: 'sortReverse', keys: ['O'], help: 'reverse the sort', scope: 'tables' },
+  { command: 'detail', keys: ['d'], help: 'container detail', scope: 'containers' },
+  { command: 'logs', keys: ['l'], help: 'container log', scope: 'containers' },
+  { command: 'reveal', keys: ['x'], help: 'show/hide secret env values', scope: 'detail' },
+  { command: 'follow', keys: ['f'], help: 'follow the log', scope: 'logs' },
+  { command: 'help', keys: ['?'], help: 'this help', scope: 'everywhere' },
+  { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit', scope: 'everywhere' },
 ];
+
+/** The bindings in force: with --read-only, nothing that changes the fleet is bound at all. */
+export function activeKeymap(readOnly: boolean): readonly Binding[] {
+  return readOnly ? KEYMAP.filter((b) => !b.mutates) : KEYMAP;
+}
 
 /** The key name Ink reported, as the keymap spells it. */
 export function keyName(input: string, key: Key): string {

@@ -1,24 +1,39 @@
 import type { FleetState } from '../store/state.js';
-import { containerRows } from '../store/selectors.js';
 import type { Command } from './keymap.js';
+import { entry, type NavEntry, type Route } from './routes.js';
+import { tableScreenFor } from './screens/registry.js';
+import { viewRows } from './screens/table-screen.js';
 import { clampCursor } from './table-layout.js';
 
-export type Screen = { kind: 'hosts'; cursor: number } | { kind: 'containers'; host?: string; cursor: number };
+/** The rows the top screen shows now, from the store's current state. */
+export function currentRows(top: NavEntry, state: FleetState): unknown[] | null {
+  const screen = tableScreenFor(top.route);
+  return screen ? viewRows(screen, state, top.route, top.filter, top.sort) : null;
+}
 
-function rowCount(state: FleetState, screen: Screen): number {
-  if (screen.kind === 'hosts') return state.hostOrder.length;
-  return containerRows(state, screen.host === undefined ? {} : { host: screen.host }).length;
+function push(stack: readonly NavEntry[], route: Route | null | undefined): NavEntry[] {
+  return route ? [...stack, entry(route)] : [...stack];
 }
 
 /**
- * The screen stack after one command, from the store's current state. Pure, and computed from the latest
- * stack rather than the last render, so keys that arrive before a redraw all count.
+ * The navigation stack after one command. Pure, and computed from the latest stack and store state rather
+ * than the last render, so keys that arrive before a redraw all count. `contentLines` is the length of a
+ * non-table screen (detail, logs), which scrolls with the same keys.
  */
-export function navigate(stack: readonly Screen[], command: Command, state: FleetState, pageSize: number): Screen[] {
+export function navigate(
+  stack: readonly NavEntry[],
+  command: Command,
+  state: FleetState,
+  pageSize: number,
+  contentLines = 0,
+): NavEntry[] {
   const top = stack[stack.length - 1]!;
-  const count = rowCount(state, top);
+  const screen = tableScreenFor(top.route);
+  const rows = currentRows(top, state);
+  const count = rows ? rows.length : contentLines;
   const cursor = clampCursor(top.cursor, count);
-  const move = (to: number): Screen[] => [...stack.slice(0, -1), { ...top, cursor: clampCursor(to, count) }];
+  const row = rows?.[cursor];
+  const move = (to: number): NavEntry[] => [...stack.slice(0, -1), { ...top, cursor: clampCursor(to, count) }];
   switch (command) {
     case 'down':
       return move(cursor + 1);
@@ -32,13 +47,57 @@ export function navigate(stack: readonly Screen[], command: Command, state: Flee
       return move(cursor + Math.max(1, pageSize));
     case 'pageUp':
       return move(cursor - Math.max(1, pageSize));
-    case 'open': {
-      const host = top.kind === 'hosts' ? state.hostOrder[cursor] : undefined;
-      return host === undefined ? [...stack] : [...stack, { kind: 'containers', host, cursor: 0 }];
-    }
+    case 'open':
+      return row !== undefined ? push(stack, screen?.open?.(row, top.route)) : [...stack];
+    case 'detail':
+      return row !== undefined ? push(stack, screen?.detail?.(row)) : [...stack];
+    case 'logs':
+      if (top.route.kind === 'detail') return push(stack, { kind: 'logs', host: top.route.host, id: top.route.id });
+      return row !== undefined ? push(stack, screen?.logs?.(row)) : [...stack];
     case 'back':
       return stack.length > 1 ? stack.slice(0, -1) : [...stack];
-    case 'quit':
+    case 'sortNext': {
+      if (!screen) return [...stack];
+      const column = top.sort ? (top.sort.column + 1) % screen.columns.length : 0;
+      return [...stack.slice(0, -1), { ...top, sort: { column, desc: top.sort?.desc ?? false } }];
+    }
+    case 'sortReverse':
+      if (!screen) return [...stack];
+      return [...stack.slice(0, -1), { ...top, sort: { column: top.sort?.column ?? 0, desc: !(top.sort?.desc ?? false) } }];
+    default:
       return [...stack];
   }
+}
+
+/** Goes to a route from the command line: a top-level screen replaces the stack, others push. */
+export function goTo(stack: readonly NavEntry[], route: Route): NavEntry[] {
+  const topLevel = route.kind === 'lines' || route.kind === 'hosts' || route.kind === 'ips' || route.kind === 'events' ||
+    (route.kind === 'containers' && route.host === undefined && route.bizline === undefined);
+  return topLevel ? [entry(route)] : [...stack, entry(route)];
+}
+
+/** Sets the `/` filter of the top screen; the cursor goes to the first match. */
+export function withFilter(stack: readonly NavEntry[], filter: string): NavEntry[] {
+  const top = stack[stack.length - 1]!;
+  return [...stack.slice(0, -1), { ...top, filter, cursor: 0 }];
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * `/` then an IP then Enter: the container that owns the address, wherever it is, with its detail shown.
+ * Returns null when the text is not an address someone holds.
+ */
+export function ownerOfIp(state: FleetState, text: string): { host: string; id: string; name: string } | null {
+  const ip = text.trim();
+  if (!IPV4.test(ip)) return null;
+  for (const host of state.hostOrder) {
+    const hc = state.containers[host];
+    if (!hc) continue;
+    for (const id of hc.order) {
+      const c = hc.byId[id]!;
+      if (Object.values(c.ips).includes(ip)) return { host, id, name: c.name };
+    }
+  }
+  return null;
 }

@@ -24,7 +24,7 @@ export function resize(r: Rendered, size: Size): void {
 
 /** Renders <App> and, when a size is given, waits until a frame of that size has been drawn. */
 export async function renderApp(store: FleetStore, size?: Size): Promise<Rendered> {
-  const r = render(<App store={store} source="test" />);
+  const r = render(<App store={store} source="test" initialRoute={{ kind: 'hosts' }} />);
   await waitForFrame(r, (f) => f.includes('dockpit'));
   // Ink listens for 'resize' from the start; the cockpit's useTerminalSize only once its effect has run.
   await waitForFrame(r, () => r.stdout.listenerCount('resize') >= 2);

@@ -1,0 +1,8 @@
+import { createContext, useContext } from 'react';
+import { NO_ACTIONS, type CockpitActions } from './actions.js';
+
+export const ActionsContext = createContext<CockpitActions>(NO_ACTIONS);
+
+export function useActions(): CockpitActions {
+  return useContext(ActionsContext);
+}

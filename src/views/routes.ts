@@ -1,0 +1,26 @@
+/** Where the operator is. A stack of these is the navigation history; Esc pops. */
+export type Route =
+  | { kind: 'lines' }
+  | { kind: 'hosts' }
+  | { kind: 'containers'; host?: string; bizline?: string }
+  | { kind: 'ips' }
+  | { kind: 'events' }
+  | { kind: 'detail'; host: string; id: string }
+  | { kind: 'logs'; host: string; id: string };
+
+export interface SortState {
+  column: number;
+  desc: boolean;
+}
+
+export interface NavEntry {
+  route: Route;
+  cursor: number;
+  /** The `/` filter of this screen (substring, case-insensitive). */
+  filter: string;
+  sort: SortState | null;
+}
+
+export function entry(route: Route): NavEntry {
+  return { route, cursor: 0, filter: '', sort: null };
+}

@@ -1,0 +1,56 @@
+import type { Container, ContainerState } from '../../engine/types.js';
+import { sampleOf } from '../../store/lines.js';
+import { containerRows } from '../../store/selectors.js';
+import type { FleetState } from '../../store/state.js';
+import { formatBytes, formatIps, formatPercent, formatRate } from '../format.js';
+import type { Route } from '../routes.js';
+import type { TableScreen } from './table-screen.js';
+
+export const CONTAINER_STATE_COLOR: Partial<Record<ContainerState, string>> = {
+  running: 'green',
+  paused: 'yellow',
+  restarting: 'yellow',
+  exited: 'red',
+  dead: 'red',
+};
+
+export type ContainerScreenRow = Container & { sample: ReturnType<typeof sampleOf> };
+
+function rows(state: FleetState, route: Route): ContainerScreenRow[] {
+  const host = route.kind === 'containers' ? route.host : undefined;
+  const wanted = route.kind === 'containers' ? route.bizline : undefined;
+  const list = containerRows(state, host === undefined ? {} : { host });
+  return list
+    .filter((c) => wanted === undefined || (c.bizline ?? '(none)') === wanted)
+    .map((c) => ({ ...c, sample: sampleOf(state, c) }));
+}
+
+export const containersScreen: TableScreen<ContainerScreenRow> = {
+  title: (route) => {
+    if (route.kind !== 'containers') return 'containers';
+    if (route.host) return `containers on ${route.host}`;
+    if (route.bizline) return `line ${route.bizline}`;
+    return 'containers';
+  },
+  columns: [
+    { header: 'HOST', width: 6, value: (c) => c.host },
+    { header: 'NAME', width: 12, flex: 2, value: (c) => c.name },
+    { header: 'BIZLINE', width: 8, value: (c) => c.bizline ?? '-' },
+    { header: 'TIER', width: 4, value: (c) => (c.tier === null ? '-' : String(c.tier)), sort: (c) => c.tier ?? 99 },
+    { header: 'STATE', width: 10, value: (c) => c.state, color: (c) => CONTAINER_STATE_COLOR[c.state] },
+    { header: 'STATUS', width: 12, flex: 1, value: (c) => c.status },
+    { header: 'CPU', width: 6, value: (c) => formatPercent(c.sample?.cpuPercent), sort: (c) => c.sample?.cpuPercent ?? -1 },
+    { header: 'MEM', width: 7, value: (c) => formatBytes(c.sample?.memBytes), sort: (c) => c.sample?.memBytes ?? -1 },
+    { header: 'RX', width: 9, value: (c) => formatRate(c.sample?.rxBytesPerSec), sort: (c) => c.sample?.rxBytesPerSec ?? -1 },
+    { header: 'TX', width: 9, value: (c) => formatRate(c.sample?.txBytesPerSec), sort: (c) => c.sample?.txBytesPerSec ?? -1 },
+    { header: 'IPS', width: 12, flex: 2, value: (c) => formatIps(c.ips) },
+  ],
+  rows,
+  key: (c) => `${c.host}/${c.id}`,
+  search: (c) => `${c.host} ${c.name} ${c.bizline ?? ''} ${c.image} ${Object.values(c.ips).join(' ')} ${c.id.slice(0, 12)}`,
+  open: (c) => ({ kind: 'detail', host: c.host, id: c.id }),
+  detail: (c) => ({ kind: 'detail', host: c.host, id: c.id }),
+  logs: (c) => ({ kind: 'logs', host: c.host, id: c.id }),
+  sampled: (rows) => rows.filter((c) => c.state === 'running').map((c) => ({ host: c.host, id: c.id })),
+  empty: 'no containers',
+};

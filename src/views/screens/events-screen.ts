@@ -1,0 +1,26 @@
+import type { ContainerEventRecord } from '../../engine/types.js';
+import type { TableScreen } from './table-screen.js';
+
+const ACTION_COLOR: Record<string, string> = { die: 'red', kill: 'red', oom: 'red', destroy: 'magenta', start: 'green', restart: 'yellow' };
+
+export function formatEventTime(timeNano: number): string {
+  const d = new Date(Math.floor(timeNano / 1e6));
+  return `${d.toISOString().slice(11, 23)}`;
+}
+
+export const eventsScreen: TableScreen<ContainerEventRecord> = {
+  title: () => 'fleet events (newest first)',
+  columns: [
+    { header: 'TIME', width: 12, value: (e) => formatEventTime(e.timeNano), sort: (e) => e.timeNano },
+    { header: 'HOST', width: 6, value: (e) => e.host },
+    { header: 'CONTAINER', width: 12, flex: 2, value: (e) => e.name },
+    { header: 'ACTION', width: 12, flex: 1, value: (e) => e.action, color: (e) => ACTION_COLOR[e.action.split(':')[0]!] },
+  ],
+  // Newest first; equal engine times keep arrival order.
+  rows: (state) => [...state.timeline].reverse(),
+  key: (e) => `${e.host}/${e.id}/${e.timeNano}/${e.action}`,
+  search: (e) => `${e.host} ${e.name} ${e.action}`,
+  open: (e) => ({ kind: 'detail', host: e.host, id: e.id }),
+  detail: (e) => ({ kind: 'detail', host: e.host, id: e.id }),
+  empty: 'no container events since dockpit started',
+};

@@ -1,0 +1,32 @@
+import type { HostState } from '../../engine/types.js';
+import { hostTraffic, type Traffic } from '../../store/lines.js';
+import { hostRows, type HostRow } from '../../store/selectors.js';
+import { formatBool, formatBytes, formatLatency, formatPercent, formatRate } from '../format.js';
+import type { TableScreen } from './table-screen.js';
+
+export const HOST_STATE_COLOR: Record<HostState, string> = { up: 'green', degraded: 'yellow', down: 'red', connecting: 'cyan' };
+
+export type HostScreenRow = HostRow & { traffic: Traffic };
+
+export const hostsScreen: TableScreen<HostScreenRow> = {
+  title: () => 'hosts',
+  columns: [
+    { header: 'HOST', width: 8, flex: 1, value: (h) => h.name },
+    { header: 'TRANSPORT', width: 9, value: (h) => h.transport },
+    { header: 'STATE', width: 10, value: (h) => h.state, color: (h) => HOST_STATE_COLOR[h.state] },
+    { header: 'ENGINE', width: 10, value: (h) => h.engineVersion ?? '-' },
+    { header: 'LATENCY', width: 8, value: (h) => formatLatency(h.latencyMs), sort: (h) => h.latencyMs ?? Infinity },
+    { header: 'RUN/TOTAL', width: 9, value: (h) => `${h.containers.running}/${h.containers.total}`, sort: (h) => h.containers.running },
+    { header: 'LIVE-RESTORE', width: 12, value: (h) => formatBool(h.liveRestore), color: (h) => (h.liveRestore === false ? 'yellow' : undefined) },
+    { header: 'CPU', width: 6, value: (h) => formatPercent(h.traffic.sampled ? h.traffic.cpuPercent : null), sort: (h) => h.traffic.cpuPercent },
+    { header: 'MEM', width: 7, value: (h) => formatBytes(h.traffic.sampled ? h.traffic.memBytes : null), sort: (h) => h.traffic.memBytes },
+    { header: 'RX', width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.rxBytesPerSec : null), sort: (h) => h.traffic.rxBytesPerSec },
+    { header: 'TX', width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.txBytesPerSec : null), sort: (h) => h.traffic.txBytesPerSec },
+    { header: 'ERROR', width: 8, flex: 3, value: (h) => h.error ?? '', color: () => 'red' },
+  ],
+  rows: (state) => hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name) })),
+  key: (h) => h.name,
+  search: (h) => `${h.name} ${h.url} ${h.state} ${h.error ?? ''}`,
+  open: (h) => ({ kind: 'containers', host: h.name }),
+  empty: 'no hosts configured',
+};

@@ -1,0 +1,26 @@
+import { lineRows, type LineHealth, type LineRow } from '../../store/lines.js';
+import { formatBytes, formatPercent, formatRate } from '../format.js';
+import type { TableScreen } from './table-screen.js';
+
+const HEALTH_COLOR: Record<LineHealth, string> = { up: 'green', degraded: 'yellow', down: 'red' };
+const HEALTH_MARK: Record<LineHealth, string> = { up: '● up', degraded: '◐ degraded', down: '○ down' };
+
+export const linesScreen: TableScreen<LineRow> = {
+  title: () => 'business lines',
+  columns: [
+    { header: 'LINE', width: 10, flex: 1, value: (l) => l.name },
+    { header: 'TIER', width: 4, value: (l) => (l.tier === null ? '-' : String(l.tier)), sort: (l) => l.tier ?? 99 },
+    { header: 'HEALTH', width: 10, value: (l) => HEALTH_MARK[l.health], color: (l) => HEALTH_COLOR[l.health] },
+    { header: 'RUN/TOTAL', width: 9, value: (l) => `${l.running}/${l.total}`, sort: (l) => l.running },
+    { header: 'CPU', width: 6, value: (l) => formatPercent(l.sampled ? l.cpuPercent : null), sort: (l) => l.cpuPercent },
+    { header: 'MEM', width: 7, value: (l) => formatBytes(l.sampled ? l.memBytes : null), sort: (l) => l.memBytes },
+    { header: 'RX', width: 9, value: (l) => formatRate(l.sampled ? l.rxBytesPerSec : null), sort: (l) => l.rxBytesPerSec },
+    { header: 'TX', width: 9, value: (l) => formatRate(l.sampled ? l.txBytesPerSec : null), sort: (l) => l.txBytesPerSec },
+    { header: 'HOSTS', width: 8, flex: 2, value: (l) => l.hosts.join(','), sort: (l) => l.hosts.length },
+  ],
+  rows: (state) => lineRows(state),
+  key: (l) => l.name,
+  search: (l) => `${l.name} ${l.hosts.join(' ')} ${l.health}`,
+  open: (l) => ({ kind: 'containers', bizline: l.name }),
+  empty: 'no containers yet',
+};
