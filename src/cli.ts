@@ -18,10 +18,17 @@ async function main(argv: string[]): Promise<number> {
   const config = locateConfig(args.config);
   if (args.command === 'tui') {
     const { runTui } = await import('./cli/tui.js');
-    return runTui(config);
+    return runTui(config, { readOnly: args.readOnly });
   }
-  const { runHeadless } = await import('./cli/headless.js');
-  return runHeadless(args, config, (s) => process.stdout.write(`${s}\n`));
+  const { HEADLESS } = await import('./cli/commands/index.js');
+  const command = HEADLESS[args.command];
+  if (!command) throw new UsageError(`"${args.command}" is not available yet`);
+  return command({
+    args,
+    config,
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type { ContainerInfo } from 'dockerode';
 import type { Readable } from 'node:stream';
+import { DockpitError } from './errors.js';
+import { LineJsonDecoder } from './line-json.js';
 
 // dockerode accepts `abortSignal` on these calls but its type definitions omit the options argument
 // for some of them; these wrappers keep that one cast in one place.
@@ -36,4 +38,26 @@ export function listContainers(docker: Docker, o: WithSignal & { all?: boolean; 
 
 export function containerEvents(docker: Docker, o: WithSignal & { filters: Record<string, string[]> }): Promise<Readable> {
   return (docker.getEvents as unknown as Call<Readable>).call(docker, o);
+}
+
+/** The engine's past events between two engine-clock times (seconds); the stream ends at `until`. */
+export async function eventsBetween(
+  docker: Docker,
+  o: WithSignal & { since: number; until: number; filters: Record<string, string[]> },
+): Promise<unknown[]> {
+  const stream = await containerEvents(docker, {
+    ...o,
+    since: o.since.toFixed(9),
+    until: o.until.toFixed(9),
+  } as WithSignal & { filters: Record<string, string[]> });
+  const decoder = new LineJsonDecoder();
+  const values: unknown[] = [];
+  const bad: string[] = [];
+  for await (const chunk of stream) {
+    const r = decoder.push(chunk as Buffer);
+    values.push(...r.values);
+    bad.push(...r.bad);
+  }
+  if (bad.length > 0) throw new DockpitError('PARSE', `unreadable event line: ${bad[0]}`);
+  return values;
 }

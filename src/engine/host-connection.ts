@@ -4,20 +4,12 @@ import type { EngineTuning, HostSpec } from '../config/types.js';
 import { Backoff } from './backoff.js';
 import { createDockerClient } from './docker-client.js';
 import { LIST_CHANGING_ACTIONS, mapContainer, patchFromAction, type LabelKeys } from './container-mapper.js';
-import { containerEvents, engineInfo, engineVersion, listContainers } from './engine-calls.js';
+import { containerEvents, engineInfo, engineVersion, eventsBetween, listContainers } from './engine-calls.js';
 import { DockpitError, toDockpitError } from './errors.js';
+import { toTimelineRecord, type EngineEvent } from './engine-event.js';
 import { LineJsonDecoder } from './line-json.js';
 import { SshTunnel } from './ssh-tunnel.js';
 import type { DomainEventSink, HostStatus } from './types.js';
-
-interface EngineEvent {
-  Type?: string;
-  Action?: string;
-  id?: string;
-  Actor?: { ID?: string; Attributes?: Record<string, string> };
-  timeNano?: number;
-  time?: number;
-}
 
 export interface HostConnectionOptions {
   spec: HostSpec;
@@ -56,6 +48,10 @@ export class HostConnection {
   readonly settled = new Promise<void>((r) => (this.settle = r));
   private docker: Docker | null = null;
   private loop: Promise<void> | null = null;
+  /** Engine clock minus local clock, ms (engine-facts.md: `since` is the engine's clock, not ours). */
+  private clockOffsetMs = 0;
+  /** The newest event seen, engine nanoseconds: after a reconnect the backfill starts there. */
+  private lastEventNano = 0;
 
   constructor(private readonly opts: HostConnectionOptions) {}
 
@@ -121,6 +117,7 @@ export class HostConnection {
       const docker = createDockerClient(spec, tunnel);
       const version = await engineVersion(docker, { abortSignal: deadline() });
       const info = await engineInfo(docker, { abortSignal: deadline() });
+      if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
       this.status({
         engineVersion: version.Version ?? null,
         apiVersion: version.ApiVersion ?? null,
@@ -146,11 +143,35 @@ export class HostConnection {
           this.backoff.reset();
           this.settle();
           cleanups.push(this.probeLoop(docker, deadline, fail));
+          this.backfill(docker, deadline);
         }, fail);
       });
     } finally {
       for (const c of cleanups.reverse()) c();
     }
+  }
+
+  /** Engine time now, in engine epoch seconds. */
+  engineNowSeconds(): number {
+    return (Date.now() + this.clockOffsetMs) / 1000;
+  }
+
+  /**
+   * The timeline from before this session: the engine's own recent events (it keeps only the last 256),
+   * since the last one seen or the last 15 minutes. The store drops the ones it already has.
+   */
+  private backfill(docker: Docker, deadline: () => AbortSignal): void {
+    const until = this.engineNowSeconds();
+    const since = this.lastEventNano > 0 ? this.lastEventNano / 1e9 : until - 15 * 60;
+    eventsBetween(docker, { since, until, filters: { type: ['container'] }, abortSignal: deadline() }).then(
+      (events) => {
+        for (const ev of events) {
+          const record = toTimelineRecord(this.name, ev as EngineEvent);
+          if (record) this.opts.emit({ type: 'container.event', event: record });
+        }
+      },
+      (err: unknown) => this.status({ error: toDockpitError(err, 'event backfill').toString() }),
+    );
   }
 
   private async withDeadline<T>(p: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
@@ -225,13 +246,13 @@ export class HostConnection {
   private onEngineEvent(ev: EngineEvent, scheduleRelist: () => void): void {
     const action = ev.Action ?? '';
     const id = ev.Actor?.ID ?? ev.id;
-    if (!id || action.startsWith('exec_')) return;
+    if (!id) return;
     const attributes = ev.Actor?.Attributes ?? {};
-    const timeNano = ev.timeNano ?? (ev.time ?? 0) * 1e9;
-    this.opts.emit({
-      type: 'container.event',
-      event: { host: this.name, id, name: attributes.name ?? id.slice(0, 12), action, timeNano },
-    });
+    const record = toTimelineRecord(this.name, ev);
+    if (record) {
+      this.lastEventNano = Math.max(this.lastEventNano, record.timeNano);
+      this.opts.emit({ type: 'container.event', event: record });
+    }
     const patch = patchFromAction(action, attributes);
     if (patch === 'removed') this.opts.emit({ type: 'container.removed', host: this.name, id });
     else if (patch) this.opts.emit({ type: 'container.patched', host: this.name, id, patch });

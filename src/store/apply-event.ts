@@ -1,5 +1,6 @@
 import type { Container, DomainEvent, HostStatus } from '../engine/types.js';
 import { applyStats } from './stats.js';
+import { insertEvent } from './timeline.js';
 import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
 
 function newHost(name: string): HostStatus {
@@ -112,10 +113,8 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
       return withHostContainers(state, event.host, { byId, order: prev.order.filter((id) => id !== event.id) });
     }
     case 'container.event': {
-      const timeline = state.timeline.length >= TIMELINE_LIMIT
-        ? [...state.timeline.slice(state.timeline.length - TIMELINE_LIMIT + 1), event.event]
-        : [...state.timeline, event.event];
-      return { ...state, timeline };
+      const timeline = insertEvent(state.timeline, event.event, TIMELINE_LIMIT);
+      return timeline === state.timeline ? state : { ...state, timeline };
     }
     case 'stats.sampled':
       return applyStats(state, event);

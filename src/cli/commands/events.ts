@@ -1,0 +1,63 @@
+import { UsageError } from '../../config/config-error.js';
+import { eventsBetween } from '../../engine/engine-calls.js';
+import { toTimelineRecord, type EngineEvent } from '../../engine/engine-event.js';
+import { toDockpitError } from '../../engine/errors.js';
+import type { ContainerEventRecord } from '../../engine/types.js';
+import { formatEventTime } from '../../views/screens/events-screen.js';
+import { connectFleet } from '../connect.js';
+import { textTable } from '../text-table.js';
+import type { HeadlessCommand } from './types.js';
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since 10m` (s, m, h, d) or an RFC 3339 time → how far back, in ms, from `nowMs`. */
+export function parseSince(since: string | undefined, nowMs: number): number {
+  if (since === undefined) return 15 * 60_000;
+  const m = /^(\d+)([smhd])$/.exec(since.trim());
+  if (m) return Number(m[1]) * UNIT_MS[m[2]!]!;
+  const t = Date.parse(since);
+  if (/^\d{4}-\d\d-\d\dT/.test(since) && Number.isFinite(t)) return Math.max(0, nowMs - t);
+  throw new UsageError(`--since ${since}: expected a duration like 30s, 10m, 2h, 1d or an RFC 3339 time`);
+}
+
+export function eventJson(e: ContainerEventRecord) {
+  return { time: new Date(Math.floor(e.timeNano / 1e6)).toISOString(), timeNano: e.timeNano, host: e.host, id: e.id, name: e.name, action: e.action };
+}
+
+export const eventsCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const backMs = parseSince(args.since, Date.now());
+  const fleet = await connectFleet(config);
+  const records: ContainerEventRecord[] = [];
+  try {
+    await Promise.all(
+      [...fleet.engine.connections.values()].map(async (conn) => {
+        const docker = conn.client;
+        if (!docker) {
+          err(`warning: host ${conn.name} is down: its events are missing`);
+          return;
+        }
+        const until = conn.engineNowSeconds();
+        try {
+          const evs = await eventsBetween(docker, {
+            since: until - backMs / 1000,
+            until,
+            filters: { type: ['container'] },
+            abortSignal: AbortSignal.timeout(config.engine.callTimeoutMs),
+          });
+          for (const ev of evs) {
+            const r = toTimelineRecord(conn.name, ev as EngineEvent);
+            if (r) records.push(r);
+          }
+        } catch (e) {
+          err(`warning: host ${conn.name}: ${toDockpitError(e).toString()}`);
+        }
+      }),
+    );
+  } finally {
+    await fleet.close();
+  }
+  records.sort((a, b) => b.timeNano - a.timeNano || a.host.localeCompare(b.host));
+  if (args.json) out(JSON.stringify(records.map(eventJson), null, 2));
+  else out(textTable(['TIME', 'HOST', 'CONTAINER', 'ACTION'], records.map((e) => [formatEventTime(e.timeNano), e.host, e.name, e.action])));
+  return 0;
+};

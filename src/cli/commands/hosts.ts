@@ -1,0 +1,21 @@
+import { hostRows } from '../../store/selectors.js';
+import { formatBool, formatLatency } from '../../views/format.js';
+import { connectFleet } from '../connect.js';
+import { hostJson } from '../json-output.js';
+import { textTable } from '../text-table.js';
+import type { HeadlessCommand } from './types.js';
+
+export const hostsCommand: HeadlessCommand = async ({ args, config, out }) => {
+  const fleet = await connectFleet(config);
+  await fleet.close();
+  const rows = hostRows(fleet.store.getState());
+  if (args.json) {
+    out(JSON.stringify(rows.map(hostJson), null, 2));
+    return 0;
+  }
+  out(textTable(
+    ['HOST', 'STATE', 'ENGINE', 'LATENCY', 'RUN/TOTAL', 'LIVE-RESTORE', 'ERROR'],
+    rows.map((h) => [h.name, h.state, h.engineVersion ?? '-', formatLatency(h.latencyMs), `${h.containers.running}/${h.containers.total}`, formatBool(h.liveRestore), h.error ?? '']),
+  ));
+  return 0;
+};

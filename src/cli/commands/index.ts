@@ -1,0 +1,14 @@
+import type { CommandName } from '../args.js';
+import { eventsCommand } from './events.js';
+import { hostsCommand } from './hosts.js';
+import { linesCommand } from './lines.js';
+import { psCommand } from './ps.js';
+import type { HeadlessCommand } from './types.js';
+
+/** Every headless command: each screen's `--json` twin. */
+export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessCommand>> = {
+  hosts: hostsCommand,
+  ps: psCommand,
+  lines: linesCommand,
+  events: eventsCommand,
+};

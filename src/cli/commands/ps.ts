@@ -1,0 +1,26 @@
+import { containerRows, hostRows } from '../../store/selectors.js';
+import { formatIps } from '../../views/format.js';
+import { connectFleet } from '../connect.js';
+import { containerJson } from '../json-output.js';
+import { textTable } from '../text-table.js';
+import { requireHost } from './validate.js';
+import type { HeadlessCommand } from './types.js';
+
+export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  requireHost(args.host, config);
+  const fleet = await connectFleet(config);
+  await fleet.close();
+  const state = fleet.store.getState();
+  const filter = { ...(args.host !== undefined && { host: args.host }), ...(args.bizline !== undefined && { bizline: args.bizline }) };
+  const rows = containerRows(state, filter);
+  if (args.json) {
+    out(JSON.stringify(rows.map(containerJson), null, 2));
+    return 0;
+  }
+  out(textTable(
+    ['HOST', 'NAME', 'BIZLINE', 'TIER', 'STATE', 'STATUS', 'IPS'],
+    rows.map((c) => [c.host, c.name, c.bizline ?? '-', c.tier === null ? '-' : String(c.tier), c.state, c.status, formatIps(c.ips)]),
+  ));
+  for (const h of hostRows(state).filter((x) => x.state === 'down')) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
+  return 0;
+};

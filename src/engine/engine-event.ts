@@ -1,0 +1,36 @@
+import type { ContainerEventRecord } from './types.js';
+
+/** One line of the engine's `/events` stream. */
+export interface EngineEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  timeNano?: number;
+  time?: number;
+}
+
+// What an operator's timeline shows; exec_*, attach, resize, top, archive … are tooling noise.
+const TIMELINE_ACTIONS: ReadonlySet<string> = new Set([
+  'create', 'start', 'restart', 'die', 'kill', 'oom', 'stop', 'pause', 'unpause', 'destroy', 'rename', 'update',
+]);
+
+export function isTimelineAction(action: string): boolean {
+  return TIMELINE_ACTIONS.has(action) || action.startsWith('health_status');
+}
+
+/** The timeline record of an engine event, or null for events the timeline does not keep. */
+export function toTimelineRecord(host: string, ev: EngineEvent): ContainerEventRecord | null {
+  const action = ev.Action ?? ev.status ?? '';
+  const id = ev.Actor?.ID ?? ev.id;
+  if (!id || !isTimelineAction(action)) return null;
+  const attributes = ev.Actor?.Attributes ?? {};
+  return {
+    host,
+    id,
+    name: (attributes.name ?? id.slice(0, 12)).replace(/^\//, ''),
+    action,
+    timeNano: ev.timeNano ?? (ev.time ?? 0) * 1e9,
+  };
+}
