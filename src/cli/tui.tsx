@@ -22,7 +22,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   engine.start();
   const ink = render(
     <App store={store} actions={engineActions(engine)} source={config.source} readOnly={options.readOnly} />,
-    { exitOnCtrlC: true, maxFps: 30, incrementalRendering: true } as Parameters<typeof render>[1],
+    { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();
   coalescer.stop();

@@ -1,5 +1,6 @@
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, type Key } from 'ink';
 import { useCallback, useContext, useMemo, useRef, useState } from 'react';
+import { useSyncState } from './use-sync-state.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
 import type { CockpitActions } from './actions.js';
@@ -36,6 +37,15 @@ export function App({ store, actions, source, initialRoute = { kind: 'lines' }, 
   );
 }
 
+/** The key flags of one character of a multi-key read. */
+function keyOf(c: string): Key {
+  return {
+    upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false,
+    return: c === '\r' || c === '\n', escape: c === '\x1b', ctrl: false, shift: false, tab: c === '\t',
+    backspace: c === '\b', delete: c === '\x7f', meta: false,
+  } as Key;
+}
+
 type Mode = { kind: 'normal' } | { kind: 'filter'; text: string; before: string } | { kind: 'command'; text: string; hint: string } | { kind: 'help' };
 
 function containerName(state: FleetState, host: string, id: string): string {
@@ -52,8 +62,10 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const { exit } = useApp();
   const store = useContext(StoreContext)!;
   const { columns, rows } = useTerminalSize();
-  const [stack, setStack] = useState<NavEntry[]>(() => [entry(initialRoute)]);
-  const [mode, setMode] = useState<Mode>({ kind: 'normal' });
+  const [getStack, setStack] = useSyncState<NavEntry[]>(() => [entry(initialRoute)]);
+  const [getMode, setMode] = useSyncState<Mode>({ kind: 'normal' });
+  const stack = getStack();
+  const mode = getMode();
   const [flash, setFlash] = useState<string | null>(null);
   const [reveal, setReveal] = useState(false);
   const [follow, setFollow] = useState(true);
@@ -87,6 +99,14 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   };
 
   useInput((input, key) => {
+    // Several keys can arrive in one read (typed fast, pasted, or tmux send-keys): each counts, in order.
+    if (input.length > 1 && !key.ctrl && !key.meta) for (const c of input) handleKey(c, keyOf(c));
+    else handleKey(input, key);
+  });
+
+  function handleKey(input: string, key: Key): void {
+    const mode = getMode();
+    const top = getStack()[getStack().length - 1]!;
     if (mode.kind === 'help') return setMode({ kind: 'normal' });
     if (mode.kind === 'filter' || mode.kind === 'command') {
       if (key.escape) {
@@ -103,7 +123,8 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         }
         return;
       }
-      if (key.tab && mode.kind === 'command') {
+      if (key.tab) {
+        if (mode.kind !== 'command') return;
         const { text, candidates } = completeCommand(mode.text, store.getState());
         return setMode({ kind: 'command', text, hint: candidates.length > 1 ? candidates.join(' ') : '' });
       }
@@ -115,39 +136,34 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       return setMode({ kind: 'command', text, hint: '' });
     }
 
-    // Several keys can arrive in one read ("jj"); each counts.
-    const presses = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
-    for (const one of presses) {
-      const command = commandFor(one, key, keymap);
-      if (!command) continue;
-      setFlash(null);
-      switch (command) {
-        case 'quit':
-          return exit();
-        case 'help':
-          return setMode({ kind: 'help' });
-        case 'filter':
-          if (tableScreenFor(top.route)) setMode({ kind: 'filter', text: top.filter, before: top.filter });
-          return;
-        case 'command':
-          return setMode({ kind: 'command', text: '', hint: '' });
-        case 'reveal':
-          if (top.route.kind === 'detail') setReveal((r) => !r);
-          continue;
-        case 'follow':
-          if (top.route.kind === 'logs') setFollow((f) => !f);
-          continue;
-        case 'back':
-          setReveal(false);
-          apply((s) => (top.filter && tableScreenFor(top.route) ? withFilter(s, '') : navigate(s, 'back', store.getState(), pageSize)));
-          continue;
-        default:
-          if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) setFollow(false);
-          if (top.route.kind === 'logs' && command === 'bottom') setFollow(true);
-          apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
-      }
+    const command = commandFor(input, key, keymap);
+    if (!command) return;
+    setFlash(null);
+    switch (command) {
+      case 'quit':
+        return exit();
+      case 'help':
+        return setMode({ kind: 'help' });
+      case 'filter':
+        if (tableScreenFor(top.route)) setMode({ kind: 'filter', text: top.filter, before: top.filter });
+        return;
+      case 'command':
+        return setMode({ kind: 'command', text: '', hint: '' });
+      case 'reveal':
+        if (top.route.kind === 'detail') setReveal((r) => !r);
+        return;
+      case 'follow':
+        if (top.route.kind === 'logs') setFollow((f) => !f);
+        return;
+      case 'back':
+        setReveal(false);
+        return apply((s) => (top.filter && tableScreenFor(top.route) ? withFilter(s, '') : navigate(s, 'back', store.getState(), pageSize)));
+      default:
+        if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) setFollow(false);
+        if (top.route.kind === 'logs' && command === 'bottom') setFollow(true);
+        return apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
     }
-  });
+  }
 
   const table = tableScreenFor(top.route);
   const count = tableRows ? ` (${tableRows.length})` : '';
