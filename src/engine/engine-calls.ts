@@ -3,6 +3,7 @@ import type { ContainerInfo } from 'dockerode';
 import type { Readable } from 'node:stream';
 import { DockpitError } from './errors.js';
 import { LineJsonDecoder } from './line-json.js';
+import type { RawStats } from './stats-math.js';
 
 // dockerode accepts `abortSignal` on these calls but its type definitions omit the options argument
 // for some of them; these wrappers keep that one cast in one place.
@@ -60,4 +61,10 @@ export async function eventsBetween(
   }
   if (bad.length > 0) throw new DockpitError('PARSE', `unreadable event line: ${bad[0]}`);
   return values;
+}
+
+/** One stats read that returns at once (`one-shot`, API ≥ 1.41); no precpu_stats in it. */
+export function oneShotStats(docker: Docker, id: string, o: WithSignal): Promise<RawStats> {
+  const container = docker.getContainer(id);
+  return (container.stats as unknown as Call<RawStats>).call(container, { stream: false, 'one-shot': true, ...o });
 }

@@ -1,5 +1,5 @@
 import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
-import type { HostStats } from './stats.js';
+import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
 /** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */
 export interface HostContainers {
@@ -16,6 +16,7 @@ export interface FleetState {
   timeline: readonly ContainerEventRecord[];
   /** Latest resource samples per host (issue 3's live traffic). */
   stats: Readonly<Record<string, HostStats>>;
+  history: TrafficHistory;
 }
 
 export const TIMELINE_LIMIT = 2000;
@@ -23,5 +24,5 @@ export const TIMELINE_LIMIT = 2000;
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {} };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY };
 }

@@ -47,3 +47,14 @@ export function formatPercent(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p) || p < 0) return '-';
   return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
+
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** The last `width` points as bars, scaled to the larger of `floor` and the series' maximum. */
+export function sparkline(points: readonly number[], width: number, floor = 100): string {
+  if (width <= 0) return '';
+  const shown = points.slice(-width);
+  const max = Math.max(floor, ...shown.filter(Number.isFinite));
+  const bars = shown.map((p) => (Number.isFinite(p) && p > 0 ? BARS[Math.min(7, Math.floor((p / max) * 8))]! : ' '));
+  return bars.join('').padStart(width);
+}

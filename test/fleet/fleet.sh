@@ -39,7 +39,8 @@ GATEWAY=10.88.0.1
 
 ENGINE_TIMEOUT=30        # seconds an engine may take to answer
 MARKER=.dockpit-fleet    # `down` deletes $DIR only if it holds this file
-PACKAGES=(docker.io busybox-static openssh-server iproute2 curl)
+# tmux: the end-to-end tests drive the real binary in it.
+PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux)
 
 # Directories that dockerd, containerd and sshd create outside $DIR whatever
 # their flags say. `up` records which of them did not exist yet, and `down`
@@ -97,7 +98,7 @@ lock() {
 ensure_packages() {
   local missing=() p
   for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == 'install ok installed' ]] || missing+=("$p")
   done
   ((${#missing[@]} == 0)) && return 0
   command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
@@ -157,10 +158,16 @@ wait_dead() { # wait_dead SECONDS PID...
 
 # The one place that knows how an engine is started: `up` and `start-engine`
 # must launch the same daemon, or a restarted engine would be another host.
+# shellcheck disable=SC2016 # the inner sh expands $0 and $@, not us
 engine_cmd() {
   local i=$1 h
   h=$(hdir "$i")
   ENGINE_CMD=(
+    # containerd inherits this. dockerd 20.10 sometimes dials containerd just
+    # before it listens, then "kills and restarts" it (it recovers in ~0.2 s)
+    # after a SIGUSR1, on which containerd dumps its stacks into $TMPDIR:
+    # they belong in the state dir, not in /tmp.
+    env TMPDIR="$h/tmp"
     # nsenter, not `ip netns exec`: the latter remounts /sys, and dockerd then
     # finds no cgroup mounts and exits ("Devices cgroup isn't mounted").
     nsenter --net="/var/run/netns/$(ns_of "$i")"
@@ -196,6 +203,7 @@ launch_engine() {
   h=$(hdir "$i")
   engine_cmd "$i"
   printf '{ "deprecated-key-path": "%s/key.json" }\n' "$h" >"$h/daemon.json"
+  mkdir -p "$h/tmp"
   # The caller made sure no dockerd of this host runs; a stale pidfile naming
   # a reused pid would make dockerd refuse to start.
   rm -f "$h/docker.pid"
@@ -208,7 +216,9 @@ launch_engine() {
     rm -f "$h/exec/containerd/containerd.pid"
   fi
   # setsid: the engine outlives this script and ignores its terminal's ^C.
-  setsid "${ENGINE_CMD[@]}" </dev/null >>"$h/dockerd.log" 2>&1 9<&- &
+  # Only log files as stdio, and no other fd of ours: a daemon holding the
+  # pipe a caller reads our output from would make that caller wait forever.
+  setsid "${ENGINE_CMD[@]}" </dev/null >>"$h/dockerd.log" 2>&1 3>&- 9<&- &
   LAUNCHED[i]=$!
 }
 
@@ -262,9 +272,15 @@ setup_lan() {
 
 # --- sshd ------------------------------------------------------------------
 
+# shellcheck disable=SC2016,SC2094 # inner sh expands $0/$@; -E and stdio both only append to the log
 start_sshd() {
   local i=$1 h
   h=$(hdir "$i")
+  # Its own empty root home: bash run by sshd sources ~/.bashrc, and this
+  # machine's /root/.bashrc runs `pyenv init` (slow, and it waits up to 60 s
+  # on a lock a killed session can leave). A host's shell must not depend on
+  # the dotfiles of the machine running the fleet.
+  install -d -m 0700 "$h/home"
   # sshd binds its listener before it daemonises, so it accepts connections
   # once this returns. Absolute path: sshd re-executes itself per connection.
   # Same hostname as the host's engine, in a UTS namespace of its own.
@@ -279,7 +295,8 @@ start_sshd() {
     -o StrictModes=no \
     -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
     -o AllowStreamLocalForwarding=yes \
-    -E "$h/sshd.log" </dev/null 9<&-
+    -o SetEnv="HOME=$h/home" \
+    -E "$h/sshd.log" </dev/null >>"$h/sshd.log" 2>&1 3>&- 9<&-
 }
 
 make_keys() {
@@ -380,7 +397,7 @@ write_descriptors() {
 
 cmd_up() {
   local n=${1:-3} t0 i d
-  [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 99)) || die "N must be 1..99, got '$n'"
+  if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 1 || n > 99)); then die "N must be 1..99, got '$n'"; fi
   need_root
   check_dir
   lock
@@ -406,7 +423,7 @@ cmd_up() {
   for ((i = 1; i <= n; i++)); do launch_engine "$i"; done
 
   make_keys "$n"
-  mkdir -p -m 0755 /run/sshd # sshd's privilege separation directory
+  install -d -m 0755 /run/sshd # sshd's privilege separation directory
   for ((i = 1; i <= n; i++)); do start_sshd "$i"; done
 
   for ((i = 1; i <= n; i++)); do wait_engine "$i"; done
@@ -438,12 +455,12 @@ cmd_up() {
 
 # --- down ------------------------------------------------------------------
 
-fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^$NS_PREFIX[0-9]+\$" || true; }
+fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${NS_PREFIX}[0-9]+\$" || true; }
 
 # Cgroups named after a host, in every hierarchy and at any depth (relative
 # cgroup parents sit below the cgroup that ran `up`, e.g. in memory).
 fleet_cgroups() {
-  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 8 -type d -name "$NS_PREFIX[0-9]*" -prune 2>/dev/null || true
+  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 8 -type d -name "${NS_PREFIX}[0-9]*" -prune 2>/dev/null || true
 }
 
 # The processes we know belong to the fleet, before adding their descendants.
@@ -496,28 +513,27 @@ fleet_pids() {
   done
 }
 
-# Orphaned zombies with the names of the fleet's processes: pid 1 hasn't
-# reaped them yet. They hold nothing but a pid, and are gone within seconds.
+# Orphaned zombies, waiting for pid 1 to reap them. After a crash we can't
+# tell whose they were (a zombie has no command line or namespaces left), and
+# containers run anything, so all of them count; pid 1 reaps them together.
 fleet_zombies() {
-  local st pid comm STAT_STATE STAT_PPID
+  local st pid STAT_STATE STAT_PPID
   for st in /proc/[0-9]*/stat; do
     pid=${st#/proc/}
     pid=${pid%/stat}
-    read_stat "$pid" && [[ $STAT_STATE == Z && $STAT_PPID == 1 ]] || continue
-    { read -r comm <"/proc/$pid/comm"; } 2>/dev/null || continue
-    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc) echo -n "$pid " ;; esac
+    if read_stat "$pid" && [[ $STAT_STATE == Z && $STAT_PPID == 1 ]]; then echo -n "$pid "; fi
   done
   return 0
 }
 
 kill_fleet_processes() {
-  local round pids f
-  for round in 1 2 3 4 5; do
+  local pids cg f
+  for _ in 1 2 3 4 5; do
     # SIGKILL is not delivered to a frozen (docker pause) cgroup: thaw first.
-    for f in $(fleet_cgroups); do
-      find "$f" -name freezer.state -o -name cgroup.freeze 2>/dev/null
-    done | while read -r f; do
-      if [[ $f == */freezer.state ]]; then echo THAWED >"$f"; else echo 0 >"$f"; fi 2>/dev/null || true
+    for cg in $(fleet_cgroups); do
+      for f in $(find "$cg" -name freezer.state -o -name cgroup.freeze 2>/dev/null || true); do
+        if [[ $f == */freezer.state ]]; then echo THAWED >"$f"; else echo 0 >"$f"; fi 2>/dev/null || true
+      done
     done
     mapfile -t pids < <(fleet_pids)
     ((${#pids[@]})) || return 0
@@ -532,12 +548,14 @@ kill_fleet_processes() {
 }
 
 unmount_under() {
-  local base=$1 pass m mounts
-  for pass in 1 2 3; do
+  local base=$1 m mounts
+  for _ in 1 2 3; do
     # Children sort after their parents, so reverse order unmounts deepest first.
     mapfile -t mounts < <(awk -v b="$base/" 'index($5, b) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
     ((${#mounts[@]})) || return 0
-    for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null && UNMOUNTED=$((UNMOUNTED + 1)) || true; done
+    for m in "${mounts[@]}"; do
+      if umount -l "$m" 2>/dev/null; then UNMOUNTED=$((UNMOUNTED + 1)); fi
+    done
   done
   die "still mounted under $base: $(awk -v b="$base/" 'index($5, b) == 1 { print $5 }' /proc/self/mountinfo)"
 }
@@ -545,11 +563,12 @@ unmount_under() {
 # containerd 1.6 puts each shim's socket at /run/containerd/s/sha256(address/namespace/id)
 # and leaves it when the shim is killed; compute ours and remove just those.
 remove_shim_sockets() {
-  local h id addr
+  local h c id addr
   [[ -d /run/containerd/s ]] || return 0
   for h in "$DIR"/h*/; do
     addr=${h}exec/containerd/containerd.sock
-    for id in $(ls "${h}data/containers" "${h}exec/containerd/daemon/io.containerd.runtime.v2.task/moby" 2>/dev/null | sort -u); do
+    for c in "${h}"data/containers/* "${h}"exec/containerd/daemon/io.containerd.runtime.v2.task/moby/*; do
+      id=${c##*/}
       [[ $id =~ ^[0-9a-f]{64}$ ]] || continue
       rm -f "/run/containerd/s/$(printf '%s' "$addr/moby/$id" | sha256sum | cut -d' ' -f1)"
     done
@@ -565,7 +584,7 @@ remove_created_dirs() {
     umount /run/netns 2>/dev/null || true
   fi
   while read -r d; do
-    [[ $d == /* ]] && rmdir "$d" 2>/dev/null || true # only if empty: never someone else's
+    if [[ $d == /* ]]; then rmdir "$d" 2>/dev/null || true; fi # only if empty: never someone else's
   done <"$DIR/created-dirs"
 }
 
@@ -584,7 +603,7 @@ fleet_down() {
   n=0
   for ns in $(fleet_netns); do ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"; n=$((n + 1)); done
   for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
-    grep -E "^($BRIDGE|$VETH_PREFIX[0-9]+)\$"); do
+    grep -E "^($BRIDGE|${VETH_PREFIX}[0-9]+)\$"); do
     ip link del "$link" 2>/dev/null || true
   done
   while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$IPT_TAG" -j ACCEPT 2>/dev/null; do :; done
@@ -608,9 +627,13 @@ fleet_down() {
   while zombies=$(fleet_zombies) && [[ -n $zombies ]] && ((SECONDS < deadline)); do sleep 0.1; done
   [[ -z $zombies ]] || log "note: still waiting for pid 1 to reap: $zombies"
 
-  [[ -n $quiet ]] && exec 3>&2 || exec 3>&1 # inside `up`, this is a progress note, not the result
-  [[ -n $quiet && ${#KILLED_PIDS[@]} == 0 && $n == 0 ]] ||
-    echo >&3 "fleet down: killed ${#KILLED_PIDS[@]} process(es), unmounted $UNMOUNTED, removed $n namespace(s) in $(since "$t0")s"
+  local summary
+  summary="fleet down: killed ${#KILLED_PIDS[@]} process(es), unmounted $UNMOUNTED, removed $n namespace(s) in $(since "$t0")s"
+  if [[ -z $quiet ]]; then
+    echo "$summary"
+  elif ((${#KILLED_PIDS[@]} || n)); then
+    echo "$summary" >&2 # inside `up` it is a progress note, not the result
+  fi
 }
 
 cmd_down() {

@@ -101,7 +101,8 @@ export interface RunSpec {
 }
 
 export async function runContainer(host: string, spec: RunSpec): Promise<string> {
-  const args = ['run', '-d', '--name', spec.name, '--label', `${TEST_LABEL}=1`];
+  // A short stop timeout: busybox sleep as PID 1 ignores SIGTERM, and an engine restart stops each container.
+  const args = ['run', '-d', '--stop-timeout', '1', '--name', spec.name, '--label', `${TEST_LABEL}=1`];
   if (spec.bizline) args.push('--label', `dockpit.bizline=${spec.bizline}`);
   if (spec.tier !== undefined) args.push('--label', `dockpit.tier=${spec.tier}`);
   if (spec.ip) args.push('--network', 'biz', '--ip', spec.ip);

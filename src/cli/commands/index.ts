@@ -3,6 +3,7 @@ import { eventsCommand } from './events.js';
 import { hostsCommand } from './hosts.js';
 import { linesCommand } from './lines.js';
 import { psCommand } from './ps.js';
+import { topCommand } from './top.js';
 import type { HeadlessCommand } from './types.js';
 
 /** Every headless command: each screen's `--json` twin. */
@@ -11,4 +12,5 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   ps: psCommand,
   lines: linesCommand,
   events: eventsCommand,
+  top: topCommand,
 };

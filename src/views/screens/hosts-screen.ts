@@ -1,12 +1,12 @@
 import type { HostState } from '../../engine/types.js';
 import { hostTraffic, type Traffic } from '../../store/lines.js';
 import { hostRows, type HostRow } from '../../store/selectors.js';
-import { formatBool, formatBytes, formatLatency, formatPercent, formatRate } from '../format.js';
+import { formatBool, formatBytes, formatLatency, formatPercent, formatRate, sparkline } from '../format.js';
 import type { TableScreen } from './table-screen.js';
 
 export const HOST_STATE_COLOR: Record<HostState, string> = { up: 'green', degraded: 'yellow', down: 'red', connecting: 'cyan' };
 
-export type HostScreenRow = HostRow & { traffic: Traffic };
+export type HostScreenRow = HostRow & { traffic: Traffic; cpuHistory: readonly number[] };
 
 export const hostsScreen: TableScreen<HostScreenRow> = {
   title: () => 'hosts',
@@ -19,12 +19,13 @@ export const hostsScreen: TableScreen<HostScreenRow> = {
     { header: 'RUN/TOTAL', width: 9, value: (h) => `${h.containers.running}/${h.containers.total}`, sort: (h) => h.containers.running },
     { header: 'LIVE-RESTORE', width: 12, value: (h) => formatBool(h.liveRestore), color: (h) => (h.liveRestore === false ? 'yellow' : undefined) },
     { header: 'CPU', width: 6, value: (h) => formatPercent(h.traffic.sampled ? h.traffic.cpuPercent : null), sort: (h) => h.traffic.cpuPercent },
+    { header: 'CPU 5m', width: 12, value: (h) => sparkline(h.cpuHistory, 12), sort: (h) => h.cpuHistory.at(-1) ?? 0 },
     { header: 'MEM', width: 7, value: (h) => formatBytes(h.traffic.sampled ? h.traffic.memBytes : null), sort: (h) => h.traffic.memBytes },
     { header: 'RX', width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.rxBytesPerSec : null), sort: (h) => h.traffic.rxBytesPerSec },
     { header: 'TX', width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.txBytesPerSec : null), sort: (h) => h.traffic.txBytesPerSec },
     { header: 'ERROR', width: 8, flex: 3, value: (h) => h.error ?? '', color: () => 'red' },
   ],
-  rows: (state) => hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name) })),
+  rows: (state) => hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name), cpuHistory: state.history.hosts[h.name] ?? [] })),
   key: (h) => h.name,
   search: (h) => `${h.name} ${h.url} ${h.state} ${h.error ?? ''}`,
   open: (h) => ({ kind: 'containers', host: h.name }),

@@ -1,11 +1,13 @@
 import { lineRows, type LineHealth, type LineRow } from '../../store/lines.js';
-import { formatBytes, formatPercent, formatRate } from '../format.js';
+import { formatBytes, formatPercent, formatRate, sparkline } from '../format.js';
 import type { TableScreen } from './table-screen.js';
 
 const HEALTH_COLOR: Record<LineHealth, string> = { up: 'green', degraded: 'yellow', down: 'red' };
 const HEALTH_MARK: Record<LineHealth, string> = { up: '● up', degraded: '◐ degraded', down: '○ down' };
 
-export const linesScreen: TableScreen<LineRow> = {
+type LineScreenRow = LineRow & { cpuHistory: readonly number[] };
+
+export const linesScreen: TableScreen<LineScreenRow> = {
   title: () => 'business lines',
   columns: [
     { header: 'LINE', width: 10, flex: 1, value: (l) => l.name },
@@ -14,11 +16,12 @@ export const linesScreen: TableScreen<LineRow> = {
     { header: 'RUN/TOTAL', width: 9, value: (l) => `${l.running}/${l.total}`, sort: (l) => l.running },
     { header: 'CPU', width: 6, value: (l) => formatPercent(l.sampled ? l.cpuPercent : null), sort: (l) => l.cpuPercent },
     { header: 'MEM', width: 7, value: (l) => formatBytes(l.sampled ? l.memBytes : null), sort: (l) => l.memBytes },
+    { header: 'CPU 5m', width: 12, value: (l) => sparkline(l.cpuHistory, 12), sort: (l) => l.cpuHistory.at(-1) ?? 0 },
     { header: 'RX', width: 9, value: (l) => formatRate(l.sampled ? l.rxBytesPerSec : null), sort: (l) => l.rxBytesPerSec },
     { header: 'TX', width: 9, value: (l) => formatRate(l.sampled ? l.txBytesPerSec : null), sort: (l) => l.txBytesPerSec },
     { header: 'HOSTS', width: 8, flex: 2, value: (l) => l.hosts.join(','), sort: (l) => l.hosts.length },
   ],
-  rows: (state) => lineRows(state),
+  rows: (state) => lineRows(state).map((l) => ({ ...l, cpuHistory: state.history.lines[l.name] ?? [] })),
   key: (l) => l.name,
   search: (l) => `${l.name} ${l.hosts.join(' ')} ${l.health}`,
   open: (l) => ({ kind: 'containers', bizline: l.name }),

@@ -1,0 +1,226 @@
+import type Docker from 'dockerode';
+import { oneShotStats } from './engine-calls.js';
+import { ratesBetween, toReading, type Reading } from './stats-math.js';
+import type { DomainEventSink, StatsSample } from './types.js';
+
+export interface ContainerRef {
+  host: string;
+  id: string;
+}
+
+export interface StatsSamplerOptions {
+  /** The engine client of a host while it is connected. */
+  client: (host: string) => Docker | null;
+  /** Every running container of the fleet now (the background rotation walks these). */
+  running: () => readonly ContainerRef[];
+  emit: DomainEventSink;
+  /** Requests in flight per host at most: the engine, not dockpit, is what must not be flooded. */
+  perHost?: number;
+  /** How often a container on screen is sampled, ms. */
+  visibleEveryMs?: number;
+  /** How often every other running container is sampled, ms. */
+  backgroundEveryMs?: number;
+  /** The shortest gap between the two first readings, ms: CPU % over less is noise. */
+  minGapMs?: number;
+  callTimeoutMs?: number;
+  tickMs?: number;
+}
+
+interface Track {
+  last: Reading | null;
+  /** A figure has been computed (two readings so far). */
+  emitted: boolean;
+  takenAt: number;
+  inFlight: boolean;
+}
+
+/**
+ * Samples container stats without a stream per container (engine-facts.md: dozens of streams load
+ * dockerd): one-shot reads, what is on screen first, the rest in a slow rotation, a cap per host.
+ */
+export class StatsSampler {
+  private readonly tracks = new Map<string, Track>();
+  private visible: ContainerRef[] = [];
+  private readonly inFlight = new Map<string, number>();
+  private readonly rotation = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private pending: StatsSample[] = [];
+  private readonly o: Required<Omit<StatsSamplerOptions, 'client' | 'running' | 'emit'>>;
+
+  constructor(private readonly opts: StatsSamplerOptions) {
+    this.o = {
+      perHost: opts.perHost ?? 2,
+      visibleEveryMs: opts.visibleEveryMs ?? 2000,
+      backgroundEveryMs: opts.backgroundEveryMs ?? 15_000,
+      minGapMs: opts.minGapMs ?? 1000,
+      callTimeoutMs: opts.callTimeoutMs ?? 3000,
+      tickMs: opts.tickMs ?? 250,
+    };
+  }
+
+  setVisible(list: readonly ContainerRef[]): void {
+    this.visible = [...list];
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => this.tick(), this.o.tickMs);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private track(ref: ContainerRef): Track {
+    const key = `${ref.host}/${ref.id}`;
+    let t = this.tracks.get(key);
+    if (!t) {
+      t = { last: null, emitted: false, takenAt: 0, inFlight: false };
+      this.tracks.set(key, t);
+    }
+    return t;
+  }
+
+  private due(t: Track, every: number, now: number): boolean {
+    if (t.inFlight) return false;
+    // Until a first figure exists, read again as soon as the gap allows; then at the container's pace.
+    return now - t.takenAt >= (t.emitted ? every : this.o.minGapMs);
+  }
+
+  /** One scheduling round: fill each host's free slots, visible containers first. */
+  tick(now = Date.now()): void {
+    const running = this.opts.running();
+    const byHost = new Map<string, ContainerRef[]>();
+    for (const r of running) {
+      let list = byHost.get(r.host);
+      if (!list) byHost.set(r.host, (list = []));
+      list.push(r);
+    }
+    const runningKeys = new Set(running.map((r) => `${r.host}/${r.id}`));
+    for (const [host, list] of byHost) {
+      let free = this.o.perHost - (this.inFlight.get(host) ?? 0);
+      if (free <= 0 || !this.opts.client(host)) continue;
+      for (const v of this.visible) {
+        if (free <= 0) break;
+        if (v.host !== host || !runningKeys.has(`${v.host}/${v.id}`)) continue;
+        if (this.due(this.track(v), this.o.visibleEveryMs, now)) {
+          this.read(v, now);
+          free--;
+        }
+      }
+      // Background: walk the host's running containers round-robin from where the last tick stopped.
+      const start = this.rotation.get(host) ?? 0;
+      for (let k = 0; k < list.length && free > 0; k++) {
+        const i = (start + k) % list.length;
+        const ref = list[i]!;
+        if (this.due(this.track(ref), this.o.backgroundEveryMs, now)) {
+          this.read(ref, now);
+          free--;
+          this.rotation.set(host, i + 1);
+        }
+      }
+    }
+    if (this.tracks.size > runningKeys.size * 2 + 64) {
+      for (const key of this.tracks.keys()) if (!runningKeys.has(key)) this.tracks.delete(key);
+    }
+  }
+
+  private read(ref: ContainerRef, now: number): void {
+    const docker = this.opts.client(ref.host);
+    if (!docker) return;
+    const t = this.track(ref);
+    t.inFlight = true;
+    t.takenAt = now;
+    this.inFlight.set(ref.host, (this.inFlight.get(ref.host) ?? 0) + 1);
+    oneShotStats(docker, ref.id, { abortSignal: AbortSignal.timeout(this.o.callTimeoutMs) })
+      .then((raw) => {
+        const reading = toReading(raw);
+        if (reading && t.last) {
+          this.queue(sampleOf(ref, t.last, reading));
+          t.emitted = true;
+        }
+        t.last = reading;
+      })
+      // A failed read (the container just stopped, the host is slow) only delays this container's next
+      // figure; the host's own health is reported by its connection, not here.
+      .catch(() => undefined)
+      .finally(() => {
+        t.inFlight = false;
+        this.inFlight.set(ref.host, (this.inFlight.get(ref.host) ?? 1) - 1);
+      });
+  }
+
+  private queue(sample: StatsSample): void {
+    this.pending.push(sample);
+    if (this.pending.length === 1) {
+      // Samples finishing in the same moment go to the store as one event.
+      setImmediate(() => {
+        const samples = this.pending;
+        this.pending = [];
+        this.opts.emit({ type: 'stats.sampled', samples });
+      });
+    }
+  }
+}
+
+export function sampleOf(ref: ContainerRef, prev: Reading, next: Reading): StatsSample {
+  const rates = ratesBetween(prev, next);
+  return {
+    host: ref.host,
+    id: ref.id,
+    at: Date.now(),
+    cpuPercent: rates.cpuPercent,
+    memBytes: next.memBytes,
+    memLimitBytes: next.memLimitBytes,
+    rxBytesPerSec: rates.rxBytesPerSec,
+    txBytesPerSec: rates.txBytesPerSec,
+  };
+}
+
+/** Two readings `gapMs` apart of each container, at most `perHost` at once per host: a snapshot for `top`. */
+export async function snapshotStats(
+  targets: readonly ContainerRef[],
+  client: (host: string) => Docker | null,
+  o: { gapMs: number; perHost: number; callTimeoutMs: number },
+): Promise<Map<string, StatsSample | { error: string }>> {
+  const out = new Map<string, StatsSample | { error: string }>();
+  const hosts = new Map<string, ContainerRef[]>();
+  for (const t of targets) {
+    const list = hosts.get(t.host) ?? [];
+    list.push(t);
+    hosts.set(t.host, list);
+  }
+  const readAll = async (list: ContainerRef[]): Promise<Map<string, Reading | null>> => {
+    const readings = new Map<string, Reading | null>();
+    let next = 0;
+    const worker = async () => {
+      while (next < list.length) {
+        const ref = list[next++]!;
+        const docker = client(ref.host);
+        try {
+          if (!docker) throw new Error('host not connected');
+          readings.set(ref.id, toReading(await oneShotStats(docker, ref.id, { abortSignal: AbortSignal.timeout(o.callTimeoutMs) })));
+        } catch (err) {
+          readings.set(ref.id, null);
+          out.set(`${ref.host}/${ref.id}`, { error: (err as Error).message });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.perHost, list.length) }, worker));
+    return readings;
+  };
+  await Promise.all(
+    [...hosts.values()].map(async (list) => {
+      const first = await readAll(list);
+      await new Promise((r) => setTimeout(r, o.gapMs));
+      const second = await readAll(list);
+      for (const ref of list) {
+        const a = first.get(ref.id);
+        const b = second.get(ref.id);
+        if (a && b) out.set(`${ref.host}/${ref.id}`, sampleOf(ref, a, b));
+        else if (!out.has(`${ref.host}/${ref.id}`)) out.set(`${ref.host}/${ref.id}`, { error: 'not running' });
+      }
+    }),
+  );
+  return out;
+}
