@@ -1,18 +1,44 @@
 import { render } from 'ink';
 import type { FleetConfig } from '../config/types.js';
+import type Docker from 'dockerode';
+import { followLogs, inspectContainer } from '../engine/container-actions.js';
+import { DockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
 import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
-import { NO_ACTIONS } from '../views/actions.js';
 import { App } from '../views/App.js';
 
 export interface TuiOptions {
   readOnly: boolean;
 }
 
-/** The engine-backed actions the views may call. */
-function engineActions(_engine: FleetEngine): CockpitActions {
-  return NO_ACTIONS;
+/**
+ * The engine-backed actions the views may call. Each call takes the host's current client: after a
+ * reconnect it is a new one, and while the host is down there is none, which the screen shows as an error.
+ */
+function engineActions(engine: FleetEngine, callTimeoutMs: number): CockpitActions {
+  const clientOf = (host: string): Docker => {
+    const client = engine.connections.get(host)?.client;
+    if (!client) throw new DockpitError('UNREACHABLE', `host ${host} is not connected`);
+    return client;
+  };
+  return {
+    inspect: async (host, id) => inspectContainer(clientOf(host), id, AbortSignal.timeout(callTimeoutMs)),
+    followLogs: (host, id, tail, onLines, onEnd) => {
+      let client: Docker;
+      try {
+        client = clientOf(host);
+      } catch (err) {
+        // Asynchronously, as a stream's end would be, and not after the caller has stopped it.
+        let stopped = false;
+        queueMicrotask(() => stopped || onEnd((err as DockpitError).toString()));
+        return () => void (stopped = true);
+      }
+      return followLogs(client, id, tail, onLines, onEnd, callTimeoutMs);
+    },
+    // The stats sampler is someone else's work (issue "The cockpit", item 3).
+    setVisible: () => undefined,
+  };
 }
 
 export async function runTui(config: FleetConfig, options: TuiOptions): Promise<number> {
@@ -21,7 +47,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();
   const ink = render(
-    <App store={store} actions={engineActions(engine)} source={config.source} readOnly={options.readOnly} />,
+    <App store={store} actions={engineActions(engine, config.engine.callTimeoutMs)} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();

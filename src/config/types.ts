@@ -50,7 +50,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   connectTimeoutMs: 3000,
   probeIntervalMs: 2000,
   slowThresholdMs: 1000,
-  resyncIntervalMs: 30000,
+  resyncIntervalMs: 15000,
 };
 
 export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };

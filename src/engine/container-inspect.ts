@@ -32,6 +32,8 @@ export interface ContainerInspect {
     WorkingDir?: string;
     User?: string;
     Hostname?: string;
+    /** With a TTY the log is raw bytes; without, it is multiplexed in frames (log-demux.ts). */
+    Tty?: boolean;
   };
   HostConfig: {
     RestartPolicy: { Name: string; MaximumRetryCount: number };
@@ -48,6 +50,6 @@ export interface ContainerInspect {
   Mounts: Array<{ Type: string; Name?: string; Source: string; Destination: string; Mode: string; RW: boolean }>;
   NetworkSettings: {
     Ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> | null;
-    Networks: Record<string, { IPAddress: string; Gateway: string; MacAddress: string; IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null }>;
+    Networks: Record<string, { IPAddress: string; IPPrefixLen?: number; Gateway: string; MacAddress: string; IPAMConfig?: { IPv4Address?: string } | null; Aliases?: string[] | null }>;
   };
 }

@@ -67,7 +67,7 @@ export function toDockpitError(err: unknown, context?: string): DockpitError {
   const rawMessage = typeof e.message === 'string' ? e.message : String(err);
   const message = context ? `${context}: ${rawMessage}` : rawMessage;
   if (e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR') {
-    // AbortSignal.timeout() is our only source of aborts; its reason says so.
+    // Our aborts are deadlines (deadline.ts) or shutdown, where the error is not shown.
     return new DockpitError('TIMEOUT', context ? `${context}: deadline exceeded` : 'deadline exceeded');
   }
   if (typeof e.statusCode === 'number') {

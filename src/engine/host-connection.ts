@@ -5,6 +5,7 @@ import { Backoff } from './backoff.js';
 import { createDockerClient } from './docker-client.js';
 import { LIST_CHANGING_ACTIONS, mapContainer, patchFromAction, type LabelKeys } from './container-mapper.js';
 import { containerEvents, engineInfo, engineVersion, eventsBetween, listContainers } from './engine-calls.js';
+import { deadlineOf, type Deadline } from './deadline.js';
 import { DockpitError, toDockpitError } from './errors.js';
 import { toTimelineRecord, type EngineEvent } from './engine-event.js';
 import { LineJsonDecoder } from './line-json.js';
@@ -104,7 +105,7 @@ export class HostConnection {
   /** One connected period. Resolves never; rejects with the reason it ended. */
   private async session(signal: AbortSignal): Promise<void> {
     const { spec, tuning } = this.opts;
-    const deadline = () => AbortSignal.any([signal, AbortSignal.timeout(tuning.callTimeoutMs)]);
+    const deadline = deadlineOf(tuning.callTimeoutMs, signal);
     let tunnel: SshTunnel | null = null;
     const cleanups: Array<() => void> = [];
     try {
@@ -115,8 +116,8 @@ export class HostConnection {
         await t.connect();
       }
       const docker = createDockerClient(spec, tunnel);
-      const version = await engineVersion(docker, { abortSignal: deadline() });
-      const info = await engineInfo(docker, { abortSignal: deadline() });
+      const version = await deadline((abortSignal) => engineVersion(docker, { abortSignal }));
+      const info = await deadline((abortSignal) => engineInfo(docker, { abortSignal }));
       if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
       this.status({
         engineVersion: version.Version ?? null,
@@ -160,10 +161,10 @@ export class HostConnection {
    * The timeline from before this session: the engine's own recent events (it keeps only the last 256),
    * since the last one seen or the last 15 minutes. The store drops the ones it already has.
    */
-  private backfill(docker: Docker, deadline: () => AbortSignal): void {
+  private backfill(docker: Docker, deadline: Deadline): void {
     const until = this.engineNowSeconds();
     const since = this.lastEventNano > 0 ? this.lastEventNano / 1e9 : until - 15 * 60;
-    eventsBetween(docker, { since, until, filters: { type: ['container'] }, abortSignal: deadline() }).then(
+    deadline((abortSignal) => eventsBetween(docker, { since, until, filters: { type: ['container'] }, abortSignal })).then(
       (events) => {
         for (const ev of events) {
           const record = toTimelineRecord(this.name, ev as EngineEvent);
@@ -192,7 +193,7 @@ export class HostConnection {
   private listAgain = false;
 
   /** Single-flight full list: a request while one is running makes exactly one more run after it. */
-  private relist(docker: Docker, deadline: () => AbortSignal): Promise<void> {
+  private relist(docker: Docker, deadline: Deadline): Promise<void> {
     if (this.listing) {
       this.listAgain = true;
       return this.listing;
@@ -201,7 +202,7 @@ export class HostConnection {
       do {
         this.listAgain = false;
         const t0 = performance.now();
-        const raw = await listContainers(docker, { all: true, abortSignal: deadline() });
+        const raw = await deadline((abortSignal) => listContainers(docker, { all: true, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         const containers = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
         this.opts.emit({ type: 'host.listed', host: this.name, containers });
@@ -260,7 +261,7 @@ export class HostConnection {
   }
 
   /** Health probe: a container list with a deadline (an engine can answer /_ping while container calls hang). */
-  private probeLoop(docker: Docker, deadline: () => AbortSignal, fail: (err: unknown) => void): () => void {
+  private probeLoop(docker: Docker, deadline: Deadline, fail: (err: unknown) => void): () => void {
     const { probeIntervalMs, resyncIntervalMs } = this.opts.tuning;
     let failures = 0;
     let busy = false;
@@ -269,7 +270,7 @@ export class HostConnection {
       busy = true;
       const t0 = performance.now();
       try {
-        await listContainers(docker, { limit: 1, abortSignal: deadline() });
+        await deadline((abortSignal) => listContainers(docker, { limit: 1, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         failures = 0;
         this.status({ state: this.stateFor(latencyMs), latencyMs, lastSeen: Date.now(), error: null });

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { withDeadline } from './deadline.js';
 import { oneShotStats } from './engine-calls.js';
 import { ratesBetween, toReading, type Reading } from './stats-math.js';
 import type { DomainEventSink, StatsSample } from './types.js';
@@ -132,7 +133,7 @@ export class StatsSampler {
     t.inFlight = true;
     t.takenAt = now;
     this.inFlight.set(ref.host, (this.inFlight.get(ref.host) ?? 0) + 1);
-    oneShotStats(docker, ref.id, { abortSignal: AbortSignal.timeout(this.o.callTimeoutMs) })
+    withDeadline(this.o.callTimeoutMs, (abortSignal) => oneShotStats(docker, ref.id, { abortSignal }))
       .then((raw) => {
         const reading = toReading(raw);
         if (reading && t.last) {
@@ -199,7 +200,7 @@ export async function snapshotStats(
         const docker = client(ref.host);
         try {
           if (!docker) throw new Error('host not connected');
-          readings.set(ref.id, toReading(await oneShotStats(docker, ref.id, { abortSignal: AbortSignal.timeout(o.callTimeoutMs) })));
+          readings.set(ref.id, toReading(await withDeadline(o.callTimeoutMs, (abortSignal) => oneShotStats(docker, ref.id, { abortSignal }))));
         } catch (err) {
           readings.set(ref.id, null);
           out.set(`${ref.host}/${ref.id}`, { error: (err as Error).message });

@@ -68,7 +68,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const mode = getMode();
   const [flash, setFlash] = useState<string | null>(null);
   const [reveal, setReveal] = useState(false);
-  const [follow, setFollow] = useState(true);
+  const [getFollow, setFollow] = useSyncState(true);
   const contentLines = useRef(0);
   const onLines = useCallback((n: number) => {
     contentLines.current = n;
@@ -103,6 +103,11 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
     if (input.length > 1 && !key.ctrl && !key.meta) for (const c of input) handleKey(c, keyOf(c));
     else handleKey(input, key);
   });
+
+  /** The log's cursor is unused while following: pausing starts it at the newest page, where the view is. */
+  function pauseAtNewest(): void {
+    if (getFollow()) apply((s) => navigate(s, 'bottom', store.getState(), pageSize, contentLines.current));
+  }
 
   function handleKey(input: string, key: Key): void {
     const mode = getMode();
@@ -153,13 +158,20 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         if (top.route.kind === 'detail') setReveal((r) => !r);
         return;
       case 'follow':
-        if (top.route.kind === 'logs') setFollow((f) => !f);
+        if (top.route.kind === 'logs') {
+          pauseAtNewest();
+          setFollow((f) => !f);
+        }
         return;
       case 'back':
         setReveal(false);
+        setFollow(true);
         return apply((s) => (top.filter && tableScreenFor(top.route) ? withFilter(s, '') : navigate(s, 'back', store.getState(), pageSize)));
       default:
-        if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) setFollow(false);
+        if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) {
+          pauseAtNewest();
+          setFollow(false);
+        }
         if (top.route.kind === 'logs' && command === 'bottom') setFollow(true);
         return apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
     }
@@ -180,7 +192,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   else if (top.route.kind === 'detail') {
     body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={reveal} />;
   } else if (top.route.kind === 'logs') {
-    body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={follow} />;
+    body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={getFollow()} />;
   }
 
   return (

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { fit } from './format.js';
-import { columnWidths, type ColumnSpec } from './table-layout.js';
+import { columnWidths, visibleColumns, type ColumnSpec } from './table-layout.js';
 
 export interface Column<Row> extends ColumnSpec {
   header: string;
@@ -27,22 +27,24 @@ interface TableProps<Row> {
 /** Renders only the rows that fit (engine-facts.md: 2,000 rows cost over 100 ms a frame). */
 export function Table<Row>({ columns, rows, rowKey, cursor, offset, height, width, empty, sort }: TableProps<Row>) {
   const bodyHeight = Math.max(0, height - 1);
-  const widths = columnWidths(columns, width);
+  const shownIdx = visibleColumns(columns, width);
+  const shown = shownIdx.map((i) => columns[i]!);
+  const widths = columnWidths(shown, width);
   const visible = rows.slice(offset, offset + bodyHeight);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate">
-        {columns.map((c, i) => fit(sort?.column === i ? `${c.header}${sort.desc ? '▼' : '▲'}` : c.header, widths[i]!)).join(' ')}
+        {shown.map((c, i) => fit(sort && sort.column === shownIdx[i] ? `${c.header}${sort.desc ? '▼' : '▲'}` : c.header, widths[i]!)).join(' ')}
       </Text>
       {visible.length === 0 && empty ? <Text dimColor>{fit(empty, width)}</Text> : null}
       {visible.map((row, i) => {
         const selected = offset + i === cursor;
         return (
           <Text key={rowKey(row)} inverse={selected} wrap="truncate">
-            {columns.map((c, j) => (
+            {shown.map((c, j) => (
               <Text key={c.header} color={c.color?.(row)}>
                 {fit(c.value(row), widths[j]!)}
-                {j < columns.length - 1 ? ' ' : ''}
+                {j < shown.length - 1 ? ' ' : ''}
               </Text>
             ))}
           </Text>

@@ -5,6 +5,23 @@ export interface ColumnSpec {
   width: number;
   /** Share of the remaining width; 0 for fixed columns. */
   flex?: number;
+  /** When the terminal is too narrow, columns with a `drop` go first, the highest number first. */
+  drop?: number;
+}
+
+/**
+ * Which columns to show at this width: the droppable ones leave, highest `drop` first, until the rest fit
+ * at their minimum widths. Returns the indexes kept, in order.
+ */
+export function visibleColumns(columns: readonly ColumnSpec[], total: number): number[] {
+  const kept = columns.map((_, i) => i);
+  const need = () => kept.reduce((s, i) => s + columns[i]!.width, 0) + Math.max(0, kept.length - 1);
+  const droppable = kept.filter((i) => columns[i]!.drop !== undefined).sort((a, b) => columns[b]!.drop! - columns[a]!.drop! || b - a);
+  for (const i of droppable) {
+    if (need() <= total) break;
+    kept.splice(kept.indexOf(i), 1);
+  }
+  return kept;
 }
 
 /** Column widths that fill `total` columns exactly (one space between columns), never wider. */

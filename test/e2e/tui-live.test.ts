@@ -22,7 +22,9 @@ describe('dockpit in tmux', () => {
     await removeTestContainers(hosts);
   });
 
-  it('shows every host up, with transport, engine and live-restore', async () => {
+  it('opens on the business lines; :hosts shows every host up, with transport, engine and live-restore', async () => {
+    await waitFor(() => tui.screen().includes('dockpit · business lines'), 10_000);
+    tui.keys(':hosts', 'Enter');
     const { value: screen } = await waitFor(() => {
       const s = tui.screen();
       return ['h1', 'h2', 'h3'].every((h) => /\bup\b/.test(s.split('\n').find((l) => l.includes(` ${h} `) || l.startsWith(h)) ?? '')) && s;
@@ -38,8 +40,9 @@ describe('dockpit in tmux', () => {
     await waitFor(() => tui.screen().includes('containers on h1'), 3000);
 
     await runContainer('h1', { name: 'e2e-web', bizline: 'news', tier: 1, ip: '10.88.7.7' });
-    const started = await waitFor(() => /running/.test(rowOf(tui.screen(), 'e2e-web') ?? ''), 1000);
-    expect(rowOf(tui.screen(), 'e2e-web')).toMatch(/h1\s+e2e-web\s+news\s+1\s+running\s+Up.*10\.88\.7\.7\(biz\)/);
+    // The whole row (state from the event, IP and status from the re-list that follows it).
+    const full = /h1\s+e2e-web\s+news\s+1\s+running\s+Up.*10\.88\.7\.7\(biz\)/;
+    const started = await waitFor(() => full.test(rowOf(tui.screen(), 'e2e-web') ?? ''), 1000);
 
     await docker('h1', 'stop', '-t', '0', 'e2e-web');
     const stopped = await waitFor(() => /exited/.test(rowOf(tui.screen(), 'e2e-web') ?? ''), 1000);
@@ -49,6 +52,19 @@ describe('dockpit in tmux', () => {
     console.log(`screen: start ${started.ms.toFixed(0)} ms, stop ${stopped.ms.toFixed(0)} ms, rm ${removed.ms.toFixed(0)} ms`);
 
     tui.keys('Escape');
+    await waitFor(() => tui.screen().includes('dockpit · hosts'), 3000);
+  });
+
+  it('a running line is healthy, and a killed container marks it degraded', async () => {
+    await runContainer('h2', { name: 'e2e-a', bizline: 'e2eline', tier: 1 });
+    await runContainer('h3', { name: 'e2e-b', bizline: 'e2eline', tier: 1 });
+    tui.keys(':lines', 'Enter');
+    const lineRow = () => tui.screen().split('\n').find((l) => l.startsWith('e2eline')) ?? '';
+    await waitFor(() => /e2eline\s+1\s+● up\s+2\/2/.test(lineRow()), 3000);
+    await docker('h3', 'kill', 'e2e-b');
+    const { ms } = await waitFor(() => /◐ degraded\s+1\/2/.test(lineRow()), 1000);
+    console.log(`line degraded on screen ${ms.toFixed(0)} ms after docker kill returned`);
+    tui.keys(':hosts', 'Enter');
     await waitFor(() => tui.screen().includes('dockpit · hosts'), 3000);
   });
 

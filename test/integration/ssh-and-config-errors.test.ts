@@ -47,10 +47,10 @@ describe('a malformed config', () => {
   });
 
   it('reports a YAML syntax error at its line', async () => {
-    const file = writeConfig(`hosts:\n  - name: h1\n    url: "unix:///x\n`);
+    const file = writeConfig(`hosts:\n  - name: h1\n    url: unix:///x\n    url: unix:///y\n`);
     const r = await dockpit(['ps', '--json', '--config', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`${file}:3: invalid YAML`));
+    expect(r.stderr).toContain(`${file}:4: invalid YAML: Map keys must be unique`);
   });
 
   it('a missing --config file is exit 2', async () => {

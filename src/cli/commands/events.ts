@@ -1,4 +1,5 @@
 import { UsageError } from '../../config/config-error.js';
+import { withDeadline } from '../../engine/deadline.js';
 import { eventsBetween } from '../../engine/engine-calls.js';
 import { toTimelineRecord, type EngineEvent } from '../../engine/engine-event.js';
 import { toDockpitError } from '../../engine/errors.js';
@@ -38,12 +39,9 @@ export const eventsCommand: HeadlessCommand = async ({ args, config, out, err })
         }
         const until = conn.engineNowSeconds();
         try {
-          const evs = await eventsBetween(docker, {
-            since: until - backMs / 1000,
-            until,
-            filters: { type: ['container'] },
-            abortSignal: AbortSignal.timeout(config.engine.callTimeoutMs),
-          });
+          const evs = await withDeadline(config.engine.callTimeoutMs, (abortSignal) =>
+            eventsBetween(docker, { since: until - backMs / 1000, until, filters: { type: ['container'] }, abortSignal }),
+          );
           for (const ev of evs) {
             const r = toTimelineRecord(conn.name, ev as EngineEvent);
             if (r) records.push(r);

@@ -1,6 +1,7 @@
 import type { CommandName } from '../args.js';
 import { eventsCommand } from './events.js';
 import { hostsCommand } from './hosts.js';
+import { inspectCommand } from './inspect.js';
 import { linesCommand } from './lines.js';
 import { psCommand } from './ps.js';
 import { topCommand } from './top.js';
@@ -12,5 +13,6 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   ps: psCommand,
   lines: linesCommand,
   events: eventsCommand,
+  inspect: inspectCommand,
   top: topCommand,
 };
