@@ -29,7 +29,8 @@ interface LogsOptions {
 
 // With follow: true dockerode resolves to the response stream; its type definitions say Buffer.
 function openLogs(docker: Docker, id: string, o: LogsOptions): Promise<Readable> {
-  return (docker.getContainer(id).logs as unknown as (o: LogsOptions) => Promise<Readable>)(o);
+  const container = docker.getContainer(id);
+  return (container.logs as unknown as (o: LogsOptions) => Promise<Readable>).call(container, o);
 }
 
 /**

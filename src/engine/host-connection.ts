@@ -8,6 +8,7 @@ import { containerEvents, engineInfo, engineVersion, eventsBetween, listContaine
 import { deadlineOf, type Deadline } from './deadline.js';
 import { DockpitError, toDockpitError } from './errors.js';
 import { toTimelineRecord, type EngineEvent } from './engine-event.js';
+import { EventOverlay, EVENT_TRUST_MS } from './event-overlay.js';
 import { LineJsonDecoder } from './line-json.js';
 import { SshTunnel } from './ssh-tunnel.js';
 import type { DomainEventSink, HostStatus } from './types.js';
@@ -53,6 +54,7 @@ export class HostConnection {
   private clockOffsetMs = 0;
   /** The newest event seen, engine nanoseconds: after a reconnect the backfill starts there. */
   private lastEventNano = 0;
+  private readonly overlay = new EventOverlay();
 
   constructor(private readonly opts: HostConnectionOptions) {}
 
@@ -204,13 +206,25 @@ export class HostConnection {
         const t0 = performance.now();
         const raw = await deadline((abortSignal) => listContainers(docker, { all: true, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
-        const containers = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
+        const listed = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
+        const { containers, disagreed } = this.overlay.apply(listed, Date.now());
         this.opts.emit({ type: 'host.listed', host: this.name, containers });
+        if (disagreed) this.confirmLater(docker, deadline);
         this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
       } while (this.listAgain);
     };
     this.listing = run().finally(() => (this.listing = null));
     return this.listing;
+  }
+
+  private confirmTimer: NodeJS.Timeout | null = null;
+
+  /** The list lagged behind an event: list again once it must have caught up. */
+  private confirmLater(docker: Docker, deadline: Deadline): void {
+    this.confirmTimer ??= setTimeout(() => {
+      this.confirmTimer = null;
+      if (this.docker === docker) this.relist(docker, deadline).catch(() => undefined);
+    }, EVENT_TRUST_MS).unref();
   }
 
   private stateFor(latencyMs: number): 'up' | 'degraded' {
@@ -255,8 +269,13 @@ export class HostConnection {
       this.opts.emit({ type: 'container.event', event: record });
     }
     const patch = patchFromAction(action, attributes);
-    if (patch === 'removed') this.opts.emit({ type: 'container.removed', host: this.name, id });
-    else if (patch) this.opts.emit({ type: 'container.patched', host: this.name, id, patch });
+    if (patch === 'removed') {
+      this.overlay.note(id, 'removed', Date.now());
+      this.opts.emit({ type: 'container.removed', host: this.name, id });
+    } else if (patch) {
+      if (patch.state) this.overlay.note(id, patch.state, Date.now());
+      this.opts.emit({ type: 'container.patched', host: this.name, id, patch });
+    }
     if (LIST_CHANGING_ACTIONS.has(action) || action.startsWith('health_status')) scheduleRelist();
   }
 
