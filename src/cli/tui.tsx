@@ -1,12 +1,15 @@
 import { render } from 'ink';
-import type { FleetConfig } from '../config/types.js';
 import type Docker from 'dockerode';
+import type { FleetConfig } from '../config/types.js';
 import { followLogs, inspectContainer } from '../engine/container-actions.js';
+import { withDeadline } from '../engine/deadline.js';
 import { DockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
+import type { StatsSampler } from '../engine/stats-sampler.js';
 import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
+import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
   readOnly: boolean;
@@ -16,14 +19,17 @@ export interface TuiOptions {
  * The engine-backed actions the views may call. Each call takes the host's current client: after a
  * reconnect it is a new one, and while the host is down there is none, which the screen shows as an error.
  */
-function engineActions(engine: FleetEngine, callTimeoutMs: number): CockpitActions {
+function engineActions(engine: FleetEngine, sampler: StatsSampler, callTimeoutMs: number): CockpitActions {
   const clientOf = (host: string): Docker => {
     const client = engine.connections.get(host)?.client;
     if (!client) throw new DockpitError('UNREACHABLE', `host ${host} is not connected`);
     return client;
   };
   return {
-    inspect: async (host, id) => inspectContainer(clientOf(host), id, AbortSignal.timeout(callTimeoutMs)),
+    inspect: async (host, id) => {
+      const client = clientOf(host);
+      return withDeadline(callTimeoutMs, (signal) => inspectContainer(client, id, signal));
+    },
     followLogs: (host, id, tail, onLines, onEnd) => {
       let client: Docker;
       try {
@@ -36,8 +42,7 @@ function engineActions(engine: FleetEngine, callTimeoutMs: number): CockpitActio
       }
       return followLogs(client, id, tail, onLines, onEnd, callTimeoutMs);
     },
-    // The stats sampler is someone else's work (issue "The cockpit", item 3).
-    setVisible: () => undefined,
+    setVisible: (containers) => sampler.setVisible(containers),
   };
 }
 
@@ -46,11 +51,13 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   const coalescer = createCoalescer(store);
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();
+  const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs);
   const ink = render(
-    <App store={store} actions={engineActions(engine, config.engine.callTimeoutMs)} source={config.source} readOnly={options.readOnly} />,
+    <App store={store} actions={engineActions(engine, sampler, config.engine.callTimeoutMs)} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();
+  sampler.stop();
   coalescer.stop();
   await engine.stop();
   return 0;

@@ -34,6 +34,7 @@ export function useInspect(host: string, id: string): InspectResult {
   const showing = useRef<string | null>(key);
   useEffect(() => {
     showing.current = key;
+    lastStart.current = -Infinity; // another container: its first inspect doesn't wait for the last one's
     return () => {
       showing.current = null;
     };

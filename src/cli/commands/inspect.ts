@@ -1,4 +1,6 @@
 import { inspectContainer } from '../../engine/container-actions.js';
+import type { ContainerInspect } from '../../engine/container-inspect.js';
+import { withDeadline } from '../../engine/deadline.js';
 import { toDockpitError } from '../../engine/errors.js';
 import { hostRows } from '../../store/selectors.js';
 import type { FleetState } from '../../store/state.js';
@@ -71,9 +73,9 @@ export const inspectCommand: HeadlessCommand = async ({ args, config, out, err }
       err(`dockpit: host ${host} is not connected any more`);
       return 1;
     }
-    let inspect;
+    let inspect: ContainerInspect;
     try {
-      inspect = await inspectContainer(docker, id, AbortSignal.timeout(config.engine.callTimeoutMs));
+      inspect = await withDeadline(config.engine.callTimeoutMs, (signal) => inspectContainer(docker, id, signal));
     } catch (e) {
       const coded = toDockpitError(e);
       // Removed between the list and the inspect: as good as not found.
