@@ -11,7 +11,7 @@ import { fit } from './format.js';
 import { HelpScreen } from './HelpScreen.js';
 import { activeKeymap, commandFor } from './keymap.js';
 import { LogsScreen } from './LogsScreen.js';
-import { currentRows, goTo, navigate, ownerOfIp, withFilter } from './navigation.js';
+import { currentRows, goTo, holdersOfIp, looksLikeIp, navigate, withFilter } from './navigation.js';
 import { entry, type NavEntry, type Route } from './routes.js';
 import { tableScreenFor } from './screens/registry.js';
 import { StatusLine } from './StatusLine.js';
@@ -67,8 +67,6 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const stack = getStack();
   const mode = getMode();
   const [flash, setFlash] = useState<string | null>(null);
-  const [reveal, setReveal] = useState(false);
-  const [getFollow, setFollow] = useSyncState(true);
   const contentLines = useRef(0);
   const onLines = useCallback((n: number) => {
     contentLines.current = n;
@@ -85,6 +83,8 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const pageSize = Math.max(1, bodyHeight - 1);
 
   const apply = (fn: (s: NavEntry[]) => NavEntry[]) => setStack(fn);
+  const setTop = (patch: Partial<NavEntry>) => apply((s) => [...s.slice(0, -1), { ...s[s.length - 1]!, ...patch }]);
+  const following = () => getStack()[getStack().length - 1]!.follow;
 
   const runLine = (text: string) => {
     const result = runCommand(text, store.getState());
@@ -106,7 +106,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
 
   /** The log's cursor is unused while following: pausing starts it at the newest page, where the view is. */
   function pauseAtNewest(): void {
-    if (getFollow()) apply((s) => navigate(s, 'bottom', store.getState(), pageSize, contentLines.current));
+    if (following()) apply((s) => navigate(s, 'bottom', store.getState(), pageSize, contentLines.current));
   }
 
   function handleKey(input: string, key: Key): void {
@@ -121,10 +121,20 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       if (key.return) {
         if (mode.kind === 'command') return runLine(mode.text);
         setMode({ kind: 'normal' });
-        // `/` + an IP + Enter: whoever owns the address, with its detail open.
-        const owner = ownerOfIp(store.getState(), mode.text);
-        if (owner) {
-          apply((s) => [...s.slice(0, -1), { ...s[s.length - 1]!, filter: '' }, { ...entry({ kind: 'containers' }), filter: mode.text.trim() }, entry({ kind: 'detail', host: owner.host, id: owner.id })]);
+        // `/` + an IP + Enter: whoever holds the address, with its detail open; several holders, all of them.
+        if (!looksLikeIp(mode.text)) return;
+        const ip = mode.text.trim();
+        const holders = holdersOfIp(store.getState(), ip);
+        const clearHere = (s: NavEntry[]) => [...s.slice(0, -1), { ...s[s.length - 1]!, filter: '' }];
+        if (holders.length === 1) {
+          const [h] = holders;
+          apply((s) => [...clearHere(s), { ...entry({ kind: 'containers' }), filter: ip }, entry({ kind: 'detail', host: h!.host, id: h!.id })]);
+        } else if (holders.length > 1) {
+          apply((s) => [...clearHere(s), { ...entry({ kind: 'containers' }), filter: ip }]);
+          setFlash(`conflict: ${ip} is held by ${holders.length} containers (${holders.map((h) => `${h.name} on ${h.host}`).join(', ')})`);
+        } else {
+          const waiting = store.getState().hostOrder.filter((h) => store.getState().hosts[h]?.state === 'connecting');
+          setFlash(`no container holds ${ip}${waiting.length ? ` (not listed yet: ${waiting.join(', ')})` : ''}`);
         }
         return;
       }
@@ -155,24 +165,22 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       case 'command':
         return setMode({ kind: 'command', text: '', hint: '' });
       case 'reveal':
-        if (top.route.kind === 'detail') setReveal((r) => !r);
+        if (top.route.kind === 'detail') setTop({ reveal: !top.reveal });
         return;
       case 'follow':
         if (top.route.kind === 'logs') {
           pauseAtNewest();
-          setFollow((f) => !f);
+          setTop({ follow: !following() });
         }
         return;
       case 'back':
-        setReveal(false);
-        setFollow(true);
         return apply((s) => (top.filter && tableScreenFor(top.route) ? withFilter(s, '') : navigate(s, 'back', store.getState(), pageSize)));
       default:
         if (top.route.kind === 'logs' && (command === 'up' || command === 'pageUp')) {
           pauseAtNewest();
-          setFollow(false);
+          setTop({ follow: false });
         }
-        if (top.route.kind === 'logs' && command === 'bottom') setFollow(true);
+        if (top.route.kind === 'logs' && command === 'bottom') setTop({ follow: true });
         return apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
     }
   }
@@ -183,16 +191,18 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   let bottom: string;
   if (mode.kind === 'filter') bottom = `/${mode.text}█`;
   else if (mode.kind === 'command') bottom = `:${mode.text}█ ${mode.hint}`;
-  else if (flash) bottom = flash;
-  else bottom = top.filter ? `filter: ${top.filter} (esc clears)` : '';
+  else {
+    const filterNote = top.filter ? `filter: ${top.filter} (esc clears)` : '';
+    bottom = flash ? [flash, filterNote].filter(Boolean).join(' │ ') : filterNote;
+  }
 
   let body;
   if (mode.kind === 'help') body = <HelpScreen keymap={keymap} height={bodyHeight} width={width} />;
   else if (table) body = <TableView screen={table} nav={top} rows={tableRows ?? []} height={bodyHeight} width={width} />;
   else if (top.route.kind === 'detail') {
-    body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={reveal} />;
+    body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={top.reveal} />;
   } else if (top.route.kind === 'logs') {
-    body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={getFollow()} />;
+    body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={top.follow} />;
   }
 
   return (

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import stringWidth from 'string-width';
 import { fit } from './format.js';
 import { columnWidths, visibleColumns, type ColumnSpec } from './table-layout.js';
 
@@ -24,6 +25,13 @@ interface TableProps<Row> {
   sort?: { column: number; desc: boolean } | null;
 }
 
+/** A header, with the sort mark kept visible however narrow the column. */
+function headerCell(header: string, width: number, desc: boolean | null): string {
+  if (desc === null) return fit(header, width);
+  const room = Math.max(0, width - 1);
+  return `${stringWidth(header) > room ? fit(header, room + 1).slice(0, room) : header}${desc ? '▼' : '▲'}`.padEnd(width);
+}
+
 /** Renders only the rows that fit (engine-facts.md: 2,000 rows cost over 100 ms a frame). */
 export function Table<Row>({ columns, rows, rowKey, cursor, offset, height, width, empty, sort }: TableProps<Row>) {
   const bodyHeight = Math.max(0, height - 1);
@@ -34,7 +42,7 @@ export function Table<Row>({ columns, rows, rowKey, cursor, offset, height, widt
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate">
-        {shown.map((c, i) => fit(sort && sort.column === shownIdx[i] ? `${c.header}${sort.desc ? '▼' : '▲'}` : c.header, widths[i]!)).join(' ')}
+        {shown.map((c, i) => headerCell(c.header, widths[i]!, sort && sort.column === shownIdx[i] ? sort.desc : null)).join(' ')}
       </Text>
       {visible.length === 0 && empty ? <Text dimColor>{fit(empty, width)}</Text> : null}
       {visible.map((row, i) => {

@@ -37,7 +37,7 @@ export function runCommand(text: string, state: FleetState): CommandResult {
       return { quit: true };
     case 'host':
       if (!arg) return { error: ':host needs a host name' };
-      if (!state.hosts[arg]) return { error: `no host "${arg}"` };
+      if (!Object.hasOwn(state.hosts, arg)) return { error: `no host "${arg}"` };
       return { route: { kind: 'containers', host: arg } };
     case 'line':
       if (!arg) return { error: ':line needs a business line' };
@@ -62,6 +62,8 @@ export function completeCommand(text: string, state: FleetState): { text: string
   const m = /^(\S*)(\s+)?(.*)$/.exec(text)!;
   const [, cmd = '', space, arg = ''] = m;
   if (!space) {
+    // `host` and `line` are also prefixes of `hosts` and `lines`: typed in full, they want their argument.
+    if (cmd === 'host' || cmd === 'line') return { text: `${cmd} `, candidates: names(state, cmd) };
     const candidates = COMMANDS.filter((c) => c.startsWith(cmd));
     if (candidates.length === 1) {
       const only = candidates[0]!;

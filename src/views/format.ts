@@ -1,10 +1,22 @@
+import stringWidth from 'string-width';
+
 // Pure formatting for table cells; exact-value tests in test/unit/format.test.ts.
 
 /** Cuts or pads to exactly `width` columns, marking a cut with '…'. */
+/** Cuts or pads to exactly `width` terminal columns (wide CJK and emoji count two), marking a cut with '…'. */
 export function fit(text: string, width: number): string {
   if (width <= 0) return '';
-  if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
-  return text.padEnd(width);
+  let w = stringWidth(text);
+  if (w <= width) return text + ' '.repeat(width - w);
+  let out = '';
+  w = 0;
+  for (const ch of text) {
+    const cw = stringWidth(ch);
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…${' '.repeat(Math.max(0, width - 1 - w))}`;
 }
 
 export function formatLatency(ms: number | null): string {
@@ -29,13 +41,16 @@ const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '-';
-  let v = n;
+  // Round first, then choose the unit, so no figure reads "1024KiB" or "10.0KiB".
   let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
+  let v = Math.round(n);
+  while (u < UNITS.length - 1 && v >= 1024) {
+    v = n / 1024 ** ++u;
+    if (v < 9.95) v = Math.round(v * 10) / 10;
+    else v = Math.round(v);
   }
-  return u === 0 ? `${Math.round(v)}B` : `${v < 10 ? v.toFixed(1) : Math.round(v)}${UNITS[u]}`;
+  if (u === 0) return `${v}B`;
+  return v < 10 ? `${v.toFixed(1)}${UNITS[u]}` : `${v}${UNITS[u]}`;
 }
 
 export function formatRate(bytesPerSec: number | null | undefined): string {
@@ -45,7 +60,7 @@ export function formatRate(bytesPerSec: number | null | undefined): string {
 
 export function formatPercent(p: number | null | undefined): string {
   if (p === null || p === undefined || !Number.isFinite(p) || p < 0) return '-';
-  return p < 10 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
+  return p < 9.95 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`;
 }
 
 const BARS = '▁▂▃▄▅▆▇█';

@@ -84,20 +84,37 @@ export function withFilter(stack: readonly NavEntry[], filter: string): NavEntry
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
-/**
- * `/` then an IP then Enter: the container that owns the address, wherever it is, with its detail shown.
- * Returns null when the text is not an address someone holds.
- */
-export function ownerOfIp(state: FleetState, text: string): { host: string; id: string; name: string } | null {
+export function looksLikeIp(text: string): boolean {
+  return IPV4.test(text.trim());
+}
+
+export interface Holder {
+  host: string;
+  id: string;
+  name: string;
+}
+
+/** Every container in the fleet holding this address (more than one is a conflict on a bridged LAN). */
+export function holdersOfIp(state: FleetState, text: string): Holder[] {
   const ip = text.trim();
-  if (!IPV4.test(ip)) return null;
+  if (!IPV4.test(ip)) return [];
+  const out: Holder[] = [];
   for (const host of state.hostOrder) {
     const hc = state.containers[host];
     if (!hc) continue;
     for (const id of hc.order) {
       const c = hc.byId[id]!;
-      if (Object.values(c.ips).includes(ip)) return { host, id, name: c.name };
+      if (Object.values(c.ips).includes(ip)) out.push({ host, id, name: c.name });
     }
   }
-  return null;
+  return out;
+}
+
+/**
+ * `/` then an IP then Enter: the container that owns the address, wherever it is. Null when nobody holds
+ * it, or when several do: then there is no owner to pick, only a conflict to show.
+ */
+export function ownerOfIp(state: FleetState, text: string): Holder | null {
+  const holders = holdersOfIp(state, text);
+  return holders.length === 1 ? holders[0]! : null;
 }

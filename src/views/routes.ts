@@ -19,8 +19,12 @@ export interface NavEntry {
   /** The `/` filter of this screen (substring, case-insensitive). */
   filter: string;
   sort: SortState | null;
+  /** Detail: secret env values shown. Belongs to this screen only: the next container starts masked. */
+  reveal: boolean;
+  /** Logs: the newest lines stay in view. Each log starts following. */
+  follow: boolean;
 }
 
 export function entry(route: Route): NavEntry {
-  return { route, cursor: 0, filter: '', sort: null };
+  return { route, cursor: 0, filter: '', sort: null, reveal: false, follow: true };
 }

@@ -74,9 +74,14 @@ describe('dockpit in tmux', () => {
       const { value } = await waitFor(() => {
         const s = tui.screen();
         const lines = s.replace(/\n+$/, '').split('\n');
-        return s.includes('hosts 3/3 up') && lines.length < rows && lines.every((l) => l.length <= columns) && s;
+        // A whole frame: title first, status last (a capture can fall between Ink's clear and its redraw).
+        return lines[0]!.startsWith('dockpit · hosts') && lines.at(-1)!.startsWith('hosts 3/3 up') && s;
       }, 3000);
-      expect(value.split('\n').filter((l) => l.includes('dockpit ·'))).toHaveLength(1);
+      const lines = value.replace(/\n+$/, '').split('\n');
+      expect(lines.length).toBeLessThan(rows);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
+      expect(lines.filter((l) => l.includes('dockpit ·'))).toHaveLength(1);
+      expect(lines.filter((l) => /^h[123] /.test(l))).toHaveLength(3);
     }
   });
 

@@ -67,14 +67,21 @@ export async function dockpit(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 /** Polls `probe` until it returns a truthy value; returns it with the time it took. */
 type Truthy<T> = Exclude<T, false | '' | 0 | null | undefined>;
 
-export async function waitFor<T>(probe: () => T | Promise<T>, timeoutMs: number, intervalMs = 10): Promise<{ value: Truthy<T>; ms: number }> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  timeoutMs: number,
+  intervalMs = 10,
+  explain?: () => string,
+): Promise<{ value: Truthy<T>; ms: number }> {
   const t0 = performance.now();
   let last: T | undefined;
   for (;;) {
     last = await probe();
     const ms = performance.now() - t0;
     if (last) return { value: last as Truthy<T>, ms };
-    if (ms > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+    if (ms > timeoutMs) {
+      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})${explain ? `\n${explain()}` : ''}`);
+    }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../../src/config/load-config.js';
 import type { FleetConfig } from '../../src/config/types.js';
 import { FleetEngine } from '../../src/engine/fleet-engine.js';
+import type { DomainEventSink } from '../../src/engine/types.js';
 import { createCoalescer, createFleetStore, type FleetStore } from '../../src/store/fleet-store.js';
 import { containerRows } from '../../src/store/selectors.js';
 import { FLEET_CONFIG } from './fleet.js';
@@ -9,6 +10,8 @@ export interface Watch {
   config: FleetConfig;
   store: FleetStore;
   engine: FleetEngine;
+  /** Feeds a domain event through the same coalescer as the engine's. */
+  sink: DomainEventSink;
   stop(): Promise<void>;
   names(host: string): string[];
 }
@@ -25,6 +28,7 @@ export function watchFleet(tune: Partial<FleetConfig['engine']> = {}): Watch {
     config,
     store,
     engine,
+    sink: coalescer.sink,
     async stop() {
       await engine.stop();
       coalescer.stop();

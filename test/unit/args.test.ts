@@ -20,6 +20,9 @@ describe('parseCli', () => {
       json: false,
       host: undefined,
       bizline: undefined,
+      since: undefined,
+      target: undefined,
+      readOnly: false,
       help: false,
       version: false,
     });
@@ -40,6 +43,9 @@ describe('parseCli', () => {
       json: true,
       host: 'h1',
       bizline: 'pay',
+      since: undefined,
+      target: undefined,
+      readOnly: false,
       help: false,
       version: false,
     });
@@ -70,11 +76,58 @@ describe('parseCli', () => {
   });
 
   it('unknown command', () => {
-    expect(usageError(['top']).message).toBe('unknown command "top"');
+    expect(usageError(['bogus']).message).toBe('unknown command "bogus"');
   });
 
   it('extra positional', () => {
     expect(usageError(['ps', 'web']).message).toBe('unexpected argument "web"');
     expect(usageError(['hosts', 'a', 'b']).message).toBe('unexpected argument "a"');
+  });
+
+  it('lines [--json]', () => {
+    expect(parseCli(['lines'])).toMatchObject({ command: 'lines', json: false });
+    expect(parseCli(['lines', '--json'])).toMatchObject({ command: 'lines', json: true });
+    expect(usageError(['lines', '--host', 'h1']).message).toBe('--host does not apply to "lines"');
+  });
+
+  it('inspect NAME [--json] [--host H]', () => {
+    expect(parseCli(['inspect', 'web-1'])).toMatchObject({ command: 'inspect', target: 'web-1', json: false, host: undefined });
+    expect(parseCli(['inspect', '--json', 'web-1', '--host', 'h2'])).toMatchObject({ command: 'inspect', target: 'web-1', json: true, host: 'h2' });
+    expect(parseCli(['inspect', '3f2a9c1b'])).toMatchObject({ target: '3f2a9c1b' });
+    expect(usageError(['inspect']).message).toBe('inspect needs a container name (or ID)');
+    expect(usageError(['inspect', 'a', 'b']).message).toBe('unexpected argument "b"');
+    expect(usageError(['inspect', 'a', '--bizline', 'pay']).message).toBe('--bizline does not apply to "inspect"');
+    // --help needs no name.
+    expect(parseCli(['inspect', '--help'])).toMatchObject({ command: 'inspect', help: true, target: undefined });
+  });
+
+  it('a name only goes with inspect', () => {
+    expect(usageError(['lines', 'pay']).message).toBe('unexpected argument "pay"');
+    expect(usageError(['events', 'web']).message).toBe('unexpected argument "web"');
+  });
+
+  it('events [--json] [--since D]', () => {
+    expect(parseCli(['events'])).toMatchObject({ command: 'events', since: undefined, json: false });
+    expect(parseCli(['events', '--since', '10m'])).toMatchObject({ command: 'events', since: '10m' });
+    expect(parseCli(['events', '--since=2026-11-25T10:00:00Z', '--json'])).toMatchObject({ since: '2026-11-25T10:00:00Z', json: true });
+    expect(usageError(['events', '--since']).message).toMatch(/--since/);
+    expect(usageError(['ps', '--since', '10m']).message).toBe('--since does not apply to "ps"');
+    expect(usageError(['--since', '10m']).message).toBe('--since does not apply to the cockpit');
+  });
+
+  it('top [--json] [--host H] [--bizline L]', () => {
+    expect(parseCli(['top'])).toMatchObject({ command: 'top', json: false });
+    expect(parseCli(['top', '--json', '--host', 'h1', '--bizline', 'pay'])).toMatchObject({ command: 'top', json: true, host: 'h1', bizline: 'pay' });
+    expect(usageError(['top', '--since', '1m']).message).toBe('--since does not apply to "top"');
+  });
+
+  it('--read-only is for the cockpit only', () => {
+    expect(parseCli(['--read-only'])).toMatchObject({ command: 'tui', readOnly: true });
+    expect(parseCli(['tui', '--read-only', '-c', 'f.yaml'])).toMatchObject({ command: 'tui', readOnly: true, config: 'f.yaml' });
+    expect(parseCli([])).toMatchObject({ readOnly: false });
+    for (const command of ['hosts', 'ps', 'lines', 'events', 'top']) {
+      expect(usageError([command, '--read-only']).message).toBe(`--read-only does not apply to "${command}"`);
+    }
+    expect(usageError(['inspect', 'web', '--read-only']).message).toBe('--read-only does not apply to "inspect"');
   });
 });

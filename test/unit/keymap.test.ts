@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { commandFor, KEYMAP, keyName } from '../../src/views/keymap.js';
+import { activeKeymap, commandFor, KEYMAP, keyName } from '../../src/views/keymap.js';
 
 function key(over: Partial<Key> = {}): Key {
   return {
@@ -49,14 +49,14 @@ describe('commandFor', () => {
   });
 
   it('returns null for unbound keys, and ctrl+letter is not the letter', () => {
-    expect(commandFor('x', key())).toBeNull();
+    expect(commandFor('z', key())).toBeNull();
     expect(commandFor('j', key({ ctrl: true }))).toBeNull();
     expect(commandFor('', key({ leftArrow: true }))).toBeNull();
   });
 
   it('uses the keymap it is given', () => {
-    expect(commandFor('x', key(), [{ command: 'quit', keys: ['x'], help: 'quit' }])).toBe('quit');
-    expect(commandFor('q', key(), [{ command: 'quit', keys: ['x'], help: 'quit' }])).toBeNull();
+    expect(commandFor('x', key(), [{ command: 'quit', keys: ['x'], help: 'quit', scope: 'everywhere' }])).toBe('quit');
+    expect(commandFor('q', key(), [{ command: 'quit', keys: ['x'], help: 'quit', scope: 'everywhere' }])).toBeNull();
   });
 
   it('keyName spells keys as the keymap does, and no key is bound twice', () => {
@@ -64,5 +64,49 @@ describe('commandFor', () => {
     expect(keyName('a', key({ ctrl: true }))).toBe('ctrl+a');
     const all = KEYMAP.flatMap((b) => b.keys);
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('the cockpit keys', () => {
+  it('binds /, :, o, O, ?, d, l, x and f', () => {
+    expect(commandFor('/', key())).toBe('filter');
+    expect(commandFor(':', key())).toBe('command');
+    expect(commandFor('o', key())).toBe('sortNext');
+    expect(commandFor('O', key({ shift: true }))).toBe('sortReverse');
+    expect(commandFor('?', key())).toBe('help');
+    expect(commandFor('d', key())).toBe('detail');
+    expect(commandFor('l', key())).toBe('logs');
+    expect(commandFor('x', key())).toBe('reveal');
+    expect(commandFor('f', key())).toBe('follow');
+  });
+
+  it('every binding has keys and a help line', () => {
+    for (const b of KEYMAP) {
+      expect(b.keys.length, b.command).toBeGreaterThan(0);
+      expect(b.help.length, b.command).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('activeKeymap', () => {
+  it('without --read-only: the whole keymap', () => {
+    expect(activeKeymap(false)).toEqual(KEYMAP);
+  });
+
+  it('with --read-only: no binding that mutates, every other one kept in order', () => {
+    const ro = activeKeymap(true);
+    expect(ro.filter((b) => b.mutates)).toEqual([]);
+    expect(ro).toEqual(KEYMAP.filter((b) => !b.mutates));
+    // Looking around still works.
+    for (const c of ['down', 'up', 'open', 'back', 'filter', 'command', 'help', 'quit', 'detail', 'logs'] as const) {
+      expect(ro.map((b) => b.command)).toContain(c);
+    }
+  });
+
+  it('a key of a mutating binding does nothing with --read-only', () => {
+    const ro = activeKeymap(true);
+    for (const b of KEYMAP.filter((x) => x.mutates)) {
+      for (const k of b.keys) expect(commandFor(k, key(), ro)).toBeNull();
+    }
   });
 });

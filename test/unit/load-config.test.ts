@@ -50,7 +50,7 @@ describe('parseConfig: valid configs', () => {
       connectTimeoutMs: 3000,
       probeIntervalMs: 2000,
       slowThresholdMs: 1000,
-      resyncIntervalMs: 30000,
+      resyncIntervalMs: 15000,
     });
     expect(cfg.hosts).toEqual([
       {

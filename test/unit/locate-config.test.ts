@@ -25,7 +25,7 @@ const DEFAULT_TUNING = {
   connectTimeoutMs: 3000,
   probeIntervalMs: 2000,
   slowThresholdMs: 1000,
-  resyncIntervalMs: 30000,
+  resyncIntervalMs: 15000,
 };
 
 describe('localEngineConfig', () => {

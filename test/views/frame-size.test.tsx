@@ -6,7 +6,8 @@ import { createFleetStore } from '../../src/store/fleet-store.js';
 import { initialFleetState } from '../../src/store/state.js';
 import { container, hostUp, listed } from '../unit/fixtures.js';
 import { smallFleet } from './fleet-fixture.js';
-import { ENTER, frameLines, press, renderApp, resize, rowCells, waitForFrame } from './render-app.js';
+import { hostsScreen } from '../../src/views/screens/hosts-screen.js';
+import { ENTER, frameLines, headersOf, press, renderApp, resize, tableRows, waitForFrame } from './render-app.js';
 
 afterEach(() => cleanup());
 
@@ -66,7 +67,9 @@ describe('the frame fits the terminal', () => {
     resize(r, { columns: 80, rows: 24 });
     const frame = await waitForFrame(r, (f) => frameLines(f).length === 23);
     expectFits(frame, 80, 24);
-    expect(rowCells(frame, 'alpha')).toEqual(['alpha', 'tcp', 'up', '20.10.24', '3.3ms', '2/3', 'on']);
+    // At 80 columns the lower-priority columns leave whole; none is cut to '…' and the rest keep their values.
+    expect(frameLines(frame)[1]).not.toContain('…');
+    expect(tableRows(frame, headersOf(hostsScreen))[0]).toMatchObject({ HOST: 'alpha', STATE: 'up', LATENCY: '3.3ms', 'RUN/TOTAL': '2/3' });
   });
 
   it('60 columns: the status line stays one line (the summary is not wrapped)', async () => {

@@ -34,7 +34,8 @@ describe('store updates reach the screen without input', () => {
     store.setState(applyEvent(store.getState(), { type: 'host.status', host: 'charlie', patch: { state: 'up', error: null, engineVersion: '25.0.1', latencyMs: 12, liveRestore: true } }), true);
     store.setState(applyEvent(store.getState(), { type: 'host.listed', host: 'charlie', containers: [container('charlie', 'c1', 'x')] }), true);
     const frame = await waitForFrame(r, (f) => f.includes('25.0.1') && f.includes('1/1'));
-    expect(rowCells(frame, 'charlie')).toEqual(['charlie', 'tcp', 'up', '25.0.1', '12ms', '1/1', 'on']);
+    expect(rowCells(frame, 'charlie').slice(0, 7)).toEqual(['charlie', 'tcp', 'up', '25.0.1', '12ms', '1/1', 'on']);
+    expect(frameLines(frame).find((l) => l.startsWith('charlie '))).not.toContain('REFUSED');
     expect(frameLines(frame).at(-1)).toMatch(/^hosts 3\/3 up │ containers 4\/6 running  *j\/k move/);
   });
 });

@@ -3,7 +3,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import type { FleetStore } from '../../src/store/fleet-store.js';
+import type { CockpitActions } from '../../src/views/actions.js';
 import { App } from '../../src/views/App.js';
+import type { Route } from '../../src/views/routes.js';
 
 export type Rendered = ReturnType<typeof render>;
 
@@ -22,9 +24,20 @@ export function resize(r: Rendered, size: Size): void {
   r.stdout.emit('resize');
 }
 
+export interface RenderOptions {
+  /** Fake engine actions (inspect, logs); without, the app's default (nothing connected). */
+  actions?: CockpitActions;
+  /** The first screen; the hosts screen unless given; `null` leaves it to <App> (business lines). */
+  initialRoute?: Route | null;
+  /** `--read-only`. */
+  readOnly?: boolean;
+}
+
 /** Renders <App> and, when a size is given, waits until a frame of that size has been drawn. */
-export async function renderApp(store: FleetStore, size?: Size): Promise<Rendered> {
-  const r = render(<App store={store} source="test" initialRoute={{ kind: 'hosts' }} />);
+export async function renderApp(store: FleetStore, size?: Size, options: RenderOptions = {}): Promise<Rendered> {
+  const { actions, initialRoute = { kind: 'hosts' }, readOnly } = options;
+  const route = initialRoute === null ? {} : { initialRoute };
+  const r = render(<App store={store} actions={actions} source="test" {...route} readOnly={readOnly} />);
   await waitForFrame(r, (f) => f.includes('dockpit'));
   // Ink listens for 'resize' from the start; the cockpit's useTerminalSize only once its effect has run.
   await waitForFrame(r, () => r.stdout.listenerCount('resize') >= 2);
@@ -86,5 +99,54 @@ export function rowCells(frame: string, name: string): string[] {
   return line.trim().split(/\s+/);
 }
 
+/**
+ * The rows of the table in the frame, cut at the columns where the header line shows `headers` (the screen's
+ * column headers, in order; a column the layout left out is skipped). Each row maps a header to its cell.
+ * Robust to empty cells and to values with spaces, unlike splitting on whitespace.
+ */
+export function tableRows(frame: string, headers: readonly string[]): Array<Record<string, string>> {
+  const lines = frameLines(frame);
+  const at = lines.findIndex((l) => l.startsWith(headers[0]!));
+  if (at < 0) throw new Error(`no header "${headers[0]}" in frame:\n${frame}`);
+  const header = lines[at]!;
+  const starts: Array<{ name: string; start: number }> = [];
+  let pos = 0;
+  let next = 0;
+  while (pos < header.length) {
+    while (header[pos] === ' ') pos++;
+    if (pos >= header.length) break;
+    // The longest remaining header that starts here and ends at a column gap (a sort mark may follow it).
+    let found = -1;
+    for (let i = next; i < headers.length; i++) {
+      const h = headers[i]!;
+      const after = header[pos + h.length];
+      if (header.startsWith(h, pos) && (after === undefined || after === ' ' || after === '▲' || after === '▼')) {
+        if (found < 0 || h.length > headers[found]!.length) found = i;
+      }
+    }
+    if (found < 0) throw new Error(`header cell at ${pos} is none of ${headers.join(', ')}:\n${header}`);
+    starts.push({ name: headers[found]!, start: pos });
+    pos += headers[found]!.length;
+    if (header[pos] === '▲' || header[pos] === '▼') pos++;
+    next = found + 1;
+  }
+  const rows: Array<Record<string, string>> = [];
+  for (const line of lines.slice(at + 1)) {
+    if (line.trim() === '' || /^hosts \d+\/\d+ up/.test(line)) break;
+    const row: Record<string, string> = {};
+    starts.forEach((s, i) => {
+      row[s.name] = line.slice(s.start, starts[i + 1]?.start ?? undefined).trim();
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The headers of a table screen's columns, in order. */
+export function headersOf(screen: { columns: ReadonlyArray<{ header: string }> }): string[] {
+  return screen.columns.map((c) => c.header);
+}
+
 export const ENTER = '\r';
+export const TAB = '\t';
 export const ESCAPE = '\u001B';
