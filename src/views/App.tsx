@@ -100,8 +100,16 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
 
   useInput((input, key) => {
     // Several keys can arrive in one read (typed fast, pasted, or tmux send-keys): each counts, in order.
-    if (input.length > 1 && !key.ctrl && !key.meta) for (const c of input) handleKey(c, keyOf(c));
-    else handleKey(input, key);
+    // Ink reads Esc then a key in one read as Alt+key, and several Esc as one: dockpit binds no Alt keys,
+    // so these are taken apart again.
+    if (key.escape) {
+      for (let i = 0; i <= [...input].filter((c) => c === '\x1b').length; i++) handleKey('', keyOf('\x1b'));
+    } else if (key.meta && !key.ctrl && input) {
+      handleKey('', keyOf('\x1b'));
+      for (const c of input) handleKey(c, keyOf(c));
+    } else if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const c of input) handleKey(c, keyOf(c));
+    } else handleKey(input, key);
   });
 
   /** The log's cursor is unused while following: pausing starts it at the newest page, where the view is. */
