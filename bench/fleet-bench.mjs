@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cpuSeconds, fmt, median, rssMiB, run, timeIt } from './lib.mjs';
 
-const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? '/tmp/dockpit-fleet';
+const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
+const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
 const CONFIG = path.join(FLEET_DIR, 'dockpit.yaml');
 const CLI = path.resolve('dist/cli.js');
 

@@ -18,19 +18,26 @@
 #
 # State lives in ${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}. `down` cleans the
 # fleet at that directory, so use the same DOCKPIT_FLEET_DIR for up and down.
+# DOCKPIT_FLEET_ID=N (1-200) runs a second, separate fleet beside the default one
+# (its own names, LAN 10.231.N.0/24 and state dir), e.g. for parallel work.
 set -euo pipefail
 shopt -s nullglob
 
-DIR=${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}
+FLEET_ID=${DOCKPIT_FLEET_ID:-}
+if [[ -n $FLEET_ID && ! $FLEET_ID =~ ^([1-9][0-9]?|1[0-9][0-9]|200)$ ]]; then
+  echo "fleet.sh: DOCKPIT_FLEET_ID must be a number from 1 to 200, got '$FLEET_ID'" >&2
+  exit 2
+fi
+DIR=${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet${FLEET_ID:+-$FLEET_ID}}
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
 
 # Every name the fleet creates outside $DIR carries the "dpf" prefix, so that
 # teardown can find what is ours by name alone, even with $DIR gone.
-BRIDGE=dpf-br0
-NS_PREFIX=dpf-h          # network namespace of host i, also its cgroup parent
-VETH_PREFIX=dpf-v        # root-namespace end of host i's veth pair
-LAN=10.231.0             # host i is $LAN.(10+i); the root namespace is $LAN.1
-IPT_TAG=dockpit-fleet    # comment on the one iptables rule we add
+BRIDGE=dpf${FLEET_ID}-br0
+NS_PREFIX=dpf${FLEET_ID}-h          # network namespace of host i, also its cgroup parent
+VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of host i's veth pair
+LAN=10.231.${FLEET_ID:-0}            # host i is $LAN.(10+i); the root namespace is $LAN.1
+IPT_TAG=dockpit-fleet${FLEET_ID}    # comment on the one iptables rule we add
 
 IMAGE=dockpit/busybox:latest
 NETWORK=biz

@@ -16,7 +16,7 @@ hosts:
   - name: h2
     url: ${fleet.hosts[1]!.tcp}
   - name: ghost
-    url: tcp://10.231.0.99:2375
+    url: tcp://${fleet.hosts[0]!.addr.replace(/\.\d+$/, '.99')}:2375
 `);
 
 interface HostOut {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `npm run demo`: a sandbox fleet with a few business lines and tiers, then dockpit on it.
+# It is a fleet of its own (DOCKPIT_FLEET_ID, default 9), so it never disturbs the test fleet, and it is
+# torn down when dockpit exits (DOCKPIT_KEEP_FLEET=1 keeps it).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export DOCKPIT_FLEET_ID=${DOCKPIT_FLEET_ID:-9}
+dir=/tmp/dockpit-fleet-$DOCKPIT_FLEET_ID
+bash "$here/fleet.sh" up 3
+
+run() { # host name line tier ip [command…]
+  local host=$1 name=$2 line=$3 tier=$4 ip=$5
+  shift 5
+  docker -H "unix://$dir/$host/docker.sock" run -d --stop-timeout 1 --name "$name" \
+    --label "dockpit.bizline=$line" --label "dockpit.tier=$tier" \
+    --env "DB_PASSWORD=demo-$name" --env "LINE=$line" \
+    --network biz --ip "$ip" dockpit/busybox:latest "$@" >/dev/null
+}
+echo "starting demo containers…"
+for i in 1 2 3; do
+  run "h$i" "news-web-$i" news 0 "10.88.1.$((10 + i))" sleep 1d
+  run "h$i" "news-api-$i" news 1 "10.88.1.$((20 + i))" sleep 1d
+  run "h$i" "forum-web-$i" forum 2 "10.88.2.$((10 + i))" sleep 1d
+done
+run h1 ads-bidder ads 3 10.88.3.11 sh -c 'while :; do :; done' # a hot one, for the traffic columns
+run h2 ads-report ads 3 10.88.3.12 sleep 1d
+run h3 search-idx search 1 10.88.4.11 sleep 1d
+docker -H "unix://$dir/h2/docker.sock" stop -t 0 forum-web-2 >/dev/null # a degraded line
+
+cleanup() {
+  [ -n "${DOCKPIT_KEEP_FLEET:-}" ] && { echo "fleet kept: $dir (DOCKPIT_FLEET_ID=$DOCKPIT_FLEET_ID npm run fleet:down)"; return; }
+  bash "$here/fleet.sh" down
+}
+trap cleanup EXIT
+node "$here/../../dist/cli.js" --config "$dir/dockpit.yaml"
