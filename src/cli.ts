@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = locateConfig(args.config);
   if (args.command === 'tui') {
+    // React's development build checks and warns on every render: several times the CPU of production.
+    process.env.NODE_ENV ??= 'production';
     const { runTui } = await import('./cli/tui.js');
     return runTui(config, { readOnly: args.readOnly });
   }
