@@ -4,7 +4,9 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { configSchema } from './schema.js';
 import { HostFieldError, resolveHost } from './resolve-host.js';
-import { DEFAULT_LABELS, DEFAULT_TUNING, type FleetConfig } from './types.js';
+import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
+import { expandPath } from './paths.js';
+import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js';
 
 type PathKey = string | number;
 
@@ -63,6 +65,15 @@ export function parseConfig(text: string, file: string): FleetConfig {
       throw new ConfigError(err.message, file, lineOf(doc, counter, ['hosts', i, err.field]), `hosts[${i}].${err.field}`);
     }
   });
+  let pools;
+  let lines;
+  try {
+    pools = resolvePools(raw.ipPools ?? []);
+    lines = resolveLines(raw.lines ?? {}, pools, hosts.map((h) => h.name));
+  } catch (err) {
+    if (!(err instanceof PoolFieldError)) throw err;
+    throw new ConfigError(err.message, file, lineOf(doc, counter, err.at), fieldName(err.at));
+  }
   const e = raw.engine ?? {};
   return {
     source: file,
@@ -75,6 +86,9 @@ export function parseConfig(text: string, file: string): FleetConfig {
       resyncIntervalMs: e.resyncInterval ?? DEFAULT_TUNING.resyncIntervalMs,
     },
     hosts,
+    pools,
+    lines,
+    stateDir: expandPath(raw.state ?? DEFAULT_STATE_DIR, baseDir),
   };
 }
 

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ConfigError } from './config-error.js';
 import { loadConfigFile } from './load-config.js';
 import { resolveHost } from './resolve-host.js';
-import { DEFAULT_LABELS, DEFAULT_TUNING, type FleetConfig } from './types.js';
+import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
+import { expandPath } from './paths.js';
 
 function readJson(file: string): unknown {
   try {
@@ -40,7 +41,15 @@ export function localEngineConfig(): FleetConfig {
   } catch (err) {
     throw new ConfigError(`${(err as Error).message} (from ${source}: ${url})`);
   }
-  return { source: `local engine (${source})`, labels: { ...DEFAULT_LABELS }, engine: { ...DEFAULT_TUNING }, hosts: [host] };
+  return {
+    source: `local engine (${source})`,
+    labels: { ...DEFAULT_LABELS },
+    engine: { ...DEFAULT_TUNING },
+    hosts: [host],
+    pools: [],
+    lines: {},
+    stateDir: expandPath(DEFAULT_STATE_DIR, process.cwd()),
+  };
 }
 
 /** `--config FILE`, else ./dockpit.yaml, else ~/.config/dockpit/config.yaml, else the local engine. */

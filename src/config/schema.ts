@@ -28,13 +28,41 @@ export const engineSchema = z
   })
   .strict();
 
+export const poolSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a pool name of letters, digits, ".", "_" or "-"'),
+    network: nonEmpty,
+    driver: z.enum(['bridge', 'macvlan']),
+    parent: nonEmpty.optional(),
+    subnet: nonEmpty,
+    gateway: nonEmpty,
+    ranges: z.record(z.string(), nonEmpty).optional(),
+    reserved: z.array(nonEmpty).optional(),
+  })
+  .strict();
+
+export const lineSchema = z
+  .object({
+    tier: z.number().int().min(0, 'expected a tier of 0 (most critical) or more'),
+    pool: nonEmpty.optional(),
+    hosts: z.array(nonEmpty).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     labels: z.object({ bizline: nonEmpty.optional(), tier: nonEmpty.optional() }).strict().optional(),
     engine: engineSchema.optional(),
+    /** Where dockpit keeps its ledger and audit log on the jump host. */
+    state: nonEmpty.optional(),
     hosts: z.array(hostSchema).min(1, 'expected at least one host'),
+    ipPools: z.array(poolSchema).optional(),
+    lines: z.record(z.string(), lineSchema).optional(),
   })
   .strict();
+
+export type RawPool = z.infer<typeof poolSchema>;
+export type RawLine = z.infer<typeof lineSchema>;
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type RawHost = z.infer<typeof hostSchema>;

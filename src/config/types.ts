@@ -1,4 +1,5 @@
 import type { Transport } from '../engine/types.js';
+import type { Cidr } from '../pool/ipv4.js';
 
 /** How to reach one engine, resolved from the config (paths expanded, ssh config applied). */
 export type Endpoint =
@@ -37,12 +38,38 @@ export interface EngineTuning {
   resyncIntervalMs: number;
 }
 
+/** A static IP pool: one docker network of the same name and subnet on every host. */
+export interface IpPool {
+  name: string;
+  network: string;
+  driver: 'bridge' | 'macvlan';
+  parent: string | null;
+  subnet: Cidr;
+  gateway: number;
+  /** Business line → the part of the subnet its containers take addresses from. */
+  ranges: Record<string, Cidr>;
+  reserved: number[];
+}
+
+/** What a business line may use. */
+export interface LineSpec {
+  name: string;
+  tier: number;
+  pool: string | null;
+  /** Hosts its containers may be placed on; empty: any host. */
+  hosts: string[];
+}
+
 export interface FleetConfig {
   /** The config file, or a description of the local engine fallback. */
   source: string;
   labels: { bizline: string; tier: string };
   engine: EngineTuning;
   hosts: HostSpec[];
+  pools: IpPool[];
+  lines: Record<string, LineSpec>;
+  /** The jump host's state folder: ledger, locks, journal, audit log. */
+  stateDir: string;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -54,3 +81,5 @@ export const DEFAULT_TUNING: EngineTuning = {
 };
 
 export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };
+
+export const DEFAULT_STATE_DIR = '~/.local/state/dockpit';

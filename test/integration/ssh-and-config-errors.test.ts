@@ -26,9 +26,9 @@ describe('SSH host keys are verified', () => {
   it('refuses a host whose key changed', async () => {
     // h1's key, filed under h3's address: what a replaced machine (or a man in the middle) looks like.
     const lines = fs.readFileSync(fleet.knownHosts, 'utf8').trim().split('\n');
-    const [h1, , h3] = fleet.hosts;
-    const h1Key = lines.find((l) => l.startsWith(`${h1!.addr} `))!.split(' ').slice(1).join(' ');
-    const forged = writeConfig(`${h3!.addr} ${h1Key}\n`, 'known_hosts');
+    const [first, , third] = fleet.hosts;
+    const h1Key = lines.find((l) => l.startsWith(`${first!.addr} `))!.split(' ').slice(1).join(' ');
+    const forged = writeConfig(`${third!.addr} ${h1Key}\n`, 'known_hosts');
     const r = await dockpit(['hosts', '--json', '--config', writeConfig(`hosts:\n${sshHostYaml(fleet, 'h3', forged)}\n`)]);
     const [h3] = JSON.parse(r.stdout) as Array<{ state: string; error: string }>;
     expect(h3!.state).toBe('down');
