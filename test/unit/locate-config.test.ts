@@ -44,6 +44,9 @@ describe('localEngineConfig', () => {
           labels: {},
         },
       ],
+      pools: [],
+      lines: {},
+      stateDir: path.join(os.homedir(), '.local', 'state', 'dockpit'),
     });
   });
 
