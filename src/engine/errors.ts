@@ -76,6 +76,10 @@ export function toDockpitError(err: unknown, context?: string): DockpitError {
     return new DockpitError(code, context ? `${context}: ${reason}` : reason, e.statusCode);
   }
   if (typeof e.code === 'string') {
+    const address = (e as { address?: unknown }).address;
+    if (e.code === 'ENOENT' && typeof address === 'string') {
+      return new DockpitError('REFUSED', `${context ? `${context}: ` : ''}no engine socket at ${address}`);
+    }
     if (NET_CODES[e.code]) return new DockpitError(NET_CODES[e.code]!, message);
     if (TLS_VERIFY_CODES.has(e.code) || e.code.startsWith('ERR_TLS') || e.code.startsWith('ERR_SSL')) {
       return new DockpitError('TLS', message);

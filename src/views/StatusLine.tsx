@@ -15,7 +15,8 @@ export function StatusLine({ width }: { width: number }) {
   const summary = fit(`hosts ${sum.hostsUp}/${sum.hostsTotal} up │ containers ${sum.running}/${sum.total} running`, width).trimEnd();
   let rest = width - summary.length;
   // The help goes first when room runs short; the error is what an operator needs.
-  const help = rest >= HELP.length + 24 ? ` ${HELP}` : '';
+  const errLength = sum.lastError ? sum.lastError.length + 3 : 24;
+  const help = rest >= HELP.length + errLength ? ` ${HELP}` : '';
   rest -= help.length;
   const err = sum.lastError && rest > 3 ? fit(` │ ${sum.lastError}`, rest) : ' '.repeat(Math.max(0, rest));
   return (
