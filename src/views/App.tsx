@@ -4,7 +4,10 @@ import { useSyncState } from './use-sync-state.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
 import type { CockpitActions } from './actions.js';
-import { ActionsContext } from './actions-context.js';
+import { ActionsContext, useActions } from './actions-context.js';
+import { lineRows, NO_LINE } from '../store/lines.js';
+import { emptyRunForm, RUN_FIELDS, runFormKey, toRunRequest, type RunFormKey, type RunFormState } from './run-form.js';
+import { RunFormScreen } from './RunFormScreen.js';
 import { completeCommand, runCommand } from './command-line.js';
 import { DetailScreen } from './DetailScreen.js';
 import { fit } from './format.js';
@@ -55,6 +58,7 @@ function containerName(state: FleetState, host: string, id: string): string {
 function heading(route: Route, state: FleetState): string {
   if (route.kind === 'detail') return `container ${containerName(state, route.host, route.id)} on ${route.host}`;
   if (route.kind === 'logs') return `log of ${containerName(state, route.host, route.id)} on ${route.host}`;
+  if (route.kind === 'run') return 'new container';
   return tableScreenFor(route)!.title(route);
 }
 
@@ -71,7 +75,10 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const onLines = useCallback((n: number) => {
     contentLines.current = n;
   }, []);
-  const keymap = activeKeymap(readOnly);
+  const actions = useActions();
+  const [getForm, setForm] = useSyncState<RunFormState | null>(null);
+  // Read-only, or no engine to place with: the key that places is not bound at all.
+  const keymap = activeKeymap(readOnly || !actions.place);
   const top = stack[stack.length - 1]!;
   const state = useFleet((s) => s);
   const tableRows = useMemo(() => currentRows(top, state), [top, state]);
@@ -87,16 +94,51 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const following = () => getStack()[getStack().length - 1]!.follow;
 
   const runLine = (text: string) => {
-    const result = runCommand(text, store.getState());
+    const result = runCommand(text, store.getState(), readOnly || !actions.place);
     setMode({ kind: 'normal' });
     if ('error' in result) setFlash(result.error);
     else if ('quit' in result) exit();
     else if ('help' in result) setMode({ kind: 'help' });
     else {
       setFlash(null);
+      if (result.route.kind === 'run') setForm(emptyRunForm(result.route.line));
       apply((s) => goTo(s, result.route));
     }
   };
+
+  /** Keys while the placement form is open: everything typed goes into its fields. */
+  function formKey(input: string, key: Key): void {
+    const form = getForm();
+    if (!form) return;
+    if (key.escape) {
+      setForm(null);
+      return apply((s) => navigate(s, 'back', store.getState(), pageSize));
+    }
+    const field = RUN_FIELDS[form.focus]!.key;
+    let k: RunFormKey | null = null;
+    if (key.return) k = { kind: 'submit' };
+    else if (key.tab && !key.shift && (field === 'line' || field === 'host')) {
+      const state = store.getState();
+      const candidates = field === 'line' ? lineRows(state).map((l) => l.name).filter((n) => n !== NO_LINE) : [...state.hostOrder];
+      const completed = runFormKey(form, { kind: 'complete', candidates });
+      k = completed.values[field] !== form.values[field] ? { kind: 'complete', candidates } : { kind: 'next' };
+    } else if (key.downArrow || key.tab) k = key.shift ? { kind: 'prev' } : { kind: 'next' };
+    else if (key.upArrow) k = { kind: 'prev' };
+    else if (key.backspace || key.delete) k = { kind: 'backspace' };
+    else if (input && !key.ctrl && !key.meta) k = { kind: 'char', text: input };
+    if (!k) return;
+    const next = runFormKey(form, k);
+    setForm(next);
+    const request = toRunRequest(next.values);
+    if ('error' in request || !actions.place) return;
+    if (next.phase === 'previewing' || next.phase === 'running') {
+      const dryRun = next.phase === 'previewing';
+      actions.place(request, dryRun).then(
+        (r) => setForm((f) => f && { ...f, phase: r.ok ? (dryRun ? 'preview' : 'done') : 'edit', message: r.ok ? r.lines : r.lines.map((l) => `error: ${l}`) }),
+        (err: unknown) => setForm((f) => f && { ...f, phase: 'edit', message: [`error: ${(err as Error).message}`] }),
+      );
+    }
+  }
 
   useInput((input, key) => {
     // Several keys can arrive in one read (typed fast, pasted, or tmux send-keys): each counts, in order.
@@ -159,6 +201,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       return setMode({ kind: 'command', text, hint: '' });
     }
 
+    if (top.route.kind === 'run') return formKey(input, key);
     const command = commandFor(input, key, keymap);
     if (!command) return;
     setFlash(null);
@@ -167,6 +210,13 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         return exit();
       case 'help':
         return setMode({ kind: 'help' });
+      case 'place': {
+        if (!actions.place) return setFlash('placing containers is not available here');
+        const row = currentRows(top, store.getState())?.[top.cursor] as { name?: string; bizline?: string | null } | undefined;
+        const line = top.route.kind === 'lines' ? row?.name : top.route.kind === 'containers' ? (top.route.bizline ?? row?.bizline ?? undefined) : undefined;
+        setForm(emptyRunForm(line && line !== NO_LINE ? line : ''));
+        return apply((s) => goTo(s, line ? { kind: 'run', line } : { kind: 'run' }));
+      }
       case 'filter':
         if (tableScreenFor(top.route)) setMode({ kind: 'filter', text: top.filter, before: top.filter });
         return;
@@ -211,6 +261,9 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
     body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={top.reveal} />;
   } else if (top.route.kind === 'logs') {
     body = <LogsScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} follow={top.follow} />;
+  } else if (top.route.kind === 'run') {
+    const form = getForm() ?? emptyRunForm(top.route.line);
+    body = <RunFormScreen form={form} height={bodyHeight} width={width} />;
   }
 
   return (

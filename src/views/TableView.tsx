@@ -1,7 +1,10 @@
-import { useEffect, useRef } from 'react';
+import { Box, Text } from 'ink';
+import { useEffect, useMemo, useRef } from 'react';
 import { useActions } from './actions-context.js';
 import type { NavEntry } from './routes.js';
 import type { TableScreen } from './screens/table-screen.js';
+import { useFleet } from './store-context.js';
+import { fitSummaryLine, summaryToShow } from './summary-block.js';
 import { Table } from './Table.js';
 import { clampCursor, scrollOffset } from './table-layout.js';
 
@@ -16,9 +19,16 @@ interface TableViewProps<Row> {
 
 /** Any table screen: only the visible rows are drawn, and only they are sampled first. */
 export function TableView<Row>({ screen, nav, rows, height, width }: TableViewProps<Row>) {
+  // The summary (issue 4's IP pools) takes its lines from the table: the frame never grows.
+  const state = useFleet((s) => s);
+  const summary = useMemo(
+    () => summaryToShow(screen.summary?.(state, width) ?? [], height).map((l) => fitSummaryLine(l, width)),
+    [screen, state, width, height],
+  );
+  const tableHeight = height - summary.length;
   const cursor = clampCursor(nav.cursor, rows.length);
   const offsetRef = useRef(0);
-  const bodyHeight = Math.max(0, height - 1);
+  const bodyHeight = Math.max(0, tableHeight - 1);
   const offset = scrollOffset(offsetRef.current, cursor, bodyHeight, rows.length);
   offsetRef.current = offset;
 
@@ -31,17 +41,32 @@ export function TableView<Row>({ screen, nav, rows, height, width }: TableViewPr
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [actions, visibleKey]);
 
-  return (
+  const table = (
     <Table
       columns={screen.columns}
       rows={rows}
       rowKey={screen.key}
       cursor={cursor}
       offset={offset}
-      height={height}
+      height={tableHeight}
       width={width}
       sort={nav.sort}
       empty={nav.filter ? `nothing matches "${nav.filter}"` : screen.empty}
     />
+  );
+  if (summary.length === 0) return table;
+  return (
+    <Box flexDirection="column" height={height}>
+      {summary.map((line, i) => (
+        <Text key={i} wrap="truncate">
+          {line.map((piece, j) => (
+            <Text key={j} color={piece.color} bold={piece.bold} dimColor={piece.dim}>
+              {piece.text}
+            </Text>
+          ))}
+        </Text>
+      ))}
+      {table}
+    </Box>
   );
 }

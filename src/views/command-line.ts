@@ -4,7 +4,7 @@ import type { Route } from './routes.js';
 
 // The `:` command line: parsing and Tab completion, pure.
 
-export const COMMANDS = ['lines', 'hosts', 'ps', 'ip', 'events', 'plans', 'host', 'line', 'help', 'quit'] as const;
+export const COMMANDS = ['lines', 'hosts', 'ps', 'ip', 'events', 'plans', 'host', 'line', 'run', 'help', 'quit'] as const;
 
 export type CommandResult = { route: Route } | { help: true } | { quit: true } | { error: string };
 
@@ -14,7 +14,7 @@ function names(state: FleetState, command: string): string[] {
   return [];
 }
 
-export function runCommand(text: string, state: FleetState): CommandResult {
+export function runCommand(text: string, state: FleetState, readOnly = false): CommandResult {
   const [cmd = '', ...args] = text.trim().split(/\s+/);
   const arg = args.join(' ');
   switch (cmd) {
@@ -30,6 +30,9 @@ export function runCommand(text: string, state: FleetState): CommandResult {
       return { route: { kind: 'events' } };
     case 'plans':
       return { error: 'no degradation plans are configured yet' };
+    case 'run':
+      if (readOnly) return { error: 'read-only: placing containers is not available' };
+      return { route: arg ? { kind: 'run', line: arg } : { kind: 'run' } };
     case 'help':
       return { help: true };
     case 'quit':

@@ -7,7 +7,7 @@ export type Command =
   | 'open' | 'back' | 'quit'
   | 'filter' | 'command' | 'help'
   | 'detail' | 'logs' | 'sortNext' | 'sortReverse'
-  | 'reveal' | 'follow';
+  | 'reveal' | 'follow' | 'place';
 
 export interface Binding {
   command: Command;
@@ -36,6 +36,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'logs', keys: ['l'], help: 'container log', scope: 'containers' },
   { command: 'reveal', keys: ['x'], help: 'show/hide secret env values', scope: 'detail' },
   { command: 'follow', keys: ['f'], help: 'follow the log', scope: 'logs' },
+  { command: 'place', keys: ['n'], help: 'new container for a business line (:run)', scope: 'tables', mutates: true },
   { command: 'help', keys: ['?'], help: 'this help', scope: 'everywhere' },
   { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit', scope: 'everywhere' },
 ];

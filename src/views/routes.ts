@@ -6,7 +6,8 @@ export type Route =
   | { kind: 'ips' }
   | { kind: 'events' }
   | { kind: 'detail'; host: string; id: string }
-  | { kind: 'logs'; host: string; id: string };
+  | { kind: 'logs'; host: string; id: string }
+  | { kind: 'run'; line?: string };
 
 export interface SortState {
   column: number;

@@ -2,6 +2,9 @@ import type { FleetState } from '../../store/state.js';
 import type { Route, SortState } from '../routes.js';
 import type { Column } from '../Table.js';
 
+/** One line of text in coloured pieces. */
+export type SummaryLine = Array<{ text: string; color?: string; bold?: boolean; dim?: boolean }>;
+
 /** A table screen as data: the App renders, filters, sorts and navigates any of these the same way. */
 export interface TableScreen<Row> {
   title(route: Route): string;
@@ -16,6 +19,11 @@ export interface TableScreen<Row> {
   detail?(row: Row): Route | null;
   /** `l`. */
   logs?(row: Row): Route | null;
+  /**
+   * Lines above the table (the IP view's pools and problems). The view shows as many as leave the table
+   * room, and none on a very short terminal; `width` is the room for each line.
+   */
+  summary?(state: FleetState, width: number): SummaryLine[];
   /** Containers whose stats the rows show, so the sampler takes them first. */
   sampled?(rows: readonly Row[]): Array<{ host: string; id: string }>;
   empty: string;
