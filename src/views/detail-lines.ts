@@ -89,9 +89,11 @@ function networks(c: ContainerInspect): string[] {
   const nets = Object.entries(c.NetworkSettings.Networks ?? {}).sort(([a], [b]) => a.localeCompare(b));
   if (nets.length === 0) return ['  (none)'];
   return nets.map(([name, n]) => {
-    const ip = n.IPAddress ? `${n.IPAddress}${n.IPPrefixLen ? `/${n.IPPrefixLen}` : ''}` : '-';
     // A static address (--ip) is what placement and IP checks care about; a dynamic one can change.
-    const kind = n.IPAMConfig?.IPv4Address ? ' static' : '';
+    // A stopped container has no live address, but keeps its static one: show that, so it can be found.
+    const configured = n.IPAMConfig?.IPv4Address;
+    const ip = n.IPAddress ? `${n.IPAddress}${n.IPPrefixLen ? `/${n.IPPrefixLen}` : ''}` : configured ?? '-';
+    const kind = configured ? (n.IPAddress ? ' static' : ' static, not running') : '';
     return item(name, `${ip}${kind}  gw ${n.Gateway || '-'}  mac ${n.MacAddress || '-'}`);
   });
 }

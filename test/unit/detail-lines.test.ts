@@ -201,3 +201,12 @@ describe('detail formatting helpers', () => {
     expect(printable('x\u0000y\u009bz')).toBe('x?y?z');
   });
 });
+
+describe('a stopped container keeps its static address on screen', () => {
+  it('shows the configured IPv4 address when the engine reports none', () => {
+    const c = fixture();
+    c.NetworkSettings.Networks.biz!.IPAddress = '';
+    c.NetworkSettings.Networks.biz!.Gateway = '';
+    expect(detailLines('h1', c, false)).toContain('  biz        10.88.1.20 static, not running  gw -  mac 02:42:0a:58:01:14');
+  });
+});
