@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../config/config-error.js';
+import type { RunArgs } from './run-options.js';
 
-export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top';
+export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run';
 
 export interface CliArgs {
   command: CommandName;
@@ -13,6 +14,10 @@ export interface CliArgs {
   since?: string;
   /** `inspect NAME`. */
   target?: string;
+  /** `network ensure --pool P`. */
+  pool?: string;
+  /** `run`'s options, image and command (checked by parseRunSpec). */
+  run?: RunArgs;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -32,6 +37,18 @@ Commands:
                      container events of every host, newest first
   top [--json] [--host H] [--bizline L]
                      a CPU, memory and network snapshot of running containers
+  ip [--json]        IP pools (size, used, free, per line), reservations, conflicts, drift,
+                     addresses outside their pool, stale reservations
+  network ensure [--host H] [--pool P] [--json]
+                     create each pool's docker network on each host where it is missing;
+                     refuse a host whose network of that name has other settings (exit 1)
+  run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
+      [--restart POLICY] [--dry-run] [--json] IMAGE [COMMAND...]
+                     create and start a container of a business line: on --host, else on the
+                     line's host with fewest of its containers, then most free memory; with the
+                     next free static IP of the line's pool (or the name's reserved one) and the
+                     bizline/tier labels. dockpit's options go before IMAGE: everything after it
+                     is the container's command, verbatim. --dry-run prints the decision only.
 
 Options:
   --config FILE      the config (default: ./dockpit.yaml, ~/.config/dockpit/config.yaml,
@@ -41,10 +58,17 @@ Options:
   -h, --help         this help
   --version          print the version
 
-Exit codes: 0 done, 1 unexpected failure, 2 bad config or usage (nothing contacted),
-3 inspect: no such container, 4 inspect: the name is on several hosts (use --host).`;
+Exit codes: 0 done, 1 unexpected failure (run: refused or failed; network ensure: a host refused
+or failed), 2 bad config or usage (nothing contacted), 3 inspect: no such container,
+4 inspect: the name is on several hosts (use --host).`;
 
-type OptionName = 'json' | 'host' | 'bizline' | 'since' | 'read-only';
+type OptionName =
+  | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
+  | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run';
+
+const OPTION_NAMES: readonly OptionName[] = [
+  'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run',
+];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   tui: ['read-only'],
@@ -54,34 +78,70 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   inspect: ['json', 'host'],
   events: ['json', 'since'],
   top: ['json', 'host', 'bizline'],
+  ip: ['json'],
+  'network-ensure': ['json', 'host', 'pool'],
+  run: ['json', 'host', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run'],
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
 
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  host: { type: 'string' },
+  bizline: { type: 'string' },
+  since: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  pool: { type: 'string' },
+  name: { type: 'string' },
+  line: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  cpus: { type: 'string' },
+  memory: { type: 'string' },
+  restart: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+/**
+ * `run … IMAGE [COMMAND…]`: where IMAGE is in argv, or null. Everything from there on is the container's
+ * (as with `docker run`), so `run … busybox sh -c 'x'` keeps its `-c` away from dockpit's --config.
+ */
+function runImageIndex(argv: readonly string[]): number | null {
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const positionals = tokens.filter((t) => t.kind === 'positional');
+  return positionals[0]?.value === 'run' && positionals[1] ? positionals[1].index : null;
+}
+
+/** How a command is written: `network ensure` is two words. */
+function commandWords(command: CommandName): string {
+  return command === 'network-ensure' ? 'network ensure' : command;
+}
+
 export function parseCli(argv: readonly string[]): CliArgs {
+  const cut = runImageIndex(argv);
+  const tail = cut === null ? [] : argv.slice(cut);
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: cut === null ? [...argv] : argv.slice(0, cut),
       allowPositionals: true,
       strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        json: { type: 'boolean' },
-        host: { type: 'string' },
-        bizline: { type: 'string' },
-        since: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
+      options: OPTIONS,
     });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
-  const command = (first ?? 'tui') as CommandName;
+  if (first === 'network') {
+    const sub = rest.shift();
+    if (sub !== 'ensure') {
+      throw new UsageError(sub === undefined ? 'network needs a subcommand: network ensure' : `unknown command "network ${sub}" (expected network ensure)`);
+    }
+  }
+  const command = (first === 'network' ? 'network-ensure' : (first ?? 'tui')) as CommandName;
   if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${first}"`);
   let target: string | undefined;
   if (command === 'inspect') {
@@ -89,11 +149,25 @@ export function parseCli(argv: readonly string[]): CliArgs {
     if (!target && !values.help) throw new UsageError('inspect needs a container name (or ID)');
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
-  for (const opt of ['json', 'host', 'bizline', 'since', 'read-only'] as const) {
+  for (const opt of OPTION_NAMES) {
     if (values[opt] !== undefined && !COMMAND_OPTIONS[command].includes(opt)) {
-      throw new UsageError(`--${opt} does not apply to ${command === 'tui' ? 'the cockpit' : `"${command}"`}`);
+      throw new UsageError(`--${opt} does not apply to ${command === 'tui' ? 'the cockpit' : `"${commandWords(command)}"`}`);
     }
   }
+  const run: RunArgs | undefined =
+    command === 'run'
+      ? {
+          name: values.name,
+          line: values.line,
+          env: values.env ?? [],
+          cpus: values.cpus,
+          memory: values.memory,
+          restart: values.restart,
+          dryRun: values['dry-run'] ?? false,
+          image: tail[0],
+          cmd: tail.slice(1),
+        }
+      : undefined;
   return {
     command,
     config: values.config,
@@ -102,6 +176,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     bizline: values.bizline,
     since: values.since,
     target,
+    pool: values.pool,
+    run,
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -6,9 +6,11 @@ import { withDeadline } from '../engine/deadline.js';
 import { DockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
 import type { StatsSampler } from '../engine/stats-sampler.js';
+import { fileLedger } from '../pool/file-ledger.js';
 import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
+import { startLedgerPoller } from './ledger-wiring.js';
 import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
@@ -52,12 +54,16 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();
   const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs);
+  // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
+  const ledger = fileLedger(config.stateDir);
+  const ledgerPoller = startLedgerPoller({ stateDir: config.stateDir, pools: config.pools, list: () => ledger.list(), emit: coalescer.sink });
   const ink = render(
     <App store={store} actions={engineActions(engine, sampler, config.engine.callTimeoutMs)} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();
   sampler.stop();
+  ledgerPoller.stop();
   coalescer.stop();
   await engine.stop();
   return 0;

@@ -1,5 +1,8 @@
 // Domain types shared by the engine, the store and the views. Plain data only.
 
+import type { IpPool } from '../config/types.js';
+import type { Reservation } from '../pool/ledger.js';
+
 export type Transport = 'unix' | 'tcp' | 'tls' | 'ssh';
 
 export type HostState = 'connecting' | 'up' | 'degraded' | 'down';
@@ -65,7 +68,14 @@ export type DomainEvent =
   | { type: 'container.patched'; host: string; id: string; patch: Partial<Container> }
   | { type: 'container.removed'; host: string; id: string }
   | { type: 'container.event'; event: ContainerEventRecord }
-  | StatsEvent;
+  | StatsEvent
+  | LedgerEvent;
+
+/** Issue 4: the configured pools (once, at start), and each read of the reservation ledger. */
+export type LedgerEvent =
+  | { type: 'pools.configured'; pools: IpPool[] }
+  | { type: 'ledger.read'; reservations: Reservation[] }
+  | { type: 'ledger.failed'; error: string };
 
 export type DomainEventSink = (event: DomainEvent) => void;
 

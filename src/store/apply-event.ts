@@ -1,4 +1,5 @@
 import type { Container, DomainEvent, HostStatus } from '../engine/types.js';
+import { applyLedger } from './reservations.js';
 import { applyStats } from './stats.js';
 import { insertEvent } from './timeline.js';
 import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
@@ -118,6 +119,10 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
     }
     case 'stats.sampled':
       return applyStats(state, event);
+    case 'pools.configured':
+    case 'ledger.read':
+    case 'ledger.failed':
+      return applyLedger(state, event);
   }
 }
 

@@ -1,4 +1,6 @@
+import type { IpPool } from '../config/types.js';
 import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
+import type { Reservation } from '../pool/ledger.js';
 import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
 /** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */
@@ -17,12 +19,28 @@ export interface FleetState {
   /** Latest resource samples per host (issue 3's live traffic). */
   stats: Readonly<Record<string, HostStats>>;
   history: TrafficHistory;
+  /** The configured static IP pools (issue 4); set once from the config. */
+  pools: readonly IpPool[];
+  /** The reservation ledger as last read (issue 4). */
+  reservations: ReservationsState;
 }
+
+/** The ledger as the cockpit last read it. */
+export interface ReservationsState {
+  /** The last good read; empty until the first. */
+  list: readonly Reservation[];
+  /** Whether a read has succeeded yet: until then, drift and stale are unknown. */
+  loaded: boolean;
+  /** Why the last read failed (`CODE: message`); null after a good read. The list keeps the last good read. */
+  error: string | null;
+}
+
+export const EMPTY_RESERVATIONS: ReservationsState = Object.freeze({ list: Object.freeze([]), loaded: false, error: null });
 
 export const TIMELINE_LIMIT = 2000;
 
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], reservations: EMPTY_RESERVATIONS };
 }

@@ -16,9 +16,9 @@ export interface Watch {
   names(host: string): string[];
 }
 
-/** dockpit's engine and store, in process, on the test fleet. */
-export function watchFleet(tune: Partial<FleetConfig['engine']> = {}): Watch {
-  const loaded = loadConfigFile(FLEET_CONFIG);
+/** dockpit's engine and store, in process, on the test fleet (or on the hosts of another config file). */
+export function watchFleet(tune: Partial<FleetConfig['engine']> = {}, configPath: string = FLEET_CONFIG): Watch {
+  const loaded = loadConfigFile(configPath);
   const config = { ...loaded, engine: { ...loaded.engine, ...tune } };
   const store = createFleetStore();
   const coalescer = createCoalescer(store);

@@ -2,8 +2,11 @@ import type { CommandName } from '../args.js';
 import { eventsCommand } from './events.js';
 import { hostsCommand } from './hosts.js';
 import { inspectCommand } from './inspect.js';
+import { ipCommand } from './ip.js';
 import { linesCommand } from './lines.js';
+import { networkEnsureCommand } from './network-ensure.js';
 import { psCommand } from './ps.js';
+import { runCommand } from './run.js';
 import { topCommand } from './top.js';
 import type { HeadlessCommand } from './types.js';
 
@@ -15,4 +18,7 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   events: eventsCommand,
   inspect: inspectCommand,
   top: topCommand,
+  ip: ipCommand,
+  'network-ensure': networkEnsureCommand,
+  run: runCommand,
 };

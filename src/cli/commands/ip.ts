@@ -1,0 +1,101 @@
+import type { FleetConfig } from '../../config/types.js';
+import { detect, type IpConflict, type IpReport } from '../../pool/detect.js';
+import { fileLedger } from '../../pool/file-ledger.js';
+import type { Reservation } from '../../pool/ledger.js';
+import { containerRows, hostRows } from '../../store/selectors.js';
+import { connectFleet } from '../connect.js';
+import { textTable } from '../text-table.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit ip`: the IP view's headless twin (issue 4). What the engines report is the truth; the ledger
+// says what each name should hold. A conflict is reported, not a failure: exit 0, and a word on stderr.
+
+function errorText(err: unknown): string {
+  const e = err as { code?: unknown };
+  return err instanceof Error && typeof e.code === 'string' ? `${e.code}: ${err.message}` : String(err instanceof Error ? err.message : err);
+}
+
+/** The JSON of `dockpit ip --json`; without a readable ledger, what depends on it is null. */
+export function ipJson(config: FleetConfig, report: IpReport, reservations: Reservation[] | null, hosts: ReturnType<typeof hostRows>, ledger: { file: string; error: string | null }) {
+  return {
+    pools: report.pools.map((p) => ({
+      name: p.name,
+      network: p.network,
+      driver: config.pools.find((q) => q.name === p.name)?.driver ?? null,
+      subnet: p.subnet,
+      gateway: p.gateway,
+      size: p.size,
+      used: p.used,
+      free: p.free,
+      lines: p.lines,
+    })),
+    reservations,
+    conflicts: report.conflicts,
+    drift: reservations ? report.drift : null,
+    outside: report.outside,
+    stale: reservations ? report.stale : null,
+    hosts: hosts.map((h) => ({ name: h.name, state: h.state, error: h.error })),
+    ledger,
+  };
+}
+
+export function conflictText(c: IpConflict): string {
+  return `${c.ip} (${c.pool}) held by ${c.holders.map((h) => `${h.name} on ${h.host} (${h.state})`).join(', ')}`;
+}
+
+function textReport(report: IpReport, reservations: Reservation[] | null): string {
+  const out: string[] = [];
+  const rows = report.pools.flatMap((p) => [
+    [p.name, p.network, p.subnet, String(p.size), String(p.used), String(p.free)],
+    ...p.lines.map((l) => [`  ${l.line}`, '', l.range, String(l.size), String(l.used), String(l.free)]),
+  ]);
+  out.push(textTable(['POOL', 'NETWORK', 'SUBNET', 'SIZE', 'USED', 'FREE'], rows));
+  const section = (title: string, headers: string[], body: string[][] | null) => {
+    out.push('');
+    if (body === null) out.push(`${title}: unknown (the ledger could not be read)`);
+    else if (body.length === 0) out.push(`${title}: none`);
+    else out.push(`${title}:`, textTable(headers, body));
+  };
+  section('reservations', ['NAME', 'POOL', 'IP', 'LINE', 'HOST'], reservations?.map((r) => [r.name, r.pool, r.ip, r.line ?? '-', r.host ?? '-']) ?? null);
+  section('conflicts', ['IP', 'POOL', 'HOLDERS'], report.conflicts.map((c) => [c.ip, c.pool, c.holders.map((h) => `${h.name}@${h.host} (${h.state})`).join(', ')]));
+  section('drift', ['NAME', 'HOST', 'POOL', 'RESERVED', 'ACTUAL'], reservations ? report.drift.map((d) => [d.name, d.host, d.pool, d.reserved, d.actual]) : null);
+  section('outside', ['NAME', 'HOST', 'POOL', 'IP', 'EXPECTED'], report.outside.map((o) => [o.name, o.host, o.pool, o.ip, `${o.expected}${o.reason === 'line-range' ? ` (line ${o.line})` : ''}`]));
+  out.push('');
+  if (!reservations) out.push('stale: unknown (the ledger could not be read)');
+  else if (!report.stale.known) out.push(`stale: unknown while hosts are not up (${report.stale.hostsNotUp.join(', ')})`);
+  else if (report.stale.reservations.length === 0) out.push('stale: none');
+  else out.push('stale (reserved, no container on any host):', textTable(['NAME', 'POOL', 'IP'], report.stale.reservations.map((r) => [r.name, r.pool, r.ip])));
+  return out.join('\n');
+}
+
+export const ipCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const ledger = fileLedger(config.stateDir);
+  // Read while the engines connect; neither waits for the other.
+  const reading = ledger.list().then(
+    (list) => ({ list, error: null }),
+    (e: unknown) => ({ list: null, error: errorText(e) }),
+  );
+  const fleet = await connectFleet(config);
+  await fleet.close();
+  const { list, error } = await reading;
+  const state = fleet.store.getState();
+  const hosts = hostRows(state);
+  const report = detect({
+    hosts: hosts.map((h) => ({ name: h.name, state: h.state })),
+    containers: containerRows(state),
+    pools: config.pools,
+    reservations: list ?? [],
+  });
+  if (error) err(`warning: ledger ${ledger.file}: ${error}`);
+  for (const h of hosts.filter((x) => x.state === 'down')) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
+  if (args.json) {
+    out(JSON.stringify(ipJson(config, report, list, hosts, { file: ledger.file, error }), null, 2));
+    return 0;
+  }
+  if (config.pools.length === 0) err(`warning: no ipPools in ${config.source}`);
+  out(textReport(report, list));
+  if (report.conflicts.length > 0) {
+    err(`dockpit: ${report.conflicts.length} IP conflict${report.conflicts.length === 1 ? '' : 's'}: ${report.conflicts.map(conflictText).join('; ')}`);
+  }
+  return 0;
+};

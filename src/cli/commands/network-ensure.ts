@@ -1,0 +1,146 @@
+import type Docker from 'dockerode';
+import { UsageError } from '../../config/config-error.js';
+import type { FleetConfig, IpPool } from '../../config/types.js';
+import { fileAuditLog, type AuditLog } from '../../engine/audit-log.js';
+import { withDeadline } from '../../engine/deadline.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { createNetwork, findNetwork } from '../../engine/network-calls.js';
+import { networkCreateBody, networkDifferences } from '../../pool/network-spec.js';
+import { hostRows } from '../../store/selectors.js';
+import { connectFleet } from '../connect.js';
+import { textTable } from '../text-table.js';
+import { requireHost } from './validate.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit network ensure [--host H] [--pool P] [--json]` (issue 4, item 4): each pool's docker network on
+// each host, created where missing with the pool's subnet, gateway and driver; never changed where one of
+// that name exists with other settings (containers may be attached to it): that host is refused.
+
+export type EnsureOutcome = 'created' | 'exists' | 'refused' | 'failed' | 'down';
+
+export interface EnsureResult {
+  host: string;
+  pool: string;
+  network: string;
+  result: EnsureOutcome;
+  /** The network's ID on that host (created or found). */
+  id: string | null;
+  /** What differs, when refused. */
+  differences: string[];
+  error: string | null;
+}
+
+/** After a failed create, how long a network created by a racing process may take to be listed. */
+const RACE_SETTLE_MS = 2000;
+
+/** Engine calls that change something may take longer than a list: a generous bound, still a bound. */
+export function changeTimeoutMs(config: FleetConfig): number {
+  return Math.max(config.engine.callTimeoutMs, 30_000);
+}
+
+/** Ensures one pool's network on one connected host. Never throws: the outcome says what happened. */
+export async function ensureNetwork(
+  docker: Docker,
+  host: string,
+  pool: IpPool,
+  config: FleetConfig,
+  audit: { ready(): Promise<void>; append: AuditLog['append'] },
+): Promise<EnsureResult> {
+  const result = (outcome: EnsureOutcome, more: Partial<EnsureResult> = {}): EnsureResult => ({
+    host, pool: pool.name, network: pool.network, result: outcome, id: null, differences: [], error: null, ...more,
+  });
+  const check = async (): Promise<EnsureResult | null> => {
+    const found = await withDeadline(config.engine.callTimeoutMs, (signal) => findNetwork(docker, pool.network, signal));
+    if (!found) return null;
+    const differences = networkDifferences(pool, found);
+    return differences.length === 0 ? result('exists', { id: found.id }) : result('refused', { id: found.id, differences });
+  };
+  try {
+    const existing = await check();
+    if (existing) return existing;
+    await audit.ready();
+    const body = networkCreateBody(pool);
+    const details = { pool: pool.name, driver: pool.driver, subnet: body.IPAM.Config[0]!.Subnet, gateway: body.IPAM.Config[0]!.Gateway, parent: pool.parent };
+    const target = `${host}/${pool.network}`;
+    try {
+      const id = await withDeadline(changeTimeoutMs(config), (signal) => createNetwork(docker, body, signal));
+      await audit.append({ action: 'network.create', targets: [target], details: { ...details, id }, outcome: 'ok' });
+      return result('created', { id });
+    } catch (err) {
+      const coded = toDockpitError(err);
+      // Another dockpit (or an operator) creating it at the same moment: the engine answers 409 (the name)
+      // or 403 (the subnet's IPAM pool, taken before the network is listed: seen here racing two ensures).
+      // Judge the one that appears; only if none does is this a failure.
+      const until = Date.now() + RACE_SETTLE_MS;
+      do {
+        const now = await check().catch(() => null);
+        if (now) return now;
+        await new Promise((r) => setTimeout(r, 100));
+      } while (Date.now() < until);
+      await audit.append({ action: 'network.create', targets: [target], details, outcome: 'failed', error: coded.toString() });
+      return result('failed', { error: coded.toString() });
+    }
+  } catch (err) {
+    return result('failed', { error: toDockpitError(err).toString() });
+  }
+}
+
+function describe(r: EnsureResult): string {
+  switch (r.result) {
+    case 'created':
+      return `created (${r.id?.slice(0, 12)})`;
+    case 'exists':
+      return 'exists with the pool’s settings';
+    case 'refused':
+      return `exists with other settings: ${r.differences.join(', ')}`;
+    default:
+      return r.error ?? '';
+  }
+}
+
+export const networkEnsureCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  requireHost(args.host, config);
+  if (config.pools.length === 0) throw new UsageError(`no ipPools: in ${config.source}: nothing to ensure`);
+  const pools = args.pool === undefined ? config.pools : config.pools.filter((p) => p.name === args.pool);
+  if (pools.length === 0) {
+    throw new UsageError(`--pool ${args.pool}: no such pool in ${config.source} (pools: ${config.pools.map((p) => p.name).join(', ')})`);
+  }
+  const hosts = config.hosts.filter((h) => args.host === undefined || h.name === args.host).map((h) => h.name);
+  const log = fileAuditLog(config.stateDir);
+  let ready: Promise<void> | null = null;
+  const audit = { ready: () => (ready ??= log.ready()), append: log.append };
+
+  const fleet = await connectFleet(config);
+  let results: EnsureResult[];
+  try {
+    const status = new Map(hostRows(fleet.store.getState()).map((h) => [h.name, h]));
+    const perHost = await Promise.all(
+      hosts.map(async (host) => {
+        const docker = fleet.engine.connections.get(host)?.client ?? null;
+        const rs: EnsureResult[] = [];
+        for (const pool of pools) {
+          if (!docker) {
+            const h = status.get(host);
+            rs.push({ host, pool: pool.name, network: pool.network, result: 'down', id: null, differences: [], error: `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}` });
+          } else {
+            rs.push(await ensureNetwork(docker, host, pool, config, audit)); // one host's pools in turn
+          }
+        }
+        return rs;
+      }),
+    );
+    results = perHost.flat();
+  } finally {
+    await fleet.close();
+  }
+
+  for (const r of results.filter((x) => x.result === 'refused')) {
+    err(`dockpit: ${r.host}: network ${r.network} exists with other settings than pool ${r.pool}: ${r.differences.join(', ')}; left as it is (remove or rename it there, or change the pool)`);
+  }
+  for (const r of results.filter((x) => x.result === 'failed' || x.result === 'down')) {
+    err(`dockpit: ${r.host}: network ${r.network} (pool ${r.pool}) not ensured: ${r.error}`);
+  }
+  if (args.json) out(JSON.stringify(results, null, 2));
+  else out(textTable(['HOST', 'POOL', 'NETWORK', 'RESULT'], results.map((r) => [r.host, r.pool, r.network, describe(r)])));
+  return results.every((r) => r.result === 'created' || r.result === 'exists') ? 0 : 1;
+};

@@ -1,0 +1,198 @@
+import type Docker from 'dockerode';
+import { UsageError } from '../../config/config-error.js';
+import type { FleetConfig, IpPool, LineSpec } from '../../config/types.js';
+import { fileAuditLog, operatorLabel, type AuditLog } from '../../engine/audit-log.js';
+import { createAndStart, memoryFacts, RunFailure } from '../../engine/container-run.js';
+import { withDeadline } from '../../engine/deadline.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { findNetwork } from '../../engine/network-calls.js';
+import { fileLedger } from '../../pool/file-ledger.js';
+import type { Ledger } from '../../pool/ledger.js';
+import { holdName, NameBusyError } from '../../pool/name-lock.js';
+import { allowedHosts, checkRequest, place, reserve, type HostFacts, type Placement, type PlacementDecision, type PlacementRequest } from '../../pool/place.js';
+import { containerRows } from '../../store/selectors.js';
+import type { FleetState } from '../../store/state.js';
+import { maskEnv } from '../../views/secret-env.js';
+import { connectFleet } from '../connect.js';
+import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
+import { changeTimeoutMs } from './network-ensure.js';
+import { requireHost } from './validate.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit run` (issue 4, item 5): the thin executor around the pure planner (src/pool/place.ts).
+//
+// 1. Usage checks from the config alone (line, pool, host, option values): exit 2, nothing contacted.
+// 2. The name's placement lock (src/pool/name-lock.ts): a second `dockpit run` of the same name fails here.
+// 3. A snapshot of the fleet: every host's containers, and for the candidate hosts the pool's network and
+//    their memory (engine /info MemTotal minus the memory limits of the running containers).
+// 4. Plan and reserve in one step under the ledger's lock: two racing runs never get one address.
+// 5. Create and start with the reserved address. A failure keeps the reservation: a retry gets the same IP.
+// Every step that changes something, or was refused, is in the audit log; --dry-run stops after planning
+// with ledger.list() instead of 4, and writes nothing at all.
+
+/** The fleet as placement reads it: a store state and each connected host's engine client. */
+export interface FleetSource {
+  state: FleetState;
+  client(host: string): Docker | null;
+}
+
+/** Placement's facts about every configured host; lookups only on the candidate hosts that are up. */
+export async function gatherFacts(config: FleetConfig, fleet: FleetSource, line: LineSpec, pool: IpPool, onlyHost?: string): Promise<HostFacts[]> {
+  const candidates = onlyHost !== undefined ? [onlyHost] : allowedHosts(config, line);
+  const weighMemory = onlyHost === undefined && candidates.length > 1;
+  return Promise.all(
+    config.hosts.map(async ({ name }): Promise<HostFacts> => {
+      const status = fleet.state.hosts[name];
+      const containers = containerRows(fleet.state, { host: name });
+      const facts: HostFacts = { name, state: status?.state ?? 'down', error: status?.error ?? null, containers };
+      const docker = fleet.client(name);
+      if (!candidates.includes(name) || facts.state === 'down' || facts.state === 'connecting') return facts;
+      if (!docker) return { ...facts, state: 'down', error: facts.error ?? 'not connected' };
+      try {
+        const deadline = <T>(call: (s: AbortSignal) => Promise<T>) => withDeadline(config.engine.callTimeoutMs, call);
+        facts.network = await deadline((s) => findNetwork(docker, pool.network, s));
+        if (weighMemory) {
+          const running = containers.filter((c) => c.state === 'running').map((c) => c.id);
+          Object.assign(facts, await deadline((s) => memoryFacts(docker, running, s)));
+        }
+        return facts;
+      } catch (err) {
+        // A host that cannot answer these cannot take the container either.
+        return { ...facts, state: 'down', error: toDockpitError(err).toString() };
+      }
+    }),
+  );
+}
+
+class Refused extends Error {
+  constructor(readonly placement: Extract<Placement, { ok: false }>) {
+    super(placement.refusal.message);
+  }
+}
+
+/** Plans against the ledger as it is under its lock and records the decision's reservation there. */
+export async function placeAndReserve(
+  config: FleetConfig,
+  facts: HostFacts[],
+  req: PlacementRequest,
+  ledger: Ledger,
+  by: string,
+  now: () => Date = () => new Date(),
+): Promise<Placement> {
+  try {
+    return await ledger.update((current) => {
+      const p = place({ ...config, facts, reservations: current }, req);
+      if (!p.ok) throw new Refused(p); // nothing written
+      return { next: reserve(current, p.decision, by, now().toISOString()), result: p };
+    });
+  } catch (err) {
+    if (err instanceof Refused) return err.placement;
+    throw err;
+  }
+}
+
+function summary(d: PlacementDecision): string {
+  return `${d.name} → ${d.host} ${d.ip} (pool ${d.pool}, network ${d.network}, line ${d.line}, tier ${d.tier}${d.reused ? ', its reserved address' : ''})`;
+}
+
+function runJson(d: PlacementDecision, id: string | null, dryRun: boolean) {
+  return { name: d.name, host: d.host, ip: d.ip, pool: d.pool, network: d.network, line: d.line, id, dryRun };
+}
+
+function auditDetails(spec: RunSpec, d: PlacementDecision | null) {
+  return {
+    line: spec.line,
+    image: spec.image,
+    cmd: spec.cmd,
+    env: maskEnv(spec.env),
+    nanoCpus: spec.nanoCpus,
+    memoryBytes: spec.memoryBytes,
+    restart: spec.restart,
+    ...(d && { host: d.host, ip: d.ip, pool: d.pool, network: d.network, reusedReservation: d.reused, why: d.why }),
+  };
+}
+
+export const runCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const spec = parseRunSpec(args.run ?? { env: [], cmd: [], dryRun: false });
+  requireHost(args.host, config);
+  const req: PlacementRequest = { name: spec.name, line: spec.line, ...(args.host !== undefined && { host: args.host }) };
+  const bad = checkRequest(config, req);
+  if (bad) throw new UsageError(bad.message);
+  const line = config.lines[spec.line]!;
+  const pool = config.pools.find((p) => p.name === line.pool)!;
+  const ledger = fileLedger(config.stateDir);
+
+  if (spec.dryRun) {
+    const fleet = await connectFleet(config);
+    try {
+      const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+      const facts = await gatherFacts(config, source, line, pool, args.host);
+      const p = place({ ...config, facts, reservations: await ledger.list() }, req);
+      for (const w of p.warnings) err(`warning: ${w}`);
+      if (!p.ok) {
+        err(`dockpit: ${p.refusal.message}`);
+        return 1;
+      }
+      if (args.json) out(JSON.stringify(runJson(p.decision, null, true), null, 2));
+      else out(`dry run: ${summary(p.decision)}\n  host: ${p.decision.why}\n  nothing changed`);
+      return 0;
+    } finally {
+      await fleet.close();
+    }
+  }
+
+  const audit: AuditLog = fileAuditLog(config.stateDir);
+  const by = operatorLabel(audit.operator);
+  try {
+    await audit.ready();
+  } catch (e) {
+    err(`dockpit: ${toDockpitError(e).message}`);
+    return 1;
+  }
+  const refused = async (message: string, code: string, d: PlacementDecision | null = null) => {
+    const where = args.host ?? d?.host;
+    await audit.append({ action: 'container.run', targets: [where ? `${where}/${spec.name}` : spec.name], details: auditDetails(spec, d), outcome: 'refused', error: `${code}: ${message}` });
+    err(`dockpit: ${message}`);
+    return 1;
+  };
+
+  let hold;
+  try {
+    hold = await holdName(config.stateDir, spec.name, by);
+  } catch (e) {
+    if (e instanceof NameBusyError) return refused(e.message, 'BUSY');
+    throw e;
+  }
+  try {
+    const fleet = await connectFleet(config);
+    try {
+      const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+      const facts = await gatherFacts(config, source, line, pool, args.host);
+      const p = await placeAndReserve(config, facts, req, ledger, by);
+      for (const w of p.warnings) err(`warning: ${w}`);
+      if (!p.ok) return await refused(p.refusal.message, p.refusal.code);
+      const d = p.decision;
+      const docker = source.client(d.host);
+      let id: string;
+      try {
+        if (!docker) throw new RunFailure('create', toDockpitError(new Error(`${d.host} is not connected any more`)), null, null);
+        id = await withDeadline(changeTimeoutMs(config), (signal) => createAndStart(docker, containerCreateBody(d, spec), signal));
+      } catch (e) {
+        const failure = e instanceof RunFailure ? e : new RunFailure('create', toDockpitError(e), null, null);
+        await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: auditDetails(spec, d), outcome: 'failed', error: `${failure.stage}: ${failure.error.toString()}` });
+        err(`dockpit: ${summary(d)}: ${failure.message}`);
+        err(`dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
+        return 1;
+      }
+      await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
+      if (hold.compromised) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.compromised.message})`);
+      if (args.json) out(JSON.stringify(runJson(d, id, false), null, 2));
+      else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
+      return 0;
+    } finally {
+      await fleet.close();
+    }
+  } finally {
+    await hold.release();
+  }
+};

@@ -1,0 +1,113 @@
+import { UsageError } from '../config/config-error.js';
+import type { PlacementDecision } from '../pool/place.js';
+
+// `dockpit run`'s option values (issue 4, item 5), checked before anything is contacted (exit 2), and the
+// engine's create body built from them and a placement decision. Pure.
+
+/** The raw strings of `dockpit run`, as parsed from the command line. */
+export interface RunArgs {
+  name?: string;
+  line?: string;
+  env: string[];
+  cpus?: string;
+  memory?: string;
+  restart?: string;
+  dryRun: boolean;
+  image?: string;
+  /** The container's command: everything after IMAGE, verbatim. */
+  cmd: string[];
+}
+
+export interface RestartPolicy {
+  Name: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  MaximumRetryCount: number;
+}
+
+export interface RunSpec {
+  name: string;
+  line: string;
+  image: string;
+  cmd: string[];
+  env: string[];
+  nanoCpus: number | null;
+  memoryBytes: number | null;
+  restart: RestartPolicy | null;
+  dryRun: boolean;
+}
+
+/** The engine's rule for container names (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
+const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/** The engine refuses a memory limit below this (dockerd: "Minimum memory limit allowed is 6MB"). */
+export const MIN_MEMORY_BYTES = 6 * 2 ** 20;
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+
+/** `256m`, `1g`, `1.5g`, `512MiB`, `1GB`, `1048576`: binary units, as docker's --memory reads them. */
+export function parseMemory(text: string): number {
+  const m = /^(\d+(?:\.\d+)?) ?(?:([kmgt])(?:i?b)?|b)?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--memory ${text}: expected a size like 256m, 1g or 512MiB`);
+  const bytes = Math.round(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]!);
+  if (bytes < MIN_MEMORY_BYTES) throw new UsageError(`--memory ${text}: below the engine's minimum of 6MiB`);
+  return bytes;
+}
+
+/** `--cpus 1.5` → NanoCpus (1.5e9), as docker's --cpus. */
+export function parseCpus(text: string): number {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw new UsageError(`--cpus ${text}: expected a number of CPUs like 0.5 or 2`);
+  const nano = Math.round(Number(text) * 1e9);
+  if (nano <= 0) throw new UsageError(`--cpus ${text}: expected more than 0`);
+  return nano;
+}
+
+/** `--env KEY=VALUE` (the value may be empty or hold '='). */
+export function parseEnv(entry: string): string {
+  const eq = entry.indexOf('=');
+  if (eq <= 0 || /\s/.test(entry.slice(0, eq))) throw new UsageError(`--env ${entry}: expected KEY=VALUE`);
+  return entry;
+}
+
+/** `no`, `always`, `unless-stopped`, `on-failure` or `on-failure:N`, as docker's --restart. */
+export function parseRestart(text: string): RestartPolicy {
+  const m = /^(no|always|unless-stopped|on-failure)(?::(\d+))?$/.exec(text.trim());
+  if (!m || (m[2] !== undefined && m[1] !== 'on-failure')) {
+    throw new UsageError(`--restart ${text}: expected no, always, unless-stopped, on-failure or on-failure:N`);
+  }
+  return { Name: m[1] as RestartPolicy['Name'], MaximumRetryCount: m[2] === undefined ? 0 : Number(m[2]) };
+}
+
+export function parseRunSpec(a: RunArgs): RunSpec {
+  if (a.name === undefined) throw new UsageError('run needs --name NAME');
+  if (!NAME.test(a.name)) throw new UsageError(`--name ${a.name}: expected letters, digits, "_", "." or "-", at least 2, starting with a letter or digit`);
+  if (a.line === undefined) throw new UsageError('run needs --line LINE');
+  if (a.image === undefined) throw new UsageError('run needs an IMAGE');
+  return {
+    name: a.name,
+    line: a.line,
+    image: a.image,
+    cmd: a.cmd,
+    env: a.env.map(parseEnv),
+    nanoCpus: a.cpus === undefined ? null : parseCpus(a.cpus),
+    memoryBytes: a.memory === undefined ? null : parseMemory(a.memory),
+    restart: a.restart === undefined ? null : parseRestart(a.restart),
+    dryRun: a.dryRun,
+  };
+}
+
+/** The engine's `POST /containers/create` body: the decision's host network with its static address. */
+export function containerCreateBody(d: PlacementDecision, spec: RunSpec) {
+  return {
+    name: d.name,
+    Image: spec.image,
+    ...(spec.cmd.length > 0 && { Cmd: spec.cmd }),
+    Env: spec.env,
+    Labels: d.labels,
+    HostConfig: {
+      NetworkMode: d.network,
+      ...(spec.nanoCpus !== null && { NanoCpus: spec.nanoCpus }),
+      ...(spec.memoryBytes !== null && { Memory: spec.memoryBytes }),
+      ...(spec.restart !== null && { RestartPolicy: spec.restart }),
+    },
+    NetworkingConfig: { EndpointsConfig: { [d.network]: { IPAMConfig: { IPv4Address: d.ip } } } },
+  };
+}
