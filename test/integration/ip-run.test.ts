@@ -15,7 +15,7 @@ const hosts = fleet.hosts.map((h) => h.name);
 const IMAGE = fleet.image;
 const P = 'iprun-'; // every container this file creates with dockpit
 
-const { file: CONFIG, stateDir: STATE } = poolConfig(`ipPools:
+const POOLS = poolConfig(`ipPools:
   - name: lan
     network: biz
     driver: bridge
@@ -28,6 +28,7 @@ lines:
   ads: { tier: 3, pool: lan, hosts: [h1, h2] }
   nopool: { tier: 4 }
 `);
+const { file: CONFIG, stateDir: STATE } = POOLS;
 
 interface RunJson {
   name: string;
@@ -64,6 +65,7 @@ describe('dockpit run', () => {
   afterAll(async () => {
     await removeByPrefix(hosts, P);
     await removeTestContainers(hosts);
+    POOLS.dispose();
   });
 
   it('six racing processes for different names get six different addresses, each the one its engine gives', async () => {
@@ -142,6 +144,7 @@ describe('dockpit run', () => {
     const r = await dockpit(['run', '--config', fresh.file, '--name', `${P}fresh`, '--line', 'news', '--dry-run', '--json', IMAGE]);
     expect(ok(r).ip).toBe('10.88.0.2');
     expect(fs.existsSync(fresh.stateDir)).toBe(false);
+    fresh.dispose();
   });
 
   it('creates the container as asked: labels, env, CPUs, memory, restart policy, command, the static address', async () => {
@@ -218,6 +221,21 @@ describe('dockpit run', () => {
     expect(retried.ip).toBe(ip);
   });
 
+  it('an unreadable ledger stops the run before anything is created, and is left as it is', async () => {
+    const broken = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan }\n');
+    fs.mkdirSync(broken.stateDir, { recursive: true });
+    fs.writeFileSync(path.join(broken.stateDir, 'ledger.json'), '{"version":1,"reservations":[');
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await dockpit(['run', '--config', broken.file, '--name', `${P}broken`, '--line', 'news', ...extra, IMAGE]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`dockpit: PARSE: ledger ${path.join(broken.stateDir, 'ledger.json')}: not JSON`);
+    }
+    expect(await whereIs(hosts, `${P}broken`)).toEqual([]);
+    expect(fs.readFileSync(path.join(broken.stateDir, 'ledger.json'), 'utf8')).toBe('{"version":1,"reservations":[');
+    expect((await readAuditLog(broken.stateDir)).map((e) => [e.outcome, e.error?.slice(0, 13)])).toEqual([['failed', 'PARSE: ledger']]);
+    broken.dispose();
+  });
+
   it('bad usage exits 2 and contacts nothing, writes nothing', async () => {
     const fresh = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan, hosts: [h1] }\n  bare: { tier: 2 }\n');
     const cases: Array<[string[], string]> = [
@@ -240,5 +258,6 @@ describe('dockpit run', () => {
     }
     expect(fs.existsSync(fresh.stateDir)).toBe(false);
     expect(fs.existsSync(path.dirname(fresh.stateDir))).toBe(true);
+    fresh.dispose();
   });
 });

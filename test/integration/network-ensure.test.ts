@@ -11,13 +11,14 @@ const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
 const NETS = ['biz2', 'biz3', 'biz4', 'biz5'];
 
-const { file: CONFIG, stateDir: STATE } = poolConfig(`ipPools:
+const POOLS = poolConfig(`ipPools:
   - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }
   - { name: lan2, network: biz2, driver: bridge, subnet: 10.99.0.0/16, gateway: 10.99.0.1 }
   - { name: lan3, network: biz3, driver: bridge, subnet: 10.98.0.0/16, gateway: 10.98.0.1 }
 lines:
   l3: { tier: 1, pool: lan3, hosts: [h2] }
 `);
+const { file: CONFIG, stateDir: STATE } = POOLS;
 // Pools no test above ensures: one to race on, one that stays missing.
 const OTHER = poolConfig(`ipPools:
   - { name: lan4, network: biz4, driver: bridge, subnet: 10.96.0.0/16, gateway: 10.96.0.1 }
@@ -57,7 +58,11 @@ describe('dockpit network ensure', () => {
     // An operator made biz3 by hand on h2, with another subnet.
     await docker('h2', 'network', 'create', '--driver', 'bridge', '--subnet', '10.97.0.0/16', 'biz3');
   });
-  afterAll(() => removeNetworks(hosts, NETS));
+  afterAll(async () => {
+    await removeNetworks(hosts, NETS);
+    POOLS.dispose();
+    OTHER.dispose();
+  });
 
   it('creates the pool network on every host that lacks it, with its subnet, gateway, driver and dockpit’s labels', async () => {
     const r = await ensure('--pool', 'lan2', '--json');

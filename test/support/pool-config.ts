@@ -10,13 +10,23 @@ import { docker, FLEET_CONFIG } from './fleet.js';
 export interface PoolConfig {
   file: string;
   stateDir: string;
+  /** Removes the config's and the state's temp folders. */
+  dispose(): void;
 }
 
 /** The fleet's hosts, `state:` a fresh folder (not created yet), then `tail` (ipPools:, lines: …). */
 export function poolConfig(tail: string): PoolConfig {
   const stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-state-')), 'state');
   const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8');
-  return { file: writeConfig(`${hosts}\nstate: ${stateDir}\n${tail}`), stateDir };
+  const file = writeConfig(`${hosts}\nstate: ${stateDir}\n${tail}`);
+  return {
+    file,
+    stateDir,
+    dispose() {
+      fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    },
+  };
 }
 
 /** Every file under a folder with its content: to show that something changed nothing. */

@@ -130,10 +130,12 @@ describe('fileLedger', () => {
   });
 
   it('N real processes × M reservations each: no address twice, no write lost', async () => {
-    const dist = path.resolve('dist/pool/file-ledger.js');
-    const src = path.resolve('src/pool/file-ledger.ts');
-    if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(src).mtimeMs) {
-      throw new Error('dist/pool/file-ledger.js is missing or older than its source: run `npm run build` first');
+    // The racers are plain node processes: they run the built ledger and allocator.
+    for (const m of ['file-ledger', 'allocate']) {
+      const dist = path.resolve(`dist/pool/${m}.js`);
+      if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(path.resolve(`src/pool/${m}.ts`)).mtimeMs) {
+        throw new Error(`dist/pool/${m}.js is missing or older than its source: run \`npm run build\` first`);
+      }
     }
     const N = 8;
     const M = 25;

@@ -4,7 +4,7 @@ import type { FleetConfig, IpPool, LineSpec } from '../../config/types.js';
 import { fileAuditLog, operatorLabel, type AuditLog } from '../../engine/audit-log.js';
 import { createAndStart, memoryFacts, RunFailure } from '../../engine/container-run.js';
 import { withDeadline } from '../../engine/deadline.js';
-import { toDockpitError } from '../../engine/errors.js';
+import { DockpitError, toDockpitError } from '../../engine/errors.js';
 import { findNetwork } from '../../engine/network-calls.js';
 import { fileLedger } from '../../pool/file-ledger.js';
 import type { Ledger } from '../../pool/ledger.js';
@@ -127,7 +127,14 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
     try {
       const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
       const facts = await gatherFacts(config, source, line, pool, args.host);
-      const p = place({ ...config, facts, reservations: await ledger.list() }, req);
+      let reservations;
+      try {
+        reservations = await ledger.list();
+      } catch (e) {
+        err(`dockpit: ${toDockpitError(e).toString()}`);
+        return 1;
+      }
+      const p = place({ ...config, facts, reservations }, req);
       for (const w of p.warnings) err(`warning: ${w}`);
       if (!p.ok) {
         err(`dockpit: ${p.refusal.message}`);
@@ -168,14 +175,23 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
     try {
       const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
       const facts = await gatherFacts(config, source, line, pool, args.host);
-      const p = await placeAndReserve(config, facts, req, ledger, by);
+      let p: Placement;
+      try {
+        p = await placeAndReserve(config, facts, req, ledger, by);
+      } catch (e) {
+        // The ledger could not be read, locked or written: nothing was reserved, nothing created.
+        const coded = toDockpitError(e);
+        await audit.append({ action: 'container.run', targets: [args.host ? `${args.host}/${spec.name}` : spec.name], details: auditDetails(spec, null), outcome: 'failed', error: coded.toString() });
+        err(`dockpit: ${coded.toString()}`);
+        return 1;
+      }
       for (const w of p.warnings) err(`warning: ${w}`);
       if (!p.ok) return await refused(p.refusal.message, p.refusal.code);
       const d = p.decision;
       const docker = source.client(d.host);
       let id: string;
       try {
-        if (!docker) throw new RunFailure('create', toDockpitError(new Error(`${d.host} is not connected any more`)), null, null);
+        if (!docker) throw new RunFailure('create', new DockpitError('UNREACHABLE', `${d.host} is not connected any more`), null, null);
         id = await withDeadline(changeTimeoutMs(config), (signal) => createAndStart(docker, containerCreateBody(d, spec), signal));
       } catch (e) {
         const failure = e instanceof RunFailure ? e : new RunFailure('create', toDockpitError(e), null, null);
@@ -184,7 +200,12 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
         err(`dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
         return 1;
       }
-      await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
+      try {
+        await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
+      } catch (e) {
+        err(`dockpit: ${d.name} was started on ${d.host} (${id.slice(0, 12)}) but the audit log could not be written: ${toDockpitError(e).message}`);
+        return 1;
+      }
       if (hold.compromised) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.compromised.message})`);
       if (args.json) out(JSON.stringify(runJson(d, id, false), null, 2));
       else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
