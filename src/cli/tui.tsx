@@ -11,6 +11,7 @@ import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
 import { startLedgerPoller } from './ledger-wiring.js';
+import { placeAction } from './place-action.js';
 import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
@@ -57,8 +58,11 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
   const ledger = fileLedger(config.stateDir);
   const ledgerPoller = startLedgerPoller({ stateDir: config.stateDir, pools: config.pools, list: () => ledger.list(), emit: coalescer.sink });
+  const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
+  // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
+  if (!options.readOnly) actions.place = placeAction(config, engine, store);
   const ink = render(
-    <App store={store} actions={engineActions(engine, sampler, config.engine.callTimeoutMs)} source={config.source} readOnly={options.readOnly} />,
+    <App store={store} actions={actions} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();

@@ -27,9 +27,29 @@ run h2 ads-report ads 3 10.88.3.12 sleep 1d
 run h3 search-idx search 1 10.88.4.11 sleep 1d
 docker -H "unix://$dir/h2/docker.sock" stop -t 0 forum-web-2 >/dev/null # a degraded line
 
+# The demo's own config: the fleet's hosts, a static IP pool on `biz` with a range per line, the lines.
+config=$dir/demo.yaml
+cat "$dir/dockpit.yaml" - > "$config" <<YAML
+state: $dir/state
+ipPools:
+  - name: lan
+    network: biz
+    driver: bridge
+    subnet: 10.88.0.0/16
+    gateway: 10.88.0.1
+    ranges: { news: 10.88.1.0/24, forum: 10.88.2.0/24, ads: 10.88.3.0/24, search: 10.88.4.0/24 }
+    reserved: [10.88.0.2]
+lines:
+  news: { tier: 0, pool: lan }
+  search: { tier: 1, pool: lan, hosts: [h3] }
+  forum: { tier: 2, pool: lan, hosts: [h1, h2, h3] }
+  ads: { tier: 3, pool: lan, hosts: [h1, h2] }
+YAML
+
 cleanup() {
   [ -n "${DOCKPIT_KEEP_FLEET:-}" ] && { echo "fleet kept: $dir (DOCKPIT_FLEET_ID=$DOCKPIT_FLEET_ID npm run fleet:down)"; return; }
   bash "$here/fleet.sh" down
 }
 trap cleanup EXIT
-node "$here/../../dist/cli.js" --config "$dir/dockpit.yaml"
+echo "try: n on a line (place a container), :ip (the pool), / + an IP + Enter, ? (keys)"
+node "$here/../../dist/cli.js" --config "$config"

@@ -112,40 +112,47 @@ function auditDetails(spec: RunSpec, d: PlacementDecision | null) {
   };
 }
 
-export const runCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  const spec = parseRunSpec(args.run ?? { env: [], cmd: [], dryRun: false });
-  requireHost(args.host, config);
-  const req: PlacementRequest = { name: spec.name, line: spec.line, ...(args.host !== undefined && { host: args.host }) };
-  const bad = checkRequest(config, req);
-  if (bad) throw new UsageError(bad.message);
+/** Where `placeContainer` reports: stdout-like and stderr-like lines. */
+export interface PlaceReport {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/**
+ * Plans (dry run) or places one container on a connected fleet: the executor behind `dockpit run` and the
+ * cockpit's form. Usage must have been checked (checkRequest, parseRunSpec). Resolves to the exit code.
+ */
+export async function placeContainer(
+  config: FleetConfig,
+  source: FleetSource,
+  spec: RunSpec,
+  onlyHost: string | undefined,
+  json: boolean,
+  { out, err }: PlaceReport,
+): Promise<number> {
+  const req: PlacementRequest = { name: spec.name, line: spec.line, ...(onlyHost !== undefined && { host: onlyHost }) };
   const line = config.lines[spec.line]!;
   const pool = config.pools.find((p) => p.name === line.pool)!;
   const ledger = fileLedger(config.stateDir);
 
   if (spec.dryRun) {
-    const fleet = await connectFleet(config);
+    const facts = await gatherFacts(config, source, line, pool, onlyHost);
+    let reservations;
     try {
-      const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
-      const facts = await gatherFacts(config, source, line, pool, args.host);
-      let reservations;
-      try {
-        reservations = await ledger.list();
-      } catch (e) {
-        err(`dockpit: ${toDockpitError(e).toString()}`);
-        return 1;
-      }
-      const p = place({ ...config, facts, reservations }, req);
-      for (const w of p.warnings) err(`warning: ${w}`);
-      if (!p.ok) {
-        err(`dockpit: ${p.refusal.message}`);
-        return 1;
-      }
-      if (args.json) out(JSON.stringify(runJson(p.decision, null, true), null, 2));
-      else out(`dry run: ${summary(p.decision)}\n  host: ${p.decision.why}\n  nothing changed`);
-      return 0;
-    } finally {
-      await fleet.close();
+      reservations = await ledger.list();
+    } catch (e) {
+      err(`dockpit: ${toDockpitError(e).toString()}`);
+      return 1;
     }
+    const p = place({ ...config, facts, reservations }, req);
+    for (const w of p.warnings) err(`warning: ${w}`);
+    if (!p.ok) {
+      err(`dockpit: ${p.refusal.message}`);
+      return 1;
+    }
+    if (json) out(JSON.stringify(runJson(p.decision, null, true), null, 2));
+    else out(`dry run: ${summary(p.decision)}\n  host: ${p.decision.why}\n  nothing changed`);
+    return 0;
   }
 
   const audit: AuditLog = fileAuditLog(config.stateDir);
@@ -157,7 +164,7 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
     return 1;
   }
   const refused = async (message: string, code: string, d: PlacementDecision | null = null) => {
-    const where = args.host ?? d?.host;
+    const where = onlyHost ?? d?.host;
     await audit.append({ action: 'container.run', targets: [where ? `${where}/${spec.name}` : spec.name], details: auditDetails(spec, d), outcome: 'refused', error: `${code}: ${message}` });
     err(`dockpit: ${message}`);
     return 1;
@@ -171,49 +178,62 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
     throw e;
   }
   try {
-    const fleet = await connectFleet(config);
+    const facts = await gatherFacts(config, source, line, pool, onlyHost);
+    let p: Placement;
     try {
-      const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
-      const facts = await gatherFacts(config, source, line, pool, args.host);
-      let p: Placement;
-      try {
-        p = await placeAndReserve(config, facts, req, ledger, by);
-      } catch (e) {
-        // The ledger could not be read, locked or written: nothing was reserved, nothing created.
-        const coded = toDockpitError(e);
-        await audit.append({ action: 'container.run', targets: [args.host ? `${args.host}/${spec.name}` : spec.name], details: auditDetails(spec, null), outcome: 'failed', error: coded.toString() });
-        err(`dockpit: ${coded.toString()}`);
-        return 1;
-      }
-      for (const w of p.warnings) err(`warning: ${w}`);
-      if (!p.ok) return await refused(p.refusal.message, p.refusal.code);
-      const d = p.decision;
-      const docker = source.client(d.host);
-      let id: string;
-      try {
-        if (!docker) throw new RunFailure('create', new DockpitError('UNREACHABLE', `${d.host} is not connected any more`), null, null);
-        id = await withDeadline(changeTimeoutMs(config), (signal) => createAndStart(docker, containerCreateBody(d, spec), signal));
-      } catch (e) {
-        const failure = e instanceof RunFailure ? e : new RunFailure('create', toDockpitError(e), null, null);
-        await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: auditDetails(spec, d), outcome: 'failed', error: `${failure.stage}: ${failure.error.toString()}` });
-        err(`dockpit: ${summary(d)}: ${failure.message}`);
-        err(`dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
-        return 1;
-      }
-      try {
-        await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
-      } catch (e) {
-        err(`dockpit: ${d.name} was started on ${d.host} (${id.slice(0, 12)}) but the audit log could not be written: ${toDockpitError(e).message}`);
-        return 1;
-      }
-      if (hold.compromised) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.compromised.message})`);
-      if (args.json) out(JSON.stringify(runJson(d, id, false), null, 2));
-      else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
-      return 0;
-    } finally {
-      await fleet.close();
+      p = await placeAndReserve(config, facts, req, ledger, by);
+    } catch (e) {
+      // The ledger could not be read, locked or written: nothing was reserved, nothing created.
+      const coded = toDockpitError(e);
+      await audit.append({ action: 'container.run', targets: [onlyHost ? `${onlyHost}/${spec.name}` : spec.name], details: auditDetails(spec, null), outcome: 'failed', error: coded.toString() });
+      err(`dockpit: ${coded.toString()}`);
+      return 1;
     }
+    for (const w of p.warnings) err(`warning: ${w}`);
+    if (!p.ok) return await refused(p.refusal.message, p.refusal.code);
+    const d = p.decision;
+    const docker = source.client(d.host);
+    let id: string;
+    try {
+      if (!docker) throw new RunFailure('create', new DockpitError('UNREACHABLE', `${d.host} is not connected any more`), null, null);
+      id = await withDeadline(changeTimeoutMs(config), (signal) => createAndStart(docker, containerCreateBody(d, spec), signal));
+    } catch (e) {
+      const failure = e instanceof RunFailure ? e : new RunFailure('create', toDockpitError(e), null, null);
+      await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: auditDetails(spec, d), outcome: 'failed', error: `${failure.stage}: ${failure.error.toString()}` });
+      err(`dockpit: ${summary(d)}: ${failure.message}`);
+      err(`dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
+      return 1;
+    }
+    try {
+      await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
+    } catch (e) {
+      err(`dockpit: ${d.name} was started on ${d.host} (${id.slice(0, 12)}) but the audit log could not be written: ${toDockpitError(e).message}`);
+      return 1;
+    }
+    if (hold.compromised) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.compromised.message})`);
+    if (json) out(JSON.stringify(runJson(d, id, false), null, 2));
+    else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
+    return 0;
   } finally {
     await hold.release();
+  }
+}
+
+/** Usage checks from the config alone: a UsageError (exit 2) before anything is contacted. */
+export function checkRun(config: FleetConfig, spec: RunSpec, onlyHost: string | undefined): void {
+  requireHost(onlyHost, config);
+  const bad = checkRequest(config, { name: spec.name, line: spec.line, ...(onlyHost !== undefined && { host: onlyHost }) });
+  if (bad) throw new UsageError(bad.message);
+}
+
+export const runCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const spec = parseRunSpec(args.run ?? { env: [], cmd: [], dryRun: false });
+  checkRun(config, spec, args.host);
+  const fleet = await connectFleet(config);
+  try {
+    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+    return await placeContainer(config, source, spec, args.host, args.json, { out, err });
+  } finally {
+    await fleet.close();
   }
 };

@@ -1,0 +1,37 @@
+import { ConfigError, UsageError } from '../config/config-error.js';
+import type { FleetConfig } from '../config/types.js';
+import { toDockpitError } from '../engine/errors.js';
+import type { FleetEngine } from '../engine/fleet-engine.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import type { CockpitActions } from '../views/actions.js';
+import { checkRun, placeContainer } from './commands/run.js';
+import { parseRunSpec } from './run-options.js';
+
+/** The cockpit form's `place`: the same checks and executor as `dockpit run`, on the live fleet. */
+export function placeAction(config: FleetConfig, engine: FleetEngine, store: FleetStore): NonNullable<CockpitActions['place']> {
+  return async (request, dryRun) => {
+    const lines: string[] = [];
+    const collect = (text: string) => lines.push(...text.split('\n').map((l) => l.replace(/^dockpit: /, '')));
+    try {
+      const spec = parseRunSpec({
+        name: request.name,
+        line: request.line,
+        image: request.image,
+        cmd: request.command,
+        env: request.env,
+        ...(request.cpus !== null && { cpus: request.cpus }),
+        ...(request.memory !== null && { memory: request.memory }),
+        ...(request.restart !== null && { restart: request.restart }),
+        dryRun,
+      });
+      const host = request.host ?? undefined;
+      checkRun(config, spec, host);
+      const source = { state: store.getState(), client: (h: string) => engine.connections.get(h)?.client ?? null };
+      const code = await placeContainer(config, source, spec, host, false, { out: collect, err: collect });
+      return { ok: code === 0, lines };
+    } catch (err) {
+      const message = err instanceof UsageError || err instanceof ConfigError ? err.message : toDockpitError(err).toString();
+      return { ok: false, lines: [...lines, message] };
+    }
+  };
+}
