@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import { engineError } from './engine-error.js';
 import { DockpitError, toDockpitError } from './errors.js';
 
 // The engine calls behind `dockpit run` (issue 4, item 5): what placement needs to know about a host's
@@ -39,7 +38,7 @@ export async function memoryFacts(docker: Docker, runningIds: readonly string[],
     await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, queue.length) }, worker));
     return { memTotalBytes: typeof info.MemTotal === 'number' ? info.MemTotal : null, memLimitsBytes };
   } catch (err) {
-    throw engineError(err, 'memory facts');
+    throw toDockpitError(err, 'memory facts');
   }
 }
 
@@ -65,20 +64,20 @@ export async function createAndStart(docker: Docker, body: object, abortSignal: 
   try {
     id = (await docker.createContainer({ ...body, abortSignal } as unknown as Docker.ContainerCreateOptions)).id;
   } catch (err) {
-    throw new RunFailure('create', engineError(err), null, null);
+    throw new RunFailure('create', toDockpitError(err), null, null);
   }
   try {
     await docker.getContainer(id).start({ abortSignal });
     return id;
   } catch (err) {
-    const cause = engineError(err);
+    const cause = toDockpitError(err);
     let cleanup: string;
     try {
       // Not under the caller's signal: it may be what just fired.
       await docker.getContainer(id).remove({ force: true });
       cleanup = `container ${id.slice(0, 12)} removed again`;
     } catch (rmErr) {
-      cleanup = `container ${id.slice(0, 12)} left created: ${engineError(rmErr).toString()}`;
+      cleanup = `container ${id.slice(0, 12)} left created: ${toDockpitError(rmErr).toString()}`;
     }
     throw new RunFailure('start', cause, id, cleanup);
   }

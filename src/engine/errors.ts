@@ -72,8 +72,14 @@ export function toDockpitError(err: unknown, context?: string): DockpitError {
   }
   if (typeof e.statusCode === 'number') {
     const code: ErrorCode = e.statusCode === 404 ? 'NOT_FOUND' : e.statusCode === 409 ? 'CONFLICT' : 'HTTP';
+    // docker-modem's `reason` is its own label for the status (create answers 404 "no such container" when
+    // the image is missing); the engine's words are in `json.message`. The code comes from the status
+    // alone: the text is for the operator, never matched.
     const reason = typeof e.reason === 'string' ? e.reason : `HTTP ${e.statusCode}`;
-    return new DockpitError(code, context ? `${context}: ${reason}` : reason, e.statusCode);
+    const json = (e as { json?: unknown }).json;
+    const said = typeof json === 'object' && json !== null ? (json as { message?: unknown }).message : json;
+    const text = typeof said === 'string' && said.trim() ? `${reason}: ${said.trim()}` : reason;
+    return new DockpitError(code, context ? `${context}: ${text}` : text, e.statusCode);
   }
   if (typeof e.code === 'string') {
     const address = (e as { address?: unknown }).address;

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { NetworkFacts } from '../pool/network-spec.js';
-import { engineError } from './engine-error.js';
+import { toDockpitError } from './errors.js';
 
 // The engine calls behind `dockpit network ensure` and placement's network check (issue 4, item 4).
 
@@ -34,7 +34,7 @@ export async function findNetwork(docker: Docker, name: string, abortSignal: Abo
     const n = list.find((x) => x.Name === name);
     return n ? toNetworkFacts(n) : null;
   } catch (err) {
-    throw engineError(err, 'list networks');
+    throw toDockpitError(err, 'list networks');
   }
 }
 
@@ -44,6 +44,6 @@ export async function createNetwork(docker: Docker, body: object, abortSignal: A
     const net = await docker.createNetwork({ ...body, abortSignal } as unknown as Docker.NetworkCreateOptions);
     return net.id;
   } catch (err) {
-    throw engineError(err, 'create network');
+    throw toDockpitError(err, 'create network');
   }
 }

@@ -80,3 +80,12 @@ describe('toDockpitError', () => {
     expect(toDockpitError(original, 'ignored')).toBe(original);
   });
 });
+
+describe('toDockpitError keeps what the engine said', () => {
+  it("adds the engine's json.message to docker-modem's status label", () => {
+    const e = toDockpitError({ statusCode: 404, reason: 'no such container', json: { message: 'No such image: nope:latest' } }, 'create');
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.message).toBe('create: no such container: No such image: nope:latest');
+    expect(toDockpitError({ statusCode: 409, reason: 'conflict', json: 'Conflict. The name is in use' }).message).toBe('conflict: Conflict. The name is in use');
+  });
+});
