@@ -49,6 +49,54 @@ export const lineSchema = z
   })
   .strict();
 
+const selectSchema = z
+  .object({
+    lines: z.array(nonEmpty).optional(),
+    tiers: z.array(z.number().int().min(0)).optional(),
+    minTier: z.number().int().min(0).optional(),
+    maxTier: z.number().int().min(0).optional(),
+    hosts: z.array(nonEmpty).optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+    /** Name patterns with * and ?. */
+    names: z.array(nonEmpty).optional(),
+  })
+  .strict();
+
+const sizeOrNumber = z.union([z.number().positive(), nonEmpty]);
+
+const actionSchema = z.union([
+  z.enum(['stop', 'pause']),
+  z
+    .object({
+      limit: z
+        .object({ cpus: z.number().positive().optional(), memory: sizeOrNumber.optional(), cpuShares: z.number().int().min(2).optional() })
+        .strict(),
+    })
+    .strict(),
+  z.object({ scaleDown: z.object({ keep: z.number().int().min(0) }).strict() }).strict(),
+]);
+
+export const planSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a plan name of letters, digits, ".", "_" or "-"'),
+    description: z.string().optional(),
+    guards: z
+      .object({
+        protectTiers: z.array(z.number().int().min(0)).optional(),
+        maxDownPerLine: z.number().min(0).max(1).optional(),
+        parallelPerHost: z.number().int().positive().optional(),
+        parallel: z.number().int().positive().optional(),
+        stopTimeout: z.number().int().min(0).optional(),
+        actionTimeout: z.number().int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    steps: z.array(z.object({ select: selectSchema, action: actionSchema }).strict()).min(1, 'expected at least one step'),
+  })
+  .strict();
+
+export type RawPlan = z.infer<typeof planSchema>;
+
 export const configSchema = z
   .object({
     labels: z.object({ bizline: nonEmpty.optional(), tier: nonEmpty.optional() }).strict().optional(),
@@ -58,6 +106,9 @@ export const configSchema = z
     hosts: z.array(hostSchema).min(1, 'expected at least one host'),
     ipPools: z.array(poolSchema).optional(),
     lines: z.record(z.string(), lineSchema).optional(),
+    plans: z.array(planSchema).optional(),
+    /** A folder of YAML files, each one plan or a list of plans. */
+    plansDir: nonEmpty.optional(),
   })
   .strict();
 

@@ -1,0 +1,88 @@
+// Degradation plans (issue 5): the data that flows from the config through the pure planner (the
+// preview) to the executor, the journal and restore. Plain data only.
+
+export interface Selector {
+  lines?: string[];
+  tiers?: number[];
+  minTier?: number;
+  maxTier?: number;
+  hosts?: string[];
+  labels?: Record<string, string>;
+  /** Glob patterns (* and ?) on the container name. */
+  names?: string[];
+}
+
+export type PlanAction =
+  | { kind: 'stop' }
+  | { kind: 'pause' }
+  | { kind: 'limit'; nanoCpus: number | null; memoryBytes: number | null; cpuShares: number | null }
+  | { kind: 'scaleDown'; keep: number };
+
+export interface Guards {
+  protectTiers: number[];
+  /** Share (0–1) of each line's running containers the whole plan may take down. */
+  maxDownPerLine: number;
+  parallelPerHost: number;
+  parallel: number;
+  /** Seconds the engine waits before it kills a stopping container. */
+  stopTimeout: number;
+  /** Seconds one action may take. */
+  actionTimeout: number;
+}
+
+export const DEFAULT_GUARDS: Guards = {
+  protectTiers: [0],
+  maxDownPerLine: 0.5,
+  parallelPerHost: 4,
+  parallel: 16,
+  stopTimeout: 10,
+  actionTimeout: 30,
+};
+
+export interface Plan {
+  name: string;
+  description: string;
+  guards: Guards;
+  steps: Array<{ select: Selector; action: PlanAction }>;
+  /** Where it was defined, for messages: `file:line`. */
+  source: string;
+}
+
+/** What one container is before a plan touches it: what restore puts back. */
+export interface PriorState {
+  state: 'running' | 'paused' | 'exited' | 'created' | 'restarting' | 'removing' | 'dead';
+  nanoCpus: number;
+  cpuQuota: number;
+  cpuPeriod: number;
+  cpuShares: number;
+  memoryBytes: number;
+  memorySwapBytes: number;
+  restartPolicy: { name: string; maximumRetryCount: number };
+}
+
+/** One change the plan makes to one container: the preview's row and the executor's unit of work. */
+export interface PlannedAction {
+  /** Index of the plan step that chose it. */
+  step: number;
+  host: string;
+  id: string;
+  name: string;
+  line: string | null;
+  tier: number | null;
+  /** stop, pause or limit: scaleDown resolves to stops of the containers it does not keep. */
+  action: 'stop' | 'pause' | 'limit';
+  limit?: { nanoCpus: number | null; memoryBytes: number | null; cpuShares: number | null };
+  /** What the action frees now, from the latest stats sample (0 when none yet). */
+  frees: { cpuPercent: number; memBytes: number };
+}
+
+export interface PlanPreview {
+  plan: string;
+  actions: PlannedAction[];
+  /** Containers a step selected but the plan leaves alone, and why (protected tier, already taken …). */
+  skipped: Array<{ step: number; host: string; name: string; reason: string }>;
+  perHost: Record<string, { actions: number; cpuPercent: number; memBytes: number }>;
+  perLine: Record<string, { running: number; down: number; cpuPercent: number; memBytes: number }>;
+  /** Set when a guard forbids the plan: nothing may be changed. */
+  refusal: string | null;
+}
