@@ -41,7 +41,8 @@ main(process.argv.slice(2)).then(
       process.exit(2);
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`dockpit: ${err.message}\n\n${USAGE}\n`);
+      // The message is what matters at 3 a.m.; the whole usage would push it off the screen.
+      process.stderr.write(`dockpit: ${err.message}\n(dockpit --help lists the commands and options)\n`);
       process.exit(2);
     }
     process.stderr.write(`dockpit: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
