@@ -86,3 +86,18 @@ export interface PlanPreview {
   /** Set when a guard forbids the plan: nothing may be changed. */
   refusal: string | null;
 }
+
+export type ActionOutcome = 'pending' | 'in-flight' | 'done' | 'failed' | 'skipped';
+
+export type RunStatus = 'running' | 'done' | 'partial' | 'cancelled' | 'refused';
+
+/** A run as it goes: what the TUI's progress screen and `plan status` show. */
+export interface RunProgress {
+  runId: string;
+  plan: string;
+  status: RunStatus;
+  /** `restore` when this is a restore of the run. */
+  kind: 'apply' | 'restore';
+  startedAt: string;
+  actions: Array<{ step: number; host: string; name: string; action: string; outcome: ActionOutcome; error?: string; ms?: number }>;
+}
