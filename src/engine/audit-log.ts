@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { syncDir } from './durable-file.js';
 import { DockpitError } from './errors.js';
 
 // Issue 4: every change dockpit makes is recorded, one JSON object a line, appended to
@@ -66,15 +67,6 @@ export interface AuditLog {
   ready(): Promise<void>;
   /** Appends one entry and fsyncs it; returns the entry as written. */
   append(record: AuditRecord): Promise<AuditEntry>;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const dh = await fs.promises.open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
 }
 
 export function fileAuditLog(stateDir: string, operator: Operator = currentOperator(), now: () => Date = () => new Date()): AuditLog {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
+import { writeFileDurably } from '../engine/durable-file.js';
 import { DockpitError } from '../engine/errors.js';
 import type { Ledger, Reservation } from './ledger.js';
 
@@ -71,32 +72,6 @@ function checkInvariant(next: readonly Reservation[]): void {
     const other = ips.get(r.ip);
     if (other !== undefined) throw new DockpitError('CONFLICT', `ledger: ${r.ip} would be reserved for both ${other} and ${r.name}`);
     ips.set(r.ip, r.name);
-  }
-}
-
-/** Writes `text` to `file` so that a crash at any point leaves the old or the new content. */
-export async function writeFileDurably(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const fh = await fs.promises.open(tmp, 'wx', 0o644);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fs.promises.rename(tmp, file);
-  } catch (err) {
-    await fs.promises.rm(tmp, { force: true });
-    throw err;
-  }
-  // The rename is only durable once the folder's entry is on disk.
-  const dh = await fs.promises.open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { writeFileDurably } from './file-ledger.js';
+import { writeFileDurably } from '../engine/durable-file.js';
 
 // One placement per container name at a time, across dockpit processes on this jump host (issue 4:
 // "for the same name one wins and the other fails with a clear message"). Without it, two `dockpit run`

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+// Crash-safe file helpers shared by the audit log, the ledger, the placement lock and the plan journal.
+
+/** Puts a folder's entries on disk: a new or renamed file is only durable once its folder is synced. */
+export async function syncDir(dir: string): Promise<void> {
+  const dh = await fs.promises.open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+/** Writes `text` to `file` so that a crash at any point leaves the old or the new content. */
+export async function writeFileDurably(file: string, text: string): Promise<void> {
+  const dir = path.dirname(file);
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const fh = await fs.promises.open(tmp, 'wx', 0o644);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await fs.promises.rename(tmp, file);
+  } catch (err) {
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
+  }
+  // The rename is only durable once the folder's entry is on disk.
+  await syncDir(dir);
+}
