@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../config/config-error.js';
 import type { RunArgs } from './run-options.js';
 
-export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run';
+export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show';
 
 export interface CliArgs {
   command: CommandName;
@@ -12,7 +12,7 @@ export interface CliArgs {
   bizline?: string;
   /** `events --since`: a duration (10m, 2h, 30s) or an RFC 3339 time. */
   since?: string;
-  /** `inspect NAME`. */
+  /** `inspect NAME`, `plan show NAME`. */
   target?: string;
   /** `network ensure --pool P`. */
   pool?: string;
@@ -42,6 +42,12 @@ Commands:
   network ensure [--host H] [--pool P] [--json]
                      create each pool's docker network on each host where it is missing;
                      refuse a host whose network of that name has other settings (exit 1)
+  plan ls [--json]   the degradation plans of the config and its plansDir: name, description,
+                     steps, where each is defined
+  plan show NAME [--json]
+                     the plan's preview from the live fleet: each step's containers and action,
+                     what is skipped and why, CPU and memory freed per host and line; changes
+                     nothing. Exit 1 when a guard refuses the plan (the refusal is printed)
   run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
       [--restart POLICY] [--dry-run] [--json] IMAGE [COMMAND...]
                      create and start a container of a business line: on --host, else on the
@@ -59,8 +65,8 @@ Options:
   --version          print the version
 
 Exit codes: 0 done, 1 unexpected failure (run: refused or failed; network ensure: a host refused
-or failed), 2 bad config or usage (nothing contacted), 3 inspect: no such container,
-4 inspect: the name is on several hosts (use --host).`;
+or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing contacted),
+3 inspect: no such container, 4 inspect: the name is on several hosts (use --host).`;
 
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
@@ -81,6 +87,20 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   ip: ['json'],
   'network-ensure': ['json', 'host', 'pool'],
   run: ['json', 'host', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run'],
+  'plan-ls': ['json'],
+  'plan-show': ['json'],
+};
+
+/** Two-word commands: the first word, then each second word and the command it names. */
+const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
+  network: { ensure: 'network-ensure' },
+  plan: { ls: 'plan-ls', show: 'plan-show' },
+};
+
+/** Commands that take one positional argument: what it is, for the message when it is missing. */
+const TARGETS: Partial<Record<CommandName, string>> = {
+  inspect: 'a container name (or ID)',
+  'plan-show': 'a plan name',
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
@@ -116,7 +136,10 @@ function runImageIndex(argv: readonly string[]): number | null {
 
 /** How a command is written: `network ensure` is two words. */
 function commandWords(command: CommandName): string {
-  return command === 'network-ensure' ? 'network ensure' : command;
+  for (const [group, subs] of Object.entries(SUBCOMMANDS)) {
+    for (const [word, name] of Object.entries(subs)) if (name === command) return `${group} ${word}`;
+  }
+  return command;
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -135,18 +158,23 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [first, ...rest] = positionals;
-  if (first === 'network') {
+  let command = (first ?? 'tui') as CommandName;
+  const group = first === undefined ? undefined : SUBCOMMANDS[first];
+  if (group) {
     const sub = rest.shift();
-    if (sub !== 'ensure') {
-      throw new UsageError(sub === undefined ? 'network needs a subcommand: network ensure' : `unknown command "network ${sub}" (expected network ensure)`);
-    }
+    const expected = Object.keys(group).map((w) => `${first} ${w}`).join(' or ');
+    if (sub === undefined) throw new UsageError(`${first} needs a subcommand: ${expected}`);
+    const named = group[sub];
+    if (!named) throw new UsageError(`unknown command "${first} ${sub}" (expected ${expected})`);
+    command = named;
+  } else if (!COMMANDS.includes(command)) {
+    throw new UsageError(`unknown command "${first}"`);
   }
-  const command = (first === 'network' ? 'network-ensure' : (first ?? 'tui')) as CommandName;
-  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command "${first}"`);
   let target: string | undefined;
-  if (command === 'inspect') {
+  const targetKind = TARGETS[command];
+  if (targetKind) {
     target = rest.shift();
-    if (!target && !values.help) throw new UsageError('inspect needs a container name (or ID)');
+    if (!target && !values.help) throw new UsageError(`${commandWords(command)} needs ${targetKind}`);
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const opt of OPTION_NAMES) {

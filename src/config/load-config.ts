@@ -1,28 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './config-error.js';
 import { configSchema } from './schema.js';
 import { HostFieldError, resolveHost } from './resolve-host.js';
 import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
 import { expandPath } from './paths.js';
 import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js';
-
-type PathKey = string | number;
-
-function lineOf(doc: Document, counter: LineCounter, at: readonly PathKey[]): number | undefined {
-  // Walk up to the nearest node that exists, so a missing field points at its parent.
-  for (let n = at.length; n >= 0; n--) {
-    const node = doc.getIn(at.slice(0, n), true);
-    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
-    if (n === 0 && doc.contents?.range) return counter.linePos(doc.contents.range[0]).line;
-  }
-  return undefined;
-}
-
-function fieldName(at: readonly PathKey[]): string {
-  return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
-}
+import { describeIssue, fieldName, lineOf } from './yaml-location.js';
+import { resolvePlans } from '../plans/load-plans.js';
 
 /** Parses and validates a config file's text. Contacts nothing. */
 export function parseConfig(text: string, file: string): FleetConfig {
@@ -35,14 +21,8 @@ export function parseConfig(text: string, file: string): FleetConfig {
   }
   const result = configSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const at = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-      return fail(new ConfigError(message, file, lineOf(doc, counter, [...at, issue.keys[0]!]), fieldName(at)));
-    }
-    return fail(new ConfigError(message, file, lineOf(doc, counter, at), fieldName(at)));
+    const { message, at, lineAt } = describeIssue(result.error.issues);
+    return fail(new ConfigError(message, file, lineOf(doc, counter, lineAt), fieldName(at)));
   }
   const raw = result.data;
   const seen = new Map<string, number>();
@@ -74,6 +54,13 @@ export function parseConfig(text: string, file: string): FleetConfig {
     if (!(err instanceof PoolFieldError)) throw err;
     throw new ConfigError(err.message, file, lineOf(doc, counter, err.at), fieldName(err.at));
   }
+  const plans = resolvePlans({
+    fromConfig: raw.plans ?? [],
+    config: { file, doc, counter },
+    plansDir: raw.plansDir === undefined ? null : expandPath(raw.plansDir, baseDir),
+    lines,
+    hosts: hosts.map((h) => h.name),
+  });
   const e = raw.engine ?? {};
   return {
     source: file,
@@ -88,6 +75,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
     hosts,
     pools,
     lines,
+    plans,
     stateDir: expandPath(raw.state ?? DEFAULT_STATE_DIR, baseDir),
   };
 }

@@ -48,6 +48,7 @@ export function localEngineConfig(): FleetConfig {
     hosts: [host],
     pools: [],
     lines: {},
+    plans: [],
     stateDir: expandPath(DEFAULT_STATE_DIR, process.cwd()),
   };
 }

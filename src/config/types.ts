@@ -1,5 +1,6 @@
 import type { Transport } from '../engine/types.js';
 import type { Cidr } from '../pool/ipv4.js';
+import type { Plan } from '../plans/types.js';
 
 /** How to reach one engine, resolved from the config (paths expanded, ssh config applied). */
 export type Endpoint =
@@ -68,6 +69,8 @@ export interface FleetConfig {
   hosts: HostSpec[];
   pools: IpPool[];
   lines: Record<string, LineSpec>;
+  /** Degradation plans (issue 5): `plans:` then the files of `plansDir`, in that order. */
+  plans: Plan[];
   /** The jump host's state folder: ledger, locks, journal, audit log. */
   stateDir: string;
 }

@@ -24,7 +24,7 @@ describe('dockpit ip: arguments', () => {
   });
 });
 
-const config = { source: 'test.yaml', labels: DEFAULT_LABELS, engine: DEFAULT_TUNING, hosts: [], pools: pools(LAN), lines: {}, stateDir: '/s' } as FleetConfig;
+const config = { source: 'test.yaml', labels: DEFAULT_LABELS, engine: DEFAULT_TUNING, hosts: [], pools: pools(LAN), lines: {}, plans: [], stateDir: '/s' } as FleetConfig;
 const state = stateOf([
   hostUp('h1'),
   hostUp('h2', { state: 'down', error: 'REFUSED: no engine socket at /x' }),

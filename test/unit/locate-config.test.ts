@@ -46,6 +46,7 @@ describe('localEngineConfig', () => {
       ],
       pools: [],
       lines: {},
+      plans: [],
       stateDir: path.join(os.homedir(), '.local', 'state', 'dockpit'),
     });
   });

@@ -5,6 +5,7 @@ import { inspectCommand } from './inspect.js';
 import { ipCommand } from './ip.js';
 import { linesCommand } from './lines.js';
 import { networkEnsureCommand } from './network-ensure.js';
+import { planLsCommand, planShowCommand } from './plan.js';
 import { psCommand } from './ps.js';
 import { runCommand } from './run.js';
 import { topCommand } from './top.js';
@@ -21,4 +22,6 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   ip: ipCommand,
   'network-ensure': networkEnsureCommand,
   run: runCommand,
+  'plan-ls': planLsCommand,
+  'plan-show': planShowCommand,
 };

@@ -1,0 +1,55 @@
+import { isNode, type Document, type LineCounter } from 'yaml';
+import type { z } from 'zod';
+
+// Where a field of a parsed YAML document is, for `file:line: field: message` errors: the config file and
+// the plan files (issue 5) point at their fields the same way.
+
+export type PathKey = string | number;
+
+export function lineOf(doc: Document, counter: LineCounter, at: readonly PathKey[]): number | undefined {
+  // Walk up to the nearest node that exists, so a missing field points at its parent.
+  for (let n = at.length; n >= 0; n--) {
+    const node = doc.getIn(at.slice(0, n), true);
+    if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+    if (n === 0 && doc.contents?.range) return counter.linePos(doc.contents.range[0]).line;
+  }
+  return undefined;
+}
+
+export function fieldName(at: readonly PathKey[]): string {
+  return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
+}
+
+/** A schema failure as the message, the path it is about and the path to point the line at. */
+export interface IssueLocation {
+  message: string;
+  at: PathKey[];
+  lineAt: PathKey[];
+}
+
+/**
+ * The first issue of a failed parse, described. A union (a plan step's action) reports "Invalid input"
+ * at the union itself; the branch that got furthest into the value says what is actually wrong.
+ */
+export function describeIssue(issues: readonly z.core.$ZodIssue[], prefix: readonly PathKey[] = []): IssueLocation {
+  let issue = issues[0]!;
+  let base: PathKey[] = [...prefix];
+  while (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const branches = issue.errors.filter((b) => b.length > 0);
+    if (branches.length === 0) break;
+    const deepest = branches.reduce((best, b) => (b[0]!.path.length > best[0]!.path.length ? b : best));
+    if (deepest[0]!.path.length === 0) break;
+    base = [...base, ...keys(issue.path)];
+    issue = deepest[0]!;
+  }
+  const at = [...base, ...keys(issue.path)];
+  if (issue.code === 'unrecognized_keys') {
+    const message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return { message, at, lineAt: [...at, issue.keys[0]!] };
+  }
+  return { message: issue.message, at, lineAt: at };
+}
+
+function keys(path: readonly PropertyKey[]): PathKey[] {
+  return path.filter((k): k is PathKey => typeof k !== 'symbol');
+}

@@ -1,0 +1,131 @@
+import type { Container } from '../engine/types.js';
+import type { FleetState } from '../store/state.js';
+import { lineOf, NO_LINE, selects } from './selector.js';
+import type { Plan, PlannedAction, PlanPreview } from './types.js';
+
+// Issue 5, item 2: the pure planner. From a snapshot of the store to the exact list of changes: it *is*
+// the preview, and the executor runs what it returns. No I/O.
+
+/** scaleDown: which of one line's candidates (in host order, then name) stay running. */
+function keepSpread(candidates: Container[], keep: number, hostOrder: readonly string[]): Set<Container> {
+  const byHost = hostOrder.map((h) => candidates.filter((c) => c.host === h));
+  const kept = new Set<Container>();
+  for (let round = 0; kept.size < keep; round++) {
+    let any = false;
+    for (const list of byHost) {
+      if (kept.size >= keep) break;
+      const c = list[round];
+      if (c) {
+        kept.add(c);
+        any = true;
+      }
+    }
+    if (!any) break;
+  }
+  return kept;
+}
+
+function freesOf(state: FleetState, c: Container, limit: PlannedAction['limit']): PlannedAction['frees'] {
+  const s = state.stats[c.host]?.[c.id];
+  const cpu = s?.cpuPercent ?? 0;
+  const mem = s?.memBytes ?? 0;
+  if (!limit) return { cpuPercent: cpu, memBytes: mem };
+  // A limit frees only what the container uses above its new ceiling.
+  return {
+    cpuPercent: limit.nanoCpus === null ? 0 : Math.max(0, cpu - limit.nanoCpus / 1e7),
+    memBytes: limit.memoryBytes === null ? 0 : Math.max(0, mem - limit.memoryBytes),
+  };
+}
+
+/** The preview of a plan against the fleet as the store shows it. Pure. */
+export function planPreview(plan: Plan, state: FleetState): PlanPreview {
+  const { guards } = plan;
+  const hostIndex = new Map(state.hostOrder.map((h, i) => [h, i]));
+  const fleet: Container[] = [];
+  for (const host of state.hostOrder) {
+    const hc = state.containers[host];
+    if (hc) for (const id of hc.order) fleet.push(hc.byId[id]!);
+  }
+  const hostDown = (h: string): boolean => state.hosts[h]?.state === 'down';
+
+  const actions: PlannedAction[] = [];
+  const skipped: PlanPreview['skipped'] = [];
+  const takenBy = new Map<string, number>();
+  const key = (c: Container): string => `${c.host}/${c.id}`;
+
+  const act = (step: number, c: Container, action: PlannedAction['action'], limit?: PlannedAction['limit']): void => {
+    actions.push({
+      step, host: c.host, id: c.id, name: c.name, line: c.bizline, tier: c.tier, action,
+      ...(limit && { limit }), frees: freesOf(state, c, limit),
+    });
+  };
+
+  plan.steps.forEach((step, i) => {
+    const a = step.action;
+    const candidates: Container[] = [];
+    for (const c of fleet) {
+      if (!selects(step.select, c)) continue;
+      // Only what the action can change: a stopped container has nothing to stop, pause or scale down.
+      const eligible = c.state === 'running' || (a.kind === 'limit' && c.state === 'paused');
+      if (!eligible) continue;
+      const skip = (reason: string): void => {
+        skipped.push({ step: i, host: c.host, name: c.name, reason });
+      };
+      const earlier = takenBy.get(key(c));
+      if (hostDown(c.host)) skip('host down');
+      else if (earlier !== undefined) skip(`already in step ${earlier}`);
+      else if (c.tier !== null && guards.protectTiers.includes(c.tier)) skip(`tier ${c.tier} is protected`);
+      else candidates.push(c);
+    }
+    for (const c of candidates) takenBy.set(key(c), i);
+    if (a.kind === 'scaleDown') {
+      const lines = [...new Set(candidates.map(lineOf))];
+      for (const line of lines) {
+        const ofLine = candidates.filter((c) => lineOf(c) === line);
+        const kept = keepSpread(ofLine, a.keep, state.hostOrder);
+        for (const c of ofLine) {
+          if (kept.has(c)) skipped.push({ step: i, host: c.host, name: c.name, reason: `kept running (keep ${a.keep})` });
+          else act(i, c, 'stop');
+        }
+      }
+    } else if (a.kind === 'limit') {
+      for (const c of candidates) act(i, c, 'limit', { nanoCpus: a.nanoCpus, memoryBytes: a.memoryBytes, cpuShares: a.cpuShares });
+    } else {
+      for (const c of candidates) act(i, c, a.kind);
+    }
+  });
+
+  const order = (x: { step: number; host: string; name: string }, y: { step: number; host: string; name: string }): number =>
+    x.step - y.step || (hostIndex.get(x.host) ?? 0) - (hostIndex.get(y.host) ?? 0) || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+  actions.sort(order);
+  skipped.sort(order);
+
+  // Each line's running containers on the hosts that answer: the base the down share is counted against.
+  const running = new Map<string, number>();
+  for (const c of fleet) {
+    if (c.state === 'running' && !hostDown(c.host)) running.set(lineOf(c), (running.get(lineOf(c)) ?? 0) + 1);
+  }
+  const perHost: PlanPreview['perHost'] = {};
+  const perLine: PlanPreview['perLine'] = {};
+  for (const x of actions) {
+    const h = (perHost[x.host] ??= { actions: 0, cpuPercent: 0, memBytes: 0 });
+    h.actions++;
+    h.cpuPercent += x.frees.cpuPercent;
+    h.memBytes += x.frees.memBytes;
+    const lineName = x.line ?? NO_LINE;
+    const l = (perLine[lineName] ??= { running: running.get(lineName) ?? 0, down: 0, cpuPercent: 0, memBytes: 0 });
+    if (x.action !== 'limit') l.down++;
+    l.cpuPercent += x.frees.cpuPercent;
+    l.memBytes += x.frees.memBytes;
+  }
+
+  // Counted over the whole plan, not per step: three steps each under the share may still sum over it.
+  const over = Object.entries(perLine)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .filter(([, l]) => l.down > Math.floor(guards.maxDownPerLine * l.running))
+    .map(([name, l]) => {
+      const allowed = Math.floor(guards.maxDownPerLine * l.running);
+      return `line ${name}: the plan takes down ${l.down} of its ${l.running} running containers; guards.maxDownPerLine ${guards.maxDownPerLine} allows ${allowed}`;
+    });
+  return { plan: plan.name, actions, skipped, perHost, perLine, refusal: over.length > 0 ? over.join('; ') : null };
+}
