@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../config/config-error.js';
 import type { RunArgs } from './run-options.js';
 
-export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show';
+export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
+  | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs';
 
 export interface CliArgs {
   command: CommandName;
@@ -18,6 +19,10 @@ export interface CliArgs {
   pool?: string;
   /** `run`'s options, image and command (checked by parseRunSpec). */
   run?: RunArgs;
+  /** `plan apply --dry-run`. */
+  dryRun: boolean;
+  /** `plan apply --yes`: no confirmation prompt. */
+  yes: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -48,6 +53,14 @@ Commands:
                      the plan's preview from the live fleet: each step's containers and action,
                      what is skipped and why, CPU and memory freed per host and line; changes
                      nothing. Exit 1 when a guard refuses the plan (the refusal is printed)
+  plan apply NAME [--dry-run] [--yes] [--json]
+                     run the plan (asks for its name unless --yes); --json prints
+                     { runId, status, actions: [{ host, container, action, outcome }] }.
+                     Exit 0 done, 5 partial (some actions failed: resume retries), 6 refused
+  plan restore RUN_ID [--json]   put every container the run touched back as it was
+  plan resume RUN_ID [--json]    finish a run dockpit did not finish (killed, cancelled host)
+  plan status RUN_ID [--json]    where a run stands, action by action
+  plan runs [--json]             every run: id, plan, status, operator, started, ended
   run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
       [--restart POLICY] [--dry-run] [--json] IMAGE [COMMAND...]
                      create and start a container of a business line: on --host, else on the
@@ -70,10 +83,10 @@ or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing 
 
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
-  | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run';
+  | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes';
 
 const OPTION_NAMES: readonly OptionName[] = [
-  'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run',
+  'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
 ];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
@@ -89,18 +102,27 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   run: ['json', 'host', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run'],
   'plan-ls': ['json'],
   'plan-show': ['json'],
+  'plan-apply': ['json', 'dry-run', 'yes'],
+  'plan-restore': ['json'],
+  'plan-resume': ['json'],
+  'plan-status': ['json'],
+  'plan-runs': ['json'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
 const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   network: { ensure: 'network-ensure' },
-  plan: { ls: 'plan-ls', show: 'plan-show' },
+  plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs' },
 };
 
 /** Commands that take one positional argument: what it is, for the message when it is missing. */
 const TARGETS: Partial<Record<CommandName, string>> = {
   inspect: 'a container name (or ID)',
   'plan-show': 'a plan name',
+  'plan-apply': 'a plan name',
+  'plan-restore': 'a run id (plan runs lists them)',
+  'plan-resume': 'a run id (plan runs lists them)',
+  'plan-status': 'a run id (plan runs lists them)',
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
@@ -122,6 +144,7 @@ const OPTIONS = {
   memory: { type: 'string' },
   restart: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
 } as const;
 
 /**
@@ -206,6 +229,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     target,
     pool: values.pool,
     run,
+    dryRun: command === 'plan-apply' ? (values['dry-run'] ?? false) : false,
+    yes: values.yes ?? false,
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

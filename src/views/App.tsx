@@ -8,6 +8,12 @@ import { ActionsContext, useActions } from './actions-context.js';
 import { lineRows, NO_LINE } from '../store/lines.js';
 import { emptyRunForm, RUN_FIELDS, runFormKey, toRunRequest, type RunFormKey, type RunFormState } from './run-form.js';
 import { RunFormScreen } from './RunFormScreen.js';
+import { confirmKey, openConfirm, type ConfirmKey, type PlanConfirm } from './plan-confirm.js';
+import { ended, isRunning, startedRun, withProgress, type PlanRunView } from './plan-run.js';
+import { PlanConfirmScreen, PlanPreviewScreen } from './PlanPreviewScreen.js';
+import { PlanProgressScreen } from './PlanProgressScreen.js';
+import { PlansScreen } from './PlansScreen.js';
+import { clampCursor } from './table-layout.js';
 import { completeCommand, runCommand } from './command-line.js';
 import { DetailScreen } from './DetailScreen.js';
 import { fit } from './format.js';
@@ -59,6 +65,9 @@ function heading(route: Route, state: FleetState): string {
   if (route.kind === 'detail') return `container ${containerName(state, route.host, route.id)} on ${route.host}`;
   if (route.kind === 'logs') return `log of ${containerName(state, route.host, route.id)} on ${route.host}`;
   if (route.kind === 'run') return 'new container';
+  if (route.kind === 'plans') return 'degradation plans';
+  if (route.kind === 'plan') return `plan ${route.name}`;
+  if (route.kind === 'planRun') return 'plan run';
   return tableScreenFor(route)!.title(route);
 }
 
@@ -77,8 +86,17 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   }, []);
   const actions = useActions();
   const [getForm, setForm] = useSyncState<RunFormState | null>(null);
-  // Read-only, or no engine to place with: the key that places is not bound at all.
-  const keymap = activeKeymap(readOnly || !actions.place);
+  // Issue 5: the typed-name confirmation of a plan (while open, every key is text), and the run it started.
+  const [getConfirm, setConfirm] = useSyncState<PlanConfirm | null>(null);
+  const [getRun, setRun] = useSyncState<PlanRunView | null>(null);
+  const runSeq = useRef(0);
+  // Read-only, or no action behind a key that changes the fleet: that key is not bound at all.
+  const keymap = activeKeymap(readOnly, {
+    place: !!actions.place,
+    applyPlan: !!actions.plans?.apply,
+    cancelRun: !!actions.plans?.apply,
+    restorePlan: !!actions.plans?.restore,
+  });
   const top = stack[stack.length - 1]!;
   const state = useFleet((s) => s);
   const tableRows = useMemo(() => currentRows(top, state), [top, state]);
@@ -94,7 +112,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const following = () => getStack()[getStack().length - 1]!.follow;
 
   const runLine = (text: string) => {
-    const result = runCommand(text, store.getState(), readOnly || !actions.place);
+    const result = runCommand(text, store.getState(), readOnly || !actions.place, !!actions.plans);
     setMode({ kind: 'normal' });
     if ('error' in result) setFlash(result.error);
     else if ('quit' in result) exit();
@@ -138,6 +156,65 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         (err: unknown) => setForm((f) => f && { ...f, phase: 'edit', message: [`error: ${(err as Error).message}`] }),
       );
     }
+  }
+
+  /** Starts the confirmed apply or restore and shows its progress. Reports of an older run are ignored. */
+  function startRun(c: PlanConfirm): void {
+    const plans = actions.plans;
+    const run = c.purpose === 'apply' ? plans?.apply : plans?.restore;
+    if (!plans || !run) return;
+    const seq = ++runSeq.current;
+    const mine = (fn: (r: PlanRunView) => PlanRunView) => setRun((r) => (r && runSeq.current === seq ? fn(r) : r));
+    const onProgress = (p: Parameters<typeof withProgress>[1]) => mine((r) => withProgress(r, p));
+    const controller = c.purpose === 'apply' ? new AbortController() : null;
+    setRun(startedRun(c.plan, c.purpose, Date.now(), controller));
+    const promise = c.purpose === 'apply' ? plans.apply!(c.plan, onProgress, controller!.signal) : plans.restore!(c.runId!, onProgress);
+    promise.then(
+      (result) => mine((r) => ended(r, Date.now(), result)),
+      (err: unknown) => mine((r) => ended(r, Date.now(), { error: (err as Error).message })),
+    );
+    setConfirm(null);
+    apply((s) => (s[s.length - 1]!.route.kind === 'planRun' ? [...s] : [...s, entry({ kind: 'planRun' })]));
+  }
+
+  /** Keys while the confirmation line is open: typed text, never commands (as in the placement form). */
+  function confirmLineKey(input: string, key: Key): void {
+    const c = getConfirm();
+    if (!c) return;
+    if (key.escape) {
+      setConfirm(null);
+      return setFlash(`${c.purpose} of ${c.plan} cancelled: nothing done`);
+    }
+    let k: ConfirmKey | null = null;
+    if (key.return) k = { kind: 'submit' };
+    else if (key.backspace || key.delete) k = { kind: 'backspace' };
+    else if (input && !key.ctrl && !key.meta && !key.tab) k = { kind: 'char', text: input };
+    if (!k) return;
+    const { state: next, confirmed } = confirmKey(c, k);
+    if (!confirmed) return setConfirm(next);
+    if (isRunning(getRun())) return setConfirm({ ...next, message: 'a run is still in progress: wait for its end or cancel it (c)' });
+    if (next.purpose === 'apply') {
+      // The fleet may have changed since the line opened: a guard that refuses now still refuses.
+      let refusal: string | null;
+      try {
+        refusal = actions.plans!.preview(next.plan).refusal;
+      } catch (err) {
+        refusal = (err as Error).message;
+      }
+      if (refusal) return setConfirm({ ...next, message: `refused: ${refusal} (nothing done)` });
+    }
+    startRun(next);
+  }
+
+  /** `R`: the newest run on this jump host, behind its own typed-name confirmation. */
+  function restoreLast(): void {
+    const plans = actions.plans;
+    if (!plans?.restore) return setFlash('restore is not available here');
+    if (isRunning(getRun())) return setFlash('a run is still in progress: wait for its end or cancel it (c)');
+    plans.lastRun().then(
+      (last) => (last ? setConfirm(openConfirm('restore', last.plan, last.runId)) : setFlash('no run to restore on this jump host')),
+      (err: unknown) => setFlash(`error: ${(err as Error).message}`),
+    );
   }
 
   useInput((input, key) => {
@@ -201,6 +278,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       return setMode({ kind: 'command', text, hint: '' });
     }
 
+    if (getConfirm()) return confirmLineKey(input, key);
     if (top.route.kind === 'run') return formKey(input, key);
     const command = commandFor(input, key, keymap);
     if (!command) return;
@@ -217,6 +295,38 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         setForm(emptyRunForm(line && line !== NO_LINE ? line : ''));
         return apply((s) => goTo(s, line ? { kind: 'run', line } : { kind: 'run' }));
       }
+      case 'plans':
+        if (!actions.plans) return setFlash('no degradation plans are configured yet');
+        return apply((s) => (top.route.kind === 'plans' ? [...s] : goTo(s, { kind: 'plans' })));
+      case 'applyPlan': {
+        if (top.route.kind !== 'plan' || !actions.plans?.apply) return;
+        let refusal: string | null;
+        try {
+          refusal = actions.plans.preview(top.route.name).refusal;
+        } catch (err) {
+          refusal = (err as Error).message;
+        }
+        if (refusal) return setFlash(`refused: ${refusal} (cannot be applied)`);
+        if (isRunning(getRun())) return setFlash('a run is still in progress: wait for its end or cancel it (c)');
+        return setConfirm(openConfirm('apply', top.route.name));
+      }
+      case 'restorePlan':
+        if (top.route.kind === 'plans' || top.route.kind === 'planRun') restoreLast();
+        return;
+      case 'cancelRun': {
+        const run = getRun();
+        if (top.route.kind !== 'planRun' || !run?.controller || !isRunning(run)) return;
+        run.controller.abort();
+        return setFlash('cancelling: the actions not started yet are skipped');
+      }
+      case 'open':
+        if (top.route.kind === 'plans') {
+          const list = actions.plans?.list() ?? [];
+          const plan = list[clampCursor(top.cursor, list.length)];
+          if (plan) apply((s) => [...s, entry({ kind: 'plan', name: plan.name })]);
+          return;
+        }
+        return apply((s) => navigate(s, command, store.getState(), pageSize, contentLines.current));
       case 'filter':
         if (tableScreenFor(top.route)) setMode({ kind: 'filter', text: top.filter, before: top.filter });
         return;
@@ -255,7 +365,17 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   }
 
   let body;
+  const confirm = getConfirm();
+  const can = (c: string) => keymap.some((b) => b.command === c);
   if (mode.kind === 'help') body = <HelpScreen keymap={keymap} height={bodyHeight} width={width} />;
+  else if (confirm && actions.plans) body = <PlanConfirmScreen confirm={confirm} plans={actions.plans} height={bodyHeight} width={width} />;
+  else if (top.route.kind === 'plans' && actions.plans) {
+    body = <PlansScreen plans={actions.plans} cursor={top.cursor} height={bodyHeight} width={width} onLines={onLines} canRestore={can('restorePlan')} />;
+  } else if (top.route.kind === 'plan' && actions.plans) {
+    body = <PlanPreviewScreen plans={actions.plans} name={top.route.name} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} canApply={can('applyPlan')} />;
+  } else if (top.route.kind === 'planRun') {
+    body = <PlanProgressScreen run={getRun()} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} canCancel={can('cancelRun')} canRestore={can('restorePlan')} />;
+  }
   else if (table) body = <TableView screen={table} nav={top} rows={tableRows ?? []} height={bodyHeight} width={width} />;
   else if (top.route.kind === 'detail') {
     body = <DetailScreen host={top.route.host} id={top.route.id} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} reveal={top.reveal} />;

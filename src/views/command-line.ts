@@ -14,7 +14,8 @@ function names(state: FleetState, command: string): string[] {
   return [];
 }
 
-export function runCommand(text: string, state: FleetState, readOnly = false): CommandResult {
+/** `plansConfigured`: the cockpit was given degradation plans (CockpitActions.plans). */
+export function runCommand(text: string, state: FleetState, readOnly = false, plansConfigured = false): CommandResult {
   const [cmd = '', ...args] = text.trim().split(/\s+/);
   const arg = args.join(' ');
   switch (cmd) {
@@ -29,7 +30,8 @@ export function runCommand(text: string, state: FleetState, readOnly = false): C
     case 'events':
       return { route: { kind: 'events' } };
     case 'plans':
-      return { error: 'no degradation plans are configured yet' };
+      if (!plansConfigured) return { error: 'no degradation plans are configured yet' };
+      return { route: { kind: 'plans' } };
     case 'run':
       if (readOnly) return { error: 'read-only: placing containers is not available' };
       return { route: arg ? { kind: 'run', line: arg } : { kind: 'run' } };

@@ -7,14 +7,15 @@ export type Command =
   | 'open' | 'back' | 'quit'
   | 'filter' | 'command' | 'help'
   | 'detail' | 'logs' | 'sortNext' | 'sortReverse'
-  | 'reveal' | 'follow' | 'place';
+  | 'reveal' | 'follow' | 'place'
+  | 'plans' | 'applyPlan' | 'restorePlan' | 'cancelRun';
 
 export interface Binding {
   command: Command;
   keys: string[];
   help: string;
   /** Where it applies, for the help screen. */
-  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs';
+  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs' | 'plans';
   /** Changes something in the fleet: never bound with --read-only. */
   mutates?: boolean;
 }
@@ -37,13 +38,22 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'reveal', keys: ['x'], help: 'show/hide secret env values', scope: 'detail' },
   { command: 'follow', keys: ['f'], help: 'follow the log', scope: 'logs' },
   { command: 'place', keys: ['n'], help: 'new container for a business line (:run)', scope: 'tables', mutates: true },
+  { command: 'plans', keys: ['p'], help: 'degradation plans (:plans)', scope: 'everywhere' },
+  { command: 'applyPlan', keys: ['a'], help: 'apply the plan (type its name to confirm)', scope: 'plans', mutates: true },
+  { command: 'restorePlan', keys: ['R'], help: 'restore the last run (type its plan name)', scope: 'plans', mutates: true },
+  // Bound only where runs can be started: with --read-only there is nothing to cancel.
+  { command: 'cancelRun', keys: ['c'], help: 'cancel the run (what has not started is skipped)', scope: 'plans', mutates: true },
   { command: 'help', keys: ['?'], help: 'this help', scope: 'everywhere' },
   { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit', scope: 'everywhere' },
 ];
 
-/** The bindings in force: with --read-only, nothing that changes the fleet is bound at all. */
-export function activeKeymap(readOnly: boolean): readonly Binding[] {
-  return readOnly ? KEYMAP.filter((b) => !b.mutates) : KEYMAP;
+/**
+ * The bindings in force: with --read-only, nothing that changes the fleet is bound at all; nor is a
+ * mutating command whose action is absent (`available[command] === false`).
+ */
+export function activeKeymap(readOnly: boolean, available: Partial<Record<Command, boolean>> = {}): readonly Binding[] {
+  if (readOnly) return KEYMAP.filter((b) => !b.mutates);
+  return Object.values(available).includes(false) ? KEYMAP.filter((b) => !b.mutates || available[b.command] !== false) : KEYMAP;
 }
 
 /** The key name Ink reported, as the keymap spells it. */

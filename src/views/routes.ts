@@ -7,7 +7,10 @@ export type Route =
   | { kind: 'events' }
   | { kind: 'detail'; host: string; id: string }
   | { kind: 'logs'; host: string; id: string }
-  | { kind: 'run'; line?: string };
+  | { kind: 'run'; line?: string }
+  | { kind: 'plans' }
+  | { kind: 'plan'; name: string }
+  | { kind: 'planRun' };
 
 export interface SortState {
   column: number;

@@ -18,14 +18,25 @@ describe('parseCli: plan ls / plan show', () => {
     expect(parseCli(['--config', 'f.yaml', 'plan', 'ls', '--json'])).toMatchObject({ command: 'plan-ls', json: true, config: 'f.yaml' });
   });
 
+  it('plan apply NAME [--dry-run] [--yes] [--json], restore/resume/status RUN_ID, runs', () => {
+    expect(parseCli(['plan', 'apply', 'double11', '--yes', '--json'])).toMatchObject({ command: 'plan-apply', target: 'double11', yes: true, json: true, dryRun: false });
+    expect(parseCli(['plan', 'apply', 'double11', '--dry-run'])).toMatchObject({ command: 'plan-apply', dryRun: true, yes: false });
+    expect(parseCli(['plan', 'restore', 'r1'])).toMatchObject({ command: 'plan-restore', target: 'r1' });
+    expect(parseCli(['plan', 'resume', 'r1', '--json'])).toMatchObject({ command: 'plan-resume', target: 'r1', json: true });
+    expect(parseCli(['plan', 'status', 'r1'])).toMatchObject({ command: 'plan-status', target: 'r1' });
+    expect(parseCli(['plan', 'runs', '--json'])).toMatchObject({ command: 'plan-runs', json: true });
+  });
+
   it('plan show NAME [--json]', () => {
     expect(parseCli(['plan', 'show', 'double11', '--json'])).toMatchObject({ command: 'plan-show', target: 'double11', json: true });
     expect(parseCli(['plan', '--json', 'show', 'double11'])).toMatchObject({ command: 'plan-show', target: 'double11' });
   });
 
   it('refuses a missing or unknown subcommand, a missing name, extra arguments and foreign options', () => {
-    expect(usageError(['plan']).message).toBe('plan needs a subcommand: plan ls or plan show');
-    expect(usageError(['plan', 'apply', 'x']).message).toBe('unknown command "plan apply" (expected plan ls or plan show)');
+    expect(usageError(['plan']).message).toBe('plan needs a subcommand: plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs');
+    expect(usageError(['plan', 'apply-now', 'x']).message).toBe('unknown command "plan apply-now" (expected plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs)');
+    expect(usageError(['plan', 'restore']).message).toBe('plan restore needs a run id (plan runs lists them)');
+    expect(usageError(['plan', 'runs', '--yes']).message).toBe('--yes does not apply to "plan runs"');
     expect(usageError(['plan', 'show']).message).toBe('plan show needs a plan name');
     expect(usageError(['plan', 'show', 'a', 'b']).message).toBe('unexpected argument "b"');
     expect(usageError(['plan', 'ls', 'x']).message).toBe('unexpected argument "x"');

@@ -25,6 +25,8 @@ describe('parseCli', () => {
       readOnly: false,
       help: false,
       version: false,
+      dryRun: false,
+      yes: false,
     });
     expect(parseCli(['--config', 'fleet.yaml'])).toMatchObject({ command: 'tui', config: 'fleet.yaml' });
     expect(parseCli(['-c', 'f.yaml', 'tui'])).toMatchObject({ command: 'tui', config: 'f.yaml' });
@@ -48,6 +50,8 @@ describe('parseCli', () => {
       readOnly: false,
       help: false,
       version: false,
+      dryRun: false,
+      yes: false,
     });
     expect(parseCli(['ps', '--host=h2'])).toMatchObject({ command: 'ps', host: 'h2', json: false });
   });

@@ -6,6 +6,7 @@ import { ipCommand } from './ip.js';
 import { linesCommand } from './lines.js';
 import { networkEnsureCommand } from './network-ensure.js';
 import { planLsCommand, planShowCommand } from './plan.js';
+import { planApplyCommand, planRestoreCommand, planResumeCommand, planRunsCommand, planStatusCommand } from './plan-run.js';
 import { psCommand } from './ps.js';
 import { runCommand } from './run.js';
 import { topCommand } from './top.js';
@@ -24,4 +25,9 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   run: runCommand,
   'plan-ls': planLsCommand,
   'plan-show': planShowCommand,
+  'plan-apply': planApplyCommand,
+  'plan-restore': planRestoreCommand,
+  'plan-resume': planResumeCommand,
+  'plan-status': planStatusCommand,
+  'plan-runs': planRunsCommand,
 };

@@ -39,7 +39,7 @@ function describeAction(a: PlannedAction): string {
   return `limit ${parts.join(' ')}`;
 }
 
-function printPreview(p: PlanPreview, out: (s: string) => void): void {
+export function printPreview(p: PlanPreview, out: (s: string) => void): void {
   out(textTable(
     ['STEP', 'HOST', 'CONTAINER', 'LINE', 'TIER', 'ACTION', 'FREES CPU', 'FREES MEM'],
     p.actions.map((a) => [String(a.step), a.host, a.name, a.line ?? '-', a.tier === null ? '-' : String(a.tier), describeAction(a), formatPercent(a.frees.cpuPercent), formatBytes(a.frees.memBytes)]),

@@ -1,0 +1,161 @@
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from '../../config/config-error.js';
+import type { FleetConfig } from '../../config/types.js';
+import { fileAuditLog } from '../../engine/audit-log.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { executePlan, restoreRun, resumeRun, type ExecuteDeps, type RunResult } from '../../plans/execute.js';
+import { checkRunId, fileJournal, newRunId, runState, type RunView } from '../../plans/journal.js';
+import { fileContainerLock } from '../../plans/lock.js';
+import { planPreview } from '../../plans/plan.js';
+import { DEFAULT_GUARDS, type Guards } from '../../plans/types.js';
+import { connectFleet, type Connected } from '../connect.js';
+import { textTable } from '../text-table.js';
+import { findPlan, planShowCommand, printPreview } from './plan.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit plan apply | restore | resume | status | runs` (issue 5): thin around the executor
+// (src/plans/execute.ts), which journals every change before it makes it.
+
+/** Exit codes of apply/resume/restore: scripts tell the outcomes apart by these alone. */
+export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 7, running: 1 } as const;
+
+function deps(config: FleetConfig, fleet: Connected, guards: Guards): ExecuteDeps {
+  return {
+    engine: { client: (h) => fleet.engine.connections.get(h)?.client ?? undefined },
+    journal: fileJournal(config.stateDir),
+    lock: fileContainerLock(config.stateDir),
+    audit: fileAuditLog(config.stateDir),
+    guards,
+  };
+}
+
+function printResult(r: RunResult, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
+  if (json) out(JSON.stringify(r, null, 2));
+  else {
+    out(textTable(['HOST', 'CONTAINER', 'ACTION', 'OUTCOME', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.action, a.outcome, a.error ?? ''])));
+    out(`run ${r.runId}: ${r.status}`);
+  }
+  if (r.error) err(`dockpit: ${r.error}`);
+  return PLAN_EXIT[r.status];
+}
+
+/** Typing the plan's name is the confirmation (a destructive action); --yes is for scripts. */
+async function confirm(name: string, blast: string, err: (s: string) => void): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError(`plan apply ${name} changes the fleet: pass --yes, or run it on a terminal to confirm`);
+  err(blast);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(`type the plan's name (${name}) to apply it: `)).trim() === name;
+  } finally {
+    rl.close();
+  }
+}
+
+export const planApplyCommand: HeadlessCommand = async (ctx) => {
+  const { args, config, out, err } = ctx;
+  const plan = findPlan(config, args.target);
+  if (args.dryRun) return planShowCommand(ctx);
+  const fleet = await connectFleet(config);
+  try {
+    const preview = planPreview(plan, fleet.store.getState());
+    if (preview.refusal !== null) {
+      // Refused before any change: no run, no lock, nothing journaled but the audit entry.
+      await fileAuditLog(config.stateDir).append({ action: 'plan.apply', targets: [plan.name], details: { refusal: preview.refusal }, outcome: 'refused', error: preview.refusal });
+      return printResult({ runId: '', status: 'refused', actions: [], error: `plan ${plan.name} refused: ${preview.refusal}` }, args.json, out, err);
+    }
+    if (!args.yes) {
+      const hosts = new Set(preview.actions.map((a) => a.host)).size;
+      if (!args.json) printPreview(preview, err);
+      if (!(await confirm(plan.name, `plan ${plan.name}: ${preview.actions.length} containers on ${hosts} hosts`, err))) {
+        err('dockpit: not confirmed; nothing changed');
+        return 1;
+      }
+    }
+    const runId = newRunId();
+    const controller = new AbortController();
+    // Ctrl-C cancels what has not started; what is in flight finishes and is journaled.
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await executePlan({ ...deps(config, fleet, plan.guards), signal: controller.signal, runId, plan: plan.name, actions: preview.actions });
+      return printResult(result, args.json, out, err);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  } finally {
+    await fleet.close();
+  }
+};
+
+async function viewOf(config: FleetConfig, runId: string): Promise<RunView> {
+  const records = await fileJournal(config.stateDir).read(checkRunId(runId));
+  if (records.length === 0) throw new UsageError(`no run "${runId}" in ${config.stateDir} (plan runs lists them)`);
+  return runState(records);
+}
+
+function guardsOf(config: FleetConfig, view: RunView): Guards {
+  return config.plans.find((p) => p.name === view.plan)?.guards ?? DEFAULT_GUARDS;
+}
+
+export const planResumeCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const view = await viewOf(config, args.target!);
+  const fleet = await connectFleet(config);
+  try {
+    return printResult(await resumeRun(view.runId, deps(config, fleet, guardsOf(config, view))), args.json, out, err);
+  } catch (e) {
+    err(`dockpit: ${toDockpitError(e).toString()}`);
+    return 1;
+  } finally {
+    await fleet.close();
+  }
+};
+
+export const planRestoreCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const view = await viewOf(config, args.target!);
+  const fleet = await connectFleet(config);
+  try {
+    const r = await restoreRun(view.runId, deps(config, fleet, guardsOf(config, view)));
+    if (args.json) out(JSON.stringify(r, null, 2));
+    else out(JSON.stringify(r));
+    return 'status' in r && typeof r.status === 'string' && r.status in PLAN_EXIT ? PLAN_EXIT[r.status as keyof typeof PLAN_EXIT] : 0;
+  } catch (e) {
+    err(`dockpit: ${toDockpitError(e).toString()}`);
+    return 1;
+  } finally {
+    await fleet.close();
+  }
+};
+
+function statusJson(v: RunView) {
+  return {
+    runId: v.runId,
+    plan: v.plan,
+    status: v.status,
+    operator: v.operator,
+    started: v.started,
+    ended: v.ended,
+    actions: v.actions.map((a) => ({ host: a.action.host, container: a.action.name, action: a.action.action, outcome: a.state, restore: a.restore, ...(a.error && { error: a.error }) })),
+  };
+}
+
+export const planStatusCommand: HeadlessCommand = async ({ args, config, out }) => {
+  const s = statusJson(await viewOf(config, args.target!));
+  if (args.json) out(JSON.stringify(s, null, 2));
+  else {
+    out(`run ${s.runId} of plan ${s.plan}: ${s.status} (started ${s.started ?? '-'}, ended ${s.ended ?? '-'})`);
+    out(textTable(['HOST', 'CONTAINER', 'ACTION', 'OUTCOME', 'RESTORE'], s.actions.map((a) => [a.host, a.container, a.action, a.outcome, a.restore])));
+  }
+  return 0;
+};
+
+export const planRunsCommand: HeadlessCommand = async ({ args, config, out }) => {
+  const journal = fileJournal(config.stateDir);
+  const runs = [];
+  for (const id of await journal.runs()) {
+    const { actions: _actions, ...rest } = statusJson(runState(await journal.read(id)));
+    runs.push(rest);
+  }
+  if (args.json) out(JSON.stringify(runs, null, 2));
+  else out(textTable(['RUN', 'PLAN', 'STATUS', 'OPERATOR', 'STARTED', 'ENDED'], runs.map((r) => [r.runId, r.plan ?? '-', r.status, r.operator ? `${r.operator.user}@${r.operator.from}` : '-', r.started ?? '-', r.ended ?? '-'])));
+  return 0;
+};

@@ -1,0 +1,72 @@
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import type { PlanActions } from './actions.js';
+import { fit } from './format.js';
+import { blastRadius, blastRadiusText, type PlanConfirm } from './plan-confirm.js';
+import { previewLines, type ScreenLine } from './plan-lines.js';
+import type { PlanPreview } from '../plans/types.js';
+import { ScrollLines } from './ScrollLines.js';
+import { useFleet } from './store-context.js';
+
+/**
+ * The preview of one plan, recomputed from the store whenever it changes (the planner is pure and cheap),
+ * so what the operator confirms is what the fleet is now. Null and an error when the planner throws.
+ */
+export function useLivePreview(plans: PlanActions, name: string): { preview: PlanPreview | null; error: string | null } {
+  const state = useFleet((s) => s);
+  return useMemo(() => {
+    try {
+      return { preview: plans.preview(name), error: null };
+    } catch (err) {
+      return { preview: null, error: (err as Error).message };
+    }
+    // `state` is what the preview is computed from: a new store state, a new preview.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [plans, name, state]);
+}
+
+export function PlanPreviewScreen({ plans, name, scroll, height, width, onLines, canApply }: {
+  plans: PlanActions;
+  name: string;
+  scroll: number;
+  height: number;
+  width: number;
+  onLines: (count: number) => void;
+  canApply: boolean;
+}) {
+  const { preview, error } = useLivePreview(plans, name);
+  const lines = useMemo(() => (preview ? previewLines(preview) : []), [preview]);
+  let status: ScreenLine;
+  if (error) status = { text: `error: ${error}`, color: 'red' };
+  else if (preview?.refusal) status = { text: 'refused by a guard: cannot be applied · esc back', color: 'red' };
+  else status = { text: `${canApply ? 'a apply (type the name to confirm) · ' : ''}j/k scroll · esc back`, color: 'gray' };
+  return <ScrollLines status={status} lines={lines} scroll={scroll} height={height} width={width} onLines={onLines} />;
+}
+
+/** The confirmation line, with the blast radius above it and the preview (or the run to restore) below. */
+export function PlanConfirmScreen({ confirm, plans, height, width }: { confirm: PlanConfirm; plans: PlanActions; height: number; width: number }) {
+  const { preview, error } = useLivePreview(plans, confirm.plan);
+  const out: ScreenLine[] = [];
+  if (confirm.purpose === 'apply') {
+    if (preview) {
+      const [head, down] = blastRadiusText(blastRadius(preview));
+      out.push({ text: `apply ${confirm.plan}: ${head}`, bold: true }, { text: down!, color: 'yellow' });
+      if (preview.refusal) out.push({ text: `REFUSED: ${preview.refusal}`, color: 'red', bold: true });
+    } else out.push({ text: `error: ${error}`, color: 'red' });
+  } else {
+    out.push({ text: `restore run ${confirm.runId} of ${confirm.plan}: every container it touched goes back as it was`, bold: true });
+  }
+  out.push({ text: `type "${confirm.plan}" and press Enter to ${confirm.purpose} (Esc cancels): ${confirm.text}█`, color: 'cyan' });
+  if (confirm.message) out.push({ text: confirm.message, color: 'yellow' });
+  out.push({ text: '' });
+  if (confirm.purpose === 'apply' && preview) out.push(...previewLines(preview));
+  return (
+    <Box flexDirection="column" height={height}>
+      {out.slice(0, Math.max(0, height)).map((l, i) => (
+        <Text key={i} color={l.color} bold={l.bold} wrap="truncate">
+          {fit(l.text, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

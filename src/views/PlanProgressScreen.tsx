@@ -1,0 +1,39 @@
+import { useEffect, useMemo, useState } from 'react';
+import { formatElapsed, runElapsed } from './plan-progress.js';
+import { progressLines, type ScreenLine } from './plan-lines.js';
+import { isRunning, type PlanRunView } from './plan-run.js';
+import { ScrollLines } from './ScrollLines.js';
+
+/** Live progress of an apply or restore, per host and step; the end status stays on screen. */
+export function PlanProgressScreen({ run, scroll, height, width, onLines, canCancel, canRestore }: {
+  run: PlanRunView | null;
+  scroll: number;
+  height: number;
+  width: number;
+  onLines: (count: number) => void;
+  canCancel: boolean;
+  canRestore: boolean;
+}) {
+  const running = isRunning(run);
+  const [now, setNow] = useState(() => Date.now());
+  // The elapsed time moves once a second while a run goes, and not at all otherwise (style.md: no idle ticker).
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+  const lines = useMemo((): ScreenLine[] => {
+    if (!run) return [{ text: 'no run yet: apply a plan from its preview', color: 'gray' }];
+    const out: ScreenLine[] = [];
+    if (run.error) out.push({ text: `error: ${run.error}`, color: 'red', bold: true });
+    if (!run.progress) {
+      out.push({ text: `${run.kind === 'restore' ? 'restoring' : 'applying'} ${run.plan}: waiting for the first report · ${formatElapsed((run.endedAt ?? now) - run.startedAt)}`, color: 'cyan' });
+      return out;
+    }
+    const elapsed = runElapsed(run.progress, run.endedAt ?? now, run.endedAt);
+    return [...out, ...progressLines(run.progress, Number.isFinite(elapsed) ? elapsed : (run.endedAt ?? now) - run.startedAt)];
+  }, [run, now]);
+  const keys = [running && canCancel && run?.controller ? 'c cancel' : '', !running && canRestore ? 'R restore the last run' : '', 'j/k scroll', 'esc back'];
+  const status: ScreenLine = { text: keys.filter(Boolean).join(' · '), color: 'gray' };
+  return <ScrollLines status={status} lines={lines} scroll={scroll} height={height} width={width} onLines={onLines} />;
+}

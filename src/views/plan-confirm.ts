@@ -1,0 +1,62 @@
+import type { PlanPreview } from '../plans/types.js';
+
+// The dangerous confirmation of a plan (issue 5, style.md after Shopify CLI): the blast radius first, then
+// the operator types the plan's name exactly and presses Enter. Pure: the cockpit acts on `confirmed`.
+
+export interface PlanConfirm {
+  purpose: 'apply' | 'restore';
+  plan: string;
+  /** The run a restore puts back; null for apply. */
+  runId: string | null;
+  text: string;
+  /** Said after a wrong Enter. */
+  message: string | null;
+}
+
+export type ConfirmKey = { kind: 'char'; text: string } | { kind: 'backspace' } | { kind: 'submit' };
+
+export function openConfirm(purpose: 'apply' | 'restore', plan: string, runId: string | null = null): PlanConfirm {
+  return { purpose, plan, runId, text: '', message: null };
+}
+
+/** One key in the confirmation line. Enter confirms only when the typed text is the plan's name, exactly. */
+export function confirmKey(state: PlanConfirm, key: ConfirmKey): { state: PlanConfirm; confirmed: boolean } {
+  switch (key.kind) {
+    case 'char':
+      return { state: { ...state, text: state.text + key.text, message: null }, confirmed: false };
+    case 'backspace':
+      return { state: { ...state, text: [...state.text].slice(0, -1).join(''), message: null }, confirmed: false };
+    case 'submit':
+      if (state.text === state.plan) return { state, confirmed: true };
+      return {
+        state: { ...state, message: `"${state.text}" is not "${state.plan}": nothing done (type the name exactly, Esc cancels)` },
+        confirmed: false,
+      };
+  }
+}
+
+export interface BlastRadius {
+  containers: number;
+  hosts: number;
+  /** Per business line: how many of its running containers the plan takes down. */
+  lines: Array<{ line: string; down: number; running: number }>;
+}
+
+/** What a plan changes, counted from its preview: containers (any action) and hosts, and line by line what goes down. */
+export function blastRadius(preview: PlanPreview): BlastRadius {
+  const containers = new Set(preview.actions.map((a) => `${a.host}\u0000${a.id}`));
+  const hosts = new Set(preview.actions.map((a) => a.host));
+  const lines = Object.entries(preview.perLine)
+    .filter(([, l]) => l.down > 0)
+    .map(([line, l]) => ({ line, down: l.down, running: l.running }))
+    .sort((a, b) => b.down - a.down || a.line.localeCompare(b.line));
+  return { containers: containers.size, hosts: hosts.size, lines };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function blastRadiusText(b: BlastRadius): string[] {
+  const head = `changes ${plural(b.containers, 'container')} on ${plural(b.hosts, 'host')}`;
+  const down = b.lines.length ? `down: ${b.lines.map((l) => `${l.line} ${l.down}/${l.running}`).join(', ')}` : 'takes no container down';
+  return [head, down];
+}

@@ -1,0 +1,81 @@
+// A fake PlanActions for the plan screens' view tests: a fixed preview, and runs driven by hand.
+import type { PlanPreview, RunProgress, RunStatus, ActionOutcome } from '../../src/plans/types.js';
+import type { PlanActions } from '../../src/views/actions.js';
+
+export interface FakeRun {
+  name: string;
+  onProgress: (p: RunProgress) => void;
+  signal: AbortSignal | null;
+  resolve: (p: RunProgress) => void;
+}
+
+export interface FakePlans extends PlanActions {
+  previewCalls: string[];
+  applies: FakeRun[];
+  restores: FakeRun[];
+  last: { runId: string; plan: string; status: RunStatus } | null;
+}
+
+export const DOUBLE11 = 'double11';
+
+/** Three containers on two hosts: two web stops (shop 2/2 down), one limit; one protected container skipped. */
+export function double11Preview(): PlanPreview {
+  return {
+    plan: DOUBLE11,
+    actions: [
+      { step: 0, host: 'h1', id: 'id-web-1', name: 'web-1', line: 'shop', tier: 2, action: 'stop', frees: { cpuPercent: 12, memBytes: 64 * 2 ** 20 } },
+      { step: 0, host: 'h2', id: 'id-web-2', name: 'web-2', line: 'shop', tier: 2, action: 'stop', frees: { cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
+      { step: 1, host: 'h1', id: 'id-api-1', name: 'api-1', line: 'pay', tier: 1, action: 'limit', limit: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, cpuShares: null }, frees: { cpuPercent: 3, memBytes: 0 } },
+    ],
+    skipped: [{ step: 1, host: 'h2', name: 'db-2', reason: 'protected tier 0' }],
+    perHost: { h1: { actions: 2, cpuPercent: 15, memBytes: 64 * 2 ** 20 }, h2: { actions: 1, cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
+    perLine: { shop: { running: 2, down: 2, cpuPercent: 20, memBytes: 96 * 2 ** 20 }, pay: { running: 2, down: 0, cpuPercent: 3, memBytes: 0 } },
+    refusal: null,
+  };
+}
+
+export function fakePlans(options: { preview?: (name: string) => PlanPreview; withRuns?: boolean } = {}): FakePlans {
+  const { preview = (name: string) => (name === 'greedy' ? { ...double11Preview(), plan: 'greedy', refusal: 'line shop: 2 of 2 running would go down, more than maxDownPerLine 0.5' } : double11Preview()), withRuns = true } = options;
+  const fake: FakePlans = {
+    previewCalls: [],
+    applies: [],
+    restores: [],
+    last: { runId: 'run-7', plan: DOUBLE11, status: 'partial' },
+    list: () => [
+      { name: DOUBLE11, description: 'shed tier 2+ for the peak', steps: 2 },
+      { name: 'greedy', description: 'takes too much down', steps: 1 },
+    ],
+    preview(name) {
+      fake.previewCalls.push(name);
+      return preview(name);
+    },
+    lastRun: () => Promise.resolve(fake.last),
+  };
+  if (withRuns) {
+    fake.apply = (name, onProgress, signal) => new Promise((resolve) => fake.applies.push({ name, onProgress, signal, resolve }));
+    fake.restore = (runId, onProgress) => new Promise((resolve) => fake.restores.push({ name: runId, onProgress, signal: null, resolve }));
+  }
+  return fake;
+}
+
+/** A report of run-7 of double11 with these outcomes for web-1, web-2 and api-1, in that order. */
+export function report(status: RunStatus, outcomes: [ActionOutcome, ActionOutcome, ActionOutcome], kind: 'apply' | 'restore' = 'apply'): RunProgress {
+  const rows = [
+    { step: 0, host: 'h1', name: 'web-1', action: 'stop' },
+    { step: 0, host: 'h2', name: 'web-2', action: 'stop' },
+    { step: 1, host: 'h1', name: 'api-1', action: 'limit' },
+  ];
+  return {
+    runId: 'run-7',
+    plan: DOUBLE11,
+    status,
+    kind,
+    startedAt: new Date().toISOString(),
+    actions: rows.map((r, i) => ({
+      ...r,
+      outcome: outcomes[i]!,
+      ...(outcomes[i] === 'failed' ? { error: 'ENGINE_DOWN: connect ECONNREFUSED' } : {}),
+      ...(outcomes[i] === 'done' || outcomes[i] === 'failed' ? { ms: 250 } : {}),
+    })),
+  };
+}
