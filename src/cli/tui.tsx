@@ -12,6 +12,7 @@ import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
 import { startLedgerPoller } from './ledger-wiring.js';
 import { placeAction } from './place-action.js';
+import { planActions } from './plan-actions.js';
 import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
@@ -61,6 +62,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
   if (!options.readOnly) actions.place = placeAction(config, engine, store);
+  if (config.plans.length > 0) actions.plans = planActions(config, engine, store, options.readOnly);
   const ink = render(
     <App store={store} actions={actions} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],

@@ -1,0 +1,95 @@
+import type { FleetConfig } from '../config/types.js';
+import { fileAuditLog } from '../engine/audit-log.js';
+import type { FleetEngine } from '../engine/fleet-engine.js';
+import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
+import { fileJournal, newRunId, runState, type RunView } from '../plans/journal.js';
+import { fileContainerLock } from '../plans/lock.js';
+import { planPreview } from '../plans/plan.js';
+import { DEFAULT_GUARDS, type Guards, type RunProgress } from '../plans/types.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import type { PlanActions } from '../views/actions.js';
+
+/** How often the progress screen reads the journal while a run goes: the journal is the truth. */
+const PROGRESS_EVERY_MS = 250;
+
+function restoreStatus(view: RunView): RunProgress['status'] {
+  const touched = view.actions.filter((a) => a.prior !== null);
+  if (touched.some((a) => a.restore === 'failed')) return 'partial';
+  return touched.every((a) => a.restore === 'done') ? 'done' : 'running';
+}
+
+function progressOf(view: RunView, kind: RunProgress['kind']): RunProgress {
+  return {
+    runId: view.runId,
+    plan: view.plan ?? '',
+    status: kind === 'restore' ? restoreStatus(view) : view.status,
+    kind,
+    startedAt: view.started ?? new Date().toISOString(),
+    actions: view.actions.map((a) => ({
+      step: a.action.step,
+      host: a.action.host,
+      name: a.action.name,
+      action: kind === 'restore' ? 'restore' : a.action.action,
+      outcome: kind === 'restore'
+        ? a.prior === null ? 'skipped' : a.restore === 'none' ? 'pending' : a.restore
+        : a.state,
+      ...(a.error !== undefined && { error: a.error }),
+      ...(kind === 'restore' && a.restoreError !== undefined && { error: a.restoreError }),
+    })),
+  };
+}
+
+/** The cockpit's plans: preview from the live store, apply and restore through the journaled executor. */
+export function planActions(config: FleetConfig, engine: FleetEngine, store: FleetStore, readOnly: boolean): PlanActions {
+  const journal = fileJournal(config.stateDir);
+  const deps = (guards: Guards): ExecuteDeps => ({
+    engine: { client: (h) => engine.connections.get(h)?.client ?? undefined },
+    journal,
+    lock: fileContainerLock(config.stateDir),
+    audit: fileAuditLog(config.stateDir),
+    guards,
+  });
+  const guardsOf = (plan: string | null) => config.plans.find((p) => p.name === plan)?.guards ?? DEFAULT_GUARDS;
+  /** Runs `work` while reporting the journal's view of `runId` every PROGRESS_EVERY_MS, and once at the end. */
+  const withProgress = async (runId: string, kind: RunProgress['kind'], onProgress: (p: RunProgress) => void, work: () => Promise<unknown>): Promise<RunProgress> => {
+    const report = async () => {
+      const records = await journal.read(runId);
+      if (records.length > 0) onProgress(progressOf(runState(records), kind));
+    };
+    const timer = setInterval(() => void report().catch(() => undefined), PROGRESS_EVERY_MS);
+    try {
+      await work();
+    } finally {
+      clearInterval(timer);
+    }
+    const final = progressOf(runState(await journal.read(runId)), kind);
+    onProgress(final);
+    return final;
+  };
+
+  const actions: PlanActions = {
+    list: () => config.plans.map((p) => ({ name: p.name, description: p.description, steps: p.steps.length })),
+    preview: (name) => planPreview(config.plans.find((p) => p.name === name)!, store.getState()),
+    lastRun: async () => {
+      const ids = await journal.runs();
+      const last = ids.at(-1);
+      if (!last) return null;
+      const v = runState(await journal.read(last));
+      return { runId: v.runId, plan: v.plan ?? '', status: v.status };
+    },
+  };
+  if (readOnly) return actions;
+  actions.apply = async (name, onProgress, signal) => {
+    const plan = config.plans.find((p) => p.name === name)!;
+    const preview = planPreview(plan, store.getState());
+    const runId = newRunId();
+    return withProgress(runId, 'apply', onProgress, () =>
+      executePlan({ ...deps(plan.guards), signal, runId, plan: plan.name, actions: preview.actions }),
+    );
+  };
+  actions.restore = async (runId, onProgress) => {
+    const view = runState(await journal.read(runId));
+    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, deps(guardsOf(view.plan))));
+  };
+  return actions;
+}
