@@ -1,7 +1,7 @@
 import { operatorLabel, type AuditLog, type Operator } from '../engine/audit-log.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError, type ErrorCode } from '../engine/errors.js';
-import { limitBody, priorOf, reached, restoreBody, sameConfig, type InspectLike } from './engine-state.js';
+import { irreversibleLimit, limitBody, priorOf, reached, restoreBody, sameConfig, type InspectLike } from './engine-state.js';
 import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
 import { LockBusyError, type ContainerLock } from './lock.js';
 import type { Guards, PlannedAction, PriorState } from './types.js';
@@ -136,6 +136,8 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
       await withDeadline(ctx.guards.actionTimeout * 1000, async (signal) => {
         const c = containerOf(ctx, a.host, a.id);
         const now = await inspectNow(c, signal);
+        const irreversible = a.action === 'limit' && a.limit ? irreversibleLimit(a.limit, now) : null;
+        if (irreversible) throw new DockpitError('CONFLICT', `${label(a)} ${irreversible}; nothing changed`);
         if (!inFlight) {
           await journal.append({ kind: 'intent', runId, seq, host: a.host, id: a.id, name: a.name, action: a.action, prior: now });
           intentWritten = true;
@@ -232,9 +234,11 @@ async function readRun(journal: Journal, runId: string): Promise<RunView> {
  */
 export async function resumeRun(runId: string, deps: ExecuteDeps): Promise<RunResult> {
   const view = await readRun(deps.journal, runId);
+  // Failed actions are retried too (issue 5: a partial run's failures are retryable); one whose intent was
+  // written keeps its first prior, and the engine is asked first whether it already happened.
   const work = view.actions
-    .filter((a) => a.state === 'pending' || a.state === 'in-flight')
-    .map((a) => ({ seq: a.seq, action: a.action, inFlight: a.state === 'in-flight' }));
+    .filter((a) => a.state === 'pending' || a.state === 'in-flight' || a.state === 'failed')
+    .map((a) => ({ seq: a.seq, action: a.action, inFlight: a.state === 'in-flight' || (a.state === 'failed' && a.prior !== null) }));
   if (work.length === 0 && view.status !== 'running') return resultOf(view);
   const operator = deps.audit.operator;
   await deps.audit.ready();

@@ -154,15 +154,18 @@ describe('restoreRun', () => {
 });
 
 describe('restoreRun, engine limits', () => {
-  it('a NanoCpus cap on a container that had none cannot be lifted by update: restore says so', async () => {
+  it('a limit on a container that has none is refused, unchanged: the engine could never lift it again', async () => {
     const engine = new FakeEngine();
     engine.add('h1', 'u1');
+    const before = JSON.stringify(engine.containers.get('u1')!.hc);
     const d = deps(engine);
-    await executePlan({ ...d, runId: 'r1', plan: 'p', actions: [act('h1', 'u1', 'limit')] });
-    const r = await restoreRun('r1', d);
+    const r = await executePlan({ ...d, runId: 'r1', plan: 'p', actions: [act('h1', 'u1', 'limit')] });
     expect(r.status).toBe('partial');
-    expect(r.actions[0]!.error).toMatch(/^CONFLICT: h1\/c-u1: the engine kept limits/);
-    expect(engine.containers.get('u1')!.hc).toMatchObject({ Memory: 512 * 2 ** 20, MemorySwap: 2 ** 30, CpuShares: 256 });
+    expect(r.actions[0]!.outcome).toBe('failed');
+    expect(r.actions[0]!.error).toMatch(/^CONFLICT: h1\/c-u1 has no (CPU|memory) limit, and the engine cannot remove one once set: restore could not put it back/);
+    expect(JSON.stringify(engine.containers.get('u1')!.hc)).toBe(before);
+    const restored = await restoreRun('r1', d);
+    expect(restored.status).toBe('done');
   });
 });
 
@@ -219,5 +222,25 @@ describe('pure pieces', () => {
     expect(stateCalls('paused', 'running')).toEqual(['pause']);
     expect(stateCalls('exited', 'running')).toEqual([]);
     expect(priorOf({ State: { Status: 'paused' }, HostConfig: { Memory: 5, RestartPolicy: { Name: 'no' } } })).toMatchObject({ state: 'paused', memoryBytes: 5, restartPolicy: { name: 'no', maximumRetryCount: 0 } });
+  });
+});
+
+describe('resumeRun retries failed actions', () => {
+  it('a host that was down: resume performs its failed actions, once', async () => {
+    const { engine, actions } = fleet();
+    const d = deps(engine);
+    engine.refusing.add('h2');
+    const first = await executePlan({ ...d, runId: 'r1', plan: 'p', actions });
+    expect(first.status).toBe('partial');
+    engine.refusing.delete('h2');
+    const callsBefore = engine.mutatingCalls().length;
+    const resumed = await resumeRun('r1', d);
+    expect(resumed.status).toBe('done');
+    const retried = engine.mutatingCalls().slice(callsBefore);
+    expect(retried.every((c) => c.host === 'h2')).toBe(true);
+    expect(retried.length).toBeGreaterThan(0);
+    const again = engine.mutatingCalls().length;
+    await resumeRun('r1', d);
+    expect(engine.mutatingCalls().length).toBe(again);
   });
 });
