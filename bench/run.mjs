@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fleetBench } from './fleet-bench.mjs';
+import { planBench } from './plan-bench.mjs';
 
 const script = path.resolve('test/fleet/fleet.sh');
 const reuse = process.env.DOCKPIT_BENCH_REUSE_FLEET === '1';
@@ -11,6 +12,7 @@ if (!reuse) execFileSync('bash', [script, 'up', '3'], { stdio: 'inherit' });
 let rows;
 try {
   rows = await fleetBench();
+  rows.push(...(await planBench()));
 } finally {
   if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
 }

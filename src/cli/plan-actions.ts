@@ -2,7 +2,7 @@ import type { FleetConfig } from '../config/types.js';
 import { fileAuditLog } from '../engine/audit-log.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
-import { fileJournal, newRunId, runState, type RunView } from '../plans/journal.js';
+import { fileJournal, newRunId, runState, type JournalRecord, type RunView } from '../plans/journal.js';
 import { fileContainerLock } from '../plans/lock.js';
 import { planPreview } from '../plans/plan.js';
 import { DEFAULT_GUARDS, type Guards, type RunProgress } from '../plans/types.js';
@@ -18,7 +18,22 @@ function restoreStatus(view: RunView): RunProgress['status'] {
   return touched.every((a) => a.restore === 'done') ? 'done' : 'running';
 }
 
-function progressOf(view: RunView, kind: RunProgress['kind']): RunProgress {
+/** How long each action took, from its journal records (intent → outcome, or restore's pair). */
+function durations(records: readonly JournalRecord[], kind: RunProgress['kind']): Map<number, number> {
+  const [from, to] = kind === 'apply' ? ['intent', 'outcome'] : ['restore.intent', 'restore.outcome'];
+  const started = new Map<number, number>();
+  const took = new Map<number, number>();
+  for (const r of records) {
+    if (!('seq' in r)) continue;
+    if (r.kind === from) started.set(r.seq, Date.parse(r.at));
+    else if (r.kind === to && started.has(r.seq)) took.set(r.seq, Date.parse(r.at) - started.get(r.seq)!);
+  }
+  return took;
+}
+
+function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']): RunProgress {
+  const view = runState(records);
+  const took = durations(records, kind);
   return {
     runId: view.runId,
     plan: view.plan ?? '',
@@ -35,6 +50,7 @@ function progressOf(view: RunView, kind: RunProgress['kind']): RunProgress {
         : a.state,
       ...(a.error !== undefined && { error: a.error }),
       ...(kind === 'restore' && a.restoreError !== undefined && { error: a.restoreError }),
+      ...(took.has(a.seq) && { ms: took.get(a.seq)! }),
     })),
   };
 }
@@ -54,7 +70,7 @@ export function planActions(config: FleetConfig, engine: FleetEngine, store: Fle
   const withProgress = async (runId: string, kind: RunProgress['kind'], onProgress: (p: RunProgress) => void, work: () => Promise<unknown>): Promise<RunProgress> => {
     const report = async () => {
       const records = await journal.read(runId);
-      if (records.length > 0) onProgress(progressOf(runState(records), kind));
+      if (records.length > 0) onProgress(progressOf(records, kind));
     };
     const timer = setInterval(() => void report().catch(() => undefined), PROGRESS_EVERY_MS);
     try {
@@ -62,7 +78,7 @@ export function planActions(config: FleetConfig, engine: FleetEngine, store: Fle
     } finally {
       clearInterval(timer);
     }
-    const final = progressOf(runState(await journal.read(runId)), kind);
+    const final = progressOf(await journal.read(runId), kind);
     onProgress(final);
     return final;
   };

@@ -44,6 +44,15 @@ lines:
   search: { tier: 1, pool: lan, hosts: [h3] }
   forum: { tier: 2, pool: lan, hosts: [h1, h2, h3] }
   ads: { tier: 3, pool: lan, hosts: [h1, h2] }
+plans:
+  - name: double11
+    description: shed ads and half of forum, keep news whole
+    guards: { protectTiers: [0], maxDownPerLine: 1, parallelPerHost: 4, parallel: 12, stopTimeout: 1 }
+    steps:
+      - select: { lines: [ads] }
+        action: pause
+      - select: { lines: [forum] }
+        action: { scaleDown: { keep: 1 } }
 YAML
 
 cleanup() {
@@ -51,5 +60,5 @@ cleanup() {
   bash "$here/fleet.sh" down
 }
 trap cleanup EXIT
-echo "try: n on a line (place a container), :ip (the pool), / + an IP + Enter, ? (keys)"
+echo "try: n on a line (place a container), :ip (the pool), :plans (double11: a to apply, R to restore), / + an IP + Enter, ? (keys)"
 node "$here/../../dist/cli.js" --config "$config"
