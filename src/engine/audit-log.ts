@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { syncDir } from './durable-file.js';
+import { readIfExists, syncDir } from './durable-file.js';
 import { DockpitError } from './errors.js';
 
 // Issue 4: every change dockpit makes is recorded, one JSON object a line, appended to
@@ -115,13 +115,8 @@ export function fileAuditLog(stateDir: string, operator: Operator = currentOpera
 /** Every entry of a state folder's audit log, oldest first; a line that is not an entry is an error. */
 export async function readAuditLog(stateDir: string): Promise<AuditEntry[]> {
   const file = path.join(stateDir, AUDIT_FILE);
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const text = await readIfExists(file);
+  if (text === null) return [];
   return text
     .split('\n')
     .filter((l) => l.length > 0)

@@ -33,3 +33,13 @@ export async function writeFileDurably(file: string, text: string): Promise<void
   // The rename is only durable once the folder's entry is on disk.
   await syncDir(dir);
 }
+
+/** A file's text, or null when it does not exist (any other error is thrown). */
+export async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await fs.promises.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { syncDir } from '../engine/durable-file.js';
+import { readIfExists, syncDir } from '../engine/durable-file.js';
 import { DockpitError } from '../engine/errors.js';
 import type { Operator } from '../engine/audit-log.js';
 import type { PlannedAction, PriorState } from './types.js';
@@ -100,14 +100,8 @@ export function fileJournal(stateDir: string, now: () => Date = () => new Date()
     },
     async read(runId) {
       const file = fileOf(runId);
-      let text: string;
-      try {
-        text = await fs.promises.readFile(file, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      return parseJournal(text, file);
+      const text = await readIfExists(file);
+      return text === null ? [] : parseJournal(text, file);
     },
     async runs() {
       let names: string[];
