@@ -1,4 +1,5 @@
 import { UsageError } from '../config/config-error.js';
+import { parseCpus, parseMemory } from '../config/resource-values.js';
 import type { PlacementDecision } from '../pool/place.js';
 
 // `dockpit run`'s option values (issue 4, item 5), checked before anything is contacted (exit 2), and the
@@ -38,27 +39,8 @@ export interface RunSpec {
 /** The engine's rule for container names (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
-/** The engine refuses a memory limit below this (dockerd: "Minimum memory limit allowed is 6MB"). */
-export const MIN_MEMORY_BYTES = 6 * 2 ** 20;
-
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
-
-/** `256m`, `1g`, `1.5g`, `512MiB`, `1GB`, `1048576`: binary units, as docker's --memory reads them. */
-export function parseMemory(text: string): number {
-  const m = /^(\d+(?:\.\d+)?) ?(?:([kmgt])(?:i?b)?|b)?$/i.exec(text.trim());
-  if (!m) throw new UsageError(`--memory ${text}: expected a size like 256m, 1g or 512MiB`);
-  const bytes = Math.round(Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]!);
-  if (bytes < MIN_MEMORY_BYTES) throw new UsageError(`--memory ${text}: below the engine's minimum of 6MiB`);
-  return bytes;
-}
-
-/** `--cpus 1.5` → NanoCpus (1.5e9), as docker's --cpus. */
-export function parseCpus(text: string): number {
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw new UsageError(`--cpus ${text}: expected a number of CPUs like 0.5 or 2`);
-  const nano = Math.round(Number(text) * 1e9);
-  if (nano <= 0) throw new UsageError(`--cpus ${text}: expected more than 0`);
-  return nano;
-}
+// The size and CPU parsers live with the config (plans read them too); `run` re-exports them.
+export { MIN_MEMORY_BYTES, parseCpus, parseMemory } from '../config/resource-values.js';
 
 /** `--env KEY=VALUE` (the value may be empty or hold '='). */
 export function parseEnv(entry: string): string {

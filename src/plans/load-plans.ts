@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { parseCpus, parseMemory } from '../cli/run-options.js';
+import { parseCpus, parseMemory } from '../config/resource-values.js';
 import { ConfigError, UsageError } from '../config/config-error.js';
 import { planSchema, type RawPlan } from '../config/schema.js';
 import type { LineSpec } from '../config/types.js';
