@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { activeKeymap } from '../../src/views/keymap.js';
+import { fakeActions } from './fake-actions.js';
+import { fakePlans } from './fake-plans.js';
 import { smallFleet } from './fleet-fixture.js';
 import { ENTER, frameLines, press, renderApp } from './render-app.js';
 
@@ -47,5 +49,16 @@ describe('? help', () => {
     const r = await renderApp(smallFleet());
     const help = await press(r, '?', (f) => f.includes('keys (any key closes)'));
     for (const b of activeKeymap(true)) expect(help).toContain(b.help.slice(0, 20));
+  });
+});
+
+describe('? help with every key bound', () => {
+  it('80×24: all bindings show, in two columns when one does not fit', async () => {
+    const actions = { ...fakeActions(), place: () => Promise.resolve({ ok: true, lines: [] }), plans: fakePlans({ withRuns: true }) };
+    const r = await renderApp(smallFleet(), { columns: 80, rows: 24 }, { actions });
+    const help = frameLines(await press(r, '?', (f) => f.includes('keys (any key closes)'))).join('\n');
+    const all = activeKeymap(false);
+    expect(all.length).toBeGreaterThan(19); // more than one column of a 24-row terminal holds
+    for (const b of all) expect(help, b.command).toContain(b.keys.join(', '));
   });
 });
