@@ -69,7 +69,7 @@ describe('the frame fits the terminal', () => {
     expectFits(frame, 80, 24);
     // At 80 columns the lower-priority columns leave whole; none is cut to '…' and the rest keep their values.
     expect(frameLines(frame)[1]).not.toContain('…');
-    expect(tableRows(frame, headersOf(hostsScreen))[0]).toMatchObject({ HOST: 'alpha', STATE: 'up', LATENCY: '3.3ms', 'RUN/TOTAL': '2/3' });
+    expect(tableRows(frame, headersOf(hostsScreen))[0]).toMatchObject({ HOST: 'alpha', STATE: 'up', 'RUN/TOTAL': '2/3', 'LIVE-RESTORE': 'on' });
   });
 
   it('60 columns: the status line stays one line (the summary is not wrapped)', async () => {

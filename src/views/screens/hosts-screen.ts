@@ -23,7 +23,7 @@ export const hostsScreen: TableScreen<HostScreenRow> = {
     { header: 'MEM', drop: 7, width: 7, value: (h) => formatBytes(h.traffic.sampled ? h.traffic.memBytes : null), sort: (h) => h.traffic.memBytes },
     { header: 'RX', drop: 9, width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.rxBytesPerSec : null), sort: (h) => h.traffic.rxBytesPerSec },
     { header: 'TX', drop: 9, width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.txBytesPerSec : null), sort: (h) => h.traffic.txBytesPerSec },
-    { header: 'ERROR', width: 8, flex: 3, value: (h) => h.error ?? '', color: () => 'red' },
+    { header: 'ERROR', width: 22, flex: 3, value: (h) => h.error ?? '', color: () => 'red' },
   ],
   rows: (state) => hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name), cpuHistory: state.history.hosts[h.name] ?? [] })),
   key: (h) => h.name,
