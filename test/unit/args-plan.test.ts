@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './thrown.js';
 import { parseCli, USAGE } from '../../src/cli/args.js';
 import { UsageError } from '../../src/config/config-error.js';
 
-function usageError(argv: string[]): UsageError {
-  try {
-    parseCli(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error(`parseCli accepted ${argv.join(' ')}`);
-}
+const usageError = (argv: string[]): UsageError => thrown(() => parseCli(argv), UsageError, `parseCli accepted ${argv.join(' ')}`);
 
 describe('parseCli: plan ls / plan show', () => {
   it('plan ls [--json]', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { thrown } from './thrown.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/load-config.js';
 
@@ -30,15 +31,7 @@ beforeEach(() => {
 
 const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
 
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, file);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('parseConfig accepted the config');
-}
+const configError = (text: string): ConfigError => thrown(() => parseConfig(text, file), ConfigError, 'parseConfig accepted the config');
 
 describe('parseConfig: valid configs', () => {
   it('applies default labels and engine tuning', () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thrown } from './thrown.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/load-config.js';
 import { DEFAULT_GUARDS } from '../../src/plans/types.js';
@@ -36,15 +37,7 @@ function plansDir(files: Record<string, string>): string {
   return path.basename(d);
 }
 
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, file);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('parseConfig accepted the config');
-}
+const configError = (text: string): ConfigError => thrown(() => parseConfig(text, file), ConfigError, 'parseConfig accepted the config');
 
 describe('plans in the config', () => {
   it('resolves actions, merges guards over the defaults, and records file:line', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './thrown.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { parseConfig } from '../../src/config/load-config.js';
 
@@ -9,15 +10,7 @@ const HEAD = 'hosts:\n  - name: h1\n    url: unix:///x\n  - name: h2\n    url: u
 const pool = (extra = '', name = 'lan', subnet = '10.88.0.0/16', gw = '10.88.0.1') =>
   `  - name: ${name}\n    network: biz\n    driver: bridge\n    subnet: ${subnet}\n    gateway: ${gw}\n${extra}`;
 
-function errorOf(text: string): string {
-  try {
-    parseConfig(text, 'd.yaml');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).toString();
-  }
-  throw new Error('accepted');
-}
+const errorOf = (text: string): string => thrown(() => parseConfig(text, 'd.yaml'), ConfigError, 'parseConfig accepted the config').toString();
 
 describe('ipPools and lines', () => {
   it('a valid pool and line resolve to numbers and names', () => {
