@@ -1,13 +1,12 @@
 import type { FleetConfig } from '../config/types.js';
-import { fileAuditLog } from '../engine/audit-log.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
 import { fileJournal, newRunId, runState, type JournalRecord, type RunView } from '../plans/journal.js';
-import { fileContainerLock } from '../plans/lock.js';
 import { planPreview } from '../plans/plan.js';
-import { DEFAULT_GUARDS, type Guards, type RunProgress } from '../plans/types.js';
+import type { Guards, RunProgress } from '../plans/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { PlanActions } from '../views/actions.js';
+import { guardsOfPlan, planDeps } from './plan-deps.js';
 
 /** How often the progress screen reads the journal while a run goes: the journal is the truth. */
 const PROGRESS_EVERY_MS = 250;
@@ -58,14 +57,7 @@ function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']
 /** The cockpit's plans: preview from the live store, apply and restore through the journaled executor. */
 export function planActions(config: FleetConfig, engine: FleetEngine, store: FleetStore, readOnly: boolean): PlanActions {
   const journal = fileJournal(config.stateDir);
-  const deps = (guards: Guards): ExecuteDeps => ({
-    engine: { client: (h) => engine.connections.get(h)?.client ?? undefined },
-    journal,
-    lock: fileContainerLock(config.stateDir),
-    audit: fileAuditLog(config.stateDir),
-    guards,
-  });
-  const guardsOf = (plan: string | null) => config.plans.find((p) => p.name === plan)?.guards ?? DEFAULT_GUARDS;
+  const deps = (guards: Guards): ExecuteDeps => ({ ...planDeps(config, engine, guards), journal });
   /** Runs `work` while reporting the journal's view of `runId` every PROGRESS_EVERY_MS, and once at the end. */
   const withProgress = async (runId: string, kind: RunProgress['kind'], onProgress: (p: RunProgress) => void, work: () => Promise<unknown>): Promise<RunProgress> => {
     const report = async () => {
@@ -105,7 +97,7 @@ export function planActions(config: FleetConfig, engine: FleetEngine, store: Fle
   };
   actions.restore = async (runId, onProgress) => {
     const view = runState(await journal.read(runId));
-    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, deps(guardsOf(view.plan))));
+    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, deps(guardsOfPlan(config, view.plan))));
   };
   return actions;
 }

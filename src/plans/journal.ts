@@ -3,7 +3,9 @@ import path from 'node:path';
 import { readIfExists, syncDir } from '../engine/durable-file.js';
 import { DockpitError } from '../engine/errors.js';
 import type { Operator } from '../engine/audit-log.js';
-import type { PlannedAction, PriorState } from './types.js';
+import type { ActionOutcome as ProgressOutcome, PlannedAction, PriorState, RunStatus } from './types.js';
+
+export type { RunStatus };
 
 // Issue 5, item 5: every mutating call of a plan run is written to an append-only journal, fsynced, as an
 // intent before the call and an outcome after it. After dockpit is killed at any point, the journal alone
@@ -13,7 +15,6 @@ import type { PlannedAction, PriorState } from './types.js';
 // line per record in `<stateDir>/runs/<runId>.jsonl`. A crash mid-write leaves a torn last line: readers
 // ignore it (the call it described was never made: the record is written before the call).
 
-export type RunStatus = 'running' | 'done' | 'partial' | 'cancelled' | 'refused';
 export type ActionOutcome = 'done' | 'failed' | 'skipped';
 
 export type JournalRecord =
@@ -144,7 +145,8 @@ function looksTorn(line: string): boolean {
   }
 }
 
-export type ActionState = 'pending' | 'in-flight' | 'done' | 'failed' | 'skipped';
+/** Where an action stands: the same words the progress screen shows. */
+export type ActionState = ProgressOutcome;
 
 export interface ActionView {
   seq: number;

@@ -5,10 +5,10 @@ import { fileAuditLog } from '../../engine/audit-log.js';
 import { toDockpitError } from '../../engine/errors.js';
 import { executePlan, restoreRun, resumeRun, type ExecuteDeps, type RunResult } from '../../plans/execute.js';
 import { checkRunId, fileJournal, newRunId, runState, type RunView } from '../../plans/journal.js';
-import { fileContainerLock } from '../../plans/lock.js';
 import { planPreview } from '../../plans/plan.js';
-import { DEFAULT_GUARDS, type Guards } from '../../plans/types.js';
+import type { Guards } from '../../plans/types.js';
 import { connectFleet, type Connected } from '../connect.js';
+import { guardsOfPlan, planDeps } from '../plan-deps.js';
 import { textTable } from '../text-table.js';
 import { findPlan, planShowCommand, printPreview } from './plan.js';
 import type { HeadlessCommand } from './types.js';
@@ -19,15 +19,7 @@ import type { HeadlessCommand } from './types.js';
 /** Exit codes of apply/resume/restore: scripts tell the outcomes apart by these alone. */
 export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 7, running: 1 } as const;
 
-function deps(config: FleetConfig, fleet: Connected, guards: Guards): ExecuteDeps {
-  return {
-    engine: { client: (h) => fleet.engine.connections.get(h)?.client ?? undefined },
-    journal: fileJournal(config.stateDir),
-    lock: fileContainerLock(config.stateDir),
-    audit: fileAuditLog(config.stateDir),
-    guards,
-  };
-}
+const deps = (config: FleetConfig, fleet: Connected, guards: Guards): ExecuteDeps => planDeps(config, fleet.engine, guards);
 
 function printResult(r: RunResult, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
   if (json) out(JSON.stringify(r, null, 2));
@@ -93,9 +85,7 @@ async function viewOf(config: FleetConfig, runId: string): Promise<RunView> {
   return runState(records);
 }
 
-function guardsOf(config: FleetConfig, view: RunView): Guards {
-  return config.plans.find((p) => p.name === view.plan)?.guards ?? DEFAULT_GUARDS;
-}
+const guardsOf = (config: FleetConfig, view: RunView): Guards => guardsOfPlan(config, view.plan);
 
 export const planResumeCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   const view = await viewOf(config, args.target!);
@@ -116,8 +106,11 @@ export const planRestoreCommand: HeadlessCommand = async ({ args, config, out, e
   try {
     const r = await restoreRun(view.runId, deps(config, fleet, guardsOf(config, view)));
     if (args.json) out(JSON.stringify(r, null, 2));
-    else out(JSON.stringify(r));
-    return 'status' in r && typeof r.status === 'string' && r.status in PLAN_EXIT ? PLAN_EXIT[r.status as keyof typeof PLAN_EXIT] : 0;
+    else {
+      out(textTable(['HOST', 'CONTAINER', 'OUTCOME', 'CALLS', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.outcome, a.calls.join(',') || '-', a.error ?? ''])));
+      out(`restore of ${r.runId}: ${r.status}`);
+    }
+    return PLAN_EXIT[r.status];
   } catch (e) {
     err(`dockpit: ${toDockpitError(e).toString()}`);
     return 1;
