@@ -3,7 +3,22 @@ import { UsageError } from '../config/config-error.js';
 import type { RunArgs } from './run-options.js';
 
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
-  | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs';
+  | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs'
+  | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs';
+
+export interface MoveArgs {
+  /** `migrate --to H`; `evacuate --to H,H`: the hosts it may use. */
+  to: string[];
+  from?: string;
+  leaveData: boolean;
+  keepSource: boolean;
+  /** `--fenced HOST`: the operator's confirmation that the unreachable source host is fenced. */
+  fenced?: string;
+  gateSeconds?: string;
+  parallel?: string;
+  /** `evacuate --plan NAME`: a degradation plan applied first, to make room. */
+  plan?: string;
+}
 
 export interface CliArgs {
   command: CommandName;
@@ -23,6 +38,8 @@ export interface CliArgs {
   dryRun: boolean;
   /** `plan apply --yes`: no confirmation prompt. */
   yes: boolean;
+  /** `migrate` and `evacuate`'s options. */
+  move?: MoveArgs;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -61,6 +78,21 @@ Commands:
   plan resume RUN_ID [--json]    finish a run dockpit did not finish (killed, cancelled host)
   plan status RUN_ID [--json]    where a run stands, action by action
   plan runs [--json]             every run: id, plan, status, operator, started, ended
+  migrate NAME --to HOST [--from H] [--dry-run] [--yes] [--json] [--leave-data]
+      [--keep-source] [--fenced HOST] [--gate-seconds N]
+                     move a container to HOST keeping its name, configuration and static IP:
+                     create there, stop and park the source, start, health gate, remove the
+                     source; rolled back if anything fails before the gate passes. --json prints
+                     { runId, status, from, to, ip, downtimeMs, steps }. A source host that is
+                     down: from dockpit's recorded configuration, only with --fenced HOST.
+                     Exit 0 done, 5 rolled back or failed (migration resume retries), 6 refused
+  evacuate HOST [--to H,H] [--parallel N] [--plan NAME] [--dry-run] [--yes] [--json]
+      [--leave-data] [--keep-source] [--fenced HOST] [--gate-seconds N]
+                     migrate every container off HOST onto its line's other hosts (fewest of
+                     the line, then most free memory); --plan applies a degradation plan first
+  migration resume RUN_ID [--json]  finish a migration or evacuation dockpit did not finish
+  migration status RUN_ID [--json]  where it stands, move by move
+  migration runs [--json]           every migration and evacuation
   run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
       [--restart POLICY] [--dry-run] [--json] IMAGE [COMMAND...]
                      create and start a container of a business line: on --host, else on the
@@ -68,6 +100,10 @@ Commands:
                      next free static IP of the line's pool (or the name's reserved one) and the
                      bizline/tier labels. dockpit's options go before IMAGE: everything after it
                      is the container's command, verbatim. --dry-run prints the decision only.
+  record [--host H] [--json]
+                     save each container's inspect in STATE/records: what a migration recreates
+                     when its host's engine is dead. Per host: recorded, changed, failed; exit 1
+                     when a host is down or a container could not be recorded
 
 Options:
   --config FILE      the config (default: ./dockpit.yaml, ~/.config/dockpit/config.yaml,
@@ -83,10 +119,12 @@ or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing 
 
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
-  | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes';
+  | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
+  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
+  'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan',
 ];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
@@ -107,11 +145,18 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'plan-resume': ['json'],
   'plan-status': ['json'],
   'plan-runs': ['json'],
+  record: ['json', 'host'],
+  migrate: ['json', 'to', 'from', 'dry-run', 'yes', 'leave-data', 'keep-source', 'fenced', 'gate-seconds'],
+  evacuate: ['json', 'to', 'dry-run', 'yes', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan'],
+  'migration-resume': ['json'],
+  'migration-status': ['json'],
+  'migration-runs': ['json'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
 const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   network: { ensure: 'network-ensure' },
+  migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs' },
   plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs' },
 };
 
@@ -123,6 +168,10 @@ const TARGETS: Partial<Record<CommandName, string>> = {
   'plan-restore': 'a run id (plan runs lists them)',
   'plan-resume': 'a run id (plan runs lists them)',
   'plan-status': 'a run id (plan runs lists them)',
+  migrate: 'a container name',
+  evacuate: 'a host name',
+  'migration-resume': 'a run id (migration runs lists them)',
+  'migration-status': 'a run id (migration runs lists them)',
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
@@ -145,6 +194,14 @@ const OPTIONS = {
   restart: { type: 'string' },
   'dry-run': { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
+  to: { type: 'string' },
+  from: { type: 'string' },
+  'leave-data': { type: 'boolean' },
+  'keep-source': { type: 'boolean' },
+  fenced: { type: 'string' },
+  'gate-seconds': { type: 'string' },
+  parallel: { type: 'string' },
+  plan: { type: 'string' },
 } as const;
 
 /**
@@ -219,6 +276,19 @@ export function parseCli(argv: readonly string[]): CliArgs {
           cmd: tail.slice(1),
         }
       : undefined;
+  const move: MoveArgs | undefined =
+    command === 'migrate' || command === 'evacuate'
+      ? {
+          to: (values.to ?? '').split(',').map((h) => h.trim()).filter((h) => h !== ''),
+          ...(values.from !== undefined && { from: values.from }),
+          leaveData: values['leave-data'] ?? false,
+          keepSource: values['keep-source'] ?? false,
+          ...(values.fenced !== undefined && { fenced: values.fenced }),
+          ...(values['gate-seconds'] !== undefined && { gateSeconds: values['gate-seconds'] }),
+          ...(values.parallel !== undefined && { parallel: values.parallel }),
+          ...(values.plan !== undefined && { plan: values.plan }),
+        }
+      : undefined;
   return {
     command,
     config: values.config,
@@ -229,7 +299,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     target,
     pool: values.pool,
     run,
-    dryRun: command === 'plan-apply' ? (values['dry-run'] ?? false) : false,
+    ...(move && { move }),
+    dryRun: command === 'plan-apply' || command === 'migrate' || command === 'evacuate' ? (values['dry-run'] ?? false) : false,
     yes: values.yes ?? false,
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,

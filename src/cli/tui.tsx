@@ -5,6 +5,7 @@ import { followLogs, inspectContainer } from '../engine/container-actions.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
+import { inspectRecords } from '../engine/inspect-records.js';
 import type { StatsSampler } from '../engine/stats-sampler.js';
 import { fileLedger } from '../pool/file-ledger.js';
 import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
@@ -13,6 +14,7 @@ import { App } from '../views/App.js';
 import { startLedgerPoller } from './ledger-wiring.js';
 import { placeAction } from './place-action.js';
 import { planActions } from './plan-actions.js';
+import { startInspectRecorder } from './record-wiring.js';
 import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
@@ -56,6 +58,11 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();
   const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs);
+  // Each container's configuration as last seen, for migrating off a host whose engine has died.
+  const recorder = startInspectRecorder(engine, store, inspectRecords(config.stateDir), {
+    callTimeoutMs: config.engine.callTimeoutMs,
+    onError: (host, err) => coalescer.sink({ type: 'host.status', host, patch: { error: err.toString() } }),
+  });
   // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
   const ledger = fileLedger(config.stateDir);
   const ledgerPoller = startLedgerPoller({ stateDir: config.stateDir, pools: config.pools, list: () => ledger.list(), emit: coalescer.sink });
@@ -69,6 +76,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   );
   await ink.waitUntilExit();
   sampler.stop();
+  await recorder.stop();
   ledgerPoller.stop();
   coalescer.stop();
   await engine.stop();

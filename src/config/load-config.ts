@@ -77,6 +77,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
     lines,
     plans,
     stateDir: expandPath(raw.state ?? DEFAULT_STATE_DIR, baseDir),
+    ...(raw.registry !== undefined && { registry: raw.registry }),
   };
 }
 

@@ -109,6 +109,8 @@ export const configSchema = z
     plans: z.array(planSchema).optional(),
     /** A folder of YAML files, each one plan or a list of plans. */
     plansDir: nonEmpty.optional(),
+    /** A registry (`host:port`) a migration pulls a missing image from before streaming it engine to engine. */
+    registry: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'expected host or host:port').optional(),
   })
   .strict();
 

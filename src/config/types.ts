@@ -73,6 +73,8 @@ export interface FleetConfig {
   plans: Plan[];
   /** The jump host's state folder: ledger, locks, journal, audit log. */
   stateDir: string;
+  /** A registry a migration pulls missing images from (else they stream engine to engine). */
+  registry?: string;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {

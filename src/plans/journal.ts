@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { readIfExists, syncDir } from '../engine/durable-file.js';
-import { DockpitError } from '../engine/errors.js';
+import { jsonlJournal, parseJsonl } from '../engine/jsonl-journal.js';
 import type { Operator } from '../engine/audit-log.js';
 import type { ActionOutcome as ProgressOutcome, PlannedAction, PriorState, RunStatus } from './types.js';
 
 export type { RunStatus };
+export { checkRunId, newRunId } from '../engine/jsonl-journal.js';
 
 // Issue 5, item 5: every mutating call of a plan run is written to an append-only journal, fsynced, as an
 // intent before the call and an outcome after it. After dockpit is killed at any point, the journal alone
@@ -39,110 +38,19 @@ export interface Journal {
   runs(): Promise<string[]>;
 }
 
-const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-/** Refuses run ids that could name a path outside the runs folder. */
-export function checkRunId(runId: string): string {
-  if (!RUN_ID.test(runId)) throw new DockpitError('PARSE', `run id ${JSON.stringify(runId)}: letters, digits, '.', '_' and '-' only`);
-  return runId;
-}
-
-/** A new run id: sortable by start time, unique enough across processes. */
-export function newRunId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${stamp}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
 const KINDS: ReadonlySet<string> = new Set(['run.start', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
 
-function parseRecord(line: string): JournalRecord | null {
-  try {
-    const r = JSON.parse(line) as JournalRecord;
-    if (typeof r !== 'object' || r === null || !KINDS.has(r.kind) || typeof r.runId !== 'string') return null;
-    return r;
-  } catch {
-    return null;
-  }
+function isRecord(r: unknown): r is JournalRecord {
+  return typeof r === 'object' && r !== null && KINDS.has((r as JournalRecord).kind) && typeof (r as JournalRecord).runId === 'string';
 }
 
 export function fileJournal(stateDir: string, now: () => Date = () => new Date()): Journal & { readonly dir: string } {
-  const dir = path.join(stateDir, 'runs');
-  const fileOf = (runId: string) => path.join(dir, `${checkRunId(runId)}.jsonl`);
-  return {
-    dir,
-    async append(input) {
-      const record = { at: now().toISOString(), ...input } as JournalRecord;
-      const file = fileOf(record.runId);
-      await fs.promises.mkdir(dir, { recursive: true });
-      const existed = fs.existsSync(file);
-      const fh = await fs.promises.open(file, 'a', 0o640);
-      try {
-        // A torn line left by a crash would swallow this record into it: start on a fresh line.
-        const size = (await fh.stat()).size;
-        let prefix = '';
-        if (size > 0) {
-          const last = Buffer.alloc(1);
-          const rh = await fs.promises.open(file, 'r');
-          try {
-            await rh.read(last, 0, 1, size - 1);
-          } finally {
-            await rh.close();
-          }
-          if (last[0] !== 0x0a) prefix = '\n';
-        }
-        // One write(2) on an O_APPEND descriptor: the line lands whole at the end.
-        await fh.write(`${prefix}${JSON.stringify(record)}\n`);
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      if (!existed) await syncDir(dir);
-      return record;
-    },
-    async read(runId) {
-      const file = fileOf(runId);
-      const text = await readIfExists(file);
-      return text === null ? [] : parseJournal(text, file);
-    },
-    async runs() {
-      let names: string[];
-      try {
-        names = await fs.promises.readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-        throw err;
-      }
-      return names.filter((n) => n.endsWith('.jsonl')).map((n) => n.slice(0, -'.jsonl'.length)).sort();
-    },
-  };
+  return jsonlJournal<JournalRecord, JournalInput>(path.join(stateDir, 'runs'), isRecord, now);
 }
 
-/**
- * Parses a journal file's text. A torn line (a crash mid-append) is left out: the last line when it has no
- * newline, or one followed by later records (a crash, then `resume` appending after it on a fresh line).
- * Any other bad line means the file was damaged some other way: an error, not something to guess around.
- */
+/** Parses a plan journal file's text (see parseJsonl: a torn line is left out, other damage throws). */
 export function parseJournal(text: string, where: string): JournalRecord[] {
-  const lines = text.split('\n');
-  const out: JournalRecord[] = [];
-  lines.slice(0, -1).forEach((line, i) => {
-    if (line.length === 0) return;
-    const r = parseRecord(line);
-    if (r) out.push(r);
-    else if (!looksTorn(line)) throw new DockpitError('PARSE', `journal ${where}:${i + 1}: not a journal record`);
-  });
-  return out;
-}
-
-/** A prefix of a record's JSON: starts like one and does not parse. */
-function looksTorn(line: string): boolean {
-  if (!line.startsWith('{')) return false;
-  try {
-    JSON.parse(line);
-    return false; // whole JSON, but not a record: damage, not a crash
-  } catch {
-    return true;
-  }
+  return parseJsonl(text, where, isRecord);
 }
 
 /** Where an action stands: the same words the progress screen shows. */

@@ -29,7 +29,7 @@ docker -H "unix://$dir/h2/docker.sock" stop -t 0 forum-web-2 >/dev/null # a degr
 
 # The demo's own config: the fleet's hosts, a static IP pool on `biz` with a range per line, the lines.
 config=$dir/demo.yaml
-cat "$dir/dockpit.yaml" - > "$config" <<YAML
+{ grep -v '^state:' "$dir/dockpit.yaml"; cat; } >"$config" <<YAML
 state: $dir/state
 ipPools:
   - name: lan

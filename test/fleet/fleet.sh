@@ -382,6 +382,8 @@ write_descriptors() {
 
   {
     echo "# dockpit config for the test fleet (written by test/fleet/fleet.sh up)"
+    # The fleet's own state folder: the cockpit records inspects there, not in the operator's home.
+    echo "state: $DIR/state"
     echo "hosts:"
     for ((i = 1; i <= n; i++)); do
       a=$(addr_of "$i")

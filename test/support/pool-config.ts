@@ -17,7 +17,8 @@ export interface PoolConfig {
 /** The fleet's hosts, `state:` a fresh folder (not created yet), then `tail` (ipPools:, lines: …). */
 export function poolConfig(tail: string): PoolConfig {
   const stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-state-')), 'state');
-  const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8');
+  // The fleet's own `state:` gives way to this config's fresh one.
+  const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '');
   const file = writeConfig(`${hosts}\nstate: ${stateDir}\n${tail}`);
   return {
     file,

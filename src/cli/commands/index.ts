@@ -4,10 +4,14 @@ import { hostsCommand } from './hosts.js';
 import { inspectCommand } from './inspect.js';
 import { ipCommand } from './ip.js';
 import { linesCommand } from './lines.js';
+import { evacuateCommand } from './evacuate.js';
+import { migrateCommand } from './migrate.js';
+import { migrationResumeCommand, migrationRunsCommand, migrationStatusCommand } from './migration.js';
 import { networkEnsureCommand } from './network-ensure.js';
 import { planLsCommand, planShowCommand } from './plan.js';
 import { planApplyCommand, planRestoreCommand, planResumeCommand, planRunsCommand, planStatusCommand } from './plan-run.js';
 import { psCommand } from './ps.js';
+import { recordCommand } from './record.js';
 import { runCommand } from './run.js';
 import { topCommand } from './top.js';
 import type { HeadlessCommand } from './types.js';
@@ -30,4 +34,10 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   'plan-resume': planResumeCommand,
   'plan-status': planStatusCommand,
   'plan-runs': planRunsCommand,
+  migrate: migrateCommand,
+  evacuate: evacuateCommand,
+  'migration-resume': migrationResumeCommand,
+  'migration-status': migrationStatusCommand,
+  'migration-runs': migrationRunsCommand,
+  record: recordCommand,
 };

@@ -1,0 +1,121 @@
+import { UsageError } from '../../config/config-error.js';
+import type { FleetConfig } from '../../config/types.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { newRunId } from '../../engine/jsonl-journal.js';
+import { planEvacuation, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
+import { executeMigration } from '../../migrate/execute.js';
+import { planPreview } from '../../plans/plan.js';
+import { executePlan } from '../../plans/execute.js';
+import { connectFleet, type Connected } from '../connect.js';
+import { migrateDeps } from '../migrate-deps.js';
+import { evacuationFacts } from '../migrate-facts.js';
+import { confirmByName, MOVE_EXIT, moveOptions, parallelOf, printMoves } from '../move-options.js';
+import { planDeps } from '../plan-deps.js';
+import { textTable } from '../text-table.js';
+import { findPlan } from './plan.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
+// executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.
+
+function previewOf(ev: EvacuationPlan): string[] {
+  const rows = ev.moves.map((m) => [
+    m.name,
+    m.to,
+    m.ip ?? '-',
+    m.image.action === 'present' ? 'present' : m.image.action,
+    m.gate.kind === 'healthcheck' ? 'health' : `${m.gate.seconds} s`,
+    m.blockers.map((b) => b.message).join('; ') || (m.localData.length > 0 ? `leaves ${m.localData.length} mounts` : ''),
+  ]);
+  const lines = [textTable(['NAME', 'TO', 'IP', 'IMAGE', 'GATE', 'NOTE'], rows)];
+  for (const u of ev.unplaced) lines.push(`cannot place ${u.name}: ${u.blocker.message}`);
+  lines.push(`evacuate ${ev.host}: ${ev.moves.length} containers → ${Object.entries(ev.load).map(([h, n]) => `${h} ${n}`).join(', ') || 'nowhere'}`);
+  return lines;
+}
+
+/** Applies the degradation plan first: resolves to an error message when it did not run through. */
+async function makeRoom(config: FleetConfig, fleet: Connected, name: string): Promise<string | null> {
+  const plan = findPlan(config, name);
+  const preview = planPreview(plan, fleet.store.getState());
+  if (preview.refusal !== null) return `plan ${plan.name} refused: ${preview.refusal}`;
+  const r = await executePlan({ ...planDeps(config, fleet.engine, plan.guards), runId: newRunId(), plan: plan.name, actions: preview.actions });
+  if (r.status !== 'done') return `plan ${plan.name} run ${r.runId} ended ${r.status}${r.error ? `: ${r.error}` : ''}`;
+  // Let the engine's events of the plan's changes reach the store before capacity is weighed.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  fleet.flush();
+  return null;
+}
+
+export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const host = args.target!;
+  const move = args.move!;
+  if (!config.hosts.some((h) => h.name === host)) throw new UsageError(`evacuate ${host}: no such host (hosts: ${config.hosts.map((h) => h.name).join(', ')})`);
+  if (move.to.includes(host)) throw new UsageError(`--to ${host}: that is the host being evacuated`);
+  if (move.fenced !== undefined && move.fenced !== host) throw new UsageError(`--fenced ${move.fenced}: the host being evacuated is ${host}`);
+  const options = { ...moveOptions(config, move), fenced: move.fenced === host };
+  const parallel = parallelOf(move);
+  if (move.plan !== undefined) findPlan(config, move.plan);
+  const fleet = await connectFleet(config);
+  try {
+    const deps = migrateDeps(config, fleet.engine);
+    if (move.plan !== undefined && !args.dryRun) {
+      if (!args.yes && !(await confirmByName(`evacuate ${host} after plan ${move.plan}`, move.plan, err))) {
+        err('dockpit: not confirmed; nothing changed');
+        return 1;
+      }
+      const failed = await makeRoom(config, fleet, move.plan);
+      if (failed) {
+        err(`dockpit: ${failed}; nothing evacuated`);
+        return MOVE_EXIT.refused;
+      }
+    }
+    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+    const facts = await evacuationFacts(config, source, host, move.to);
+    const ev = planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only: move.to, options });
+    const blocked = ev.moves.filter((m) => m.blockers.length > 0);
+    const preview = previewOf(ev);
+    if (args.dryRun) {
+      if (args.json) out(JSON.stringify({ dryRun: true, host, load: ev.load, moves: ev.moves.map(({ body: _b, source: _s, ...m }) => m), unplaced: ev.unplaced }, null, 2));
+      else out(preview.join('\n'));
+      return blocked.length > 0 || ev.unplaced.length > 0 ? MOVE_EXIT.refused : 0;
+    }
+    if (blocked.length > 0 || ev.unplaced.length > 0) {
+      const why = [...blocked.flatMap((m) => m.blockers.map((b) => `${m.name}: ${b.message}`)), ...ev.unplaced.map((u) => u.blocker.message)];
+      await deps.audit.append({ action: 'evacuate.preflight', targets: [host], details: { blocked: why }, outcome: 'refused', error: why[0] ?? '' });
+      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', host, moves: [], errors: why }, null, 2));
+      else out(preview.join('\n'));
+      for (const w of why) err(`dockpit: ${w}`);
+      err('dockpit: nothing changed');
+      return MOVE_EXIT.refused;
+    }
+    if (ev.moves.length === 0) {
+      out(args.json ? JSON.stringify({ runId: null, status: 'done', host, moves: [] }, null, 2) : `${host} has no containers: nothing to do`);
+      return 0;
+    }
+    if (!args.yes) {
+      err(preview.join('\n'));
+      if (!(await confirmByName(`evacuate ${host}`, host, err))) {
+        err('dockpit: not confirmed; nothing changed');
+        return 1;
+      }
+    }
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await executeMigration({ ...deps, signal: controller.signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel });
+      if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
+      else printMoves(result, out);
+      if (result.error) err(`dockpit: ${result.error}`);
+      return MOVE_EXIT[result.status];
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    err(`dockpit: ${toDockpitError(e).toString()}`);
+    return 1;
+  } finally {
+    await fleet.close();
+  }
+};

@@ -1,0 +1,92 @@
+import { UsageError } from '../../config/config-error.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { newRunId } from '../../engine/jsonl-journal.js';
+import { executeMigration, type MigrationResult } from '../../migrate/execute.js';
+import { preflight } from '../../migrate/preflight.js';
+import { previewLines } from '../../migrate/preview-lines.js';
+import type { MovePlan } from '../../migrate/types.js';
+import { connectFleet } from '../connect.js';
+import { migrateDeps } from '../migrate-deps.js';
+import { moveFacts } from '../migrate-facts.js';
+import { confirmByName, MOVE_EXIT, moveOptions, printMoves } from '../move-options.js';
+import type { HeadlessCommand } from './types.js';
+
+// `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
+// configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).
+
+/** The JSON issue 6 asks for: one move's outcome. */
+function moveJson(r: MigrationResult, plan: MovePlan | null) {
+  const m = r.moves[0];
+  return {
+    runId: r.runId,
+    status: m?.status ?? r.status,
+    from: m?.from ?? plan?.from ?? null,
+    to: m?.to ?? plan?.to ?? null,
+    ip: m?.ip ?? plan?.ip ?? null,
+    downtimeMs: m?.downtimeMs ?? null,
+    steps: m?.steps ?? [],
+    ...((m?.error ?? r.error) !== undefined && { error: m?.error ?? r.error }),
+  };
+}
+
+export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  const name = args.target!;
+  const move = args.move!;
+  const options = moveOptions(config, move);
+  if (move.to.length !== 1) throw new UsageError('migrate needs --to HOST (one host)');
+  const to = move.to[0]!;
+  const fleet = await connectFleet(config);
+  try {
+    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+    const facts = await moveFacts(config, source, name, to, move.from);
+    const pf = preflight(facts, config.pools, { ...options, fenced: move.fenced !== undefined && move.fenced === facts.source.host });
+    const deps = migrateDeps(config, fleet.engine);
+    if (!pf.ok) {
+      await deps.audit.append({ action: 'migrate.preflight', targets: [`${facts.source.host}/${name} → ${to}`], details: {}, outcome: 'refused', error: `${pf.blocker.code}: ${pf.blocker.message}` });
+      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: facts.source.host, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
+      err(`dockpit: ${pf.blocker.message}`);
+      return MOVE_EXIT.refused;
+    }
+    const plan = pf.plan;
+    if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
+    const preview = previewLines(plan);
+    if (args.dryRun) {
+      if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));
+      else out(preview.join('\n'));
+      return plan.blockers.length > 0 ? MOVE_EXIT.refused : 0;
+    }
+    if (plan.blockers.length > 0) {
+      await deps.audit.append({ action: 'migrate.preflight', targets: [`${plan.from}/${name} → ${to}`], details: { blockers: plan.blockers }, outcome: 'refused', error: plan.blockers.map((b) => b.code).join(', ') });
+      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: plan.from, to, ip: plan.ip, downtimeMs: null, steps: [], blockers: plan.blockers }, null, 2));
+      else out(preview.join('\n'));
+      for (const b of plan.blockers) err(`dockpit: ${b.message}`);
+      return MOVE_EXIT.refused;
+    }
+    if (!args.yes) {
+      err(preview.join('\n'));
+      if (!(await confirmByName(`migrate ${name}`, name, err))) {
+        err('dockpit: not confirmed; nothing changed');
+        return 1;
+      }
+    }
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const result = await executeMigration({ ...deps, signal: controller.signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 });
+      const j = moveJson(result, plan);
+      if (args.json) out(JSON.stringify(j, null, 2));
+      else printMoves(result, out);
+      if (result.error) err(`dockpit: ${result.error}`);
+      return MOVE_EXIT[j.status];
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    err(`dockpit: ${toDockpitError(e).toString()}`);
+    return 1;
+  } finally {
+    await fleet.close();
+  }
+};

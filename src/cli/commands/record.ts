@@ -1,0 +1,96 @@
+import type Docker from 'dockerode';
+import { inspectContainer } from '../../engine/container-actions.js';
+import { withDeadline } from '../../engine/deadline.js';
+import { toDockpitError } from '../../engine/errors.js';
+import { inspectRecords, type InspectRecords } from '../../engine/inspect-records.js';
+import { containerRows, hostRows } from '../../store/selectors.js';
+import { connectFleet } from '../connect.js';
+import { textTable } from '../text-table.js';
+import type { HeadlessCommand } from './types.js';
+import { requireHost } from './validate.js';
+
+// `dockpit record [--host H] [--json]`: inspects every container of every up host (or H) and saves it as
+// its inspect record (inspect-records.ts), the configuration a migration recreates when that host's
+// engine is dead. The cockpit keeps the records fresh on its own; this is for cron and before a peak.
+
+export interface RecordResult {
+  host: string;
+  state: 'up' | 'down';
+  /** Containers whose record now matches the engine (written or already the same). */
+  recorded: number;
+  /** Of those, records written because the configuration changed (or was new). */
+  changed: number;
+  failed: number;
+  /** Why the host or each failed container was not recorded (`CODE: message`). */
+  errors: string[];
+}
+
+/** Inspects in flight per host: a quick pass without loading one engine with a burst. */
+const PER_HOST = 4;
+
+async function recordHost(
+  docker: Docker,
+  host: string,
+  ids: Array<{ id: string; name: string }>,
+  records: InspectRecords,
+  callTimeoutMs: number,
+): Promise<RecordResult> {
+  const result: RecordResult = { host, state: 'up', recorded: 0, changed: 0, failed: 0, errors: [] };
+  const queue = [...ids];
+  const worker = async () => {
+    for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
+      try {
+        const inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, c.id, signal));
+        if (await records.save(host, inspect)) result.changed++;
+        result.recorded++;
+      } catch (err) {
+        const coded = toDockpitError(err);
+        if (coded.code === 'NOT_FOUND') continue; // removed since the list: nothing to record
+        result.failed++;
+        result.errors.push(`${c.name}: ${coded.toString()}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PER_HOST, queue.length) }, worker));
+  return result;
+}
+
+export const recordCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  requireHost(args.host, config);
+  const records = inspectRecords(config.stateDir);
+  const fleet = await connectFleet(config);
+  let results: RecordResult[];
+  try {
+    const state = fleet.store.getState();
+    const status = new Map(hostRows(state).map((h) => [h.name, h]));
+    const hosts = config.hosts.map((h) => h.name).filter((h) => args.host === undefined || h === args.host);
+    results = await Promise.all(
+      hosts.map(async (host): Promise<RecordResult> => {
+        const docker = fleet.engine.connections.get(host)?.client ?? null;
+        if (!docker) {
+          const h = status.get(host);
+          const why = `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}`;
+          return { host, state: 'down', recorded: 0, changed: 0, failed: 0, errors: [why] };
+        }
+        const ids = containerRows(state, { host }).map((c) => ({ id: c.id, name: c.name }));
+        return recordHost(docker, host, ids, records, config.engine.callTimeoutMs);
+      }),
+    );
+  } finally {
+    await fleet.close();
+  }
+
+  for (const r of results) {
+    if (r.state === 'down') err(`dockpit: ${r.host}: not recorded, ${r.errors[0]} (its earlier records are kept)`);
+    else for (const e of r.errors) err(`dockpit: ${r.host}: ${e}`);
+  }
+  if (args.json) out(JSON.stringify(results, null, 2));
+  else {
+    out(textTable(
+      ['HOST', 'STATE', 'RECORDED', 'CHANGED', 'FAILED'],
+      results.map((r) => [r.host, r.state, String(r.recorded), String(r.changed), String(r.failed)]),
+    ));
+  }
+  // A down host, or a container left unrecorded: a script must know its records are not all current.
+  return results.every((r) => r.state === 'up' && r.failed === 0) ? 0 : 1;
+};

@@ -1,0 +1,189 @@
+import type Docker from 'dockerode';
+import { UsageError } from '../config/config-error.js';
+import type { FleetConfig } from '../config/types.js';
+import { memoryFacts } from '../engine/container-run.js';
+import { withDeadline } from '../engine/deadline.js';
+import { toDockpitError } from '../engine/errors.js';
+import { imagePresent } from '../engine/image-transfer.js';
+import { inspectRecords } from '../engine/inspect-records.js';
+import { findNetwork } from '../engine/network-calls.js';
+import type { NetworkFacts } from '../pool/network-spec.js';
+import type { HostFacts } from '../pool/place.js';
+import type { SourceInspect } from '../migrate/container-spec.js';
+import { poolOf } from '../migrate/preflight.js';
+import type { ImageOnTarget, MoveFacts, SourceFacts, TargetFacts } from '../migrate/types.js';
+import { containerRows } from '../store/selectors.js';
+import type { FleetState } from '../store/state.js';
+
+// The engine lookups a migration's preflight needs (issue 6, item 2), gathered once from a connected
+// fleet; the planner itself is pure (src/migrate/preflight.ts).
+
+export interface FleetSource {
+  state: FleetState;
+  client(host: string): Docker | null;
+}
+
+const isUp = (s: string | undefined) => s === 'up' || s === 'degraded';
+
+/** Every configured host's containers, from the store (what the fleet-wide address check reads). */
+export function fleetFacts(config: FleetConfig, state: FleetState): HostFacts[] {
+  return config.hosts.map(({ name }) => {
+    const h = state.hosts[name];
+    return { name, state: h?.state ?? 'down', error: h?.error ?? null, containers: containerRows(state, { host: name }) };
+  });
+}
+
+/**
+ * Where NAME lives: the up host that lists it (`from` must agree when given), else a host that is not up and
+ * has a recorded configuration of it. A name on several hosts needs `--from`.
+ */
+export async function locateSource(config: FleetConfig, fleet: FleetSource, name: string, from?: string): Promise<SourceFacts> {
+  const records = inspectRecords(config.stateDir);
+  const liveOn = config.hosts.map((h) => h.name).filter((h) => isUp(fleet.state.hosts[h]?.state) && containerRows(fleet.state, { host: h }).some((c) => c.name === name));
+  const hosts = from !== undefined ? [from] : liveOn;
+  if (hosts.length > 1) throw new UsageError(`${name} is on ${hosts.join(' and ')}: say which with --from HOST`);
+  const sourceFacts = (host: string): Omit<SourceFacts, 'inspect' | 'recordedAt'> => {
+    const h = fleet.state.hosts[host];
+    return { host, state: h?.state ?? 'down', error: h?.error ?? null, liveRestore: h?.liveRestore ?? null };
+  };
+  const host = hosts[0];
+  if (host !== undefined && isUp(fleet.state.hosts[host]?.state)) {
+    const docker = fleet.client(host);
+    const c = containerRows(fleet.state, { host }).find((x) => x.name === name);
+    if (docker && c) {
+      const inspect = (await withDeadline(config.engine.callTimeoutMs, (s) => docker.getContainer(c.id).inspect({ abortSignal: s } as object))) as unknown as SourceInspect;
+      // What the cockpit's recorder would keep: a later migration from a dead host starts from here.
+      await records.save(host, inspect as never).catch(() => undefined);
+      return { ...sourceFacts(host), inspect, recordedAt: null };
+    }
+    return { ...sourceFacts(host), inspect: null, recordedAt: null };
+  }
+  // Not listed by any up host: the last recorded configuration on a host that is not up.
+  const down = from !== undefined ? [from] : config.hosts.map((h) => h.name).filter((h) => !isUp(fleet.state.hosts[h]?.state));
+  const found: Array<{ host: string; inspect: SourceInspect; at: string }> = [];
+  for (const h of down) {
+    const r = await records.load(h, name);
+    if (r) found.push({ host: h, inspect: r.inspect as unknown as SourceInspect, at: r.seenAt });
+  }
+  if (found.length > 1) throw new UsageError(`${name} was recorded on ${found.map((f) => f.host).join(' and ')}: say which with --from HOST`);
+  const f = found[0];
+  if (!f) return { ...sourceFacts(from ?? down[0] ?? '?'), inspect: null, recordedAt: null };
+  return { ...sourceFacts(f.host), inspect: f.inspect, recordedAt: f.at };
+}
+
+/** Whether the image is on the target by ID, and whether its tag there names the same image. */
+export async function imageOnTarget(docker: Docker, inspect: SourceInspect, signal: AbortSignal): Promise<ImageOnTarget> {
+  const ref = inspect.Config.Image;
+  if (typeof ref === 'string' && ref !== inspect.Image && !ref.startsWith('sha256:')) {
+    try {
+      // A load would move the tag to our image under the target's other containers: refuse instead.
+      const img = (await docker.getImage(ref).inspect()) as { Id?: string };
+      return img.Id === inspect.Image ? 'present' : 'other-id';
+    } catch (err) {
+      if ((err as { statusCode?: unknown }).statusCode !== 404) throw err;
+    }
+  }
+  return (await imagePresent(docker, inspect.Image, signal)) ? 'present' : 'absent';
+}
+
+/** The target's facts: containers, the pool's network, image, memory. A host that cannot answer is down. */
+export async function targetFacts(config: FleetConfig, fleet: FleetSource, to: string, inspect: SourceInspect | null): Promise<TargetFacts> {
+  const base = fleetFacts(config, fleet.state).find((h) => h.name === to) ?? { name: to, state: 'down' as const, error: 'not in the config', containers: [] };
+  const docker = fleet.client(to);
+  if (!isUp(base.state) || !docker) return { ...base, image: 'unknown' };
+  try {
+    return await withDeadline(config.engine.callTimeoutMs, async (signal) => {
+      const pool = inspect ? poolOf(config.pools, inspect) : null;
+      const network = pool ? await findNetwork(docker, pool.network, signal) : undefined;
+      const running = base.containers.filter((c) => c.state === 'running').map((c) => c.id);
+      const mem = await memoryFacts(docker, running, signal);
+      const image = inspect ? await imageOnTarget(docker, inspect, signal) : 'unknown';
+      return { ...base, ...(network !== undefined && { network }), ...mem, image };
+    });
+  } catch (err) {
+    return { ...base, state: 'down', error: toDockpitError(err).toString(), image: 'unknown' };
+  }
+}
+
+export async function moveFacts(config: FleetConfig, fleet: FleetSource, name: string, to: string, from?: string): Promise<MoveFacts> {
+  const source = await locateSource(config, fleet, name, from);
+  const target = await targetFacts(config, fleet, to, source.inspect);
+  return { name, source, target, fleet: fleetFacts(config, fleet.state) };
+}
+
+/** Inspects in flight per host while reading an evacuated host's containers. */
+const INSPECT_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
+export interface EvacuationFacts {
+  source: Omit<SourceFacts, 'inspect'>;
+  containers: SourceInspect[];
+  fleet: HostFacts[];
+  images: Map<string, Map<string, ImageOnTarget>>;
+  networks: Map<string, Map<string, NetworkFacts | null>>;
+}
+
+/**
+ * An evacuation's facts: every container of `host` (inspected live, or as recorded when the host is down),
+ * and for each other up host (of `only`, when given) its memory, pool networks and which images it has.
+ */
+export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, host: string, only: readonly string[]): Promise<EvacuationFacts> {
+  const records = inspectRecords(config.stateDir);
+  const h = fleet.state.hosts[host];
+  const source = { host, state: h?.state ?? 'down', error: h?.error ?? null, liveRestore: h?.liveRestore ?? null, recordedAt: null as string | null };
+  let containers: SourceInspect[];
+  const docker = fleet.client(host);
+  if (isUp(h?.state) && docker) {
+    const listed = containerRows(fleet.state, { host });
+    containers = (
+      await mapLimited(listed, INSPECT_CONCURRENCY, async (c) => {
+        try {
+          const i = (await withDeadline(config.engine.callTimeoutMs, (s) => docker.getContainer(c.id).inspect({ abortSignal: s } as object))) as unknown as SourceInspect;
+          await records.save(host, i as never).catch(() => undefined);
+          return i;
+        } catch (err) {
+          if ((err as { statusCode?: unknown }).statusCode === 404) return null; // removed since the list
+          throw err;
+        }
+      })
+    ).filter((i): i is SourceInspect => i !== null);
+  } else {
+    const recs = await records.list(host);
+    containers = recs.map((r) => r.inspect as unknown as SourceInspect);
+    source.recordedAt = recs.map((r) => r.seenAt).sort()[0] ?? null;
+  }
+  const all = fleetFacts(config, fleet.state);
+  const imageIds = [...new Set(containers.map((c) => c.Image))];
+  const images = new Map<string, Map<string, ImageOnTarget>>();
+  const networks = new Map<string, Map<string, NetworkFacts | null>>();
+  const facts = await Promise.all(
+    all.map(async (f): Promise<HostFacts> => {
+      const d = fleet.client(f.name);
+      if (f.name === host || !isUp(f.state) || !d || (only.length > 0 && !only.includes(f.name))) return f;
+      try {
+        return await withDeadline(config.engine.callTimeoutMs * 4, async (signal) => {
+          const nets = new Map<string, NetworkFacts | null>();
+          for (const p of config.pools) nets.set(p.network, await findNetwork(d, p.network, signal));
+          networks.set(f.name, nets);
+          const imgs = new Map<string, ImageOnTarget>();
+          for (const id of imageIds) imgs.set(id, await imageOnTarget(d, containers.find((c) => c.Image === id)!, signal));
+          images.set(f.name, imgs);
+          const running = f.containers.filter((c) => c.state === 'running').map((c) => c.id);
+          return { ...f, ...(await memoryFacts(d, running, signal)) };
+        });
+      } catch (err) {
+        return { ...f, state: 'down', error: toDockpitError(err).toString() };
+      }
+    }),
+  );
+  return { source, containers, fleet: facts, images, networks };
+}

@@ -1,0 +1,75 @@
+import { createInterface } from 'node:readline/promises';
+import { UsageError } from '../config/config-error.js';
+import type { FleetConfig } from '../config/types.js';
+import type { MigrationResult } from '../migrate/execute.js';
+import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
+import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
+import type { MoveArgs } from './args.js';
+import { textTable } from './text-table.js';
+
+// What `migrate` and `evacuate` share: option checks (usage errors, exit 2, nothing contacted), the typed
+// confirmation, and how a result is printed and turned into an exit code.
+
+export const MOVE_EXIT: Record<MigrationStatus | MoveStatus, number> = {
+  done: 0,
+  partial: 5,
+  failed: 5,
+  'rolled-back': 5,
+  refused: 6,
+  cancelled: 7,
+  skipped: 7,
+  running: 1,
+  pending: 1,
+  'rolling-back': 1,
+};
+
+function knownHost(config: FleetConfig, host: string, flag: string): string {
+  if (!config.hosts.some((h) => h.name === host)) throw new UsageError(`${flag} ${host}: no such host (hosts: ${config.hosts.map((h) => h.name).join(', ')})`);
+  return host;
+}
+
+function positiveInt(text: string | undefined, flag: string, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > max) throw new UsageError(`${flag} ${text}: expected a whole number from 1 to ${max}`);
+  return n;
+}
+
+/** The move options of `migrate` / `evacuate`, checked against the config. */
+export function moveOptions(config: FleetConfig, m: MoveArgs): MoveOptions {
+  for (const h of m.to) knownHost(config, h, '--to');
+  if (m.from !== undefined) knownHost(config, m.from, '--from');
+  if (m.fenced !== undefined) knownHost(config, m.fenced, '--fenced');
+  const gate = positiveInt(m.gateSeconds, '--gate-seconds', 3600);
+  return {
+    ...DEFAULT_MOVE_OPTIONS,
+    leaveData: m.leaveData,
+    keepSource: m.keepSource,
+    fenced: false, // set per source host by the caller: --fenced names the host it confirms
+    ...(gate !== undefined && { gateSeconds: gate }),
+    registry: config.registry ?? null,
+  };
+}
+
+export function parallelOf(m: MoveArgs): number {
+  return positiveInt(m.parallel, '--parallel', 64) ?? 4;
+}
+
+/** Typing the name is the confirmation (a destructive action); --yes is for scripts. */
+export async function confirmByName(what: string, name: string, err: (s: string) => void): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UsageError(`${what} changes the fleet: pass --yes, or run it on a terminal to confirm`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(`type ${name} to confirm: `)).trim() === name;
+  } finally {
+    rl.close();
+  }
+}
+
+export function printMoves(r: MigrationResult, out: (s: string) => void): void {
+  out(textTable(
+    ['NAME', 'FROM', 'TO', 'IP', 'STATUS', 'DOWNTIME', 'NOTE'],
+    r.moves.map((m) => [m.name, m.from, m.to, m.ip ?? '-', m.status, m.downtimeMs === null ? '-' : `${(m.downtimeMs / 1000).toFixed(2)} s`, m.error ?? '']),
+  ));
+  out(`run ${r.runId}: ${r.status}`);
+}

@@ -1,0 +1,197 @@
+import type Docker from 'dockerode';
+import { inspectContainer } from '../engine/container-actions.js';
+import type { ContainerInspect } from '../engine/container-inspect.js';
+import { withDeadline } from '../engine/deadline.js';
+import { DockpitError, toDockpitError } from '../engine/errors.js';
+import type { FleetEngine } from '../engine/fleet-engine.js';
+import type { InspectRecords } from '../engine/inspect-records.js';
+import type { ContainerEventRecord } from '../engine/types.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import type { FleetState, HostContainers } from '../store/state.js';
+
+// Keeps the inspect records fresh while the cockpit runs, so a migration off a host whose engine has died
+// starts from that container's latest configuration. A container is inspected when it appears or its id,
+// state or name changes (or the engine reports an `update`: limits change with no state change); its
+// record is never removed here: the last one of a container that disappears is the point.
+
+export interface RecorderOptions {
+  /** Changes seen within this window cost one inspect per container (an event storm is not an inspect storm). */
+  debounceMs?: number;
+  /** Inspects in flight per host. */
+  perHost?: number;
+  callTimeoutMs?: number;
+  /** Delay before retrying after a failed inspect (the host may be going down). */
+  retryMs?: number;
+  /** A record that could not be written (the jump host's disk, not the engine). */
+  onError?: (host: string, err: DockpitError) => void;
+}
+
+export interface InspectRecorder {
+  stop(): Promise<void>;
+  /** Resolves once nothing is queued, waiting or in flight, except on hosts with no connection (paused). */
+  idle(): Promise<void>;
+}
+
+/** Engine actions that change a container's configuration without changing its state or name. */
+const CONFIG_ACTIONS: ReadonlySet<string> = new Set(['update']);
+
+interface HostQueue {
+  /** Ids to inspect at the next batch. */
+  pending: Set<string>;
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+  /** id → state and name last queued for: what "changed" is measured against. */
+  seen: Map<string, string>;
+  hc: HostContainers | null;
+  /** The last batch had inspects fail: the next waits `retryMs`. */
+  failed: boolean;
+}
+
+export function startInspectRecorder(
+  engine: FleetEngine,
+  store: FleetStore,
+  records: Pick<InspectRecords, 'save'>,
+  opts: RecorderOptions = {},
+): InspectRecorder {
+  const debounceMs = opts.debounceMs ?? 250;
+  const perHost = Math.max(1, opts.perHost ?? 2);
+  const callTimeoutMs = opts.callTimeoutMs ?? 3000;
+  const retryMs = opts.retryMs ?? 2000;
+  const stopping = new AbortController();
+  const queues = new Map<string, HostQueue>();
+  let idleWaiters: Array<() => void> = [];
+  // Timeline events newer than this (per host, engine clock) have not been looked at yet.
+  const watermark = new Map<string, number>();
+  let timeline: FleetState['timeline'] | null = null;
+
+  const queueOf = (host: string): HostQueue => {
+    let q = queues.get(host);
+    if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), hc: null, failed: false }));
+    return q;
+  };
+  const clientOf = (host: string): Docker | null => engine.connections.get(host)?.client ?? null;
+
+  const isIdle = () =>
+    stopping.signal.aborted ||
+    [...queues.entries()].every(([host, q]) => !q.timer && !q.running && (q.pending.size === 0 || !clientOf(host)));
+  const checkIdle = () => {
+    if (!isIdle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  const schedule = (host: string, q: HostQueue, delay: number) => {
+    if (stopping.signal.aborted || q.timer || q.running || q.pending.size === 0 || !clientOf(host)) return;
+    q.timer = setTimeout(() => {
+      q.timer = null;
+      q.running = runBatch(host, q).finally(() => {
+        q.running = null;
+        schedule(host, q, q.failed ? retryMs : debounceMs);
+        q.failed = false;
+        checkIdle();
+      });
+    }, delay);
+  };
+
+  /** One batch: what was pending when the timer fired, `perHost` at a time. */
+  async function runBatch(host: string, q: HostQueue): Promise<void> {
+    const docker = clientOf(host);
+    if (!docker) return; // went down meanwhile: the ids stay pending until it is back
+    const batch = [...q.pending];
+    q.pending.clear();
+    const worker = async () => {
+      for (let id = batch.shift(); id !== undefined && !stopping.signal.aborted; id = batch.shift()) {
+        if (!q.hc?.byId[id]) continue; // removed since: its last record stays as it is
+        let inspect: ContainerInspect;
+        try {
+          inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, id, signal), stopping.signal);
+        } catch (err) {
+          // 404: removed before we looked. Anything else is the host's trouble, which its connection shows;
+          // retry once things settle (a host that goes down pauses its queue).
+          if (toDockpitError(err).code !== 'NOT_FOUND' && !stopping.signal.aborted) {
+            q.pending.add(id);
+            q.failed = true;
+          }
+          continue;
+        }
+        try {
+          await records.save(host, inspect);
+        } catch (err) {
+          opts.onError?.(host, toDockpitError(err, `inspect record of ${inspect.Name.replace(/^\//, '')}`));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(perHost, batch.length) }, worker));
+  }
+
+  /** Containers that appeared or changed id, state or name since last seen: queued; removed ones dropped. */
+  const diffHost = (host: string, hc: HostContainers | undefined) => {
+    const q = queueOf(host);
+    if (q.hc === (hc ?? null)) return;
+    q.hc = hc ?? null;
+    const byId = hc?.byId ?? {};
+    for (const id of q.seen.keys()) {
+      if (!byId[id]) {
+        q.seen.delete(id);
+        q.pending.delete(id);
+      }
+    }
+    for (const [id, c] of Object.entries(byId)) {
+      const key = `${c.state}\u0000${c.name}`;
+      if (q.seen.get(id) === key) continue;
+      q.seen.set(id, key);
+      q.pending.add(id);
+    }
+  };
+
+  /** Configuration events (docker update) newer than their host's watermark mark their container. */
+  const scanTimeline = (hostOrder: readonly string[], events: readonly ContainerEventRecord[], mark: boolean) => {
+    if (events === timeline) return;
+    timeline = events;
+    // Events arrive in time order per host but interleave across hosts (and backfills arrive late): scan
+    // back to the oldest watermark. At most TIMELINE_LIMIT entries, and only when the timeline changed.
+    const low = Math.min(...hostOrder.map((h) => watermark.get(h) ?? 0));
+    const newest = new Map<string, number>();
+    for (let i = events.length - 1; i >= 0 && events[i]!.timeNano > low; i--) {
+      const e = events[i]!;
+      if (e.timeNano <= (watermark.get(e.host) ?? 0)) continue;
+      newest.set(e.host, Math.max(newest.get(e.host) ?? 0, e.timeNano));
+      const q = queues.get(e.host);
+      if (mark && CONFIG_ACTIONS.has(e.action) && q?.hc?.byId[e.id]) q.pending.add(e.id);
+    }
+    for (const [h, t] of newest) watermark.set(h, t);
+  };
+
+  const onState = (state: FleetState, first: boolean) => {
+    if (stopping.signal.aborted) return;
+    for (const host of state.hostOrder) diffHost(host, state.containers[host]);
+    // At start every container is inspected anyway: old events only set the watermarks.
+    scanTimeline(state.hostOrder, state.timeline, !first);
+    for (const [host, q] of queues) schedule(host, q, debounceMs);
+    checkIdle();
+  };
+
+  // The subscriber only marks and sets timers: the store's commit never waits on an inspect.
+  const unsubscribe = store.subscribe((state) => onState(state, false));
+  onState(store.getState(), true);
+
+  return {
+    async stop() {
+      stopping.abort();
+      unsubscribe();
+      for (const q of queues.values()) {
+        if (q.timer) clearTimeout(q.timer);
+        q.timer = null;
+      }
+      await Promise.all([...queues.values()].map((q) => q.running));
+      checkIdle();
+    },
+    idle() {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        checkIdle();
+      });
+    },
+  };
+}

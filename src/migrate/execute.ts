@@ -1,0 +1,451 @@
+import type Docker from 'dockerode';
+import type { IpPool } from '../config/types.js';
+import { operatorLabel, type AuditLog } from '../engine/audit-log.js';
+import { withDeadline } from '../engine/deadline.js';
+import { DockpitError, toDockpitError } from '../engine/errors.js';
+import { ensureImage } from '../engine/image-transfer.js';
+import { createNetwork, findNetwork } from '../engine/network-calls.js';
+import { LockBusyError, type ContainerLock } from '../plans/lock.js';
+import { networkCreateBody } from '../pool/network-spec.js';
+import { configDifferences, nameOf, parkName, type SourceInspect } from './container-spec.js';
+import { healthGate } from './health-gate.js';
+import {
+  migrationEnd,
+  migrationState,
+  type MigrationJournal,
+  type MigrationRecord,
+  type MigrationStatus,
+  type MigrationView,
+  type MoveView,
+  type StepData,
+  type StepView,
+} from './journal.js';
+import type { MovePlan, RollbackStep, StepName } from './types.js';
+
+// Issue 6, items 3 and 6: the thin executor behind the preflight. Each move runs its steps in order, each
+// step idempotent (it asks the engine first, then calls only what is missing), each journaled as intent
+// before and outcome after. A step that fails before the gate passes rolls the move back: the target is
+// removed first, so the source is only started again once no copy of its address can run elsewhere.
+
+export interface MigrateDeps {
+  /** The host's client; undefined when it is not connected. */
+  client(host: string): Docker | undefined;
+  journal: MigrationJournal;
+  lock: ContainerLock;
+  audit: AuditLog;
+  pools: readonly IpPool[];
+  /** Aborting it cancels the moves not yet begun; moves under way finish (or roll back). */
+  signal?: AbortSignal;
+  /** Milliseconds one engine call may take (a stop adds the container's own stop timeout). */
+  callTimeoutMs?: number;
+  /** Every journal record as written: the progress screen follows the run with it. */
+  onRecord?: (r: MigrationRecord) => void;
+  /** Image transfer progress of a move, in bytes. */
+  onImageBytes?: (move: number, bytes: number) => void;
+  /** After a move's gate passed: e.g. the ledger notes the name's new host. */
+  onMoved?: (plan: MovePlan) => Promise<void>;
+}
+
+export interface MoveResult {
+  name: string;
+  from: string;
+  to: string;
+  ip: string | null;
+  status: MoveView['status'];
+  downtimeMs: number | null;
+  steps: Array<Pick<StepView, 'step' | 'state' | 'error'>>;
+  error?: string;
+}
+
+export interface MigrationResult {
+  runId: string;
+  status: MigrationStatus;
+  moves: MoveResult[];
+  /** Why the run was refused. */
+  error?: string;
+}
+
+const DEFAULT_CALL_MS = 30_000;
+const isNotFound = (err: unknown) => (err as { statusCode?: unknown }).statusCode === 404;
+const isNotModified = (err: unknown) => (err as { statusCode?: unknown }).statusCode === 304;
+
+/** A failed step, with what it learned before failing (a created target's ID must reach the rollback). */
+class StepFailure extends Error {
+  constructor(readonly error: DockpitError, readonly data: StepData = {}) {
+    super(error.toString());
+  }
+}
+
+interface Ctx extends MigrateDeps {
+  runId: string;
+}
+
+interface MoveRun {
+  index: number;
+  plan: MovePlan;
+  data: StepData;
+  /** Steps with an intent on record (this process or an earlier one). */
+  touched: Set<StepName | RollbackStep>;
+  done: Set<StepName | RollbackStep>;
+  stoppedAt: string | null;
+}
+
+function clientOf(ctx: Ctx, host: string): Docker {
+  const c = ctx.client(host);
+  if (!c) throw new DockpitError('UNREACHABLE', `${host}: not connected`);
+  return c;
+}
+
+const label = (p: MovePlan) => `${p.from}/${p.name} → ${p.to}`;
+
+async function append(ctx: Ctx, r: Parameters<MigrationJournal['append']>[0]): Promise<MigrationRecord> {
+  const written = await ctx.journal.append(r);
+  ctx.onRecord?.(written);
+  return written;
+}
+
+async function inspectIn(docker: Docker, idOrName: string, signal: AbortSignal): Promise<SourceInspect | null> {
+  try {
+    return (await docker.getContainer(idOrName).inspect({ abortSignal: signal } as object)) as unknown as SourceInspect;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+/** The target this move created: by the recorded ID, else by name when the create may have happened unrecorded. */
+async function findTarget(ctx: Ctx, m: MoveRun, signal: AbortSignal): Promise<SourceInspect | null> {
+  const docker = clientOf(ctx, m.plan.to);
+  if (m.data.targetId) return inspectIn(docker, m.data.targetId, signal);
+  const byName = await inspectIn(docker, m.plan.name, signal);
+  // The preflight found the name free on the target and the source is locked: a container of this name and
+  // image that is not running was made by this move's create, whose outcome was never written.
+  return byName && byName.Image === m.plan.image.id ? byName : null;
+}
+
+async function ignore304<T>(call: Promise<T>): Promise<void> {
+  try {
+    await call;
+  } catch (err) {
+    if (!isNotModified(err)) throw err;
+  }
+}
+
+/** One forward step, idempotent. Returns what it learned. */
+async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal): Promise<StepData> {
+  const p = m.plan;
+  switch (step) {
+    case 'network': {
+      const docker = clientOf(ctx, p.to);
+      if (await findNetwork(docker, p.network!, signal)) return {};
+      const pool = ctx.pools.find((x) => x.name === p.pool);
+      if (!pool) throw new DockpitError('NOT_FOUND', `pool ${p.pool} is no longer in the config`);
+      await createNetwork(docker, networkCreateBody(pool), signal);
+      return {};
+    }
+    case 'image': {
+      const source = p.sourceMode === 'live' ? (ctx.client(p.from) ?? null) : null;
+      const tags = p.image.ref !== p.image.id ? [p.image.ref] : [];
+      const r = await ensureImage(source, clientOf(ctx, p.to), { id: p.image.id, tags }, {
+        registry: p.options.registry ?? undefined,
+        signal,
+        onProgress: (bytes: number) => ctx.onImageBytes?.(m.index, bytes),
+      });
+      return { how: r.how, ...(r.bytes !== undefined && { bytes: r.bytes }), ms: r.ms };
+    }
+    case 'create': {
+      const docker = clientOf(ctx, p.to);
+      let target = await findTarget(ctx, m, signal);
+      if (target && target.State?.Running) throw new DockpitError('CONFLICT', `${p.to} already runs a ${p.name}`);
+      if (!target) {
+        const { id } = await docker.createContainer({ ...p.body, abortSignal: signal } as unknown as Docker.ContainerCreateOptions);
+        target = await inspectIn(docker, id, signal);
+        if (!target) throw new StepFailure(new DockpitError('NOT_FOUND', `the created ${p.name} vanished from ${p.to}`), { targetId: id });
+      }
+      const diff = configDifferences(p.source, target, p.network);
+      if (diff.length > 0) {
+        throw new StepFailure(new DockpitError('CONFLICT', `the target's configuration differs from the source's: ${diff.slice(0, 3).join('; ')}`), { targetId: target.Id });
+      }
+      return { targetId: target.Id };
+    }
+    case 'stop-source': {
+      const docker = clientOf(ctx, p.from);
+      const s = await inspectIn(docker, p.sourceId, signal);
+      if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}`);
+      if (s.State?.Running || s.State?.Paused) await ignore304(docker.getContainer(p.sourceId).stop({ t: stopSeconds(p), abortSignal: signal } as object));
+      return {};
+    }
+    case 'park-source': {
+      const docker = clientOf(ctx, p.from);
+      const s = await inspectIn(docker, p.sourceId, signal);
+      if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}`);
+      const park = parkName(p.name, ctx.runId);
+      if (nameOf(s) !== park) await docker.getContainer(p.sourceId).rename({ name: park, abortSignal: signal } as object);
+      return {};
+    }
+    case 'start-target': {
+      const t = await findTarget(ctx, m, signal);
+      if (!t) throw new DockpitError('NOT_FOUND', `the target ${p.name} is gone from ${p.to}`);
+      if (!t.State?.Running) await ignore304(clientOf(ctx, p.to).getContainer(t.Id).start({ abortSignal: signal } as object));
+      return { targetId: t.Id };
+    }
+    case 'gate': {
+      const t = await findTarget(ctx, m, signal);
+      if (!t) throw new DockpitError('NOT_FOUND', `the target ${p.name} is gone from ${p.to}`);
+      await healthGate(clientOf(ctx, p.to), t.Id, p.gate, signal);
+      return {};
+    }
+    case 'remove-source': {
+      try {
+        await clientOf(ctx, p.from).getContainer(p.sourceId).remove({ force: true, abortSignal: signal } as object);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      return {};
+    }
+  }
+}
+
+/** The container's own stop timeout, else Docker's default. */
+function stopSeconds(p: MovePlan): number {
+  const t = p.source.Config.StopTimeout;
+  return typeof t === 'number' && t >= 0 ? t : 10;
+}
+
+/** How long a step may take: a stop waits for the container; a gate for its healthcheck; an image for its bytes. */
+function stepDeadline(ctx: Ctx, p: MovePlan, step: StepName | RollbackStep): number {
+  const call = ctx.callTimeoutMs ?? DEFAULT_CALL_MS;
+  if (step === 'stop-source' || step === 'remove-target') return call + stopSeconds(p) * 1000;
+  if (step === 'gate') return call + p.gate.timeoutSeconds * 1000;
+  if (step === 'image') return 30 * 60_000;
+  return call;
+}
+
+/** One rollback step, idempotent. */
+async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortSignal): Promise<void> {
+  const p = m.plan;
+  if (step === 'remove-target') {
+    const t = await findTarget(ctx, m, signal);
+    if (!t) return;
+    const c = clientOf(ctx, p.to).getContainer(t.Id);
+    if (t.State?.Running) await ignore304(c.stop({ t: stopSeconds(p), abortSignal: signal } as object));
+    try {
+      await c.remove({ force: true, abortSignal: signal } as object);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return;
+  }
+  const docker = clientOf(ctx, p.from);
+  const s = await inspectIn(docker, p.sourceId, signal);
+  if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}: nothing to put back`);
+  if (step === 'unpark-source') {
+    if (nameOf(s) !== p.name) await docker.getContainer(p.sourceId).rename({ name: p.name, abortSignal: signal } as object);
+  } else if (!s.State?.Running) {
+    await ignore304(docker.getContainer(p.sourceId).start({ abortSignal: signal } as object));
+  }
+}
+
+const AUDITED: ReadonlySet<string> = new Set(['network', 'image', 'create', 'stop-source', 'park-source', 'start-target', 'remove-source', 'remove-target', 'unpark-source', 'start-source']);
+
+/** Journals, performs and audits one step; throws a StepFailure when it fails. */
+async function runStep(ctx: Ctx, m: MoveRun, step: StepName | RollbackStep): Promise<MigrationRecord> {
+  const p = m.plan;
+  await append(ctx, { kind: 'step.intent', runId: ctx.runId, move: m.index, step });
+  m.touched.add(step);
+  let data: StepData = {};
+  let failure: StepFailure | null = null;
+  try {
+    await withDeadline(stepDeadline(ctx, p, step), async (signal) => {
+      if (step === 'remove-target' || step === 'unpark-source' || step === 'start-source') await backward(ctx, m, step, signal);
+      else data = await forward(ctx, m, step, signal);
+    });
+  } catch (err) {
+    failure = err instanceof StepFailure ? err : new StepFailure(toDockpitError(err, `${label(p)} ${step}`));
+    data = failure.data;
+  }
+  m.data = { ...m.data, ...data };
+  const hasData = Object.keys(data).length > 0;
+  const rec = await append(ctx, {
+    kind: 'step.outcome',
+    runId: ctx.runId,
+    move: m.index,
+    step,
+    outcome: failure ? 'failed' : 'done',
+    ...(failure && { error: failure.error.toString() }),
+    ...(hasData && { data }),
+  });
+  if (AUDITED.has(step)) {
+    await ctx.audit.append({
+      action: `migrate.${step}`,
+      targets: [label(p)],
+      details: { runId: ctx.runId, move: m.index, sourceId: p.sourceId, ip: p.ip, ...(hasData && data) },
+      outcome: failure ? 'failed' : 'ok',
+      ...(failure && { error: failure.error.toString() }),
+    });
+  }
+  if (failure) throw failure;
+  m.done.add(step);
+  return rec;
+}
+
+/** Undoes a move: target first, then the source's name, then its running state. Stops at the first failure. */
+async function rollBack(ctx: Ctx, m: MoveRun, cause: string): Promise<void> {
+  const steps: RollbackStep[] = [];
+  if (m.touched.has('create')) steps.push('remove-target');
+  if (m.touched.has('park-source')) steps.push('unpark-source');
+  if (m.touched.has('stop-source')) steps.push('start-source');
+  for (const step of steps) {
+    if (m.done.has(step)) continue;
+    try {
+      await runStep(ctx, m, step);
+    } catch (err) {
+      const why = err instanceof StepFailure ? err.error.toString() : String(err);
+      const held = step === 'remove-target' ? `: the source stays stopped so that ${m.plan.ip ?? 'its address'} cannot run twice` : '';
+      await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'failed', downtimeMs: null, error: `${cause}; rollback ${step} failed: ${why}${held}` });
+      return;
+    }
+  }
+  await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'rolled-back', downtimeMs: null, error: `${cause}; rolled back` });
+}
+
+function moveRun(v: MoveView): MoveRun {
+  return {
+    index: v.index,
+    plan: v.plan,
+    data: { ...v.data },
+    touched: new Set(v.steps.map((s) => s.step)),
+    done: new Set(v.steps.filter((s) => s.state === 'done').map((s) => s.step)),
+    stoppedAt: v.stoppedAt,
+  };
+}
+
+/** Runs (or resumes) one move to an end: done, rolled back, or failed with the reason on record. */
+async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
+  const m = moveRun(v);
+  const p = m.plan;
+  const forwardFailed = v.steps.some((s) => s.state === 'failed' && !(s.step === 'remove-source'));
+  if (v.status === 'rolling-back' || v.status === 'failed' || forwardFailed) {
+    await rollBack(ctx, m, v.error ?? v.steps.find((s) => s.state === 'failed')?.error ?? 'interrupted');
+    return;
+  }
+  if (v.status === 'pending' && ctx.signal?.aborted) {
+    await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'skipped', downtimeMs: null, error: 'cancelled before it began' });
+    return;
+  }
+  let gateAt: string | null = null;
+  for (const step of p.steps) {
+    if (m.done.has(step)) continue;
+    if (step === 'remove-source') break; // after the gate: handled below, a failure there does not undo the move
+    try {
+      const rec = await runStep(ctx, m, step);
+      if (step === 'stop-source') m.stoppedAt = rec.at;
+      if (step === 'gate') gateAt = rec.at;
+    } catch (err) {
+      await rollBack(ctx, m, err instanceof StepFailure ? `${step}: ${err.error.toString()}` : String(err));
+      return;
+    }
+  }
+  let error: string | undefined;
+  if (p.steps.includes('remove-source') && !m.done.has('remove-source')) {
+    try {
+      await runStep(ctx, m, 'remove-source');
+    } catch (err) {
+      error = `moved, but the parked source ${parkName(p.name, ctx.runId)} is still on ${p.from}: ${err instanceof StepFailure ? err.error.toString() : String(err)}`;
+    }
+  }
+  if (p.sourceMode === 'recorded') error = `the source on ${p.from} (fenced) was not touched: remove ${p.name} there before the host rejoins`;
+  await ctx.onMoved?.(p).catch(() => undefined); // the ledger is informational here: the move itself is done
+  const downtimeMs = gateAt !== null && m.stoppedAt !== null ? Date.parse(gateAt) - Date.parse(m.stoppedAt) : null;
+  await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'done', downtimeMs, ...(error !== undefined && { error }) });
+}
+
+/** Runs `fn` on every item, at most `n` at a time. */
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let x = queue.shift(); x !== undefined; x = queue.shift()) await fn(x);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, queue.length)) }, worker));
+}
+
+export function resultOf(view: MigrationView, error?: string): MigrationResult {
+  return {
+    runId: view.runId,
+    status: view.status,
+    moves: view.moves.map((m) => ({
+      name: m.plan.name,
+      from: m.plan.from,
+      to: m.plan.to,
+      ip: m.plan.ip,
+      status: m.status,
+      downtimeMs: m.downtimeMs,
+      steps: m.steps.map((s) => ({ step: s.step, state: s.state, ...(s.error !== undefined && { error: s.error }) })),
+      ...(m.error !== undefined && { error: m.error }),
+    })),
+    ...(error !== undefined && { error }),
+  };
+}
+
+async function finish(ctx: Ctx): Promise<MigrationResult> {
+  const view = migrationState(await ctx.journal.read(ctx.runId));
+  const status = migrationEnd(view.moves, ctx.signal?.aborted === true);
+  await append(ctx, { kind: 'mig.end', runId: ctx.runId, status });
+  return resultOf(migrationState(await ctx.journal.read(ctx.runId)));
+}
+
+const lockTargets = (moves: readonly MovePlan[]) => moves.map((p) => ({ id: p.sourceId, label: `${p.from}/${p.name}` }));
+
+async function runMoves(ctx: Ctx, moves: readonly MoveView[], parallel: number): Promise<MigrationResult> {
+  const hold = await ctx.lock.acquire(ctx.runId, operatorLabel(ctx.audit.operator), lockTargets(moves.map((m) => m.plan)));
+  try {
+    await pool(moves, parallel, (m) => runMove(ctx, m));
+    return await finish(ctx);
+  } finally {
+    await hold.release();
+  }
+}
+
+export interface StartArgs {
+  runId: string;
+  what: 'migrate' | 'evacuate';
+  /** The host an evacuation empties. */
+  host: string | null;
+  moves: readonly MovePlan[];
+  parallel: number;
+}
+
+export async function executeMigration(deps: MigrateDeps, args: StartArgs): Promise<MigrationResult> {
+  const ctx: Ctx = { ...deps, runId: args.runId };
+  await deps.audit.ready(); // an audit log that cannot be written stops the run before any change
+  await append(ctx, { kind: 'mig.start', runId: args.runId, what: args.what, host: args.host, operator: deps.audit.operator, parallel: args.parallel, moves: [...args.moves] });
+  try {
+    const view = migrationState(await deps.journal.read(args.runId));
+    return await runMoves(ctx, view.moves, args.parallel);
+  } catch (err) {
+    if (!(err instanceof LockBusyError)) throw err;
+    await append(ctx, { kind: 'mig.end', runId: args.runId, status: 'refused' });
+    await deps.audit.append({ action: `${args.what}.start`, targets: args.moves.map(label), details: { runId: args.runId }, outcome: 'refused', error: err.toString() });
+    return resultOf(migrationState(await deps.journal.read(args.runId)), err.toString());
+  }
+}
+
+export async function readMigration(journal: MigrationJournal, runId: string): Promise<MigrationView> {
+  const view = migrationState(await journal.read(runId));
+  if (view.what === null) throw new DockpitError('NOT_FOUND', `migration ${runId}: no such run in the journal`);
+  return view;
+}
+
+/**
+ * Finishes a run dockpit did not finish (killed, or a move whose rollback failed): each unfinished move goes
+ * on from its journal, forward or back; a finished run makes no engine call.
+ */
+export async function resumeMigration(deps: MigrateDeps, runId: string): Promise<MigrationResult> {
+  const view = await readMigration(deps.journal, runId);
+  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed');
+  if (open.length === 0 && view.status !== 'running') return resultOf(view);
+  const ctx: Ctx = { ...deps, runId };
+  await deps.audit.ready();
+  await append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator });
+  return runMoves(ctx, open, view.parallel);
+}
