@@ -1,0 +1,153 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
+import { poolConfig, removeByPrefix } from '../support/pool-config.js';
+
+// Issue 6, done means: evacuating a host with 20 containers of 3 lines onto 2 hosts leaves all of them
+// running elsewhere with their IPs and none on the host; a dockpit killed mid-evacuation and resumed ends
+// consistent, no container lost or doubled.
+
+const fleet = readFleet();
+const hosts = fleet.hosts.map((h) => h.name);
+const IMAGE = fleet.image;
+const P = 'evac-';
+const LINES = ['news', 'forum', 'ads'] as const;
+
+const POOLS = poolConfig(`ipPools:
+  - name: lan
+    network: biz
+    driver: bridge
+    subnet: 10.88.0.0/16
+    gateway: 10.88.0.1
+    ranges: { news: 10.88.80.0/24, forum: 10.88.81.0/24, ads: 10.88.82.0/24 }
+lines:
+  news: { tier: 1, pool: lan }
+  forum: { tier: 2, pool: lan }
+  ads: { tier: 3, pool: lan }
+`);
+const CONFIG = POOLS.file;
+
+interface Placed {
+  host: string;
+  name: string;
+  state: string;
+  ip: string;
+  line: string;
+}
+
+/** Every container of this file on every host, from the engines themselves. */
+async function census(): Promise<Placed[]> {
+  const out: Placed[] = [];
+  for (const h of hosts) {
+    const ids = await docker(h, 'ps', '-aq', '--filter', `name=^${P}`);
+    if (!ids) continue;
+    const all = JSON.parse(await docker(h, 'inspect', ...ids.split('\n'))) as Array<{
+      Name: string;
+      State: { Status: string };
+      Config: { Labels: Record<string, string> };
+      NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+    }>;
+    for (const c of all) {
+      out.push({ host: h, name: c.Name.slice(1), state: c.State.Status, ip: c.NetworkSettings.Networks.biz?.IPAddress ?? '', line: c.Config.Labels['dockpit.bizline'] ?? '' });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function populate(host: string, n: number, tag: string): Promise<Map<string, string>> {
+  const ips = new Map<string, string>();
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const line = LINES[i % 3]!;
+      const ip = `10.88.${80 + (i % 3)}.${(tag === 'a' ? 10 : 100) + i}`;
+      const name = `${P}${tag}-${line}-${i}`;
+      ips.set(name, ip);
+      await docker(host, 'run', '-d', '--name', name, '--network', 'biz', '--ip', ip, '--label', `dockpit.bizline=${line}`,
+        '--label', `dockpit.tier=${LINES.indexOf(line) + 1}`, '--memory', '16m', '--stop-timeout', '1', IMAGE, 'sleep', '100000');
+    }),
+  );
+  return ips;
+}
+
+beforeAll(async () => {
+  await removeByPrefix(hosts, P);
+});
+
+afterAll(async () => {
+  await removeByPrefix(hosts, P);
+  POOLS.dispose();
+});
+
+describe('dockpit evacuate', () => {
+  it('moves 20 containers of 3 lines off a host onto the 2 others, spreading each line, keeping every IP', async () => {
+    const ips = await populate('h1', 20, 'a');
+    const r = await dockpit(['evacuate', 'h1', '--config', CONFIG, '--yes', '--json', '--parallel', '6', '--gate-seconds', '1']);
+    expect(r.code, `${r.stderr}\n${r.stdout.slice(0, 2000)}`).toBe(0);
+    const j = JSON.parse(r.stdout) as { status: string; moves: Array<{ name: string; to: string; status: string; ip: string }> };
+    expect(j.status).toBe('done');
+    expect(j.moves).toHaveLength(20);
+    expect(j.moves.every((m) => m.status === 'done')).toBe(true);
+
+    const now = await census();
+    expect(now.filter((c) => c.host === 'h1')).toEqual([]);
+    expect(now).toHaveLength(20);
+    for (const c of now) {
+      expect(c.state, c.name).toBe('running');
+      expect(c.ip, c.name).toBe(ips.get(c.name));
+      expect(['h2', 'h3']).toContain(c.host);
+    }
+    // Each line is spread over both hosts: at most one apart.
+    for (const line of LINES) {
+      const on = (h: string) => now.filter((c) => c.line === line && c.host === h).length;
+      expect(Math.abs(on('h2') - on('h3')), line).toBeLessThanOrEqual(1);
+    }
+    await removeByPrefix(hosts, P);
+  });
+
+  it('a dockpit killed mid-evacuation resumes to a consistent end: none lost, none doubled', async () => {
+    const ips = await populate('h3', 8, 'b');
+    const dir = path.join(POOLS.stateDir, 'migrations');
+    const earlier = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+    const child = spawn('node', [CLI, 'evacuate', 'h3', '--config', CONFIG, '--yes', '--json', '--to', 'h1,h2', '--parallel', '2', '--gate-seconds', '2'], {
+      stdio: 'ignore',
+    });
+    // Kill it while a move waits at its gate (its source stopped and parked, its target running) and
+    // others have not begun.
+    const { value: runFile } = await waitFor(
+      () => {
+        const f = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => n.endsWith('.jsonl') && !earlier.has(n)) : undefined;
+        return f && fs.readFileSync(path.join(dir, f), 'utf8').includes('"step":"gate"') ? f : null;
+      },
+      30_000,
+      5,
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const runId = runFile.slice(0, -'.jsonl'.length);
+
+    const status = await dockpit(['migration', 'status', runId, '--config', CONFIG, '--json']);
+    const before = JSON.parse(status.stdout) as { status: string; moves: Array<{ status: string }> };
+    expect(before.status).toBe('running');
+    expect(before.moves.filter((m) => m.status === 'done').length).toBeLessThan(8);
+
+    const r = await dockpit(['migration', 'resume', runId, '--config', CONFIG, '--json']);
+    expect(r.code, `${r.stderr}\n${r.stdout.slice(0, 2000)}`).toBe(0);
+    const j = JSON.parse(r.stdout) as { status: string; moves: Array<{ name: string; status: string }> };
+    expect(j.status).toBe('done');
+    expect(j.moves.map((m) => m.status)).toEqual(Array(8).fill('done'));
+
+    const now = await census();
+    expect(now.map((c) => c.name)).toEqual([...ips.keys()].sort()); // each exactly once: no parked copy, no double
+    for (const c of now) {
+      expect(['h1', 'h2'], c.name).toContain(c.host);
+      expect(c.state, c.name).toBe('running');
+      expect(c.ip, c.name).toBe(ips.get(c.name));
+    }
+    // A second resume finds nothing to do and changes nothing.
+    const again = await dockpit(['migration', 'resume', runId, '--config', CONFIG, '--json']);
+    expect(again.code).toBe(0);
+    expect(await census()).toEqual(now);
+  });
+});
