@@ -43,7 +43,8 @@ async function runningCount(fleet) {
 }
 
 function writeConfig(dir) {
-  const base = fs.readFileSync(path.join(FLEET_DIR, 'dockpit.yaml'), 'utf8');
+  // The fleet's own `state:` gives way to the benchmark's.
+  const base = fs.readFileSync(path.join(FLEET_DIR, 'dockpit.yaml'), 'utf8').replace(/^state: .*\n/m, '');
   const stateDir = path.join(dir, 'state');
   const cfg = `${base.trimEnd()}
 state: ${stateDir}

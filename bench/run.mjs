@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fleetBench } from './fleet-bench.mjs';
+import { migrateBench } from './migrate-bench.mjs';
 import { planBench } from './plan-bench.mjs';
 
 const script = path.resolve('test/fleet/fleet.sh');
@@ -13,6 +14,7 @@ let rows;
 try {
   rows = await fleetBench();
   rows.push(...(await planBench()));
+  rows.push(...(await migrateBench()));
 } finally {
   if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
 }

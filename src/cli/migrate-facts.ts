@@ -9,7 +9,7 @@ import { inspectRecords } from '../engine/inspect-records.js';
 import { findNetwork } from '../engine/network-calls.js';
 import type { NetworkFacts } from '../pool/network-spec.js';
 import type { HostFacts } from '../pool/place.js';
-import type { SourceInspect } from '../migrate/container-spec.js';
+import { isIdReference, type SourceInspect } from '../migrate/container-spec.js';
 import { poolOf } from '../migrate/preflight.js';
 import type { ImageOnTarget, MoveFacts, SourceFacts, TargetFacts } from '../migrate/types.js';
 import { containerRows } from '../store/selectors.js';
@@ -74,7 +74,7 @@ export async function locateSource(config: FleetConfig, fleet: FleetSource, name
 /** Whether the image is on the target by ID, and whether its tag there names the same image. */
 export async function imageOnTarget(docker: Docker, inspect: SourceInspect, signal: AbortSignal): Promise<ImageOnTarget> {
   const ref = inspect.Config.Image;
-  if (typeof ref === 'string' && ref !== inspect.Image && !ref.startsWith('sha256:')) {
+  if (typeof ref === 'string' && !isIdReference(ref, inspect.Image)) {
     try {
       // A load would move the tag to our image under the target's other containers: refuse instead.
       const img = (await docker.getImage(ref).inspect()) as { Id?: string };

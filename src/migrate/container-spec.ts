@@ -52,9 +52,18 @@ export function otherNetworks(i: SourceInspect, network: string | null): string[
   return Object.keys(i.NetworkSettings?.Networks ?? {}).filter((n) => n !== network && n !== i.HostConfig.NetworkMode);
 }
 
+/** The engine's short ID: the Hostname and network alias it gives a container that asked for none. */
+const shortId = (i: SourceInspect) => i.Id.slice(0, 12);
+
 /** The engine sets Hostname to the short ID when none was asked for: that one is the host's, not the container's. */
 function ownHostname(i: SourceInspect): boolean {
-  return typeof i.Config.Hostname === 'string' && i.Config.Hostname !== '' && !i.Id.startsWith(i.Config.Hostname);
+  return typeof i.Config.Hostname === 'string' && i.Config.Hostname !== '' && i.Config.Hostname !== shortId(i);
+}
+
+/** Whether an image reference names the image by (a prefix of) its ID: no registry can serve that. */
+export function isIdReference(ref: string, imageId: string): boolean {
+  const hex = ref.replace(/^sha256:/, '');
+  return /^[0-9a-f]{12,64}$/.test(hex) && imageId.replace(/^sha256:/, '').startsWith(hex);
 }
 
 /**
@@ -65,7 +74,7 @@ function ownHostname(i: SourceInspect): boolean {
 export function createBody(i: SourceInspect, network: string | null, ip: string | null): Record<string, unknown> {
   const { Hostname, ...config } = i.Config;
   const endpoint = network === null ? undefined : i.NetworkSettings?.Networks?.[network];
-  const aliases = (endpoint?.Aliases ?? []).filter((a) => !i.Id.startsWith(a));
+  const aliases = (endpoint?.Aliases ?? []).filter((a) => a !== shortId(i));
   return {
     name: nameOf(i),
     ...config,

@@ -7,7 +7,7 @@ import { ensureImage } from '../engine/image-transfer.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { LockBusyError, type ContainerLock } from '../plans/lock.js';
 import { networkCreateBody } from '../pool/network-spec.js';
-import { configDifferences, nameOf, parkName, type SourceInspect } from './container-spec.js';
+import { configDifferences, isIdReference, nameOf, parkName, type SourceInspect } from './container-spec.js';
 import { healthGate } from './health-gate.js';
 import {
   migrationEnd,
@@ -78,6 +78,8 @@ class StepFailure extends Error {
 
 interface Ctx extends MigrateDeps {
   runId: string;
+  /** Image transfers in flight, by target and image: parallel moves of one image stream it once. */
+  transfers?: Map<string, Promise<unknown>>;
 }
 
 interface MoveRun {
@@ -144,13 +146,23 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       return {};
     }
     case 'image': {
+      const key = `${p.to}|${p.image.id}`;
+      const transfers = (ctx.transfers ??= new Map());
       const source = p.sourceMode === 'live' ? (ctx.client(p.from) ?? null) : null;
-      const tags = p.image.ref !== p.image.id ? [p.image.ref] : [];
-      const r = await ensureImage(source, clientOf(ctx, p.to), { id: p.image.id, tags }, {
-        registry: p.options.registry ?? undefined,
-        signal,
-        onProgress: (bytes: number) => ctx.onImageBytes?.(m.index, bytes),
-      });
+      const tags = isIdReference(p.image.ref, p.image.id) ? [] : [p.image.ref];
+      const before = transfers.get(key);
+      // Chained, and set before any await: a second move of the same image to the same host waits for the
+      // first transfer, then finds the image present (or tries again if the first failed).
+      const call = (async () => {
+        await before?.catch(() => undefined);
+        return ensureImage(source, clientOf(ctx, p.to), { id: p.image.id, tags }, {
+          registry: p.options.registry ?? undefined,
+          signal,
+          onProgress: (bytes: number) => ctx.onImageBytes?.(m.index, bytes),
+        });
+      })();
+      transfers.set(key, call);
+      const r = await call;
       return { how: r.how, ...(r.bytes !== undefined && { bytes: r.bytes }), ms: r.ms };
     }
     case 'create': {
@@ -416,7 +428,7 @@ export interface StartArgs {
 }
 
 export async function executeMigration(deps: MigrateDeps, args: StartArgs): Promise<MigrationResult> {
-  const ctx: Ctx = { ...deps, runId: args.runId };
+  const ctx: Ctx = { ...deps, runId: args.runId, transfers: new Map() };
   await deps.audit.ready(); // an audit log that cannot be written stops the run before any change
   await append(ctx, { kind: 'mig.start', runId: args.runId, what: args.what, host: args.host, operator: deps.audit.operator, parallel: args.parallel, moves: [...args.moves] });
   try {
@@ -444,7 +456,7 @@ export async function resumeMigration(deps: MigrateDeps, runId: string): Promise
   const view = await readMigration(deps.journal, runId);
   const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed');
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
-  const ctx: Ctx = { ...deps, runId };
+  const ctx: Ctx = { ...deps, runId, transfers: new Map() };
   await deps.audit.ready();
   await append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator });
   return runMoves(ctx, open, view.parallel);

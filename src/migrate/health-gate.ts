@@ -6,7 +6,7 @@ import type { MovePlan } from './types.js';
 // healthcheck `healthy` if it has one, else running `seconds` without a restart. Polls inspect: the events
 // stream is only a hint (engine-facts.md), and a health_status event can be missed.
 
-const POLL_MS = 200;
+const POLL_MS = 100;
 
 interface GateInspect {
   RestartCount?: number;

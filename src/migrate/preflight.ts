@@ -1,6 +1,6 @@
 import type { IpPool } from '../config/types.js';
 import { networkDifferences } from '../pool/network-spec.js';
-import { addressOn, createBody, localData, otherNetworks, type SourceInspect } from './container-spec.js';
+import { addressOn, createBody, isIdReference, localData, otherNetworks, type SourceInspect } from './container-spec.js';
 import type { Blocker, MoveFacts, MoveOptions, MovePlan, StepName } from './types.js';
 
 // Issue 6, item 2: the preflight, a pure planner (style.md): what the fleet looks like in, the move's steps
@@ -83,7 +83,7 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
   if (target.image === 'other-id') {
     blockers.push({ code: 'IMAGE_TAG_CONFLICT', message: `${target.name}'s ${ref} is another image than ${name}'s (${inspect.Image.slice(0, 19)})` });
   } else if (target.image !== 'present') {
-    imageAction = o.registry !== null && ref !== inspect.Image ? 'pull' : 'stream';
+    imageAction = o.registry !== null && !isIdReference(ref, inspect.Image) ? 'pull' : 'stream';
     if (!live && imageAction === 'stream') {
       blockers.push({ code: 'IMAGE_UNAVAILABLE', message: `${target.name} lacks ${ref} and ${source.host} cannot stream it (no registry configured)` });
     }
