@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAuditLog } from '../../src/engine/audit-log.js';
 import { docker, dockpit, fleetCommand, readFleet, waitFor, type CliResult } from '../support/fleet.js';
-import { poolConfig, removeByPrefix, whereIs } from '../support/pool-config.js';
+import { poolConfig, removeByPrefix, removeNetworks, whereIs } from '../support/pool-config.js';
 
 // Issue 6, done means (one move at a time): a container with env, labels, limits, restart policy,
 // healthcheck, port binding and a static IP migrates with its configuration; an image the target lacks is
@@ -23,9 +23,16 @@ const POOLS = poolConfig(`ipPools:
     subnet: 10.88.0.0/16
     gateway: 10.88.0.1
     ranges: { news: 10.88.70.0/24, forum: 10.88.71.0/24 }
+  - name: side
+    network: mig-side
+    driver: bridge
+    subnet: 10.89.0.0/16
+    gateway: 10.89.0.1
+    ranges: { ads: 10.89.1.0/24 }
 lines:
   news: { tier: 1, pool: lan }
   forum: { tier: 2, pool: lan }
+  ads: { tier: 3, pool: side }
 `);
 const CONFIG = POOLS.file;
 
@@ -85,6 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeByPrefix(hosts, P);
+  await removeNetworks(hosts, ['mig-side']);
   for (const i of images) await docker(i.host, 'rmi', '-f', i.ref).catch(() => undefined);
   fs.rmSync(flagDir, { recursive: true, force: true });
   POOLS.dispose();
@@ -157,6 +165,25 @@ describe('dockpit migrate', () => {
     const streamed = (await readAuditLog(POOLS.stateDir)).find((e) => e.action === 'migrate.image' && e.targets[0] === `h2/${name} → h1`);
     expect(streamed?.details).toMatchObject({ how: 'streamed' });
     expect((streamed?.details as { bytes: number }).bytes).toBeGreaterThan(1_000_000);
+  });
+
+  it("creates the pool's network on a target that lacks it, from the pool config", async () => {
+    const name = `${P}side`;
+    await removeNetworks(hosts, ['mig-side']);
+    const made = await dockpit(['network', 'ensure', '--config', CONFIG, '--host', 'h2', '--pool', 'side']);
+    expect(made.code, made.stderr).toBe(0);
+    await docker('h2', 'run', '-d', '--name', name, '--network', 'mig-side', '--ip', '10.89.1.10', '--label', 'dockpit.bizline=ads',
+      '--stop-timeout', '1', IMAGE, 'sleep', '100000');
+    expect(await docker('h3', 'network', 'ls', '-q', '--filter', 'name=^mig-side$')).toBe('');
+
+    const r = await migrate(name, '--to', 'h3', '--yes', '--gate-seconds', '1');
+    const j = parse(r);
+    expect(r.code, r.stderr).toBe(0);
+    expect(j.steps[0]).toEqual({ step: 'network', state: 'done' });
+    const net = JSON.parse(await docker('h3', 'network', 'inspect', 'mig-side')) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> }; Labels: Record<string, string> }>;
+    expect(net[0]!.IPAM.Config).toEqual([{ Subnet: '10.89.0.0/16', Gateway: '10.89.0.1' }]);
+    expect(net[0]!.Labels).toMatchObject({ 'dockpit.pool': 'side' });
+    expect((await inspect('h3', name)).NetworkSettings.Networks['mig-side']!.IPAddress).toBe('10.89.1.10');
   });
 
   it('rolls back when the target fails its healthcheck: the source runs again with its name and IP', async () => {
