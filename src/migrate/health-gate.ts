@@ -13,10 +13,18 @@ interface GateInspect {
   State?: { Status?: string; Running?: boolean; Restarting?: boolean; StartedAt?: string; ExitCode?: number; Health?: { Status?: string; Log?: Array<{ Output?: string; ExitCode?: number }> } };
 }
 
+/** A pause that ends early when `signal` aborts, and leaves no listener behind either way (the gate polls many times). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason as Error)), { once: true });
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason as Error);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 function lastHealthOutput(s: GateInspect['State']): string {
