@@ -157,7 +157,9 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
       })
     ).filter((i): i is SourceInspect => i !== null);
   } else {
-    const recs = await records.list(host);
+    // A record of a container that runs on an up host now (moved since) is history, not something to bring back.
+    const live = new Set(config.hosts.filter((x) => x.name !== host && isUp(fleet.state.hosts[x.name]?.state)).flatMap((x) => containerRows(fleet.state, { host: x.name }).map((c) => c.name)));
+    const recs = (await records.list(host)).filter((r) => !live.has(r.name));
     containers = recs.map((r) => r.inspect as unknown as SourceInspect);
     source.recordedAt = recs.map((r) => r.seenAt).sort()[0] ?? null;
   }

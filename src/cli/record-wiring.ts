@@ -11,8 +11,9 @@ import type { FleetState, HostContainers } from '../store/state.js';
 
 // Keeps the inspect records fresh while the cockpit runs, so a migration off a host whose engine has died
 // starts from that container's latest configuration. A container is inspected when it appears or its id,
-// state or name changes (or the engine reports an `update`: limits change with no state change); its
-// record is never removed here: the last one of a container that disappears is the point.
+// state or name changes (or the engine reports an `update`: limits change with no state change). A record
+// goes only when the engine reports the container destroyed: one that vanishes with its host is kept (the
+// last one of a dead host's containers is the point), one removed on purpose must not come back.
 
 export interface RecorderOptions {
   /** Changes seen within this window cost one inspect per container (an event storm is not an inspect storm). */
@@ -50,7 +51,7 @@ interface HostQueue {
 export function startInspectRecorder(
   engine: FleetEngine,
   store: FleetStore,
-  records: Pick<InspectRecords, 'save'>,
+  records: Pick<InspectRecords, 'save' | 'remove'>,
   opts: RecorderOptions = {},
 ): InspectRecorder {
   const debounceMs = opts.debounceMs ?? 250;
@@ -159,6 +160,9 @@ export function startInspectRecorder(
       newest.set(e.host, Math.max(newest.get(e.host) ?? 0, e.timeNano));
       const q = queues.get(e.host);
       if (mark && CONFIG_ACTIONS.has(e.action) && q?.hc?.byId[e.id]) q.pending.add(e.id);
+      if (mark && e.action === 'destroy' && e.name) {
+        records.remove(e.host, e.name).catch((err: unknown) => opts.onError?.(e.host, toDockpitError(err, `inspect record of ${e.name}`)));
+      }
     }
     for (const [h, t] of newest) watermark.set(h, t);
   };

@@ -188,13 +188,17 @@ function fakeFleet(delayMs = 5) {
   const store = createFleetStore();
   const apply = (...events: DomainEvent[]) => store.setState(applyEvents(store.getState(), events), true);
   const saved: string[] = [];
+  const removed: string[] = [];
   const records = {
     save: vi.fn(async (host: string, inspect: ContainerInspect) => {
       saved.push(`${host}/${inspect.Name.slice(1)}`);
       return true;
     }),
+    remove: vi.fn(async (host: string, name: string) => {
+      removed.push(`${host}/${name}`);
+    }),
   };
-  return { calls, bodies, h1, client, engine, store, apply, saved, records, get maxInFlight() { return maxInFlight; } };
+  return { calls, bodies, h1, client, engine, store, apply, saved, removed, records, get maxInFlight() { return maxInFlight; } };
 }
 
 function container(name: string, state: Container['state'] = 'running'): Container {
@@ -318,6 +322,23 @@ describe('the inspect recorder', () => {
     f.apply({ type: 'container.event', event: { host: 'h1', id: a.id, name: 'a', action: 'exec_start', timeNano: 3 } });
     await rec.idle();
     expect(f.calls).toHaveLength(2);
+  });
+
+  it('drops the record of a container the engine reports destroyed, and only then', async () => {
+    const f = fakeFleet();
+    const a = container('a');
+    f.bodies.set(a.id, inspectOf('a'));
+    f.apply({ type: 'host.listed', host: 'h1', containers: [a] });
+    f.apply({ type: 'container.event', event: { host: 'h1', id: a.id, name: 'a', action: 'destroy', timeNano: 1 } });
+    const rec = start(f);
+    await rec.idle();
+    expect(f.removed).toEqual([]); // an old event, from before the recorder started
+    f.apply({ type: 'host.listed', host: 'h1', containers: [] }); // gone from the list: its host may be dying
+    await rec.idle();
+    expect(f.removed).toEqual([]);
+    f.apply({ type: 'container.event', event: { host: 'h1', id: a.id, name: 'a', action: 'destroy', timeNano: 2 } });
+    await waitUntil(() => f.removed.length > 0);
+    expect(f.removed).toEqual(['h1/a']);
   });
 });
 

@@ -21,6 +21,8 @@ export interface RecordResult {
   /** Of those, records written because the configuration changed (or was new). */
   changed: number;
   failed: number;
+  /** Records of containers the host no longer has (removed while dockpit was not watching): deleted. */
+  pruned: number;
   /** Why the host or each failed container was not recorded (`CODE: message`). */
   errors: string[];
 }
@@ -35,7 +37,7 @@ async function recordHost(
   records: InspectRecords,
   callTimeoutMs: number,
 ): Promise<RecordResult> {
-  const result: RecordResult = { host, state: 'up', recorded: 0, changed: 0, failed: 0, errors: [] };
+  const result: RecordResult = { host, state: 'up', recorded: 0, changed: 0, failed: 0, pruned: 0, errors: [] };
   const queue = [...ids];
   const worker = async () => {
     for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
@@ -52,6 +54,14 @@ async function recordHost(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PER_HOST, queue.length) }, worker));
+  // The host listed everything it has: a record of anything else would bring back, on a migration off this
+  // host once it is dead, a container someone removed on purpose.
+  const listed = new Set(ids.map((c) => c.name));
+  for (const r of await records.list(host)) {
+    if (listed.has(r.name)) continue;
+    await records.remove(host, r.name);
+    result.pruned++;
+  }
   return result;
 }
 
@@ -67,10 +77,11 @@ export const recordCommand: HeadlessCommand = async ({ args, config, out, err })
     results = await Promise.all(
       hosts.map(async (host): Promise<RecordResult> => {
         const docker = fleet.engine.connections.get(host)?.client ?? null;
-        if (!docker) {
+        const up = status.get(host)?.state === 'up' || status.get(host)?.state === 'degraded';
+        if (!docker || !up) {
           const h = status.get(host);
           const why = `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}`;
-          return { host, state: 'down', recorded: 0, changed: 0, failed: 0, errors: [why] };
+          return { host, state: 'down', recorded: 0, changed: 0, failed: 0, pruned: 0, errors: [why] };
         }
         const ids = containerRows(state, { host }).map((c) => ({ id: c.id, name: c.name }));
         return recordHost(docker, host, ids, records, config.engine.callTimeoutMs);
@@ -87,8 +98,8 @@ export const recordCommand: HeadlessCommand = async ({ args, config, out, err })
   if (args.json) out(JSON.stringify(results, null, 2));
   else {
     out(textTable(
-      ['HOST', 'STATE', 'RECORDED', 'CHANGED', 'FAILED'],
-      results.map((r) => [r.host, r.state, String(r.recorded), String(r.changed), String(r.failed)]),
+      ['HOST', 'STATE', 'RECORDED', 'CHANGED', 'FAILED', 'PRUNED'],
+      results.map((r) => [r.host, r.state, String(r.recorded), String(r.changed), String(r.failed), String(r.pruned)]),
     ));
   }
   // A down host, or a container left unrecorded: a script must know its records are not all current.
