@@ -85,7 +85,8 @@ Commands:
                      source; rolled back if anything fails before the gate passes. --json prints
                      { runId, status, from, to, ip, downtimeMs, steps }. A source host that is
                      down: from dockpit's recorded configuration, only with --fenced HOST.
-                     Exit 0 done, 5 rolled back or failed (migration resume retries), 6 refused
+                     Exit 0 done, 3 no such container, 5 rolled back or failed (migration resume
+                     retries), 6 refused
   evacuate HOST [--to H,H] [--parallel N] [--plan NAME] [--dry-run] [--yes] [--json]
       [--leave-data] [--keep-source] [--fenced HOST] [--gate-seconds N]
                      migrate every container off HOST onto its line's other hosts (fewest of

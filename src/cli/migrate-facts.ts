@@ -67,7 +67,12 @@ export async function locateSource(config: FleetConfig, fleet: FleetSource, name
   }
   if (found.length > 1) throw new UsageError(`${name} was recorded on ${found.map((f) => f.host).join(' and ')}: say which with --from HOST`);
   const f = found[0];
-  if (!f) return { ...sourceFacts(from ?? down[0] ?? '?'), inspect: null, recordedAt: null };
+  if (!f) {
+    const missing = down.length === 0
+      ? `${name}: no such container on any host (${config.hosts.map((h) => h.name).join(', ')})`
+      : `${name} is on no host that is up, and dockpit has no recorded configuration of it on ${down.join(', ')} (dockpit record, or the cockpit, records containers while their host is up)`;
+    return { ...sourceFacts(from ?? down[0] ?? ''), inspect: null, recordedAt: null, missing };
+  }
   return { ...sourceFacts(f.host), inspect: f.inspect, recordedAt: f.at };
 }
 

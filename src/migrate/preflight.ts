@@ -29,7 +29,7 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
   const inspect = source.inspect;
   if (source.host === target.name) return { ok: false, blocker: { code: 'SAME_HOST', message: `${name} is already on ${target.name}` } };
   if (!inspect) {
-    const why = isUp(source.state) ? `${name} is not on ${source.host}` : `${source.host} is ${source.state} and dockpit has no recorded configuration of ${name} (dockpit record, or the cockpit, records it while the host is up)`;
+    const why = source.missing ?? (isUp(source.state) ? `${name} is not on ${source.host}` : `${source.host} is ${source.state} and dockpit has no recorded configuration of ${name} (dockpit record, or the cockpit, records it while the host is up)`);
     return { ok: false, blocker: { code: 'NO_SOURCE', message: why } };
   }
   const blockers: Blocker[] = [];

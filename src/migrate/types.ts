@@ -46,6 +46,8 @@ export interface SourceFacts {
   inspect: SourceInspect | null;
   /** When the recorded inspect was taken; null when it is live. */
   recordedAt: string | null;
+  /** Why there is no inspect, when the lookup knows better than "not on the host". */
+  missing?: string;
 }
 
 export interface TargetFacts extends HostFacts {

@@ -14,6 +14,9 @@ import type { HeadlessCommand } from './types.js';
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
 // configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).
 
+/** As `inspect`: no such container (nowhere live, nothing recorded). */
+const NOT_FOUND_EXIT = 3;
+
 /** The JSON issue 6 asks for: one move's outcome. */
 function moveJson(r: MigrationResult, plan: MovePlan | null) {
   const m = r.moves[0];
@@ -45,7 +48,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
       await deps.audit.append({ action: 'migrate.preflight', targets: [`${facts.source.host}/${name} → ${to}`], details: {}, outcome: 'refused', error: `${pf.blocker.code}: ${pf.blocker.message}` });
       if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: facts.source.host, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
       err(`dockpit: ${pf.blocker.message}`);
-      return MOVE_EXIT.refused;
+      return pf.blocker.code === 'NO_SOURCE' ? NOT_FOUND_EXIT : MOVE_EXIT.refused;
     }
     const plan = pf.plan;
     if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
