@@ -199,6 +199,13 @@ describe('parseConfig: malformed configs name the file, line and field', () => {
     expect(err.toString()).toBe(`${file}:4: (top level): unknown field "colour"`);
   });
 
+  it('a migration registry: host[:port], anything else refused at its line', () => {
+    expect(parseConfig(yaml('hosts:', '  - name: a', '    url: tcp://a', 'registry: reg.lan:5000'), file).registry).toBe('reg.lan:5000');
+    expect(parseConfig(yaml('hosts:', '  - name: a', '    url: tcp://a'), file).registry).toBeUndefined();
+    const err = configError(yaml('hosts:', '  - name: a', '    url: tcp://a', 'registry: https://reg.lan/x'));
+    expect(err.toString()).toBe(`${file}:4: registry: expected host or host:port`);
+  });
+
   it('unknown host key (a typo of identityFile)', () => {
     const err = configError(
       yaml('hosts:', '  - name: a', '    url: tcp://a', '  - name: b', '    url: ssh://b', '    identifyFile: ~/.ssh/id'),
