@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../config/config-error.js';
 import type { FleetConfig } from '../config/types.js';
+import { toDockpitError } from '../engine/errors.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
@@ -72,4 +73,23 @@ export function printMoves(r: MigrationResult, out: (s: string) => void): void {
     r.moves.map((m) => [m.name, m.from, m.to, m.ip ?? '-', m.status, m.downtimeMs === null ? '-' : `${(m.downtimeMs / 1000).toFixed(2)} s`, m.error ?? '']),
   ));
   out(`run ${r.runId}: ${r.status}`);
+}
+
+/** Runs a migration with Ctrl-C cancelling the moves not yet begun (moves under way finish or roll back). */
+export async function withCtrlC<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await run(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** A command's failure that is not a usage error: printed, exit 1 (usage errors go up: exit 2). */
+export function failed(e: unknown, err: (s: string) => void): number {
+  if (e instanceof UsageError) throw e;
+  err(`dockpit: ${toDockpitError(e).toString()}`);
+  return 1;
 }

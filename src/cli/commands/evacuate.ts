@@ -1,6 +1,5 @@
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
-import { toDockpitError } from '../../engine/errors.js';
 import { newRunId } from '../../engine/jsonl-journal.js';
 import { planEvacuation, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
 import { executeMigration } from '../../migrate/execute.js';
@@ -9,7 +8,7 @@ import { executePlan } from '../../plans/execute.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
 import { evacuationFacts } from '../migrate-facts.js';
-import { confirmByName, MOVE_EXIT, moveOptions, parallelOf, printMoves } from '../move-options.js';
+import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, printMoves, withCtrlC } from '../move-options.js';
 import { planDeps } from '../plan-deps.js';
 import { textTable } from '../text-table.js';
 import { findPlan } from './plan.js';
@@ -99,22 +98,13 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
         return 1;
       }
     }
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const result = await executeMigration({ ...deps, signal: controller.signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel });
-      if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
-      else printMoves(result, out);
-      if (result.error) err(`dockpit: ${result.error}`);
-      return MOVE_EXIT[result.status];
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel }));
+    if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
+    else printMoves(result, out);
+    if (result.error) err(`dockpit: ${result.error}`);
+    return MOVE_EXIT[result.status];
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    err(`dockpit: ${toDockpitError(e).toString()}`);
-    return 1;
+    return failed(e, err);
   } finally {
     await fleet.close();
   }

@@ -1,5 +1,4 @@
 import { UsageError } from '../../config/config-error.js';
-import { toDockpitError } from '../../engine/errors.js';
 import { newRunId } from '../../engine/jsonl-journal.js';
 import { executeMigration, type MigrationResult } from '../../migrate/execute.js';
 import { preflight } from '../../migrate/preflight.js';
@@ -8,7 +7,7 @@ import type { MovePlan } from '../../migrate/types.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
 import { moveFacts } from '../migrate-facts.js';
-import { confirmByName, MOVE_EXIT, moveOptions, printMoves } from '../move-options.js';
+import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
@@ -72,23 +71,14 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
         return 1;
       }
     }
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    try {
-      const result = await executeMigration({ ...deps, signal: controller.signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 });
-      const j = moveJson(result, plan);
-      if (args.json) out(JSON.stringify(j, null, 2));
-      else printMoves(result, out);
-      if (result.error) err(`dockpit: ${result.error}`);
-      return MOVE_EXIT[j.status];
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
+    const j = moveJson(result, plan);
+    if (args.json) out(JSON.stringify(j, null, 2));
+    else printMoves(result, out);
+    if (result.error) err(`dockpit: ${result.error}`);
+    return MOVE_EXIT[j.status];
   } catch (e) {
-    if (e instanceof UsageError) throw e;
-    err(`dockpit: ${toDockpitError(e).toString()}`);
-    return 1;
+    return failed(e, err);
   } finally {
     await fleet.close();
   }
