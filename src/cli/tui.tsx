@@ -12,6 +12,7 @@ import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
 import { startLedgerPoller } from './ledger-wiring.js';
+import { cockpitMigrations } from './cockpit-migrations.js';
 import { placeAction } from './place-action.js';
 import { planActions } from './plan-actions.js';
 import { startInspectRecorder } from './record-wiring.js';
@@ -70,11 +71,23 @@ export async function runTui(config: FleetConfig, options: TuiOptions): Promise<
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
   if (!options.readOnly) actions.place = placeAction(config, engine, store);
   if (config.plans.length > 0) actions.plans = planActions(config, engine, store, options.readOnly);
+  // Issue 6: migrations and evacuations; none at all read-only (their keys are then not bound).
+  const migrations = options.readOnly ? null : cockpitMigrations(config, engine, store);
+  if (migrations) actions.migrate = migrations.actions;
   const ink = render(
     <App store={store} actions={actions} source={config.source} readOnly={options.readOnly} />,
     { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
   );
   await ink.waitUntilExit();
+  // Quit while a migration runs: the moves not begun are skipped, those under way end (done or rolled back)
+  // before the engines are closed, so none is left half done by the exit.
+  const drained = await migrations?.drain((runId) =>
+    process.stderr.write(`dockpit: migration ${runId}: waiting for the moves under way to end (Ctrl+C abandons them; \`dockpit migration resume ${runId}\` finishes them)\n`),
+  );
+  if (drained) {
+    const { runId, status } = drained;
+    process.stderr.write(`dockpit: migration ${runId} ended ${status}${status === 'done' ? '' : `; \`dockpit migration status ${runId}\` shows where each move stands`}\n`);
+  }
   sampler.stop();
   await recorder.stop();
   ledgerPoller.stop();

@@ -21,8 +21,13 @@ export function previewLines(p: MovePlan): string[] {
     `  source: ${p.sourceMode === 'live' ? `live, ${p.sourceState}` : `recorded ${p.recordedAt ?? '?'} (host unreachable)`}; image ${p.image.ref} ${p.image.action === 'present' ? 'present on the target' : `to ${p.image.action}`}; memory ${mib(p.memoryBytes)}`,
   ];
   p.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${STEP_WORDS[s](p)}`));
-  if (p.steps.includes('gate')) lines.push('  if anything fails before the gate passes: remove the target, rename and start the source again');
-  for (const d of p.localData) lines.push(`  data left behind: ${d.type} ${d.source} → ${d.destination}`);
+  if (p.steps.includes('gate')) {
+    lines.push(p.sourceMode === 'live'
+      ? '  if anything fails before the gate passes: remove the target, rename and start the source again'
+      : `  if anything fails before the gate passes: remove the target (${p.from} is not touched)`);
+  }
+  // Blocked by its data, the blocker says so; left behind only once the operator accepted it.
+  if (p.options.leaveData) for (const d of p.localData) lines.push(`  data left behind: ${d.type} ${d.source} → ${d.destination}`);
   for (const w of p.warnings) lines.push(`  warning: ${w}`);
   for (const b of p.blockers) lines.push(`  blocked (${b.code}): ${b.message}`);
   return lines;

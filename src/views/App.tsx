@@ -13,6 +13,11 @@ import { ended, isRunning, startedRun, withProgress, type PlanRunView } from './
 import { PlanConfirmScreen, PlanPreviewScreen } from './PlanPreviewScreen.js';
 import { PlanProgressScreen } from './PlanProgressScreen.js';
 import { PlansScreen } from './PlansScreen.js';
+import { MoveConfirmScreen } from './MoveConfirmScreen.js';
+import { EvacuatePreviewScreen, MovePreviewScreen } from './MovePreviewScreen.js';
+import { MoveProgressScreen } from './MoveProgressScreen.js';
+import { MoveTargetsScreen } from './MoveTargetsScreen.js';
+import { useMoveFlow } from './use-move-flow.js';
 import { clampCursor } from './table-layout.js';
 import { completeCommand, runCommand } from './command-line.js';
 import { DetailScreen } from './DetailScreen.js';
@@ -68,6 +73,10 @@ function heading(route: Route, state: FleetState): string {
   if (route.kind === 'plans') return 'degradation plans';
   if (route.kind === 'plan') return `plan ${route.name}`;
   if (route.kind === 'planRun') return 'plan run';
+  if (route.kind === 'moveTargets') return `migrate ${route.name} from ${route.host}: target`;
+  if (route.kind === 'movePreview') return `migrate ${route.name} ${route.host} → ${route.to}: preview`;
+  if (route.kind === 'evacuate') return `evacuate ${route.host}: preview`;
+  if (route.kind === 'moveRun') return 'migration';
   return tableScreenFor(route)!.title(route);
 }
 
@@ -90,12 +99,27 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   const [getConfirm, setConfirm] = useSyncState<PlanConfirm | null>(null);
   const [getRun, setRun] = useSyncState<PlanRunView | null>(null);
   const runSeq = useRef(0);
+  // Issue 6: the migration flow's data, confirmation and run live in their own hook.
+  const moves = useMoveFlow({
+    migrate: actions.migrate,
+    getStack,
+    setStack,
+    setFlash,
+    hostState: (h) => store.getState().hosts[h]?.state ?? 'unknown',
+  });
+  // A first q while a migration runs only warns; a second one quits (the moves under way finish first).
+  const quitArmed = useRef(false);
   // Read-only, or no action behind a key that changes the fleet: that key is not bound at all.
+  const migrating = !!actions.migrate;
   const keymap = activeKeymap(readOnly, {
     place: !!actions.place,
     applyPlan: !!actions.plans?.apply,
-    cancelRun: !!actions.plans?.apply,
+    cancelRun: !!actions.plans?.apply || migrating,
     restorePlan: !!actions.plans?.restore,
+    migrate: migrating,
+    evacuate: migrating,
+    leaveData: migrating,
+    moveProgress: migrating,
   });
   const top = stack[stack.length - 1]!;
   const state = useFleet((s) => s);
@@ -278,14 +302,43 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       return setMode({ kind: 'command', text, hint: '' });
     }
 
+    if (moves.getConfirm()) return moves.confirmKey(input, key);
     if (getConfirm()) return confirmLineKey(input, key);
     if (top.route.kind === 'run') return formKey(input, key);
     const command = commandFor(input, key, keymap);
     if (!command) return;
     setFlash(null);
+    const armed = quitArmed.current;
+    quitArmed.current = false;
     switch (command) {
       case 'quit':
+        if (moves.running() && !armed) {
+          quitArmed.current = true;
+          return setFlash('migration running: q again quits after the moves under way end (M shows it)');
+        }
         return exit();
+      case 'migrate': {
+        let target: { host: string; id: string } | null = null;
+        if (top.route.kind === 'detail') target = top.route;
+        else if (top.route.kind === 'containers') {
+          const row = currentRows(top, store.getState())?.[top.cursor] as { host: string; id: string } | undefined;
+          if (row) target = row;
+        }
+        if (!target) return;
+        const name = store.getState().containers[target.host]?.byId[target.id]?.name;
+        if (!name) return setFlash('that container is no longer listed');
+        return moves.openTargets(target.host, target.id, name);
+      }
+      case 'evacuate': {
+        if (top.route.kind !== 'hosts') return;
+        const row = currentRows(top, store.getState())?.[top.cursor] as { name: string } | undefined;
+        if (row) moves.openEvacuation(row.name);
+        return;
+      }
+      case 'leaveData':
+        return moves.toggleLeaveData();
+      case 'moveProgress':
+        return moves.showRun();
       case 'help':
         return setMode({ kind: 'help' });
       case 'place': {
@@ -314,12 +367,14 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         if (top.route.kind === 'plans' || top.route.kind === 'planRun') restoreLast();
         return;
       case 'cancelRun': {
+        if (top.route.kind === 'moveRun') return void moves.cancel();
         const run = getRun();
         if (top.route.kind !== 'planRun' || !run?.controller || !isRunning(run)) return;
         run.controller.abort();
         return setFlash('cancelling: the actions not started yet are skipped');
       }
       case 'open':
+        if (top.route.kind === 'moveTargets' || top.route.kind === 'movePreview' || top.route.kind === 'evacuate') return moves.open();
         if (top.route.kind === 'plans') {
           const list = actions.plans?.list() ?? [];
           const plan = list[clampCursor(top.cursor, list.length)];
@@ -361,14 +416,25 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   else if (mode.kind === 'command') bottom = `:${mode.text}█ ${mode.hint}`;
   else {
     const filterNote = top.filter ? `filter: ${top.filter} (esc clears)` : '';
-    bottom = flash ? [flash, filterNote].filter(Boolean).join(' │ ') : filterNote;
+    bottom = [flash, moves.backgroundNote(), filterNote].filter(Boolean).join(' │ ');
   }
 
   let body;
   const confirm = getConfirm();
   const can = (c: string) => keymap.some((b) => b.command === c);
+  const moveConfirm = moves.getConfirm();
   if (mode.kind === 'help') body = <HelpScreen keymap={keymap} height={bodyHeight} width={width} />;
-  else if (confirm && actions.plans) body = <PlanConfirmScreen confirm={confirm} plans={actions.plans} height={bodyHeight} width={width} />;
+  else if (moveConfirm && actions.migrate) body = <MoveConfirmScreen confirm={moveConfirm} parallel={actions.migrate.parallel} height={bodyHeight} width={width} />;
+  else if (top.route.kind === 'moveTargets') {
+    body = <MoveTargetsScreen loaded={moves.loadedFor(moves.getTargets(), top.route)} cursor={top.cursor} height={bodyHeight} width={width} onLines={onLines} />;
+  } else if (top.route.kind === 'movePreview') {
+    body = <MovePreviewScreen loaded={moves.loadedFor(moves.getPreview(), top.route)} leaveData={top.route.leaveData} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} />;
+  } else if (top.route.kind === 'evacuate') {
+    const hostState = state.hosts[top.route.host]?.state ?? 'unknown';
+    body = <EvacuatePreviewScreen loaded={moves.loadedFor(moves.getEvacuation(), top.route)} leaveData={top.route.leaveData} hostState={hostState} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} />;
+  } else if (top.route.kind === 'moveRun') {
+    body = <MoveProgressScreen run={moves.getRun()} scroll={top.cursor} height={bodyHeight} width={width} onLines={onLines} canCancel={can('cancelRun')} />;
+  } else if (confirm && actions.plans) body = <PlanConfirmScreen confirm={confirm} plans={actions.plans} height={bodyHeight} width={width} />;
   else if (top.route.kind === 'plans' && actions.plans) {
     body = <PlansScreen plans={actions.plans} cursor={top.cursor} height={bodyHeight} width={width} onLines={onLines} canRestore={can('restorePlan')} />;
   } else if (top.route.kind === 'plan' && actions.plans) {
@@ -394,7 +460,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
       <Box height={bodyHeight} flexDirection="column">
         {body}
       </Box>
-      <Text color={flash && mode.kind === 'normal' ? 'yellow' : undefined} wrap="truncate">
+      <Text color={mode.kind !== 'normal' ? undefined : flash ? 'yellow' : moves.backgroundNote() ? 'cyan' : undefined} wrap="truncate">
         {fit(bottom, width)}
       </Text>
       <StatusLine width={width} />

@@ -1,4 +1,9 @@
 import type { ContainerInspect } from '../engine/container-inspect.js';
+import type { HostState } from '../engine/types.js';
+import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
+import type { MigrationView } from '../migrate/journal.js';
+import type { PreflightResult } from '../migrate/preflight.js';
+import type { Blocker } from '../migrate/types.js';
 import type { PlanPreview, RunProgress, RunStatus } from '../plans/types.js';
 import type { RunRequest } from './run-form.js';
 
@@ -17,6 +22,68 @@ export interface CockpitActions {
   place?(request: RunRequest, dryRun: boolean): Promise<{ ok: boolean; lines: string[] }>;
   /** Degradation plans (issue 5). Absent when none are configured; apply/restore absent read-only. */
   plans?: PlanActions;
+  /** Cross-host migration and evacuation (issue 6). Absent with --read-only: its keys are then not bound. */
+  migrate?: MigrateActions;
+}
+
+/** What the operator decides on the preview and the confirmation, beyond the target. */
+export interface MoveChoices {
+  /** "leave data behind": volumes and bind mounts stay on the source host. */
+  leaveData: boolean;
+  /** The operator typed the (unreachable) source host's name: it is fenced. */
+  fenced: boolean;
+}
+
+/** One candidate host in the `m` picker. */
+export interface MoveTarget {
+  host: string;
+  state: HostState;
+  error: string | null;
+  /** MemTotal − the memory limits of its running containers; null: the engine did not say. */
+  freeBytes: number | null;
+  containers: number;
+  /** Containers of the moved container's business line there. */
+  ofLine: number;
+  /** Whether the line's `hosts:` lists it; null: no line, or a line without a host list. */
+  lineAllows: boolean | null;
+  /** What the preflight says about a move there (default choices: data not left behind, not fenced). */
+  blockers: Blocker[];
+}
+
+export interface MoveTargets {
+  name: string;
+  from: string;
+  fromState: HostState;
+  line: string | null;
+  /** The container's memory limit (0: none). */
+  memoryBytes: number;
+  /** The source cannot be planned from at all (not found, nothing recorded); targets are then empty. */
+  refusal: string | null;
+  targets: MoveTarget[];
+}
+
+/**
+ * A run's end as the cockpit sees it: the journal's view; why it never started (nothing changed); or the
+ * executor itself stopped (the journal says where each move stands: `dockpit migration status RUN`).
+ */
+export type MoveRunEnd = { view: MigrationView } | { refused: string } | { error: string; runId: string };
+
+export interface MigrateActions {
+  /** The other hosts, each with its capacity and the preflight's verdict for this container. */
+  targets(host: string, name: string): Promise<MoveTargets>;
+  /** The preflight of moving NAME from HOST to TO (a pure plan from facts read now: the preview). */
+  preview(host: string, name: string, to: string, choices: MoveChoices): Promise<PreflightResult>;
+  /**
+   * Plans the move again from the fleet as it is now and, when nothing blocks it, runs it; `onView` gets the
+   * journal's view as records are written. The signal cancels what has not begun.
+   */
+  migrate(host: string, name: string, to: string, choices: MoveChoices, onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd>;
+  /** Where each container of HOST would go (pure planner over facts read now). */
+  evacuationPreview(host: string, choices: MoveChoices): Promise<EvacuationPlan>;
+  /** Plans again and runs it if it still matches what was confirmed (same containers, same targets). */
+  evacuate(confirmed: EvacuationPlan, choices: MoveChoices, onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd>;
+  /** Moves of an evacuation in flight at once. */
+  parallel: number;
 }
 
 export interface PlanActions {

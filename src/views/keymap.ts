@@ -8,14 +8,15 @@ export type Command =
   | 'filter' | 'command' | 'help'
   | 'detail' | 'logs' | 'sortNext' | 'sortReverse'
   | 'reveal' | 'follow' | 'place'
-  | 'plans' | 'applyPlan' | 'restorePlan' | 'cancelRun';
+  | 'plans' | 'applyPlan' | 'restorePlan' | 'cancelRun'
+  | 'migrate' | 'evacuate' | 'leaveData' | 'moveProgress';
 
 export interface Binding {
   command: Command;
   keys: string[];
   help: string;
   /** Where it applies, for the help screen. */
-  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs' | 'plans';
+  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs' | 'plans' | 'hosts' | 'migration';
   /** Changes something in the fleet: never bound with --read-only. */
   mutates?: boolean;
 }
@@ -42,7 +43,12 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'applyPlan', keys: ['a'], help: 'apply the plan (type its name to confirm)', scope: 'plans', mutates: true },
   { command: 'restorePlan', keys: ['R'], help: 'restore the last run (type its plan name)', scope: 'plans', mutates: true },
   // Bound only where runs can be started: with --read-only there is nothing to cancel.
-  { command: 'cancelRun', keys: ['c'], help: 'cancel the run (what has not started is skipped)', scope: 'plans', mutates: true },
+  { command: 'cancelRun', keys: ['c'], help: 'cancel the plan run or migration (what has not begun is skipped)', scope: 'plans', mutates: true },
+  // Issue 6. Bound only where migrations can run (not --read-only); c above also cancels one.
+  { command: 'migrate', keys: ['m'], help: 'move to another host: pick, preview, type its name', scope: 'containers', mutates: true },
+  { command: 'evacuate', keys: ['E'], help: 'evacuate the host: all its containers elsewhere', scope: 'hosts', mutates: true },
+  { command: 'leaveData', keys: ['L'], help: 'preview: leave volumes/binds behind (on/off)', scope: 'migration', mutates: true },
+  { command: 'moveProgress', keys: ['M'], help: 'the running (or last) migration', scope: 'everywhere', mutates: true },
   { command: 'help', keys: ['?'], help: 'this help', scope: 'everywhere' },
   { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit', scope: 'everywhere' },
 ];

@@ -10,7 +10,13 @@ export type Route =
   | { kind: 'run'; line?: string }
   | { kind: 'plans' }
   | { kind: 'plan'; name: string }
-  | { kind: 'planRun' };
+  | { kind: 'planRun' }
+  // Issue 6: `m` picks a target for a container, previews the move; `E` previews a host's evacuation;
+  // the progress of the migration the cockpit runs. `leaveData` is the preview's L switch.
+  | { kind: 'moveTargets'; host: string; id: string; name: string }
+  | { kind: 'movePreview'; host: string; id: string; name: string; to: string; leaveData: boolean }
+  | { kind: 'evacuate'; host: string; leaveData: boolean }
+  | { kind: 'moveRun' };
 
 export interface SortState {
   column: number;

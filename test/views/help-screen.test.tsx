@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { activeKeymap } from '../../src/views/keymap.js';
 import { fakeActions } from './fake-actions.js';
+import { fakeMigrate } from './fake-migrate.js';
 import { fakePlans } from './fake-plans.js';
 import { smallFleet } from './fleet-fixture.js';
 import { ENTER, frameLines, press, renderApp } from './render-app.js';
@@ -54,7 +55,7 @@ describe('? help', () => {
 
 describe('? help with every key bound', () => {
   it('80×24: all bindings show, in two columns when one does not fit', async () => {
-    const actions = { ...fakeActions(), place: () => Promise.resolve({ ok: true, lines: [] }), plans: fakePlans({ withRuns: true }) };
+    const actions = { ...fakeActions(), place: () => Promise.resolve({ ok: true, lines: [] }), plans: fakePlans({ withRuns: true }), migrate: fakeMigrate() };
     const r = await renderApp(smallFleet(), { columns: 80, rows: 24 }, { actions });
     const help = frameLines(await press(r, '?', (f) => f.includes('keys (any key closes)'))).join('\n');
     const all = activeKeymap(false);

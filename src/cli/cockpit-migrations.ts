@@ -1,0 +1,173 @@
+import type { FleetConfig } from '../config/types.js';
+import { toDockpitError } from '../engine/errors.js';
+import type { FleetEngine } from '../engine/fleet-engine.js';
+import { newRunId } from '../engine/jsonl-journal.js';
+import { planEvacuation, type EvacuationPlan } from '../migrate/evacuate-plan.js';
+import { executeMigration } from '../migrate/execute.js';
+import { migrationState, type MigrationRecord, type MigrationView } from '../migrate/journal.js';
+import { preflight } from '../migrate/preflight.js';
+import { DEFAULT_MOVE_OPTIONS, type MoveOptions, type MovePlan } from '../migrate/types.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from '../views/actions.js';
+import { migrateDeps } from './migrate-deps.js';
+import { evacuationFacts, fleetFacts, locateSource, targetFacts, type FleetSource } from './migrate-facts.js';
+
+// The cockpit's migrations (issue 6, items 1 and 5): the same facts, preflight, planner and journaled
+// executor as `dockpit migrate` / `evacuate`, on the live fleet. Progress comes from the journal's records
+// as they are written (onRecord), folded by migrationState: the journal is the truth.
+
+/** How often the progress screen is told about new records: a burst of records makes one frame. */
+const REPORT_EVERY_MS = 100;
+/** Evacuation moves at once: the CLI's default (--parallel). */
+const PARALLEL = 4;
+
+export interface CockpitMigrations {
+  actions: MigrateActions;
+  /**
+   * At quit: cancels what has not begun and waits for the moves under way (they finish or roll back), so
+   * that no move is left half done by the cockpit's exit. Resolves to the run it waited for, if any.
+   */
+  drain(onWait: (runId: string) => void): Promise<{ runId: string; status: string } | null>;
+}
+
+function optionsOf(config: FleetConfig, c: MoveChoices): MoveOptions {
+  return { ...DEFAULT_MOVE_OPTIONS, leaveData: c.leaveData, fenced: c.fenced, registry: config.registry ?? null };
+}
+
+const isUp = (s: string | undefined) => s === 'up' || s === 'degraded';
+
+/** Calls `report` with the journal's view at most every REPORT_EVERY_MS, and once more at `flush`. */
+function viewReporter(report: (v: MigrationView) => void) {
+  const records: MigrationRecord[] = [];
+  let timer: NodeJS.Timeout | null = null;
+  const emit = () => {
+    timer = null;
+    report(migrationState(records));
+  };
+  return {
+    onRecord(r: MigrationRecord) {
+      records.push(r);
+      timer ??= setTimeout(emit, REPORT_EVERY_MS);
+    },
+    flush() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/** Same containers to the same hosts: what the operator confirmed is what would run. */
+function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
+  const of = (p: EvacuationPlan) => p.moves.map((m) => `${m.name}→${m.to}`).sort().join(',');
+  return of(a) === of(b) && a.unplaced.length === b.unplaced.length;
+}
+
+export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, store: FleetStore): CockpitMigrations {
+  const fleet = (): FleetSource => ({ state: store.getState(), client: (h) => engine.connections.get(h)?.client ?? null });
+  let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
+
+  /** Runs the moves through the executor, reporting the journal's view; the final view is read back from the journal. */
+  const run = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[], onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd> => {
+    const deps = migrateDeps(config, engine);
+    const runId = newRunId();
+    const reporter = viewReporter(onView);
+    // The cockpit's own cancel (c) and the drain at quit both abort through this controller.
+    const controller = new AbortController();
+    signal.addEventListener('abort', () => controller.abort(), { once: true });
+    const work = executeMigration({ ...deps, signal: controller.signal, onRecord: reporter.onRecord }, { runId, what, host, moves, parallel: PARALLEL });
+    current = { runId, controller, done: work.then((r) => r.status, (err: unknown) => `stopped: ${toDockpitError(err).toString()}`) };
+    try {
+      const result = await work;
+      reporter.flush();
+      if (result.status === 'refused') return { refused: result.error ?? 'refused' };
+      return { view: migrationState(await deps.journal.read(runId)) };
+    } catch (err) {
+      // Not a failed move (those are in the journal): the executor itself stopped, e.g. the journal's disk.
+      return { error: toDockpitError(err).toString(), runId };
+    } finally {
+      reporter.flush();
+      current = null;
+    }
+  };
+
+  const actions: MigrateActions = {
+    parallel: PARALLEL,
+    targets: async (host, name) => {
+      const f = fleet();
+      const source = await locateSource(config, f, name, host);
+      const c = Object.values(f.state.containers[host]?.byId ?? {}).find((x) => x.name === name);
+      const line = c?.bizline ?? null;
+      const memory = source.inspect?.HostConfig['Memory'];
+      const base = { name, from: host, fromState: source.state, line, memoryBytes: typeof memory === 'number' ? memory : 0 };
+      const others = config.hosts.map((h) => h.name).filter((h) => h !== host);
+      const all = fleetFacts(config, f.state);
+      const allowed = line !== null ? config.lines[line]?.hosts : undefined;
+      const targets = await Promise.all(
+        others.map(async (to): Promise<MoveTarget> => {
+          const t = await targetFacts(config, f, to, source.inspect);
+          const pf = preflight({ name, source, target: t, fleet: all }, config.pools, optionsOf(config, { leaveData: false, fenced: false }));
+          const free = t.memTotalBytes == null ? null : t.memTotalBytes - (t.memLimitsBytes ?? 0);
+          return {
+            host: to,
+            state: t.state,
+            error: t.error,
+            freeBytes: free,
+            containers: t.containers.length,
+            ofLine: line === null ? 0 : t.containers.filter((x) => x.bizline === line).length,
+            lineAllows: allowed && allowed.length > 0 ? allowed.includes(to) : null,
+            blockers: pf.ok ? pf.plan.blockers : [pf.blocker],
+          };
+        }),
+      );
+      if (!source.inspect) {
+        const why = isUp(source.state) ? `${name} is not on ${host}` : `${host} is ${source.state} and dockpit has no recorded configuration of ${name}`;
+        return { ...base, refusal: why, targets: [] };
+      }
+      return { ...base, refusal: null, targets };
+    },
+    preview: async (host, name, to, choices) => {
+      const f = fleet();
+      const source = await locateSource(config, f, name, host);
+      const target = await targetFacts(config, f, to, source.inspect);
+      return preflight({ name, source, target, fleet: fleetFacts(config, f.state) }, config.pools, optionsOf(config, choices));
+    },
+    migrate: async (host, name, to, choices, onView, signal) => {
+      try {
+        // The fleet may have changed since the preview: plan again, and a blocker now still refuses.
+        const pf = await actions.preview(host, name, to, choices);
+        if (!pf.ok) return { refused: pf.blocker.message };
+        if (pf.plan.blockers.length > 0) return { refused: pf.plan.blockers.map((b) => b.message).join('; ') };
+        return await run('migrate', null, [pf.plan], onView, signal);
+      } catch (err) {
+        return { refused: toDockpitError(err).toString() };
+      }
+    },
+    evacuationPreview: async (host, choices) => {
+      const facts = await evacuationFacts(config, fleet(), host, []);
+      return planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only: [], options: optionsOf(config, choices) });
+    },
+    evacuate: async (confirmed, choices, onView, signal) => {
+      try {
+        const now = await actions.evacuationPreview(confirmed.host, choices);
+        const blocked = now.moves.flatMap((m) => m.blockers.map((b) => `${m.name}: ${b.message}`));
+        if (blocked.length > 0 || now.unplaced.length > 0) return { refused: [...blocked, ...now.unplaced.map((u) => u.blocker.message)].join('; ') };
+        if (!sameAssignment(confirmed, now)) return { refused: 'the fleet changed since the preview (containers or targets differ): look at the new preview and confirm again' };
+        if (now.moves.length === 0) return { refused: `${confirmed.host} has no containers: nothing to do` };
+        return await run('evacuate', confirmed.host, now.moves, onView, signal);
+      } catch (err) {
+        return { refused: toDockpitError(err).toString() };
+      }
+    },
+  };
+
+  return {
+    actions,
+    drain: async (onWait) => {
+      const c = current;
+      if (!c) return null;
+      onWait(c.runId);
+      c.controller.abort();
+      return { runId: c.runId, status: await c.done };
+    },
+  };
+}

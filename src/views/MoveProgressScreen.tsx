@@ -1,0 +1,36 @@
+import { useEffect, useMemo, useState } from 'react';
+import { moveProgressLines } from './move-lines.js';
+import { isMoveRunning, type MoveRun } from './move-run.js';
+import type { ScreenLine } from './plan-lines.js';
+import { ScrollLines } from './ScrollLines.js';
+import { wrapLines } from './wrap-lines.js';
+
+/** Live progress of a migration or evacuation, from its journal; the end (downtime, or why) stays on screen. */
+export function MoveProgressScreen({ run, scroll, height, width, onLines, canCancel }: {
+  run: MoveRun | null;
+  scroll: number;
+  height: number;
+  width: number;
+  onLines: (count: number) => void;
+  canCancel: boolean;
+}) {
+  const running = isMoveRunning(run);
+  const [now, setNow] = useState(() => Date.now());
+  // The elapsed time moves once a second while a run goes, and not at all otherwise (style.md: no idle ticker).
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [running]);
+  const lines = useMemo(
+    (): ScreenLine[] => wrapLines(run ? moveProgressLines(run, now) : [{ text: 'no migration yet: m on a container, E on a host', color: 'gray' }], width),
+    [run, now, width],
+  );
+  // c cancels the moves not begun: an evacuation's queue. A single move has begun as soon as it runs.
+  const cancellable = canCancel && run?.what === 'evacuate' && run.controller;
+  const keys = running
+    ? ['esc back (it keeps running; M shows it)', cancellable ? 'c cancel the rest' : '', 'j/k scroll']
+    : ['j/k scroll', 'esc back'];
+  const status: ScreenLine = { text: keys.filter(Boolean).join(' · '), color: running ? 'cyan' : 'gray' };
+  return <ScrollLines status={status} lines={lines} scroll={scroll} height={height} width={width} onLines={onLines} />;
+}
