@@ -46,7 +46,8 @@ plans:
       - select: { lines: [ads], names: ["ads-?-1", "ads-?-3"] }
         action: stop
 `;
-const config = writeConfig(`${fs.readFileSync(FLEET_CONFIG, 'utf8')}${PLANS}`);
+// The fleet's own `state:` gives way to this file's.
+const config = writeConfig(`${fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '')}${PLANS}`);
 
 interface Inspected {
   Name: string;
