@@ -1,25 +1,41 @@
-// `npm run bench`: starts the test fleet (unless DOCKPIT_KEEP_FLEET says it is up), runs the benchmarks,
-// prints a Markdown table and writes bench/results/latest.json.
+// `npm run bench`: starts the test fleet (unless DOCKPIT_BENCH_REUSE_FLEET says it is up), runs the benchmarks,
+// prints a Markdown table and writes bench/results/latest.json. DOCKPIT_FLEET_ID picks the fleet (fleet.sh
+// and the benchmarks both read it). `--only fleet` runs the real-fleet rows, `--only scale` the hollow ones.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { fleetBench } from './fleet-bench.mjs';
 import { migrateBench } from './migrate-bench.mjs';
 import { planBench } from './plan-bench.mjs';
+import { scaleBench } from './scale-bench.mjs';
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only ?? 'all';
+if (!['all', 'fleet', 'scale'].includes(only)) throw new Error(`--only: expected fleet or scale, got ${only}`);
 
 const script = path.resolve('test/fleet/fleet.sh');
 const reuse = process.env.DOCKPIT_BENCH_REUSE_FLEET === '1';
-if (!reuse) execFileSync('bash', [script, 'up', '3'], { stdio: 'inherit' });
-let rows;
-try {
-  rows = await fleetBench();
-  rows.push(...(await planBench()));
-  rows.push(...(await migrateBench()));
-} finally {
-  if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
+const rows = [];
+const raw = {};
+if (only !== 'scale') {
+  if (!reuse) execFileSync('bash', [script, 'up', '3'], { stdio: 'inherit' });
+  try {
+    rows.push(...(await fleetBench()));
+    rows.push(...(await planBench()));
+    rows.push(...(await migrateBench()));
+  } finally {
+    if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
+  }
+}
+if (only !== 'fleet') {
+  // Issue 7: 200 hollow engines in a process of their own; no real engine runs meanwhile.
+  const scale = await scaleBench();
+  rows.push(...scale.rows);
+  raw.scale = scale.raw;
 }
 const lines = ['| metric | dockpit | reference (same run) | ratio |', '| --- | --- | --- | --- |'];
 for (const r of rows) lines.push(`| ${r.metric} | ${r.value} | ${r.reference} | ${r.ratio} |`);
 console.log(`\n${lines.join('\n')}\n`);
 fs.mkdirSync('bench/results', { recursive: true });
-fs.writeFileSync('bench/results/latest.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+fs.writeFileSync('bench/results/latest.json', JSON.stringify({ at: new Date().toISOString(), rows, raw }, null, 2));

@@ -22,6 +22,13 @@ export interface HostConnectionOptions {
 
 /** Debounce for event-triggered re-lists: a burst of events costs one list. */
 const RELIST_DEBOUNCE_MS = 25;
+/**
+ * The shortest gap between event-triggered lists of one host. In a restart storm (1,000 events a second
+ * over 200 hosts) a 25 ms debounce alone re-listed every host about 5 times a second: 1,000 lists of 50
+ * containers a second to confirm what the events had said (issue 7). Events still patch the store at once;
+ * only the confirming list waits, and a lone event after a quiet second is still confirmed within 25 ms.
+ */
+const RELIST_MIN_GAP_MS = 1000;
 /** Probe failures in a row before a host is declared down (one only degrades it). */
 const FAILURES_BEFORE_DOWN = 2;
 
@@ -193,6 +200,8 @@ export class HostConnection {
 
   private listing: Promise<void> | null = null;
   private listAgain = false;
+  /** When the last list started (performance.now()). */
+  private lastListAt = -Infinity;
 
   /** Single-flight full list: a request while one is running makes exactly one more run after it. */
   private relist(docker: Docker, deadline: Deadline): Promise<void> {
@@ -203,7 +212,7 @@ export class HostConnection {
     const run = async (): Promise<void> => {
       do {
         this.listAgain = false;
-        const t0 = performance.now();
+        const t0 = (this.lastListAt = performance.now());
         const raw = await deadline((abortSignal) => listContainers(docker, { all: true, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         const listed = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
@@ -236,10 +245,11 @@ export class HostConnection {
     const decoder = new LineJsonDecoder();
     let timer: NodeJS.Timeout | null = null;
     const scheduleRelist = () => {
+      const wait = Math.max(RELIST_DEBOUNCE_MS, this.lastListAt + RELIST_MIN_GAP_MS - performance.now());
       timer ??= setTimeout(() => {
         timer = null;
         relist().catch(() => undefined); // a failed list shows in the probe that follows
-      }, RELIST_DEBOUNCE_MS);
+      }, wait);
     };
     events.on('data', (chunk: Buffer) => {
       const { values, bad } = decoder.push(chunk);
@@ -284,7 +294,7 @@ export class HostConnection {
     const { probeIntervalMs, resyncIntervalMs } = this.opts.tuning;
     let failures = 0;
     let busy = false;
-    const probe = setInterval(async () => {
+    const probeOnce = async () => {
       if (busy) return;
       busy = true;
       const t0 = performance.now();
@@ -301,11 +311,23 @@ export class HostConnection {
       } finally {
         busy = false;
       }
-    }, probeIntervalMs);
-    const resync = setInterval(() => this.relist(docker, deadline).catch(() => undefined), resyncIntervalMs);
+    };
+    // Each loop starts at a random phase: hosts connect together at launch, and in step, 200 hosts probed in
+    // the same millisecond every 2 s and re-listed together every 15 s (bursts measured in issue 7). The
+    // first probe comes sooner than an interval, never later.
+    let probe: NodeJS.Timeout | null = null;
+    let resync: NodeJS.Timeout | null = null;
+    const phases = [
+      setTimeout(() => {
+        void probeOnce();
+        probe = setInterval(probeOnce, probeIntervalMs);
+      }, Math.random() * probeIntervalMs),
+      setTimeout(() => (resync = setInterval(() => this.relist(docker, deadline).catch(() => undefined), resyncIntervalMs)), Math.random() * resyncIntervalMs),
+    ];
     return () => {
-      clearInterval(probe);
-      clearInterval(resync);
+      for (const t of phases) clearTimeout(t);
+      if (probe) clearInterval(probe);
+      if (resync) clearInterval(resync);
     };
   }
 }

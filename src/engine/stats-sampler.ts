@@ -21,6 +21,12 @@ export interface StatsSamplerOptions {
   visibleEveryMs?: number;
   /** How often every other running container is sampled, ms. */
   backgroundEveryMs?: number;
+  /**
+   * Background reads a second across the whole fleet, at most. 10,000 containers every 15 s would be 600
+   * requests a second, the largest part of dockpit's idle CPU in its profile (issue 7): a big fleet rotates
+   * more slowly, what is on screen does not.
+   */
+  backgroundPerSecond?: number;
   /** The shortest gap between the two first readings, ms: CPU % over less is noise. */
   minGapMs?: number;
   callTimeoutMs?: number;
@@ -47,6 +53,12 @@ export class StatsSampler {
   private timer: NodeJS.Timeout | null = null;
   private pending: StatsSample[] = [];
   private readonly o: Required<Omit<StatsSamplerOptions, 'client' | 'running' | 'emit'>>;
+  /** Background reads allowed now (a token bucket refilled at backgroundPerSecond, one second deep). */
+  private budget: number;
+  private lastTick = 0;
+  /** The host the next tick starts with: with a small budget, every host gets its turn. */
+  private hostStart = 0;
+  private grouped: { running: readonly ContainerRef[]; byHost: Array<[string, ContainerRef[]]>; keys: Set<string> } | null = null;
 
   constructor(private readonly opts: StatsSamplerOptions) {
     this.o = {
@@ -56,7 +68,9 @@ export class StatsSampler {
       minGapMs: opts.minGapMs ?? 1000,
       callTimeoutMs: opts.callTimeoutMs ?? 3000,
       tickMs: opts.tickMs ?? 250,
+      backgroundPerSecond: opts.backgroundPerSecond ?? 50,
     };
+    this.budget = this.o.backgroundPerSecond;
   }
 
   setVisible(list: readonly ContainerRef[]): void {
@@ -90,15 +104,13 @@ export class StatsSampler {
 
   /** One scheduling round: fill each host's free slots, visible containers first. */
   tick(now = Date.now()): void {
-    const running = this.opts.running();
-    const byHost = new Map<string, ContainerRef[]>();
-    for (const r of running) {
-      let list = byHost.get(r.host);
-      if (!list) byHost.set(r.host, (list = []));
-      list.push(r);
-    }
-    const runningKeys = new Set(running.map((r) => `${r.host}/${r.id}`));
-    for (const [host, list] of byHost) {
+    const { byHost, keys: runningKeys } = this.group(this.opts.running());
+    const rate = this.o.backgroundPerSecond;
+    this.budget = Math.min(rate, this.budget + (this.lastTick ? ((now - this.lastTick) / 1000) * rate : rate));
+    this.lastTick = now;
+    const start = byHost.length ? this.hostStart++ % byHost.length : 0;
+    for (let h = 0; h < byHost.length; h++) {
+      const [host, list] = byHost[(start + h) % byHost.length]!;
       let free = this.o.perHost - (this.inFlight.get(host) ?? 0);
       if (free <= 0 || !this.opts.client(host)) continue;
       for (const v of this.visible) {
@@ -110,13 +122,14 @@ export class StatsSampler {
         }
       }
       // Background: walk the host's running containers round-robin from where the last tick stopped.
-      const start = this.rotation.get(host) ?? 0;
-      for (let k = 0; k < list.length && free > 0; k++) {
-        const i = (start + k) % list.length;
+      const from = this.rotation.get(host) ?? 0;
+      for (let k = 0; k < list.length && free > 0 && this.budget >= 1; k++) {
+        const i = (from + k) % list.length;
         const ref = list[i]!;
         if (this.due(this.track(ref), this.o.backgroundEveryMs, now)) {
           this.read(ref, now);
           free--;
+          this.budget--;
           this.rotation.set(host, i + 1);
         }
       }
@@ -124,6 +137,19 @@ export class StatsSampler {
     if (this.tracks.size > runningKeys.size * 2 + 64) {
       for (const key of this.tracks.keys()) if (!runningKeys.has(key)) this.tracks.delete(key);
     }
+  }
+
+  /** The running containers by host, and their keys; recomputed only when the list is a new one. */
+  private group(running: readonly ContainerRef[]): { byHost: Array<[string, ContainerRef[]]>; keys: Set<string> } {
+    if (this.grouped?.running === running) return this.grouped;
+    const byHost = new Map<string, ContainerRef[]>();
+    for (const r of running) {
+      let list = byHost.get(r.host);
+      if (!list) byHost.set(r.host, (list = []));
+      list.push(r);
+    }
+    this.grouped = { running, byHost: [...byHost], keys: new Set(running.map((r) => `${r.host}/${r.id}`)) };
+    return this.grouped;
   }
 
   private read(ref: ContainerRef, now: number): void {

@@ -1,5 +1,5 @@
 import type { Container, StatsSample } from '../engine/types.js';
-import type { FleetState } from './state.js';
+import type { FleetState, HostContainers } from './state.js';
 
 export type LineHealth = 'up' | 'degraded' | 'down';
 
@@ -47,47 +47,81 @@ export function lineOf(c: Container): string {
   return c.bizline ?? NO_LINE;
 }
 
+interface LinePart extends Traffic {
+  tier: number | null;
+  running: number;
+  total: number;
+}
+
+interface HostLines {
+  stats: FleetState['stats'][string] | undefined;
+  down: boolean;
+  lines: Map<string, LinePart>;
+}
+
+// One host's share of every line, kept per host's container map: a commit that changes one host's containers
+// or samples recomputes that host only (10,000 containers on 200 hosts: a stats commit touches a few hosts).
+const hostLinesCache = new WeakMap<HostContainers, HostLines>();
+
+function hostLines(hc: HostContainers, stats: FleetState['stats'][string] | undefined, down: boolean): Map<string, LinePart> {
+  const cached = hostLinesCache.get(hc);
+  if (cached && cached.stats === stats && cached.down === down) return cached.lines;
+  const lines = new Map<string, LinePart>();
+  for (const id of hc.order) {
+    const c = hc.byId[id]!;
+    const name = lineOf(c);
+    let part = lines.get(name);
+    if (!part) lines.set(name, (part = { tier: null, running: 0, total: 0, ...emptyTraffic() }));
+    part.total++;
+    if (c.tier !== null && (part.tier === null || c.tier < part.tier)) part.tier = c.tier;
+    if (c.state === 'running' && !down) {
+      part.running++;
+      addSample(part, stats?.[c.id]);
+    }
+  }
+  hostLinesCache.set(hc, { stats, down, lines });
+  return lines;
+}
+
 /**
  * One row per business line across the fleet. A container on a host that is down counts as not running:
  * its last known state can't be trusted.
  */
 export function lineRows(state: Pick<FleetState, 'hostOrder' | 'hosts' | 'containers' | 'stats'>): LineRow[] {
-  const lines = new Map<string, LineRow & { hostSet: Set<string> }>();
+  const lines = new Map<string, LineRow>();
   for (const host of state.hostOrder) {
     const hc = state.containers[host];
     if (!hc) continue;
-    const hostDown = state.hosts[host]?.state === 'down';
-    for (const id of hc.order) {
-      const c = hc.byId[id]!;
-      const name = lineOf(c);
+    for (const [name, part] of hostLines(hc, state.stats[host], state.hosts[host]?.state === 'down')) {
       let row = lines.get(name);
-      if (!row) {
-        row = { name, tier: null, running: 0, total: 0, hosts: [], health: 'down', hostSet: new Set(), ...emptyTraffic() };
-        lines.set(name, row);
-      }
-      row.total++;
-      row.hostSet.add(host);
-      if (c.tier !== null && (row.tier === null || c.tier < row.tier)) row.tier = c.tier;
-      if (c.state === 'running' && !hostDown) {
-        row.running++;
-        addSample(row, sampleOf(state, c));
-      }
+      if (!row) lines.set(name, (row = { name, tier: null, running: 0, total: 0, hosts: [], health: 'down', ...emptyTraffic() }));
+      row.total += part.total;
+      row.running += part.running;
+      row.hosts.push(host);
+      if (part.tier !== null && (row.tier === null || part.tier < row.tier)) row.tier = part.tier;
+      row.cpuPercent += part.cpuPercent;
+      row.memBytes += part.memBytes;
+      row.rxBytesPerSec += part.rxBytesPerSec;
+      row.txBytesPerSec += part.txBytesPerSec;
+      row.sampled += part.sampled;
     }
   }
   return [...lines.values()]
-    .map(({ hostSet, ...row }) => ({
-      ...row,
-      hosts: [...hostSet],
-      health: (row.running === row.total ? 'up' : row.running === 0 ? 'down' : 'degraded') as LineHealth,
-    }))
+    .map((row) => ({ ...row, health: (row.running === row.total ? 'up' : row.running === 0 ? 'down' : 'degraded') as LineHealth }))
     .sort((a, b) => (a.tier ?? 99) - (b.tier ?? 99) || a.name.localeCompare(b.name));
 }
 
-/** Summed use of a host's running containers. */
+const hostTrafficCache = new WeakMap<HostContainers, { stats: FleetState['stats'][string] | undefined; traffic: Traffic }>();
+
+/** Summed use of a host's running containers (kept until the host's containers or samples change). */
 export function hostTraffic(state: Pick<FleetState, 'containers' | 'stats'>, host: string): Traffic {
-  const t = emptyTraffic();
   const hc = state.containers[host];
-  if (!hc) return t;
+  if (!hc) return emptyTraffic();
+  const stats = state.stats[host];
+  const cached = hostTrafficCache.get(hc);
+  if (cached && cached.stats === stats) return { ...cached.traffic };
+  const t = emptyTraffic();
   for (const id of hc.order) addSample(t, sampleOf(state, hc.byId[id]!));
-  return t;
+  hostTrafficCache.set(hc, { stats, traffic: t });
+  return { ...t };
 }

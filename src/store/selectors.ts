@@ -6,11 +6,18 @@ export interface Counts {
   total: number;
 }
 
+// Per host's container map: the status line counts 10,000 containers on every commit otherwise.
+const countsCache = new WeakMap<HostContainers, Counts>();
+
 export function countContainers(hc: HostContainers | undefined): Counts {
   if (!hc) return { running: 0, total: 0 };
+  const cached = countsCache.get(hc);
+  if (cached) return { ...cached };
   let running = 0;
   for (const id of hc.order) if (hc.byId[id]!.state === 'running') running++;
-  return { running, total: hc.order.length };
+  const counts = { running, total: hc.order.length };
+  countsCache.set(hc, counts);
+  return { ...counts };
 }
 
 export interface HostRow extends HostStatus {

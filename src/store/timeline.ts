@@ -21,3 +21,26 @@ export function insertEvent(
   const next = [...timeline.slice(0, i), e, ...timeline.slice(i)];
   return next.length > limit ? next.slice(next.length - limit) : next;
 }
+
+/**
+ * Several events at once; the same result as inserting them one by one. The common case (live events, each
+ * newer than everything kept) appends in one copy; anything else goes one at a time.
+ */
+export function insertEvents(
+  timeline: readonly ContainerEventRecord[],
+  events: readonly ContainerEventRecord[],
+  limit: number,
+): readonly ContainerEventRecord[] {
+  const last = timeline.length > 0 ? timeline[timeline.length - 1]!.timeNano : -Infinity;
+  let ordered = true;
+  for (let i = 0; i < events.length && ordered; i++) {
+    ordered = events[i]!.timeNano > (i === 0 ? last : events[i - 1]!.timeNano);
+  }
+  if (!ordered) {
+    let t = timeline;
+    for (const e of events) t = insertEvent(t, e, limit);
+    return t;
+  }
+  const next = [...timeline, ...events];
+  return next.length > limit ? next.slice(next.length - limit) : next;
+}

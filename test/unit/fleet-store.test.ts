@@ -30,7 +30,8 @@ describe('createFleetStore', () => {
 describe('createCoalescer', () => {
   it('10,000 events within one second reach the store in at most ~30 commits', () => {
     const store = createFleetStore();
-    const c = createCoalescer(store);
+    // Latency alone is telemetry (deferred, below): 0 holds it to the commit cap only, which this is about.
+    const c = createCoalescer(store, { telemetryIntervalMs: 0 });
     let notified = 0;
     store.subscribe(() => notified++);
     // 10 events every millisecond for one second, spread over 5 hosts.
@@ -54,7 +55,7 @@ describe('createCoalescer', () => {
 
   it('respects maxCommitsPerSecond', () => {
     const store = createFleetStore();
-    const c = createCoalescer(store, { maxCommitsPerSecond: 5 });
+    const c = createCoalescer(store, { maxCommitsPerSecond: 5, telemetryIntervalMs: 0 });
     let notified = 0;
     store.subscribe(() => notified++);
     for (let ms = 0; ms < 1000; ms++) {
@@ -124,5 +125,47 @@ describe('createCoalescer', () => {
     vi.advanceTimersByTime(1000);
     expect(listener).not.toHaveBeenCalled();
     expect(c.commits).toBe(0);
+  });
+});
+
+describe('createCoalescer telemetry', () => {
+  const sample = (host: string, id: string): DomainEvent => ({
+    type: 'stats.sampled',
+    samples: [{ host, id, at: 1, cpuPercent: 1, memBytes: 1, memLimitBytes: 2, rxBytesPerSec: 0, txBytesPerSec: 0 }],
+  });
+
+  it('commits samples and unchanged probes at most every telemetryIntervalMs, not 30 times a second', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store, { telemetryIntervalMs: 500 });
+    c.sink(hostUp('h'));
+    vi.advanceTimersByTime(0);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    for (let ms = 0; ms < 2000; ms++) {
+      c.sink(ms % 2 ? sample('h', `c${ms}`) : latency('h', ms));
+      vi.advanceTimersByTime(1);
+    }
+    expect(notified).toBeGreaterThanOrEqual(3);
+    expect(notified).toBeLessThanOrEqual(4);
+    vi.advanceTimersByTime(500);
+    expect(store.getState().hosts.h!.latencyMs).toBe(1998);
+    expect(Object.keys(store.getState().stats.h!)).toHaveLength(1000);
+    c.stop();
+  });
+
+  it('a change an operator must see commits at once and takes the queued telemetry with it', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store, { telemetryIntervalMs: 500 });
+    c.sink(hostUp('h'));
+    vi.advanceTimersByTime(100);
+    c.sink(sample('h', 'a'));
+    vi.advanceTimersByTime(10);
+    expect(store.getState().stats.h).toBeUndefined();
+    // The probe found the host down: not telemetry.
+    c.sink({ type: 'host.status', host: 'h', patch: { state: 'down', latencyMs: null, lastSeen: 5 } });
+    vi.advanceTimersByTime(0);
+    expect(store.getState().hosts.h!.state).toBe('down');
+    expect(store.getState().stats.h!.a).toBeDefined();
+    c.stop();
   });
 });

@@ -10,6 +10,11 @@ export interface TableScreen<Row> {
   title(route: Route): string;
   columns: readonly Column<Row>[];
   rows(state: FleetState, route: Route): Row[];
+  /**
+   * The same rows in groups (one per host) whose arrays stay the same objects while their rows do: a filter
+   * then re-runs only on the groups that changed. Optional; `rows` is used without it.
+   */
+  rowGroups?(state: FleetState, route: Route): ReadonlyArray<readonly Row[]>;
   key(row: Row): string;
   /** The text `/` matches against (name, IPs, …). */
   search(row: Row): string;
@@ -34,11 +39,44 @@ function compare(a: string | number, b: string | number): number {
   return String(a).localeCompare(String(b), undefined, { numeric: true });
 }
 
+// The lower-cased search text of a row object: screens reuse unchanged rows, so a filter over 10,000
+// containers builds only the texts of the rows that changed.
+const searchCache = new WeakMap<object, string>();
+
+function searchText<Row>(screen: TableScreen<Row>, row: Row): string {
+  if (typeof row !== 'object' || row === null) return screen.search(row).toLowerCase();
+  let text = searchCache.get(row);
+  if (text === undefined) searchCache.set(row, (text = screen.search(row).toLowerCase()));
+  return text;
+}
+
+// A group's rows that matched a needle, kept with the group's array.
+const groupMatches = new WeakMap<readonly unknown[], { needle: string; rows: readonly unknown[] }>();
+
+function filtered<Row>(screen: TableScreen<Row>, state: FleetState, route: Route, needle: string): Row[] {
+  if (!screen.rowGroups) {
+    const rows = screen.rows(state, route);
+    return needle ? rows.filter((r) => searchText(screen, r).includes(needle)) : rows;
+  }
+  const out: Row[] = [];
+  for (const group of screen.rowGroups(state, route)) {
+    if (!needle) {
+      for (const r of group) out.push(r);
+      continue;
+    }
+    let hit = groupMatches.get(group) as { needle: string; rows: readonly Row[] } | undefined;
+    if (!hit || hit.needle !== needle) {
+      hit = { needle, rows: group.filter((r) => searchText(screen, r).includes(needle)) };
+      groupMatches.set(group, hit);
+    }
+    for (const r of hit.rows) out.push(r);
+  }
+  return out;
+}
+
 /** The rows a screen shows: filtered by `/` (substring, any case), then sorted. Pure. */
 export function viewRows<Row>(screen: TableScreen<Row>, state: FleetState, route: Route, filter: string, sort: SortState | null): Row[] {
-  let rows = screen.rows(state, route);
-  const needle = filter.trim().toLowerCase();
-  if (needle) rows = rows.filter((r) => screen.search(r).toLowerCase().includes(needle));
+  let rows = filtered(screen, state, route, filter.trim().toLowerCase());
   const col = sort ? screen.columns[sort.column] : undefined;
   if (sort && col) {
     const key = col.sort ?? col.value;
