@@ -10,14 +10,23 @@ import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState, HostContainers } from '../store/state.js';
 
 // Keeps the inspect records fresh while the cockpit runs, so a migration off a host whose engine has died
-// starts from that container's latest configuration. A container is inspected when it appears or its id,
-// state or name changes (or the engine reports an `update`: limits change with no state change). A record
+// starts from that container's latest configuration. A container is inspected when it appears or is renamed
+// (or the engine reports an `update`: limits change with no state change); a change of whether it runs only
+// once it has held for stateSettleMs (a restart storm is all die/start and changes no configuration: issue 7
+// measured the recorder taking the cockpit past a core in a 1,000 events/s storm). A record
 // goes only when the engine reports the container destroyed: one that vanishes with its host is kept (the
 // last one of a dead host's containers is the point), one removed on purpose must not come back.
 
 export interface RecorderOptions {
   /** Changes seen within this window cost one inspect per container (an event storm is not an inspect storm). */
   debounceMs?: number;
+  /**
+   * A change of running state alone waits this long, and is recorded only if it still holds then: a restart
+   * storm (die, start) changes no configuration, and only whether a container runs matters to a migration.
+   */
+  stateSettleMs?: number;
+  /** Inspects a second across the whole fleet: the first pass over 10,000 containers must not load the engines. */
+  maxPerSecond?: number;
   /** Inspects in flight per host. */
   perHost?: number;
   callTimeoutMs?: number;
@@ -41,8 +50,12 @@ interface HostQueue {
   pending: Set<string>;
   timer: NodeJS.Timeout | null;
   running: Promise<void> | null;
-  /** id → state and name last queued for: what "changed" is measured against. */
+  /** id → name last queued for: a new id or a rename is recorded soon. */
   seen: Map<string, string>;
+  /** id → whether it ran when last queued: a change of that alone goes to `settling`. */
+  ran: Map<string, boolean>;
+  /** id → when its running state changed; recorded after stateSettleMs if it still differs. */
+  settling: Map<string, number>;
   hc: HostContainers | null;
   /** The last batch had inspects fail: the next waits `retryMs`. */
   failed: boolean;
@@ -55,6 +68,8 @@ export function startInspectRecorder(
   opts: RecorderOptions = {},
 ): InspectRecorder {
   const debounceMs = opts.debounceMs ?? 250;
+  const stateSettleMs = opts.stateSettleMs ?? 15_000;
+  const budget = rateLimit(opts.maxPerSecond ?? 20);
   const perHost = Math.max(1, opts.perHost ?? 2);
   const callTimeoutMs = opts.callTimeoutMs ?? 3000;
   const retryMs = opts.retryMs ?? 2000;
@@ -67,14 +82,14 @@ export function startInspectRecorder(
 
   const queueOf = (host: string): HostQueue => {
     let q = queues.get(host);
-    if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), hc: null, failed: false }));
+    if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), ran: new Map(), settling: new Map(), hc: null, failed: false }));
     return q;
   };
   const clientOf = (host: string): Docker | null => engine.connections.get(host)?.client ?? null;
 
   const isIdle = () =>
     stopping.signal.aborted ||
-    [...queues.entries()].every(([host, q]) => !q.timer && !q.running && (q.pending.size === 0 || !clientOf(host)));
+    [...queues.entries()].every(([host, q]) => !q.timer && !q.running && ((q.pending.size === 0 && q.settling.size === 0) || !clientOf(host)));
   const checkIdle = () => {
     if (!isIdle()) return;
     const waiters = idleWaiters;
@@ -106,6 +121,7 @@ export function startInspectRecorder(
         if (!q.hc?.byId[id]) continue; // removed since: its last record stays as it is
         let inspect: ContainerInspect;
         try {
+          await budget(stopping.signal);
           inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, id, signal), stopping.signal);
         } catch (err) {
           // 404: removed before we looked. Anything else is the host's trouble, which its connection shows;
@@ -126,7 +142,10 @@ export function startInspectRecorder(
     await Promise.all(Array.from({ length: Math.min(perHost, batch.length) }, worker));
   }
 
-  /** Containers that appeared or changed id, state or name since last seen: queued; removed ones dropped. */
+  /**
+   * Containers that appeared or were renamed: queued. A change of running state alone: settling (see
+   * stateSettleMs). Removed ones: dropped.
+   */
   const diffHost = (host: string, hc: HostContainers | undefined) => {
     const q = queueOf(host);
     if (q.hc === (hc ?? null)) return;
@@ -135,16 +154,45 @@ export function startInspectRecorder(
     for (const id of q.seen.keys()) {
       if (!byId[id]) {
         q.seen.delete(id);
+        q.ran.delete(id);
+        q.settling.delete(id);
         q.pending.delete(id);
       }
     }
+    const now = Date.now();
     for (const [id, c] of Object.entries(byId)) {
-      const key = `${c.state}\u0000${c.name}`;
-      if (q.seen.get(id) === key) continue;
-      q.seen.set(id, key);
-      q.pending.add(id);
+      const ran = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+      if (q.seen.get(id) !== c.name) {
+        q.seen.set(id, c.name);
+        q.ran.set(id, ran);
+        q.settling.delete(id);
+        q.pending.add(id);
+      } else if (q.ran.get(id) !== ran) {
+        if (!q.settling.has(id)) q.settling.set(id, now);
+      } else {
+        q.settling.delete(id); // back as recorded (a restart): nothing to write
+      }
     }
   };
+
+  /** Settled running-state changes become inspects. */
+  const settle = () => {
+    const now = Date.now();
+    for (const [host, q] of queues) {
+      for (const [id, since] of q.settling) {
+        if (now - since < stateSettleMs) continue;
+        q.settling.delete(id);
+        const c = q.hc?.byId[id];
+        if (!c) continue;
+        q.ran.set(id, c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+        q.pending.add(id);
+      }
+      schedule(host, q, debounceMs);
+    }
+    checkIdle();
+  };
+  const settler = setInterval(settle, Math.max(50, Math.min(stateSettleMs, 5000)));
+  settler.unref();
 
   /** Configuration events (docker update) newer than their host's watermark mark their container. */
   const scanTimeline = (hostOrder: readonly string[], events: readonly ContainerEventRecord[], mark: boolean) => {
@@ -183,6 +231,7 @@ export function startInspectRecorder(
   return {
     async stop() {
       stopping.abort();
+      clearInterval(settler);
       unsubscribe();
       for (const q of queues.values()) {
         if (q.timer) clearTimeout(q.timer);
@@ -197,5 +246,31 @@ export function startInspectRecorder(
         checkIdle();
       });
     },
+  };
+}
+
+/**
+ * A fleet-wide pace: resolves each caller in turn, at most `perSecond` a second (never rejects; an abort
+ * lets the rest through at once so that stop() is quick).
+ */
+function rateLimit(perSecond: number): (signal: AbortSignal) => Promise<void> {
+  const gap = 1000 / Math.max(1, perSecond);
+  let next = 0;
+  return (signal) => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + gap;
+    if (at === now || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, at - now);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   };
 }

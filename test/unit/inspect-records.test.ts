@@ -211,7 +211,7 @@ describe('the inspect recorder', () => {
     await Promise.all(recorders.splice(0).map((r) => r.stop()));
   });
   const start = (f: ReturnType<typeof fakeFleet>, opts: RecorderOptions = {}) => {
-    const r = startInspectRecorder(f.engine, f.store, f.records, { debounceMs: 20, retryMs: 20, ...opts });
+    const r = startInspectRecorder(f.engine, f.store, f.records, { debounceMs: 20, retryMs: 20, stateSettleMs: 30, maxPerSecond: 10_000, ...opts });
     recorders.push(r);
     return r;
   };
@@ -249,6 +249,40 @@ describe('the inspect recorder', () => {
     await rec.idle();
     expect(f.calls).toHaveLength(12);
     expect(f.maxInFlight).toBe(2);
+  });
+
+  it('a restart storm (die, start) costs no inspect; a change of running state that holds costs one', async () => {
+    const f = fakeFleet();
+    const cs = Array.from({ length: 5 }, (_, i) => container(`r${i}`));
+    for (const c of cs) f.bodies.set(c.id, inspectOf(c.name));
+    f.apply({ type: 'host.listed', host: 'h1', containers: cs });
+    const rec = start(f, { stateSettleMs: 300 });
+    await rec.idle();
+    expect(f.calls).toHaveLength(5);
+    for (let round = 0; round < 3; round++) {
+      for (const c of cs) f.apply({ type: 'container.patched', host: 'h1', id: c.id, patch: { state: 'exited' } });
+      await new Promise((r) => setTimeout(r, 20));
+      for (const c of cs) f.apply({ type: 'container.patched', host: 'h1', id: c.id, patch: { state: 'running' } });
+    }
+    await rec.idle();
+    expect(f.calls).toHaveLength(5); // back as recorded before it settled: nothing to write
+    f.apply({ type: 'container.patched', host: 'h1', id: cs[0]!.id, patch: { state: 'exited' } });
+    const t0 = Date.now();
+    await rec.idle();
+    expect(f.calls).toHaveLength(6);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250); // it waited to see the change hold
+  });
+
+  it('paces inspects fleet-wide (the first pass over a big fleet does not burst)', async () => {
+    const f = fakeFleet();
+    const cs = Array.from({ length: 6 }, (_, i) => container(`p${i}`));
+    for (const c of cs) f.bodies.set(c.id, inspectOf(c.name));
+    f.apply({ type: 'host.listed', host: 'h1', containers: cs });
+    const t0 = Date.now();
+    const rec = start(f, { maxPerSecond: 20 });
+    await rec.idle();
+    expect(f.calls).toHaveLength(6);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(5 * 50 - 10); // 6 at 20 a second: 5 gaps of 50 ms
   });
 
   it('does not inspect a container removed before its turn, and never removes a record', async () => {
