@@ -19,8 +19,11 @@ async function main(argv: string[]): Promise<number> {
   if (args.command === 'tui') {
     // React's development build checks and warns on every render: several times the CPU of production.
     process.env.NODE_ENV ??= 'production';
+    // The hosts first, then Ink and the views: the fleet connects while those load.
+    const { startFleet } = await import('./cli/connect.js');
+    const fleet = startFleet(config);
     const { runTui } = await import('./cli/tui.js');
-    return runTui(config, { readOnly: args.readOnly });
+    return runTui(config, { readOnly: args.readOnly }, fleet);
   }
   const { HEADLESS } = await import('./cli/commands/index.js');
   const command = HEADLESS[args.command];

@@ -1,6 +1,6 @@
 import type { FleetConfig } from '../config/types.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
-import { createCoalescer, createFleetStore, type FleetStore } from '../store/fleet-store.js';
+import { createCoalescer, createFleetStore, type Coalescer, type FleetStore } from '../store/fleet-store.js';
 
 export interface Connected {
   store: FleetStore;
@@ -10,12 +10,28 @@ export interface Connected {
   close(): Promise<void>;
 }
 
-/** Connects every host once (each bounded by its own deadlines) and waits until each is listed or failed. */
-export async function connectFleet(config: FleetConfig): Promise<Connected> {
+export interface StartedFleet {
+  store: FleetStore;
+  coalescer: Coalescer;
+  engine: FleetEngine;
+}
+
+/**
+ * A store and an engine whose hosts are connecting. No React here: the cockpit starts this before it loads
+ * Ink and its views, so that the hosts are contacted while those modules load (issue 7: loading them took
+ * 0.5–1 s of the launch of a 200-host fleet).
+ */
+export function startFleet(config: FleetConfig): StartedFleet {
   const store = createFleetStore();
   const coalescer = createCoalescer(store);
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();
+  return { store, coalescer, engine };
+}
+
+/** Connects every host once (each bounded by its own deadlines) and waits until each is listed or failed. */
+export async function connectFleet(config: FleetConfig): Promise<Connected> {
+  const { store, coalescer, engine } = startFleet(config);
   await engine.settled();
   coalescer.flush();
   return {

@@ -8,9 +8,9 @@ import { FleetEngine } from '../engine/fleet-engine.js';
 import { inspectRecords } from '../engine/inspect-records.js';
 import type { StatsSampler } from '../engine/stats-sampler.js';
 import { fileLedger } from '../pool/file-ledger.js';
-import { createCoalescer, createFleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
+import type { StartedFleet } from './connect.js';
 import { startLedgerPoller } from './ledger-wiring.js';
 import { cockpitMigrations } from './cockpit-migrations.js';
 import { placeAction } from './place-action.js';
@@ -53,11 +53,9 @@ function engineActions(engine: FleetEngine, sampler: StatsSampler, callTimeoutMs
   };
 }
 
-export async function runTui(config: FleetConfig, options: TuiOptions): Promise<number> {
-  const store = createFleetStore();
-  const coalescer = createCoalescer(store);
-  const engine = new FleetEngine(config, coalescer.sink);
-  engine.start();
+/** Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads). */
+export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
+  const { store, coalescer, engine } = fleet;
   const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs);
   // Each container's configuration as last seen, for migrating off a host whose engine has died.
   const recorder = startInspectRecorder(engine, store, inspectRecords(config.stateDir), {

@@ -68,9 +68,9 @@ export function parseConfig(text: string, file: string): FleetConfig {
     engine: {
       callTimeoutMs: e.callTimeout ?? DEFAULT_TUNING.callTimeoutMs,
       connectTimeoutMs: e.connectTimeout ?? DEFAULT_TUNING.connectTimeoutMs,
-      probeIntervalMs: e.probeInterval ?? DEFAULT_TUNING.probeIntervalMs,
+      probeIntervalMs: e.probeInterval ?? scaledDefault(DEFAULT_TUNING.probeIntervalMs, PROBE_MS_PER_HOST, hosts.length),
       slowThresholdMs: e.slowThreshold ?? DEFAULT_TUNING.slowThresholdMs,
-      resyncIntervalMs: e.resyncInterval ?? DEFAULT_TUNING.resyncIntervalMs,
+      resyncIntervalMs: e.resyncInterval ?? scaledDefault(DEFAULT_TUNING.resyncIntervalMs, RESYNC_MS_PER_HOST, hosts.length),
     },
     hosts,
     pools,
@@ -79,6 +79,18 @@ export function parseConfig(text: string, file: string): FleetConfig {
     stateDir: expandPath(raw.state ?? DEFAULT_STATE_DIR, baseDir),
     ...(raw.registry !== undefined && { registry: raw.registry }),
   };
+}
+
+/**
+ * Unless configured, probes and resyncs keep to a fleet-wide pace (issue 7): 200 hosts probed every 2 s and
+ * re-listed every 15 s were about 115 requests a second, most of dockpit's idle CPU. A dead engine still
+ * shows at once (its events stream breaks); only a hung one takes up to a probe interval longer to show.
+ */
+const PROBE_MS_PER_HOST = 100; // at most 10 probes a second
+const RESYNC_MS_PER_HOST = 500; // at most 2 re-lists a second
+
+function scaledDefault(base: number, perHost: number, hosts: number): number {
+  return Math.max(base, perHost * hosts);
 }
 
 function fail(err: ConfigError): never {

@@ -199,6 +199,13 @@ describe('parseConfig: malformed configs name the file, line and field', () => {
     expect(err.toString()).toBe(`${file}:4: (top level): unknown field "colour"`);
   });
 
+  it('probes and resyncs a big fleet at a fleet-wide pace unless configured', () => {
+    const hosts = (n: number) => ['hosts:', ...Array.from({ length: n }, (_, i) => [`  - name: h${i}`, `    url: tcp://h${i}`]).flat()];
+    expect(parseConfig(yaml(...hosts(3)), file).engine).toMatchObject({ probeIntervalMs: 2000, resyncIntervalMs: 15000 });
+    expect(parseConfig(yaml(...hosts(200)), file).engine).toMatchObject({ probeIntervalMs: 20000, resyncIntervalMs: 100000 });
+    expect(parseConfig(yaml(...hosts(200), 'engine: { probeInterval: 1000, resyncInterval: 5000 }'), file).engine).toMatchObject({ probeIntervalMs: 1000, resyncIntervalMs: 5000 });
+  });
+
   it('a migration registry: host[:port], anything else refused at its line', () => {
     expect(parseConfig(yaml('hosts:', '  - name: a', '    url: tcp://a', 'registry: reg.lan:5000'), file).registry).toBe('reg.lan:5000');
     expect(parseConfig(yaml('hosts:', '  - name: a', '    url: tcp://a'), file).registry).toBeUndefined();
