@@ -59,12 +59,14 @@ interface HostQueue {
   hc: HostContainers | null;
   /** The last batch had inspects fail: the next waits `retryMs`. */
   failed: boolean;
+  /** Ids seen for the first time since the recorder started: a record of that id may already be on disk. */
+  firstSight: Set<string>;
 }
 
 export function startInspectRecorder(
   engine: FleetEngine,
   store: FleetStore,
-  records: Pick<InspectRecords, 'save' | 'remove'>,
+  records: Pick<InspectRecords, 'save' | 'remove'> & Partial<Pick<InspectRecords, 'load'>>,
   opts: RecorderOptions = {},
 ): InspectRecorder {
   const debounceMs = opts.debounceMs ?? 250;
@@ -82,7 +84,7 @@ export function startInspectRecorder(
 
   const queueOf = (host: string): HostQueue => {
     let q = queues.get(host);
-    if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), ran: new Map(), settling: new Map(), hc: null, failed: false }));
+    if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), ran: new Map(), settling: new Map(), hc: null, failed: false, firstSight: new Set() }));
     return q;
   };
   const clientOf = (host: string): Docker | null => engine.connections.get(host)?.client ?? null;
@@ -118,7 +120,15 @@ export function startInspectRecorder(
     q.pending.clear();
     const worker = async () => {
       for (let id = batch.shift(); id !== undefined && !stopping.signal.aborted; id = batch.shift()) {
-        if (!q.hc?.byId[id]) continue; // removed since: its last record stays as it is
+        const listed = q.hc?.byId[id];
+        if (!listed) continue; // removed since: its last record stays as it is
+        // A container recorded by an earlier dockpit (same id, same name) needs no inspect at start: a
+        // restarted cockpit's first pass costs a file read each, not an inspect and a durable write.
+        if (q.firstSight.delete(id) && records.load) {
+          const rec = await records.load(host, listed.name).catch(() => null);
+          const ranThen = (rec?.inspect as { State?: { Running?: boolean } } | undefined)?.State?.Running === true;
+          if (rec?.id === id && ranThen === isRunning(listed.state)) continue;
+        }
         let inspect: ContainerInspect;
         try {
           await budget(stopping.signal);
@@ -161,8 +171,10 @@ export function startInspectRecorder(
     }
     const now = Date.now();
     for (const [id, c] of Object.entries(byId)) {
-      const ran = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+      const ran = isRunning(c.state);
       if (q.seen.get(id) !== c.name) {
+        if (!q.seen.has(id)) q.firstSight.add(id);
+        else q.firstSight.delete(id); // renamed while watched: inspect it whatever is on disk
         q.seen.set(id, c.name);
         q.ran.set(id, ran);
         q.settling.delete(id);
@@ -184,7 +196,7 @@ export function startInspectRecorder(
         q.settling.delete(id);
         const c = q.hc?.byId[id];
         if (!c) continue;
-        q.ran.set(id, c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
+        q.ran.set(id, isRunning(c.state));
         q.pending.add(id);
       }
       schedule(host, q, debounceMs);
@@ -247,6 +259,11 @@ export function startInspectRecorder(
       });
     },
   };
+}
+
+/** Whether a migration would start it: the part of a container's state a record must keep right. */
+function isRunning(state: string): boolean {
+  return state === 'running' || state === 'paused' || state === 'restarting';
 }
 
 /**

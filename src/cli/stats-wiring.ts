@@ -23,12 +23,13 @@ function runningRefsOf(store: FleetStore): () => readonly ContainerRef[] {
 }
 
 /** The cockpit's live traffic: a sampler over the engine's clients and the store's running containers. */
-export function startSampler(engine: FleetEngine, store: FleetStore, emit: DomainEventSink, callTimeoutMs: number): StatsSampler {
+export function startSampler(engine: FleetEngine, store: FleetStore, emit: DomainEventSink, callTimeoutMs: number, backgroundPerSecond?: number): StatsSampler {
   const sampler = new StatsSampler({
     client: (host) => engine.connections.get(host)?.client ?? null,
     running: runningRefsOf(store),
     emit,
     callTimeoutMs,
+    ...(backgroundPerSecond !== undefined && { backgroundPerSecond }),
   });
   sampler.start();
   return sampler;

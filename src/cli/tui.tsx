@@ -56,7 +56,7 @@ function engineActions(engine: FleetEngine, sampler: StatsSampler, callTimeoutMs
 /** Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads). */
 export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
   const { store, coalescer, engine } = fleet;
-  const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs);
+  const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs, config.engine.statsPerSecond);
   // Each container's configuration as last seen, for migrating off a host whose engine has died.
   const recorder = startInspectRecorder(engine, store, inspectRecords(config.stateDir), {
     callTimeoutMs: config.engine.callTimeoutMs,

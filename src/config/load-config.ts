@@ -71,6 +71,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
       probeIntervalMs: e.probeInterval ?? scaledDefault(DEFAULT_TUNING.probeIntervalMs, PROBE_MS_PER_HOST, hosts.length),
       slowThresholdMs: e.slowThreshold ?? DEFAULT_TUNING.slowThresholdMs,
       resyncIntervalMs: e.resyncInterval ?? scaledDefault(DEFAULT_TUNING.resyncIntervalMs, RESYNC_MS_PER_HOST, hosts.length),
+      statsPerSecond: e.statsPerSecond ?? DEFAULT_TUNING.statsPerSecond,
     },
     hosts,
     pools,

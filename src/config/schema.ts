@@ -25,6 +25,8 @@ export const engineSchema = z
     probeInterval: z.number().int().positive().optional(),
     slowThreshold: z.number().int().positive().optional(),
     resyncInterval: z.number().int().positive().optional(),
+    /** Background stats reads a second across the fleet (containers on screen are read every 2 s regardless). */
+    statsPerSecond: z.number().positive().max(1000).optional(),
   })
   .strict();
 

@@ -37,6 +37,8 @@ export interface EngineTuning {
   slowThresholdMs: number;
   /** Full re-list period even when events look healthy, ms. */
   resyncIntervalMs: number;
+  /** Background stats reads a second across the fleet (the rows on screen are read regardless). */
+  statsPerSecond: number;
 }
 
 /** A static IP pool: one docker network of the same name and subnet on every host. */
@@ -83,6 +85,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   probeIntervalMs: 2000,
   slowThresholdMs: 1000,
   resyncIntervalMs: 15000,
+  statsPerSecond: 20,
 };
 
 export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };

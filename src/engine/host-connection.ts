@@ -125,22 +125,27 @@ export class HostConnection {
         await t.connect();
       }
       const docker = createDockerClient(spec, tunnel);
-      const version = await deadline((abortSignal) => engineVersion(docker, { abortSignal }));
-      const info = await deadline((abortSignal) => engineInfo(docker, { abortSignal }));
+      // Version, info and the events stream at once (subscribed before the list, so nothing can fall between
+      // them): one round trip before the list instead of three, which a 200-host launch feels (issue 7).
+      const opened = this.withDeadline(containerEvents(docker, { filters: { type: ['container'] }, abortSignal: signal }), signal, 'open events stream')
+        .then((stream) => {
+          cleanups.push(() => stream.destroy());
+          return stream;
+        });
+      const [version, info, events] = await Promise.all([
+        deadline((abortSignal) => engineVersion(docker, { abortSignal })),
+        deadline((abortSignal) => engineInfo(docker, { abortSignal })),
+        opened,
+      ]).catch(async (err: unknown) => {
+        await opened.catch(() => undefined); // a stream that opens anyway is closed with the session
+        throw err;
+      });
       if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
       this.status({
         engineVersion: version.Version ?? null,
         apiVersion: version.ApiVersion ?? null,
         liveRestore: info.LiveRestoreEnabled ?? null,
       });
-
-      // Subscribe before listing so nothing can fall between the list and the stream.
-      const events = await this.withDeadline(
-        containerEvents(docker, { filters: { type: ['container'] }, abortSignal: signal }),
-        signal,
-        'open events stream',
-      );
-      cleanups.push(() => events.destroy());
       this.docker = docker;
 
       await new Promise<void>((_resolve, reject) => {

@@ -273,6 +273,23 @@ describe('the inspect recorder', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(250); // it waited to see the change hold
   });
 
+  it('a restarted cockpit inspects only what its records do not already hold (same id, same running state)', async () => {
+    const f = fakeFleet();
+    const [kept, renewed, stopped] = [container('kept'), container('renewed'), container('stopped', 'exited')];
+    for (const c of [kept, renewed, stopped]) f.bodies.set(c.id, inspectOf(c.name));
+    const onDisk: Record<string, { id: string; inspect: { State: { Running: boolean } } }> = {
+      kept: { id: kept.id, inspect: { State: { Running: true } } },
+      renewed: { id: 'an-older-container-of-that-name', inspect: { State: { Running: true } } },
+      stopped: { id: stopped.id, inspect: { State: { Running: true } } }, // it stopped while nobody watched
+    };
+    const records = { ...f.records, load: vi.fn(async (_h: string, name: string) => (onDisk[name] ?? null) as never) };
+    f.apply({ type: 'host.listed', host: 'h1', containers: [kept, renewed, stopped] });
+    const rec = startInspectRecorder(f.engine, f.store, records, { debounceMs: 20, retryMs: 20, stateSettleMs: 30, maxPerSecond: 10_000 });
+    recorders.push(rec);
+    await rec.idle();
+    expect(f.saved.sort()).toEqual(['h1/renewed', 'h1/stopped']);
+  });
+
   it('paces inspects fleet-wide (the first pass over a big fleet does not burst)', async () => {
     const f = fakeFleet();
     const cs = Array.from({ length: 6 }, (_, i) => container(`p${i}`));

@@ -44,6 +44,7 @@ describe('parseConfig: valid configs', () => {
       probeIntervalMs: 2000,
       slowThresholdMs: 1000,
       resyncIntervalMs: 15000,
+      statsPerSecond: 20,
     });
     expect(cfg.hosts).toEqual([
       {
@@ -78,6 +79,7 @@ describe('parseConfig: valid configs', () => {
       probeIntervalMs: 2000,
       slowThresholdMs: 1000,
       resyncIntervalMs: 60000,
+      statsPerSecond: 20,
     });
     expect(cfg.hosts[0]!.labels).toEqual({ rack: 'r1' });
   });
