@@ -123,7 +123,9 @@ export function startInspectRecorder(
         const listed = q.hc?.byId[id];
         if (!listed) continue; // removed since: its last record stays as it is
         // A container recorded by an earlier dockpit (same id, same name) needs no inspect at start: a
-        // restarted cockpit's first pass costs a file read each, not an inspect and a durable write.
+        // restarted cockpit's first pass costs a file read each, not an inspect and a durable write. Paced
+        // like the inspects: 10,000 records read at once held some 120 MB more memory (issue 7's bench).
+        await budget(stopping.signal);
         if (q.firstSight.delete(id) && records.load) {
           const rec = await records.load(host, listed.name).catch(() => null);
           const ranThen = (rec?.inspect as { State?: { Running?: boolean } } | undefined)?.State?.Running === true;
@@ -131,7 +133,6 @@ export function startInspectRecorder(
         }
         let inspect: ContainerInspect;
         try {
-          await budget(stopping.signal);
           inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, id, signal), stopping.signal);
         } catch (err) {
           // 404: removed before we looked. Anything else is the host's trouble, which its connection shows;
