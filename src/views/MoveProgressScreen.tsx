@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { moveProgressLines } from './move-lines.js';
 import { isMoveRunning, type MoveRun } from './move-run.js';
 import type { ScreenLine } from './plan-lines.js';
 import { ScrollLines } from './ScrollLines.js';
 import { wrapLines } from './wrap-lines.js';
+import { useRunningClock } from './use-running-clock.js';
 
 /** Live progress of a migration or evacuation, from its journal; the end (downtime, or why) stays on screen. */
 export function MoveProgressScreen({ run, scroll, height, width, onLines, canCancel }: {
@@ -15,13 +16,7 @@ export function MoveProgressScreen({ run, scroll, height, width, onLines, canCan
   canCancel: boolean;
 }) {
   const running = isMoveRunning(run);
-  const [now, setNow] = useState(() => Date.now());
-  // The elapsed time moves once a second while a run goes, and not at all otherwise (style.md: no idle ticker).
-  useEffect(() => {
-    if (!running) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [running]);
+  const now = useRunningClock(running);
   const lines = useMemo(
     (): ScreenLine[] => wrapLines(run ? moveProgressLines(run, now) : [{ text: 'no migration yet: m on a container, E on a host', color: 'gray' }], width),
     [run, now, width],

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { formatElapsed, runElapsed } from './plan-progress.js';
 import { progressLines, type ScreenLine } from './plan-lines.js';
 import { isRunning, type PlanRunView } from './plan-run.js';
 import { ScrollLines } from './ScrollLines.js';
+import { useRunningClock } from './use-running-clock.js';
 
 /** Live progress of an apply or restore, per host and step; the end status stays on screen. */
 export function PlanProgressScreen({ run, scroll, height, width, onLines, canCancel, canRestore }: {
@@ -15,13 +16,7 @@ export function PlanProgressScreen({ run, scroll, height, width, onLines, canCan
   canRestore: boolean;
 }) {
   const running = isRunning(run);
-  const [now, setNow] = useState(() => Date.now());
-  // The elapsed time moves once a second while a run goes, and not at all otherwise (style.md: no idle ticker).
-  useEffect(() => {
-    if (!running) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [running]);
+  const now = useRunningClock(running);
   const lines = useMemo((): ScreenLine[] => {
     if (!run) return [{ text: 'no run yet: apply a plan from its preview', color: 'gray' }];
     const out: ScreenLine[] = [];
