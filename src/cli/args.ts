@@ -103,8 +103,9 @@ Commands:
                      is the container's command, verbatim. --dry-run prints the decision only.
   record [--host H] [--json]
                      save each container's inspect in STATE/records: what a migration recreates
-                     when its host's engine is dead. Per host: recorded, changed, failed; exit 1
-                     when a host is down or a container could not be recorded
+                     when its host's engine is dead. Per host: recorded, changed, failed, pruned
+                     (records of containers it no longer has); exit 1 when a host is down or a
+                     container could not be recorded
 
 Options:
   --config FILE      the config (default: ./dockpit.yaml, ~/.config/dockpit/config.yaml,
