@@ -26,6 +26,7 @@ const DEFAULT_TUNING = {
   probeIntervalMs: 2000,
   slowThresholdMs: 1000,
   resyncIntervalMs: 15000,
+  statsPerSecond: 20,
 };
 
 describe('localEngineConfig', () => {
