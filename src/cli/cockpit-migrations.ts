@@ -2,15 +2,17 @@ import type { FleetConfig } from '../config/types.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { newRunId } from '../engine/jsonl-journal.js';
-import { planEvacuation, type EvacuationPlan } from '../migrate/evacuate-plan.js';
+import { evacuationProblems, type EvacuationPlan } from '../migrate/evacuate-plan.js';
 import { executeMigration } from '../migrate/execute.js';
 import { migrationState, type MigrationRecord, type MigrationView } from '../migrate/journal.js';
-import { preflight } from '../migrate/preflight.js';
+import { noSourceReason, preflight } from '../migrate/preflight.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions, type MovePlan } from '../migrate/types.js';
+import { freeMemory } from '../pool/place.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from '../views/actions.js';
 import { migrateDeps } from './migrate-deps.js';
-import { evacuationFacts, fleetFacts, locateSource, targetFacts, type FleetSource } from './migrate-facts.js';
+import { fleetFacts, fleetSource } from './fleet-source.js';
+import { locateSource, moveFacts, planEvacuationOn, targetFacts } from './migrate-facts.js';
 
 // The cockpit's migrations (issue 6, items 1 and 5): the same facts, preflight, planner and journaled
 // executor as `dockpit migrate` / `evacuate`, on the live fleet. Progress comes from the journal's records
@@ -33,8 +35,6 @@ export interface CockpitMigrations {
 function optionsOf(config: FleetConfig, c: MoveChoices): MoveOptions {
   return { ...DEFAULT_MOVE_OPTIONS, leaveData: c.leaveData, fenced: c.fenced, registry: config.registry ?? null };
 }
-
-const isUp = (s: string | undefined) => s === 'up' || s === 'degraded';
 
 /** Calls `report` with the journal's view at most every REPORT_EVERY_MS, and once more at `flush`. */
 function viewReporter(report: (v: MigrationView) => void) {
@@ -63,7 +63,7 @@ function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
 }
 
 export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, store: FleetStore): CockpitMigrations {
-  const fleet = (): FleetSource => ({ state: store.getState(), client: (h) => engine.connections.get(h)?.client ?? null });
+  const fleet = () => fleetSource(store, engine);
   let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
 
   /** Runs the moves through the executor, reporting the journal's view; the final view is read back from the journal. */
@@ -99,6 +99,8 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
       const line = c?.bizline ?? null;
       const memory = source.inspect?.HostConfig['Memory'];
       const base = { name, from: host, fromState: source.state, line, memoryBytes: typeof memory === 'number' ? memory : 0 };
+      // Nothing to move: no target needs asking.
+      if (!source.inspect) return { ...base, refusal: noSourceReason(name, source), targets: [] };
       const others = config.hosts.map((h) => h.name).filter((h) => h !== host);
       const all = fleetFacts(config, f.state);
       const allowed = line !== null ? config.lines[line]?.hosts : undefined;
@@ -106,12 +108,11 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
         others.map(async (to): Promise<MoveTarget> => {
           const t = await targetFacts(config, f, to, source.inspect);
           const pf = preflight({ name, source, target: t, fleet: all }, config.pools, optionsOf(config, { leaveData: false, fenced: false }));
-          const free = t.memTotalBytes == null ? null : t.memTotalBytes - (t.memLimitsBytes ?? 0);
           return {
             host: to,
             state: t.state,
             error: t.error,
-            freeBytes: free,
+            freeBytes: freeMemory(t),
             containers: t.containers.length,
             ofLine: line === null ? 0 : t.containers.filter((x) => x.bizline === line).length,
             lineAllows: allowed && allowed.length > 0 ? allowed.includes(to) : null,
@@ -119,17 +120,10 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
           };
         }),
       );
-      if (!source.inspect) {
-        const why = isUp(source.state) ? `${name} is not on ${host}` : `${host} is ${source.state} and dockpit has no recorded configuration of ${name}`;
-        return { ...base, refusal: why, targets: [] };
-      }
       return { ...base, refusal: null, targets };
     },
     preview: async (host, name, to, choices) => {
-      const f = fleet();
-      const source = await locateSource(config, f, name, host);
-      const target = await targetFacts(config, f, to, source.inspect);
-      return preflight({ name, source, target, fleet: fleetFacts(config, f.state) }, config.pools, optionsOf(config, choices));
+      return preflight(await moveFacts(config, fleet(), name, to, host), config.pools, optionsOf(config, choices));
     },
     migrate: async (host, name, to, choices, onView, signal) => {
       try {
@@ -143,14 +137,13 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
       }
     },
     evacuationPreview: async (host, choices) => {
-      const facts = await evacuationFacts(config, fleet(), host, []);
-      return planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only: [], options: optionsOf(config, choices) });
+      return planEvacuationOn(config, fleet(), host, [], optionsOf(config, choices));
     },
     evacuate: async (confirmed, choices, onView, signal) => {
       try {
         const now = await actions.evacuationPreview(confirmed.host, choices);
-        const blocked = now.moves.flatMap((m) => m.blockers.map((b) => `${m.name}: ${b.message}`));
-        if (blocked.length > 0 || now.unplaced.length > 0) return { refused: [...blocked, ...now.unplaced.map((u) => u.blocker.message)].join('; ') };
+        const problems = evacuationProblems(now);
+        if (problems.length > 0) return { refused: problems.join('; ') };
         if (!sameAssignment(confirmed, now)) return { refused: 'the fleet changed since the preview (containers or targets differ): look at the new preview and confirm again' };
         if (now.moves.length === 0) return { refused: `${confirmed.host} has no containers: nothing to do` };
         return await run('evacuate', confirmed.host, now.moves, onView, signal);

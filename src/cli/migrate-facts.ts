@@ -6,32 +6,20 @@ import { withDeadline } from '../engine/deadline.js';
 import { toDockpitError } from '../engine/errors.js';
 import { imagePresent } from '../engine/image-transfer.js';
 import { inspectRecords } from '../engine/inspect-records.js';
+import { hostIsUp } from '../engine/host-up.js';
+import { mapLimited } from '../engine/map-limited.js';
 import { findNetwork } from '../engine/network-calls.js';
 import type { NetworkFacts } from '../pool/network-spec.js';
 import type { HostFacts } from '../pool/place.js';
 import { isIdReference, type SourceInspect } from '../migrate/container-spec.js';
 import { poolOf } from '../migrate/preflight.js';
-import type { ImageOnTarget, MoveFacts, SourceFacts, TargetFacts } from '../migrate/types.js';
+import { planEvacuation, type EvacuationPlan } from '../migrate/evacuate-plan.js';
+import type { ImageOnTarget, MoveFacts, MoveOptions, SourceFacts, TargetFacts } from '../migrate/types.js';
 import { containerRows } from '../store/selectors.js';
-import type { FleetState } from '../store/state.js';
+import { fleetFacts, type FleetSource } from './fleet-source.js';
 
 // The engine lookups a migration's preflight needs (issue 6, item 2), gathered once from a connected
 // fleet; the planner itself is pure (src/migrate/preflight.ts).
-
-export interface FleetSource {
-  state: FleetState;
-  client(host: string): Docker | null;
-}
-
-const isUp = (s: string | undefined) => s === 'up' || s === 'degraded';
-
-/** Every configured host's containers, from the store (what the fleet-wide address check reads). */
-export function fleetFacts(config: FleetConfig, state: FleetState): HostFacts[] {
-  return config.hosts.map(({ name }) => {
-    const h = state.hosts[name];
-    return { name, state: h?.state ?? 'down', error: h?.error ?? null, containers: containerRows(state, { host: name }) };
-  });
-}
 
 /**
  * Where NAME lives: the up host that lists it (`from` must agree when given), else a host that is not up and
@@ -39,7 +27,7 @@ export function fleetFacts(config: FleetConfig, state: FleetState): HostFacts[] 
  */
 export async function locateSource(config: FleetConfig, fleet: FleetSource, name: string, from?: string): Promise<SourceFacts> {
   const records = inspectRecords(config.stateDir);
-  const liveOn = config.hosts.map((h) => h.name).filter((h) => isUp(fleet.state.hosts[h]?.state) && containerRows(fleet.state, { host: h }).some((c) => c.name === name));
+  const liveOn = config.hosts.map((h) => h.name).filter((h) => hostIsUp(fleet.state.hosts[h]?.state) && containerRows(fleet.state, { host: h }).some((c) => c.name === name));
   const hosts = from !== undefined ? [from] : liveOn;
   if (hosts.length > 1) throw new UsageError(`${name} is on ${hosts.join(' and ')}: say which with --from HOST`);
   const sourceFacts = (host: string): Omit<SourceFacts, 'inspect' | 'recordedAt'> => {
@@ -47,7 +35,7 @@ export async function locateSource(config: FleetConfig, fleet: FleetSource, name
     return { host, state: h?.state ?? 'down', error: h?.error ?? null, liveRestore: h?.liveRestore ?? null };
   };
   const host = hosts[0];
-  if (host !== undefined && isUp(fleet.state.hosts[host]?.state)) {
+  if (host !== undefined && hostIsUp(fleet.state.hosts[host]?.state)) {
     const docker = fleet.client(host);
     const c = containerRows(fleet.state, { host }).find((x) => x.name === name);
     if (docker && c) {
@@ -59,7 +47,7 @@ export async function locateSource(config: FleetConfig, fleet: FleetSource, name
     return { ...sourceFacts(host), inspect: null, recordedAt: null };
   }
   // Not listed by any up host: the last recorded configuration on a host that is not up.
-  const down = from !== undefined ? [from] : config.hosts.map((h) => h.name).filter((h) => !isUp(fleet.state.hosts[h]?.state));
+  const down = from !== undefined ? [from] : config.hosts.map((h) => h.name).filter((h) => !hostIsUp(fleet.state.hosts[h]?.state));
   const found: Array<{ host: string; inspect: SourceInspect; at: string }> = [];
   for (const h of down) {
     const r = await records.load(h, name);
@@ -95,7 +83,7 @@ export async function imageOnTarget(docker: Docker, inspect: SourceInspect, sign
 export async function targetFacts(config: FleetConfig, fleet: FleetSource, to: string, inspect: SourceInspect | null): Promise<TargetFacts> {
   const base = fleetFacts(config, fleet.state).find((h) => h.name === to) ?? { name: to, state: 'down' as const, error: 'not in the config', containers: [] };
   const docker = fleet.client(to);
-  if (!isUp(base.state) || !docker) return { ...base, image: 'unknown' };
+  if (!hostIsUp(base.state) || !docker) return { ...base, image: 'unknown' };
   try {
     return await withDeadline(config.engine.callTimeoutMs, async (signal) => {
       const pool = inspect ? poolOf(config.pools, inspect) : null;
@@ -119,16 +107,6 @@ export async function moveFacts(config: FleetConfig, fleet: FleetSource, name: s
 /** Inspects in flight per host while reading an evacuated host's containers. */
 const INSPECT_CONCURRENCY = 8;
 
-async function mapLimited<T, R>(items: readonly T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
-
 export interface EvacuationFacts {
   source: Omit<SourceFacts, 'inspect'>;
   containers: SourceInspect[];
@@ -147,7 +125,7 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
   const source = { host, state: h?.state ?? 'down', error: h?.error ?? null, liveRestore: h?.liveRestore ?? null, recordedAt: null as string | null };
   let containers: SourceInspect[];
   const docker = fleet.client(host);
-  if (isUp(h?.state) && docker) {
+  if (hostIsUp(h?.state) && docker) {
     const listed = containerRows(fleet.state, { host });
     containers = (
       await mapLimited(listed, INSPECT_CONCURRENCY, async (c) => {
@@ -163,7 +141,7 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
     ).filter((i): i is SourceInspect => i !== null);
   } else {
     // A record of a container that runs on an up host now (moved since) is history, not something to bring back.
-    const live = new Set(config.hosts.filter((x) => x.name !== host && isUp(fleet.state.hosts[x.name]?.state)).flatMap((x) => containerRows(fleet.state, { host: x.name }).map((c) => c.name)));
+    const live = new Set(config.hosts.filter((x) => x.name !== host && hostIsUp(fleet.state.hosts[x.name]?.state)).flatMap((x) => containerRows(fleet.state, { host: x.name }).map((c) => c.name)));
     const recs = (await records.list(host)).filter((r) => !live.has(r.name));
     containers = recs.map((r) => r.inspect as unknown as SourceInspect);
     source.recordedAt = recs.map((r) => r.seenAt).sort()[0] ?? null;
@@ -175,7 +153,7 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
   const facts = await Promise.all(
     all.map(async (f): Promise<HostFacts> => {
       const d = fleet.client(f.name);
-      if (f.name === host || !isUp(f.state) || !d || (only.length > 0 && !only.includes(f.name))) return f;
+      if (f.name === host || !hostIsUp(f.state) || !d || (only.length > 0 && !only.includes(f.name))) return f;
       try {
         return await withDeadline(config.engine.callTimeoutMs * 4, async (signal) => {
           const nets = new Map<string, NetworkFacts | null>();
@@ -193,4 +171,10 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
     }),
   );
   return { source, containers, fleet: facts, images, networks };
+}
+
+/** Gathers an evacuation's facts and plans it: `dockpit evacuate` and the cockpit's E alike. */
+export async function planEvacuationOn(config: FleetConfig, fleet: FleetSource, host: string, only: readonly string[], options: MoveOptions): Promise<EvacuationPlan> {
+  const facts = await evacuationFacts(config, fleet, host, only);
+  return planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only, options });
 }

@@ -6,6 +6,7 @@ import type { FleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { checkRun, placeContainer } from './commands/run.js';
 import { parseRunSpec } from './run-options.js';
+import { fleetSource } from './fleet-source.js';
 
 /** The cockpit form's `place`: the same checks and executor as `dockpit run`, on the live fleet. */
 export function placeAction(config: FleetConfig, engine: FleetEngine, store: FleetStore): NonNullable<CockpitActions['place']> {
@@ -26,7 +27,7 @@ export function placeAction(config: FleetConfig, engine: FleetEngine, store: Fle
       });
       const host = request.host ?? undefined;
       checkRun(config, spec, host);
-      const source = { state: store.getState(), client: (h: string) => engine.connections.get(h)?.client ?? null };
+      const source = fleetSource(store, engine);
       const code = await placeContainer(config, source, spec, host, false, { out: collect, err: collect });
       return { ok: code === 0, lines };
     } catch (err) {

@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { DockpitError, toDockpitError } from './errors.js';
+import { mapLimited } from './map-limited.js';
 
 // The engine calls behind `dockpit run` (issue 4, item 5): what placement needs to know about a host's
 // memory, and create + start.
@@ -24,18 +25,14 @@ export async function memoryFacts(docker: Docker, runningIds: readonly string[],
   try {
     const info = await (docker.info as unknown as Call<{ MemTotal?: number }>).call(docker, { abortSignal });
     let memLimitsBytes = 0;
-    const queue = [...runningIds];
-    const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        try {
-          const c = (await docker.getContainer(id).inspect({ abortSignal })) as { HostConfig?: { Memory?: number } };
-          memLimitsBytes += c.HostConfig?.Memory ?? 0;
-        } catch (err) {
-          if (toDockpitError(err).code !== 'NOT_FOUND') throw err; // removed since the list: takes nothing
-        }
+    await mapLimited(runningIds, INSPECT_CONCURRENCY, async (id) => {
+      try {
+        const c = (await docker.getContainer(id).inspect({ abortSignal })) as { HostConfig?: { Memory?: number } };
+        memLimitsBytes += c.HostConfig?.Memory ?? 0;
+      } catch (err) {
+        if (toDockpitError(err).code !== 'NOT_FOUND') throw err; // removed since the list: takes nothing
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, queue.length) }, worker));
+    });
     return { memTotalBytes: typeof info.MemTotal === 'number' ? info.MemTotal : null, memLimitsBytes };
   } catch (err) {
     throw toDockpitError(err, 'memory facts');

@@ -1,9 +1,10 @@
 import type { IpPool, LineSpec } from '../config/types.js';
-import type { HostFacts } from '../pool/place.js';
+import { allowedHosts, byPlacementRank, freeMemory, type HostFacts } from '../pool/place.js';
 import { nameOf, type SourceInspect } from './container-spec.js';
 import type { NetworkFacts } from '../pool/network-spec.js';
 import { poolOf, preflight } from './preflight.js';
 import type { Blocker, ImageOnTarget, MoveOptions, MovePlan, SourceFacts, TargetFacts } from './types.js';
+import { hostIsUp } from '../engine/host-up.js';
 
 // Issue 6, item 5: where each container of a host being evacuated goes. A pure planner: every container
 // of the host (live inspect, or recorded when the host is down), the fleet, the lines' allowed hosts in;
@@ -45,8 +46,6 @@ export interface EvacuationPlan {
   load: Record<string, number>;
 }
 
-const isUp = (h: HostFacts) => h.state === 'up' || h.state === 'degraded';
-const freeOf = (h: HostFacts) => (h.memTotalBytes == null ? null : h.memTotalBytes - (h.memLimitsBytes ?? 0));
 const memoryOf = (i: SourceInspect) => (typeof i.HostConfig['Memory'] === 'number' ? (i.HostConfig['Memory'] as number) : 0);
 
 export function planEvacuation(input: EvacuateInput): EvacuationPlan {
@@ -63,20 +62,21 @@ export function planEvacuation(input: EvacuateInput): EvacuationPlan {
     const name = nameOf(inspect);
     const line = inspect.Config.Labels?.[input.labels.bizline] ?? null;
     const spec = line === null ? undefined : input.lines[line];
-    const allowed = spec && spec.hosts.length > 0 ? spec.hosts : hostNames;
+    const allowed = spec ? allowedHosts({ hosts: input.fleet }, spec) : hostNames;
     const need = memoryOf(inspect);
     const candidates = input.fleet
       .filter((h) => h.name !== input.host && allowed.includes(h.name) && (input.only.length === 0 || input.only.includes(h.name)))
-      .filter(isUp);
+      .filter((h) => hostIsUp(h.state));
     const ranked = candidates
       .map((h, i) => {
-        const ofLine = line === null ? 0 : h.containers.filter((c) => c.bizline === line).length + (sentLine.get(h.name)?.get(line) ?? 0);
-        const free = freeOf(h);
-        const left = free === null ? null : free - (sentMemory.get(h.name) ?? 0);
-        return { h, i, ofLine, left };
+        const n = line === null ? 0 : h.containers.filter((c) => c.bizline === line).length + (sentLine.get(h.name)?.get(line) ?? 0);
+        const known = freeMemory(h);
+        const free = known === null ? null : known - (sentMemory.get(h.name) ?? 0);
+        return { h, i, n, free };
       })
-      .filter((r) => need === 0 || r.left === null || r.left >= need)
-      .sort((a, b) => a.ofLine - b.ofLine || (b.left ?? -Infinity) - (a.left ?? -Infinity) || a.i - b.i);
+      .filter((r) => need === 0 || r.free === null || r.free >= need)
+      // Placement's own order, counting what this evacuation has already sent to each host.
+      .sort(byPlacementRank);
     const best = ranked[0];
     if (!best) {
       const why = candidates.length === 0
@@ -103,4 +103,9 @@ export function planEvacuation(input: EvacuateInput): EvacuationPlan {
     }
   }
   return { host: input.host, moves, unplaced, load };
+}
+
+/** Everything that stops an evacuation as planned, one line each: blocked moves, then containers no host takes. */
+export function evacuationProblems(ev: EvacuationPlan): string[] {
+  return [...ev.moves.flatMap((m) => m.blockers.map((b) => `${m.name}: ${b.message}`)), ...ev.unplaced.map((u) => u.blocker.message)];
 }

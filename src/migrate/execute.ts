@@ -4,6 +4,7 @@ import { operatorLabel, type AuditLog } from '../engine/audit-log.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { ensureImage } from '../engine/image-transfer.js';
+import { mapLimited } from '../engine/map-limited.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { LockBusyError, type ContainerLock } from '../plans/lock.js';
 import { networkCreateBody } from '../pool/network-spec.js';
@@ -372,15 +373,6 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
   await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'done', downtimeMs, ...(error !== undefined && { error }) });
 }
 
-/** Runs `fn` on every item, at most `n` at a time. */
-async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let x = queue.shift(); x !== undefined; x = queue.shift()) await fn(x);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, queue.length)) }, worker));
-}
-
 export function resultOf(view: MigrationView, error?: string): MigrationResult {
   return {
     runId: view.runId,
@@ -411,7 +403,7 @@ const lockTargets = (moves: readonly MovePlan[]) => moves.map((p) => ({ id: p.so
 async function runMoves(ctx: Ctx, moves: readonly MoveView[], parallel: number): Promise<MigrationResult> {
   const hold = await ctx.lock.acquire(ctx.runId, operatorLabel(ctx.audit.operator), lockTargets(moves.map((m) => m.plan)));
   try {
-    await pool(moves, parallel, (m) => runMove(ctx, m));
+    await mapLimited(moves, parallel, (m) => runMove(ctx, m));
     return await finish(ctx);
   } finally {
     await hold.release();

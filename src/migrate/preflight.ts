@@ -1,12 +1,12 @@
 import type { IpPool } from '../config/types.js';
 import { networkDifferences } from '../pool/network-spec.js';
 import { addressOn, createBody, isIdReference, localData, otherNetworks, type SourceInspect } from './container-spec.js';
-import type { Blocker, MoveFacts, MoveOptions, MovePlan, StepName } from './types.js';
+import type { Blocker, MoveFacts, MoveOptions, MovePlan, SourceFacts, StepName } from './types.js';
+import { hostIsUp } from '../engine/host-up.js';
 
 // Issue 6, item 2: the preflight, a pure planner (style.md): what the fleet looks like in, the move's steps
 // and everything that blocks it out, before the source is touched. The plan is also the preview.
 
-const isUp = (state: string) => state === 'up' || state === 'degraded';
 
 /** The pool whose network the container is on (its static address lives there). */
 export function poolOf(pools: readonly IpPool[], inspect: SourceInspect): IpPool | null {
@@ -21,6 +21,13 @@ function gateOf(inspect: SourceInspect, o: MoveOptions): MovePlan['gate'] {
   return { kind: has ? 'healthcheck' : 'running', seconds: o.gateSeconds, timeoutSeconds: o.gateTimeoutSeconds };
 }
 
+/** Why there is no configuration to move NAME from: not on its (up) host, or nothing recorded of it. */
+export function noSourceReason(name: string, source: SourceFacts): string {
+  if (source.missing !== undefined) return source.missing;
+  if (hostIsUp(source.state)) return `${name} is not on ${source.host}`;
+  return `${source.host} is ${source.state} and dockpit has no recorded configuration of ${name} (dockpit record, or the cockpit, records it while the host is up)`;
+}
+
 /** What refuses a move whose source cannot be read at all: nothing else can be planned. */
 export type PreflightResult = { ok: true; plan: MovePlan } | { ok: false; blocker: Blocker };
 
@@ -28,18 +35,15 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
   const { source, target, name } = f;
   const inspect = source.inspect;
   if (source.host === target.name) return { ok: false, blocker: { code: 'SAME_HOST', message: `${name} is already on ${target.name}` } };
-  if (!inspect) {
-    const why = source.missing ?? (isUp(source.state) ? `${name} is not on ${source.host}` : `${source.host} is ${source.state} and dockpit has no recorded configuration of ${name} (dockpit record, or the cockpit, records it while the host is up)`);
-    return { ok: false, blocker: { code: 'NO_SOURCE', message: why } };
-  }
+  if (!inspect) return { ok: false, blocker: { code: 'NO_SOURCE', message: noSourceReason(name, source) } };
   const blockers: Blocker[] = [];
   const warnings: string[] = [];
-  const live = isUp(source.state) && source.recordedAt === null;
+  const live = hostIsUp(source.state) && source.recordedAt === null;
   if (!live && !o.fenced) {
     const lr = source.liveRestore === false ? '' : ' with live-restore its containers may still run and hold their addresses;';
     blockers.push({ code: 'NOT_FENCED', message: `${source.host} is ${source.state}:${lr} confirm that it is fenced (powered off or cut from the LAN) with --fenced ${source.host}` });
   }
-  if (!isUp(target.state)) blockers.push({ code: 'TARGET_DOWN', message: `${target.name} is ${target.state}${target.error ? ` (${target.error})` : ''}` });
+  if (!hostIsUp(target.state)) blockers.push({ code: 'TARGET_DOWN', message: `${target.name} is ${target.state}${target.error ? ` (${target.error})` : ''}` });
 
   const holder = target.containers.find((c) => c.name === name);
   if (holder) {

@@ -3,6 +3,7 @@ import type { Container, HostState } from '../engine/types.js';
 import { allocate, type AddressInUse } from './allocate.js';
 import type { Reservation } from './ledger.js';
 import { networkDifferences, type NetworkFacts } from './network-spec.js';
+import { hostIsUp } from '../engine/host-up.js';
 
 // Issue 4, item 5: where a new container of a business line goes, and with which address. A pure planner
 // (style.md): a snapshot of the fleet, the config and the ledger in, a decision or a refusal out. The
@@ -91,8 +92,13 @@ const usage = (code: RefusalCode, message: string): Refusal => ({ code, message,
 const refuse = (code: RefusalCode, message: string): Refusal => ({ code, message, usage: false });
 
 /** The hosts a line may use: its `hosts:`, or every host when it lists none. */
-export function allowedHosts(config: PlacementConfig, line: LineSpec): string[] {
+export function allowedHosts(config: Pick<PlacementConfig, 'hosts'>, line: LineSpec): string[] {
   return line.hosts.length > 0 ? [...line.hosts] : config.hosts.map((h) => h.name);
+}
+
+/** Placement's order of candidate hosts: fewest of the line (`n`), then most free memory (unknown last), then config order (`i`). */
+export function byPlacementRank(a: { n: number; free: number | null; i: number }, b: { n: number; free: number | null; i: number }): number {
+  return a.n - b.n || (b.free ?? -Infinity) - (a.free ?? -Infinity) || a.i - b.i;
 }
 
 /** What the config alone can refuse: checked before anything is contacted. */
@@ -114,9 +120,10 @@ export function checkRequest(config: PlacementConfig, req: PlacementRequest): Re
   return null;
 }
 
-const isUp = (h: HostFacts) => h.state === 'up' || h.state === 'degraded';
+const isUp = (h: HostFacts) => hostIsUp(h.state);
 
-function freeMemory(h: HostFacts): number | null {
+/** MemTotal less the memory limits of the running containers; null when MemTotal is unknown. */
+export function freeMemory(h: Pick<HostFacts, 'memTotalBytes' | 'memLimitsBytes'>): number | null {
   return h.memTotalBytes == null ? null : h.memTotalBytes - (h.memLimitsBytes ?? 0);
 }
 
@@ -191,9 +198,7 @@ export function place(s: PlacementSnapshot, req: PlacementRequest): Placement {
     const ofLine = (h: HostFacts) => h.containers.filter((c) => c.bizline === req.line).length;
     // Fewest containers of the line first (spread it), then most free memory (MemTotal minus the limits
     // of running containers; unknown last), then config order.
-    const ranked = fit
-      .map((h, i) => ({ h, i, n: ofLine(h), free: freeMemory(h) }))
-      .sort((a, b) => a.n - b.n || (b.free ?? -Infinity) - (a.free ?? -Infinity) || a.i - b.i);
+    const ranked = fit.map((h, i) => ({ h, i, n: ofLine(h), free: freeMemory(h) })).sort(byPlacementRank);
     host = ranked[0]!.h.name;
     why = `fewest ${req.line} containers, then most free memory: ${ranked.map((r) => `${r.h.name} ${r.n}, ${gib(r.free)}`).join('; ')}`;
     const skipped = up.filter((h) => !fit.includes(h));

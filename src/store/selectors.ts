@@ -1,5 +1,6 @@
 import type { Container, HostStatus } from '../engine/types.js';
 import type { FleetState, HostContainers } from './state.js';
+import { hostIsUp } from '../engine/host-up.js';
 
 export interface Counts {
   running: number;
@@ -67,7 +68,7 @@ export function fleetSummary(state: Pick<FleetState, 'hostOrder' | 'hosts' | 'co
   let lastError: string | null = null;
   for (const name of state.hostOrder) {
     const h = state.hosts[name]!;
-    if (h.state === 'up' || h.state === 'degraded') hostsUp++;
+    if (hostIsUp(h.state)) hostsUp++;
     if (h.error) lastError = `${name}: ${h.error}`;
     const c = countContainers(state.containers[name]);
     running += c.running;

@@ -1,18 +1,19 @@
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
 import { newRunId } from '../../engine/jsonl-journal.js';
-import { planEvacuation, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
+import { evacuationProblems, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
 import { executeMigration } from '../../migrate/execute.js';
 import { planPreview } from '../../plans/plan.js';
 import { executePlan } from '../../plans/execute.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
-import { evacuationFacts } from '../migrate-facts.js';
+import { planEvacuationOn } from '../migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, printMoves, withCtrlC } from '../move-options.js';
 import { planDeps } from '../plan-deps.js';
 import { textTable } from '../text-table.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
+import { fleetSource } from '../fleet-source.js';
 
 // `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
 // executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.
@@ -68,22 +69,19 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
         return MOVE_EXIT.refused;
       }
     }
-    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
-    const facts = await evacuationFacts(config, source, host, move.to);
-    const ev = planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only: move.to, options });
-    const blocked = ev.moves.filter((m) => m.blockers.length > 0);
+    const ev = await planEvacuationOn(config, fleetSource(fleet.store, fleet.engine), host, move.to, options);
+    const problems = evacuationProblems(ev);
     const preview = previewOf(ev);
     if (args.dryRun) {
       if (args.json) out(JSON.stringify({ dryRun: true, host, load: ev.load, moves: ev.moves.map(({ body: _b, source: _s, ...m }) => m), unplaced: ev.unplaced }, null, 2));
       else out(preview.join('\n'));
-      return blocked.length > 0 || ev.unplaced.length > 0 ? MOVE_EXIT.refused : 0;
+      return problems.length > 0 ? MOVE_EXIT.refused : 0;
     }
-    if (blocked.length > 0 || ev.unplaced.length > 0) {
-      const why = [...blocked.flatMap((m) => m.blockers.map((b) => `${m.name}: ${b.message}`)), ...ev.unplaced.map((u) => u.blocker.message)];
-      await deps.audit.append({ action: 'evacuate.preflight', targets: [host], details: { blocked: why }, outcome: 'refused', error: why[0] ?? '' });
-      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', host, moves: [], errors: why }, null, 2));
+    if (problems.length > 0) {
+      await deps.audit.append({ action: 'evacuate.preflight', targets: [host], details: { blocked: problems }, outcome: 'refused', error: problems[0] ?? '' });
+      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', host, moves: [], errors: problems }, null, 2));
       else out(preview.join('\n'));
-      for (const w of why) err(`dockpit: ${w}`);
+      for (const w of problems) err(`dockpit: ${w}`);
       err('dockpit: nothing changed');
       return MOVE_EXIT.refused;
     }

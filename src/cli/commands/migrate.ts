@@ -9,6 +9,7 @@ import { migrateDeps } from '../migrate-deps.js';
 import { moveFacts } from '../migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
+import { fleetSource } from '../fleet-source.js';
 
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
 // configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).
@@ -39,7 +40,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
   const to = move.to[0]!;
   const fleet = await connectFleet(config);
   try {
-    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+    const source = fleetSource(fleet.store, fleet.engine);
     const facts = await moveFacts(config, source, name, to, move.from);
     const pf = preflight(facts, config.pools, { ...options, fenced: move.fenced !== undefined && move.fenced === facts.source.host });
     const deps = migrateDeps(config, fleet.engine);

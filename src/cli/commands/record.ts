@@ -3,11 +3,13 @@ import { inspectContainer } from '../../engine/container-actions.js';
 import { withDeadline } from '../../engine/deadline.js';
 import { toDockpitError } from '../../engine/errors.js';
 import { inspectRecords, type InspectRecords } from '../../engine/inspect-records.js';
+import { mapLimited } from '../../engine/map-limited.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../text-table.js';
 import type { HeadlessCommand } from './types.js';
 import { requireHost } from './validate.js';
+import { hostIsUp } from '../../engine/host-up.js';
 
 // `dockpit record [--host H] [--json]`: inspects every container of every up host (or H) and saves it as
 // its inspect record (inspect-records.ts), the configuration a migration recreates when that host's
@@ -38,22 +40,18 @@ async function recordHost(
   callTimeoutMs: number,
 ): Promise<RecordResult> {
   const result: RecordResult = { host, state: 'up', recorded: 0, changed: 0, failed: 0, pruned: 0, errors: [] };
-  const queue = [...ids];
-  const worker = async () => {
-    for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
-      try {
-        const inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, c.id, signal));
-        if (await records.save(host, inspect)) result.changed++;
-        result.recorded++;
-      } catch (err) {
-        const coded = toDockpitError(err);
-        if (coded.code === 'NOT_FOUND') continue; // removed since the list: nothing to record
-        result.failed++;
-        result.errors.push(`${c.name}: ${coded.toString()}`);
-      }
+  await mapLimited(ids, PER_HOST, async (c) => {
+    try {
+      const inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, c.id, signal));
+      if (await records.save(host, inspect)) result.changed++;
+      result.recorded++;
+    } catch (err) {
+      const coded = toDockpitError(err);
+      if (coded.code === 'NOT_FOUND') return; // removed since the list: nothing to record
+      result.failed++;
+      result.errors.push(`${c.name}: ${coded.toString()}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PER_HOST, queue.length) }, worker));
+  });
   // The host listed everything it has: a record of anything else would bring back, on a migration off this
   // host once it is dead, a container someone removed on purpose.
   const listed = new Set(ids.map((c) => c.name));
@@ -77,7 +75,7 @@ export const recordCommand: HeadlessCommand = async ({ args, config, out, err })
     results = await Promise.all(
       hosts.map(async (host): Promise<RecordResult> => {
         const docker = fleet.engine.connections.get(host)?.client ?? null;
-        const up = status.get(host)?.state === 'up' || status.get(host)?.state === 'degraded';
+        const up = hostIsUp(status.get(host)?.state);
         if (!docker || !up) {
           const h = status.get(host);
           const why = `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}`;

@@ -1,4 +1,3 @@
-import type Docker from 'dockerode';
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig, IpPool, LineSpec } from '../../config/types.js';
 import { fileAuditLog, operatorLabel, type AuditLog } from '../../engine/audit-log.js';
@@ -10,10 +9,9 @@ import { fileLedger } from '../../pool/file-ledger.js';
 import type { Ledger } from '../../pool/ledger.js';
 import { holdName, NameBusyError } from '../../pool/name-lock.js';
 import { allowedHosts, checkRequest, place, reserve, type HostFacts, type Placement, type PlacementDecision, type PlacementRequest } from '../../pool/place.js';
-import { containerRows } from '../../store/selectors.js';
-import type { FleetState } from '../../store/state.js';
 import { maskEnv } from '../../views/secret-env.js';
 import { connectFleet } from '../connect.js';
+import { fleetFacts, fleetSource, type FleetSource } from '../fleet-source.js';
 import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
 import { changeTimeoutMs } from './network-ensure.js';
 import { requireHost } from './validate.js';
@@ -30,21 +28,14 @@ import type { HeadlessCommand } from './types.js';
 // Every step that changes something, or was refused, is in the audit log; --dry-run stops after planning
 // with ledger.list() instead of 4, and writes nothing at all.
 
-/** The fleet as placement reads it: a store state and each connected host's engine client. */
-export interface FleetSource {
-  state: FleetState;
-  client(host: string): Docker | null;
-}
 
 /** Placement's facts about every configured host; lookups only on the candidate hosts that are up. */
 export async function gatherFacts(config: FleetConfig, fleet: FleetSource, line: LineSpec, pool: IpPool, onlyHost?: string): Promise<HostFacts[]> {
   const candidates = onlyHost !== undefined ? [onlyHost] : allowedHosts(config, line);
   const weighMemory = onlyHost === undefined && candidates.length > 1;
   return Promise.all(
-    config.hosts.map(async ({ name }): Promise<HostFacts> => {
-      const status = fleet.state.hosts[name];
-      const containers = containerRows(fleet.state, { host: name });
-      const facts: HostFacts = { name, state: status?.state ?? 'down', error: status?.error ?? null, containers };
+    fleetFacts(config, fleet.state).map(async (facts): Promise<HostFacts> => {
+      const { name, containers } = facts;
       const docker = fleet.client(name);
       if (!candidates.includes(name) || facts.state === 'down' || facts.state === 'connecting') return facts;
       if (!docker) return { ...facts, state: 'down', error: facts.error ?? 'not connected' };
@@ -231,7 +222,7 @@ export const runCommand: HeadlessCommand = async ({ args, config, out, err }) =>
   checkRun(config, spec, args.host);
   const fleet = await connectFleet(config);
   try {
-    const source = { state: fleet.store.getState(), client: (h: string) => fleet.engine.connections.get(h)?.client ?? null };
+    const source = fleetSource(fleet.store, fleet.engine);
     return await placeContainer(config, source, spec, args.host, args.json, { out, err });
   } finally {
     await fleet.close();
