@@ -32,10 +32,18 @@ export interface JsonlJournal<R extends { runId: string }, In> {
   runs(): Promise<string[]>;
 }
 
-/** A journal of records `R` (told apart from damage by `isRecord`) in `dir`, stamped with `at`. */
-export function jsonlJournal<R extends { runId: string; at: string }, In extends { runId: string }>(
+/** A record of one of `kinds` for a run: told apart from damage when a journal is read. */
+function recordOf<R>(kinds: ReadonlySet<string>): (r: unknown) => r is R {
+  return (r: unknown): r is R => {
+    const x = r as { kind?: unknown; runId?: unknown } | null;
+    return typeof x === 'object' && x !== null && typeof x.kind === 'string' && kinds.has(x.kind) && typeof x.runId === 'string';
+  };
+}
+
+/** A journal of records `R` (whose `kind` is one of `kinds`) in `dir`, stamped with `at`. */
+export function jsonlJournal<R extends { runId: string; at: string; kind: string }, In extends { runId: string }>(
   dir: string,
-  isRecord: (r: unknown) => r is R,
+  kinds: ReadonlySet<string>,
   now: () => Date = () => new Date(),
 ): JsonlJournal<R, In> {
   const fileOf = (runId: string) => path.join(dir, `${checkRunId(runId)}.jsonl`);
@@ -73,7 +81,7 @@ export function jsonlJournal<R extends { runId: string; at: string }, In extends
     async read(runId) {
       const file = fileOf(runId);
       const text = await readIfExists(file);
-      return text === null ? [] : parseJsonl(text, file, isRecord);
+      return text === null ? [] : parseJsonl<R>(text, file, kinds);
     },
     async runs() {
       let names: string[];
@@ -93,7 +101,8 @@ export function jsonlJournal<R extends { runId: string; at: string }, In extends
  * newline, or one followed by later records (a crash, then `resume` appending after it on a fresh line).
  * Any other bad line means the file was damaged some other way: an error, not something to guess around.
  */
-export function parseJsonl<R>(text: string, where: string, isRecord: (r: unknown) => r is R): R[] {
+export function parseJsonl<R>(text: string, where: string, kinds: ReadonlySet<string>): R[] {
+  const isRecord = recordOf<R>(kinds);
   const lines = text.split('\n');
   const out: R[] = [];
   lines.slice(0, -1).forEach((line, i) => {

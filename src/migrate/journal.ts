@@ -33,12 +33,8 @@ export type MigrationJournal = JsonlJournal<MigrationRecord, MigrationInput>;
 
 const KINDS: ReadonlySet<string> = new Set(['mig.start', 'mig.resume', 'step.intent', 'step.outcome', 'move.end', 'mig.end']);
 
-function isRecord(r: unknown): r is MigrationRecord {
-  return typeof r === 'object' && r !== null && KINDS.has((r as MigrationRecord).kind) && typeof (r as MigrationRecord).runId === 'string';
-}
-
 export function migrationJournal(stateDir: string, now: () => Date = () => new Date()): MigrationJournal {
-  return jsonlJournal<MigrationRecord, MigrationInput>(path.join(stateDir, 'migrations'), isRecord, now);
+  return jsonlJournal<MigrationRecord, MigrationInput>(path.join(stateDir, 'migrations'), KINDS, now);
 }
 
 export interface StepView {

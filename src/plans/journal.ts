@@ -40,17 +40,13 @@ export interface Journal {
 
 const KINDS: ReadonlySet<string> = new Set(['run.start', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
 
-function isRecord(r: unknown): r is JournalRecord {
-  return typeof r === 'object' && r !== null && KINDS.has((r as JournalRecord).kind) && typeof (r as JournalRecord).runId === 'string';
-}
-
 export function fileJournal(stateDir: string, now: () => Date = () => new Date()): Journal & { readonly dir: string } {
-  return jsonlJournal<JournalRecord, JournalInput>(path.join(stateDir, 'runs'), isRecord, now);
+  return jsonlJournal<JournalRecord, JournalInput>(path.join(stateDir, 'runs'), KINDS, now);
 }
 
 /** Parses a plan journal file's text (see parseJsonl: a torn line is left out, other damage throws). */
 export function parseJournal(text: string, where: string): JournalRecord[] {
-  return parseJsonl(text, where, isRecord);
+  return parseJsonl<JournalRecord>(text, where, KINDS);
 }
 
 /** Where an action stands: the same words the progress screen shows. */
