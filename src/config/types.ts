@@ -73,8 +73,13 @@ export interface FleetConfig {
   lines: Record<string, LineSpec>;
   /** Degradation plans (issue 5): `plans:` then the files of `plansDir`, in that order. */
   plans: Plan[];
-  /** The jump host's state folder: ledger, locks, journal, audit log. */
+  /**
+   * The state folder (file backend): ledger, locks, journals, records, audit log. With `state` on etcd it
+   * is unused for state.
+   */
   stateDir: string;
+  /** Where the state is (issue 11); absent: files in `stateDir`. */
+  state?: StateConfig;
   /** A registry a migration pulls missing images from (else they stream engine to engine). */
   registry?: string;
 }
@@ -91,3 +96,33 @@ export const DEFAULT_TUNING: EngineTuning = {
 export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };
 
 export const DEFAULT_STATE_DIR = '~/.local/state/dockpit';
+
+/** Retention of what only grows in the state (journals of ended runs, audit entries), ms. */
+export interface RetentionConfig {
+  journalsMs: number;
+  auditMs: number;
+}
+
+/** The shared state on etcd (issue 11): `state: etcd://h1:2379,h2:2379/prefix` or a `state:` block. */
+export interface EtcdStateConfig {
+  kind: 'etcd';
+  /** `http://host:port` or `https://host:port`, one per member. */
+  endpoints: string[];
+  /** Every key dockpit writes starts with it; ends with "/". */
+  prefix: string;
+  tls: { ca: string; cert: string | null; key: string | null } | null;
+  auth: { username: string; password: string } | null;
+  /** Lease TTL of this process's locks and run claims, seconds (default 15). */
+  leaseTtlSec: number;
+  /** How long a call to etcd may take before the state counts as unavailable, ms. */
+  callTimeoutMs: number;
+  retention: RetentionConfig;
+}
+
+export interface FileStateConfig {
+  kind: 'file';
+  dir: string;
+  retention: RetentionConfig;
+}
+
+export type StateConfig = FileStateConfig | EtcdStateConfig;

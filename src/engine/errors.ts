@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'TLS'
   | 'STREAM_ENDED'
   | 'PARSE'
+  | 'STATE'
   | 'UNKNOWN';
 
 export class DockpitError extends Error {

@@ -1,0 +1,27 @@
+import type { FleetConfig, StateConfig } from '../config/types.js';
+import { etcdState } from './etcd/etcd-state.js';
+import { fileState } from './file/file-state.js';
+import { currentOperator } from './operator.js';
+import type { Operator, StateStore } from './types.js';
+
+export const DEFAULT_RETENTION = { journalsMs: 30 * 24 * 3600_000, auditMs: 180 * 24 * 3600_000 } as const;
+
+/** The state config a fleet config names: its `state:`, else files in its state folder. */
+export function stateConfigOf(config: Pick<FleetConfig, 'state' | 'stateDir'>): StateConfig {
+  return config.state ?? { kind: 'file', dir: config.stateDir, retention: { ...DEFAULT_RETENTION } };
+}
+
+export interface OpenStateOptions {
+  operator?: Operator;
+  now?: () => Date;
+}
+
+/**
+ * Opens the state a config names. Cheap and lazy: nothing is contacted until first used, so read-only
+ * commands and the cockpit's live view never wait on it (issue 11, item 7).
+ */
+export function openState(config: Pick<FleetConfig, 'state' | 'stateDir'>, opts: OpenStateOptions = {}): StateStore {
+  const sc = stateConfigOf(config);
+  const operator = opts.operator ?? currentOperator();
+  return sc.kind === 'etcd' ? etcdState(sc, { operator, ...(opts.now && { now: opts.now }) }) : fileState(sc, { operator, ...(opts.now && { now: opts.now }) });
+}
