@@ -9,6 +9,7 @@ import { expandPath } from './paths.js';
 import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js';
 import { describeIssue, fieldName, lineOf } from './yaml-location.js';
 import { resolvePlans } from '../plans/load-plans.js';
+import { resolveState, StateFieldError } from './state-config.js';
 
 /** Parses and validates a config file's text. Contacts nothing. */
 export function parseConfig(text: string, file: string): FleetConfig {
@@ -61,6 +62,14 @@ export function parseConfig(text: string, file: string): FleetConfig {
     lines,
     hosts: hosts.map((h) => h.name),
   });
+  let state;
+  try {
+    state = resolveState(raw.state, baseDir, DEFAULT_STATE_DIR);
+  } catch (err) {
+    if (!(err instanceof StateFieldError)) throw err;
+    const at = ['state', ...err.at];
+    throw new ConfigError(err.message, file, lineOf(doc, counter, at), fieldName(at));
+  }
   const e = raw.engine ?? {};
   return {
     source: file,
@@ -77,7 +86,8 @@ export function parseConfig(text: string, file: string): FleetConfig {
     pools,
     lines,
     plans,
-    stateDir: expandPath(raw.state ?? DEFAULT_STATE_DIR, baseDir),
+    stateDir: state.dir,
+    ...(state.config !== undefined && { state: state.config }),
     ...(raw.registry !== undefined && { registry: raw.registry }),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stateSchema } from './state-config.js';
 
 // The file format. Strict objects so that a typo ("identifyFile") is an error, not a silently ignored key.
 
@@ -103,8 +104,8 @@ export const configSchema = z
   .object({
     labels: z.object({ bizline: nonEmpty.optional(), tier: nonEmpty.optional() }).strict().optional(),
     engine: engineSchema.optional(),
-    /** Where dockpit keeps its ledger and audit log on the jump host. */
-    state: nonEmpty.optional(),
+    /** Where dockpit keeps its state: a folder, `etcd://…`, or a block (src/config/state-config.ts). */
+    state: stateSchema.optional(),
     hosts: z.array(hostSchema).min(1, 'expected at least one host'),
     ipPools: z.array(poolSchema).optional(),
     lines: z.record(z.string(), lineSchema).optional(),

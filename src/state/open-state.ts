@@ -1,10 +1,10 @@
+import { DEFAULT_RETENTION } from '../config/state-config.js';
 import type { FleetConfig, StateConfig } from '../config/types.js';
 import { etcdState } from './etcd/etcd-state.js';
 import { fileState } from './file/file-state.js';
 import { currentOperator } from './operator.js';
 import type { Operator, StateStore } from './types.js';
 
-export const DEFAULT_RETENTION = { journalsMs: 30 * 24 * 3600_000, auditMs: 180 * 24 * 3600_000 } as const;
 
 /** The state config a fleet config names: its `state:`, else files in its state folder. */
 export function stateConfigOf(config: Pick<FleetConfig, 'state' | 'stateDir'>): StateConfig {
