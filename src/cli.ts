@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
 import { locateConfig } from './config/locate-config.js';
+import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCli(argv);
@@ -42,6 +43,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError) {
       process.stderr.write(`dockpit: ${err.toString()}\n`);
       process.exit(2);
+    }
+    if (err instanceof StateError) {
+      // The state cannot be written (or this dockpit lost its claim): the message says what to do.
+      process.stderr.write(`dockpit: ${err.toString()}\n`);
+      process.exit(EXIT_STATE_UNAVAILABLE);
     }
     if (err instanceof UsageError) {
       // The message is what matters at 3 a.m.; the whole usage would push it off the screen.

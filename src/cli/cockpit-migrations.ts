@@ -1,13 +1,14 @@
 import type { FleetConfig } from '../config/types.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
-import { newRunId } from '../engine/jsonl-journal.js';
 import { evacuationProblems, type EvacuationPlan } from '../migrate/evacuate-plan.js';
 import { executeMigration } from '../migrate/execute.js';
 import { migrationState, type MigrationRecord, type MigrationView } from '../migrate/journal.js';
 import { noSourceReason, preflight } from '../migrate/preflight.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions, type MovePlan } from '../migrate/types.js';
 import { freeMemory } from '../pool/place.js';
+import { newRunId } from '../state/run-id.js';
+import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from '../views/actions.js';
 import { migrateDeps } from './migrate-deps.js';
@@ -62,13 +63,13 @@ function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
   return of(a) === of(b) && a.unplaced.length === b.unplaced.length;
 }
 
-export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, store: FleetStore): CockpitMigrations {
+export function cockpitMigrations(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore): CockpitMigrations {
   const fleet = () => fleetSource(store, engine);
   let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
 
   /** Runs the moves through the executor, reporting the journal's view; the final view is read back from the journal. */
   const run = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[], onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd> => {
-    const deps = migrateDeps(config, engine);
+    const deps = migrateDeps(config, state, engine);
     const runId = newRunId();
     const reporter = viewReporter(onView);
     // The cockpit's own cancel (c) and the drain at quit both abort through this controller.
@@ -94,7 +95,7 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
     parallel: PARALLEL,
     targets: async (host, name) => {
       const f = fleet();
-      const source = await locateSource(config, f, name, host);
+      const source = await locateSource(config, state.records, f, name, host);
       const c = Object.values(f.state.containers[host]?.byId ?? {}).find((x) => x.name === name);
       const line = c?.bizline ?? null;
       const memory = source.inspect?.HostConfig['Memory'];
@@ -123,7 +124,7 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
       return { ...base, refusal: null, targets };
     },
     preview: async (host, name, to, choices) => {
-      return preflight(await moveFacts(config, fleet(), name, to, host), config.pools, optionsOf(config, choices));
+      return preflight(await moveFacts(config, state.records, fleet(), name, to, host), config.pools, optionsOf(config, choices));
     },
     migrate: async (host, name, to, choices, onView, signal) => {
       try {
@@ -137,7 +138,7 @@ export function cockpitMigrations(config: FleetConfig, engine: FleetEngine, stor
       }
     },
     evacuationPreview: async (host, choices) => {
-      return planEvacuationOn(config, fleet(), host, [], optionsOf(config, choices));
+      return planEvacuationOn(config, state.records, fleet(), host, [], optionsOf(config, choices));
     },
     evacuate: async (confirmed, choices, onView, signal) => {
       try {

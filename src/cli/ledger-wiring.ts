@@ -1,20 +1,18 @@
-import fs from 'node:fs';
 import type { IpPool } from '../config/types.js';
 import type { DomainEventSink } from '../engine/types.js';
-import type { Reservation } from '../pool/ledger.js';
-import { LEDGER_FILE } from '../pool/file-ledger.js';
+import type { StateStore } from '../state/types.js';
 
-// Issue 4: the cockpit shows the ledger's reservations, which another dockpit process (`dockpit run`) may
-// change at any moment. Read it every 2 s, and at once when the state folder says the file changed.
+// Issue 4: the cockpit shows the ledger's reservations, which another dockpit process (`dockpit run`, on
+// this jump host or, with shared state, another) may change at any moment. Read it every 2 s, and at once
+// when the state says the ledger changed (issue 11: any backend's `watch`).
 
 export interface LedgerPollerOptions {
-  stateDir: string;
+  /** The ledger is read with `ledger.list()`; `watch` says when it changed. */
+  state: Pick<StateStore, 'ledger' | 'watch'>;
   pools: IpPool[];
-  /** Reads every reservation (the ledger's `list`). */
-  list: () => Promise<Reservation[]>;
   emit: DomainEventSink;
   intervalMs?: number;
-  /** Watch the state folder for changes to the ledger file (default true). */
+  /** Watch the state for changes to the ledger (default true). */
   watch?: boolean;
 }
 
@@ -31,12 +29,10 @@ function describe(err: unknown): string {
 }
 
 export function startLedgerPoller(opts: LedgerPollerOptions): LedgerPoller {
-  const { stateDir, emit } = opts;
+  const { state, emit } = opts;
   let stopped = false;
   let reading: Promise<void> | null = null;
   let again = false;
-  let watcher: fs.FSWatcher | null = null;
-  let debounce: NodeJS.Timeout | null = null;
 
   emit({ type: 'pools.configured', pools: opts.pools });
 
@@ -49,7 +45,7 @@ export function startLedgerPoller(opts: LedgerPollerOptions): LedgerPoller {
       do {
         again = false;
         try {
-          const reservations = await opts.list();
+          const reservations = await state.ledger.list();
           if (!stopped) emit({ type: 'ledger.read', reservations });
         } catch (err) {
           if (!stopped) emit({ type: 'ledger.failed', error: describe(err) });
@@ -60,34 +56,10 @@ export function startLedgerPoller(opts: LedgerPollerOptions): LedgerPoller {
     return reading;
   };
 
-  // The folder, not the file: the writer replaces the file by renaming a new one over it, and a watch on
-  // the old file would never fire again. The folder may not exist until the first reservation: retried.
-  const ensureWatch = () => {
-    if (watcher || stopped || opts.watch === false) return;
-    try {
-      watcher = fs.watch(stateDir, { persistent: false }, (_event, file) => {
-        // The rename of a new version over the ledger names it; temp files and the lock folder don't matter.
-        if (file !== null && String(file) !== LEDGER_FILE) return;
-        debounce ??= setTimeout(() => {
-          debounce = null;
-          void read();
-        }, 20);
-      });
-      watcher.on('error', () => {
-        watcher?.close();
-        watcher = null;
-      });
-    } catch {
-      watcher = null; // no folder yet: the timer keeps reading, and tries again
-    }
-  };
-
-  ensureWatch();
+  // The timer covers what a watch may miss (a state folder made later, a watch that failed).
+  const unwatch = opts.watch === false ? () => undefined : state.watch((change) => change.kind === 'ledger' && void read());
   void read();
-  const timer = setInterval(() => {
-    ensureWatch();
-    void read();
-  }, opts.intervalMs ?? 2000);
+  const timer = setInterval(() => void read(), opts.intervalMs ?? 2000);
   timer.unref();
 
   return {
@@ -95,9 +67,7 @@ export function startLedgerPoller(opts: LedgerPollerOptions): LedgerPoller {
     stop() {
       stopped = true;
       clearInterval(timer);
-      if (debounce) clearTimeout(debounce);
-      watcher?.close();
-      watcher = null;
+      unwatch();
     },
   };
 }

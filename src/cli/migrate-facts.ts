@@ -5,7 +5,6 @@ import { memoryFacts } from '../engine/container-run.js';
 import { withDeadline } from '../engine/deadline.js';
 import { toDockpitError } from '../engine/errors.js';
 import { imagePresent } from '../engine/image-transfer.js';
-import { inspectRecords } from '../engine/inspect-records.js';
 import { hostIsUp } from '../engine/host-up.js';
 import { mapLimited } from '../engine/map-limited.js';
 import { findNetwork } from '../engine/network-calls.js';
@@ -15,6 +14,7 @@ import { isIdReference, type SourceInspect } from '../migrate/container-spec.js'
 import { poolOf } from '../migrate/preflight.js';
 import { planEvacuation, type EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { ImageOnTarget, MoveFacts, MoveOptions, SourceFacts, TargetFacts } from '../migrate/types.js';
+import type { InspectRecords } from '../state/types.js';
 import { containerRows } from '../store/selectors.js';
 import { fleetFacts, type FleetSource } from './fleet-source.js';
 
@@ -25,8 +25,7 @@ import { fleetFacts, type FleetSource } from './fleet-source.js';
  * Where NAME lives: the up host that lists it (`from` must agree when given), else a host that is not up and
  * has a recorded configuration of it. A name on several hosts needs `--from`.
  */
-export async function locateSource(config: FleetConfig, fleet: FleetSource, name: string, from?: string): Promise<SourceFacts> {
-  const records = inspectRecords(config.stateDir);
+export async function locateSource(config: FleetConfig, records: InspectRecords, fleet: FleetSource, name: string, from?: string): Promise<SourceFacts> {
   const liveOn = config.hosts.map((h) => h.name).filter((h) => hostIsUp(fleet.state.hosts[h]?.state) && containerRows(fleet.state, { host: h }).some((c) => c.name === name));
   const hosts = from !== undefined ? [from] : liveOn;
   if (hosts.length > 1) throw new UsageError(`${name} is on ${hosts.join(' and ')}: say which with --from HOST`);
@@ -98,8 +97,8 @@ export async function targetFacts(config: FleetConfig, fleet: FleetSource, to: s
   }
 }
 
-export async function moveFacts(config: FleetConfig, fleet: FleetSource, name: string, to: string, from?: string): Promise<MoveFacts> {
-  const source = await locateSource(config, fleet, name, from);
+export async function moveFacts(config: FleetConfig, records: InspectRecords, fleet: FleetSource, name: string, to: string, from?: string): Promise<MoveFacts> {
+  const source = await locateSource(config, records, fleet, name, from);
   const target = await targetFacts(config, fleet, to, source.inspect);
   return { name, source, target, fleet: fleetFacts(config, fleet.state) };
 }
@@ -119,8 +118,7 @@ export interface EvacuationFacts {
  * An evacuation's facts: every container of `host` (inspected live, or as recorded when the host is down),
  * and for each other up host (of `only`, when given) its memory, pool networks and which images it has.
  */
-export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, host: string, only: readonly string[]): Promise<EvacuationFacts> {
-  const records = inspectRecords(config.stateDir);
+export async function evacuationFacts(config: FleetConfig, records: InspectRecords, fleet: FleetSource, host: string, only: readonly string[]): Promise<EvacuationFacts> {
   const h = fleet.state.hosts[host];
   const source = { host, state: h?.state ?? 'down', error: h?.error ?? null, liveRestore: h?.liveRestore ?? null, recordedAt: null as string | null };
   let containers: SourceInspect[];
@@ -174,7 +172,7 @@ export async function evacuationFacts(config: FleetConfig, fleet: FleetSource, h
 }
 
 /** Gathers an evacuation's facts and plans it: `dockpit evacuate` and the cockpit's E alike. */
-export async function planEvacuationOn(config: FleetConfig, fleet: FleetSource, host: string, only: readonly string[], options: MoveOptions): Promise<EvacuationPlan> {
-  const facts = await evacuationFacts(config, fleet, host, only);
+export async function planEvacuationOn(config: FleetConfig, records: InspectRecords, fleet: FleetSource, host: string, only: readonly string[], options: MoveOptions): Promise<EvacuationPlan> {
+  const facts = await evacuationFacts(config, records, fleet, host, only);
   return planEvacuation({ ...facts, host, lines: config.lines, labels: config.labels, pools: config.pools, only, options });
 }

@@ -5,6 +5,7 @@ import { toDockpitError } from '../engine/errors.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
+import { StateError } from '../state/types.js';
 import type { MoveArgs } from './args.js';
 import { textTable } from './text-table.js';
 
@@ -17,8 +18,9 @@ export const MOVE_EXIT: Record<MigrationStatus | MoveStatus, number> = {
   failed: 5,
   'rolled-back': 5,
   refused: 6,
-  cancelled: 7,
-  skipped: 7,
+  // 7 is EXIT_STATE_UNAVAILABLE (src/state/types.ts).
+  cancelled: 8,
+  skipped: 8,
   running: 1,
   pending: 1,
   'rolling-back': 1,
@@ -87,9 +89,12 @@ export async function withCtrlC<T>(run: (signal: AbortSignal) => Promise<T>): Pr
   }
 }
 
-/** A command's failure that is not a usage error: printed, exit 1 (usage errors go up: exit 2). */
+/**
+ * A command's failure that is not a usage error or the state's: printed, exit 1 (usage errors go up: exit
+ * 2; a StateError too: exit 7).
+ */
 export function failed(e: unknown, err: (s: string) => void): number {
-  if (e instanceof UsageError) throw e;
+  if (e instanceof UsageError || e instanceof StateError) throw e;
   err(`dockpit: ${toDockpitError(e).toString()}`);
   return 1;
 }

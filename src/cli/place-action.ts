@@ -2,6 +2,7 @@ import { ConfigError, UsageError } from '../config/config-error.js';
 import type { FleetConfig } from '../config/types.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
+import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from '../views/actions.js';
 import { checkRun, placeContainer } from './commands/run.js';
@@ -9,7 +10,7 @@ import { parseRunSpec } from './run-options.js';
 import { fleetSource } from './fleet-source.js';
 
 /** The cockpit form's `place`: the same checks and executor as `dockpit run`, on the live fleet. */
-export function placeAction(config: FleetConfig, engine: FleetEngine, store: FleetStore): NonNullable<CockpitActions['place']> {
+export function placeAction(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore): NonNullable<CockpitActions['place']> {
   return async (request, dryRun) => {
     const lines: string[] = [];
     const collect = (text: string) => lines.push(...text.split('\n').map((l) => l.replace(/^dockpit: /, '')));
@@ -28,7 +29,7 @@ export function placeAction(config: FleetConfig, engine: FleetEngine, store: Fle
       const host = request.host ?? undefined;
       checkRun(config, spec, host);
       const source = fleetSource(store, engine);
-      const code = await placeContainer(config, source, spec, host, false, { out: collect, err: collect });
+      const code = await placeContainer(config, state, source, spec, host, false, { out: collect, err: collect });
       return { ok: code === 0, lines };
     } catch (err) {
       const message = err instanceof UsageError || err instanceof ConfigError ? err.message : toDockpitError(err).toString();

@@ -1,9 +1,10 @@
 import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
-import { fileJournal, newRunId, runState, type JournalRecord, type RunView } from '../plans/journal.js';
+import { newRunId, planJournal, runState, type JournalRecord, type RunView } from '../plans/journal.js';
 import { planPreview } from '../plans/plan.js';
 import type { Guards, RunProgress } from '../plans/types.js';
+import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { PlanActions } from '../views/actions.js';
 import { guardsOfPlan, planDeps } from './plan-deps.js';
@@ -55,9 +56,9 @@ function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']
 }
 
 /** The cockpit's plans: preview from the live store, apply and restore through the journaled executor. */
-export function planActions(config: FleetConfig, engine: FleetEngine, store: FleetStore, readOnly: boolean): PlanActions {
-  const journal = fileJournal(config.stateDir);
-  const deps = (guards: Guards): ExecuteDeps => ({ ...planDeps(config, engine, guards), journal });
+export function planActions(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, readOnly: boolean): PlanActions {
+  const journal = planJournal(state);
+  const deps = (guards: Guards): ExecuteDeps => ({ ...planDeps(state, engine, guards), journal });
   /** Runs `work` while reporting the journal's view of `runId` every PROGRESS_EVERY_MS, and once at the end. */
   const withProgress = async (runId: string, kind: RunProgress['kind'], onProgress: (p: RunProgress) => void, work: () => Promise<unknown>): Promise<RunProgress> => {
     const report = async () => {

@@ -1,18 +1,17 @@
 import type { FleetConfig } from '../config/types.js';
-import { fileAuditLog } from '../engine/audit-log.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { ExecuteDeps } from '../plans/execute.js';
-import { fileJournal } from '../plans/journal.js';
-import { fileContainerLock } from '../plans/lock.js';
+import { planJournal } from '../plans/journal.js';
 import { DEFAULT_GUARDS, type Guards } from '../plans/types.js';
+import type { StateStore } from '../state/types.js';
 
-/** The executor's file-based journal, lock and audit log, on the engine's current clients: CLI and cockpit alike. */
-export function planDeps(config: FleetConfig, engine: FleetEngine, guards: Guards): ExecuteDeps {
+/** The executor's journal, lock and audit log from the state, on the engine's current clients: CLI and cockpit alike. */
+export function planDeps(state: StateStore, engine: FleetEngine, guards: Guards): ExecuteDeps {
   return {
     engine: { client: (h) => engine.connections.get(h)?.client ?? undefined },
-    journal: fileJournal(config.stateDir),
-    lock: fileContainerLock(config.stateDir),
-    audit: fileAuditLog(config.stateDir),
+    journal: planJournal(state),
+    lock: state.locks,
+    audit: state.audit,
     guards,
   };
 }

@@ -4,8 +4,8 @@ import type { ContainerInspect } from '../engine/container-inspect.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
-import type { InspectRecords } from '../engine/inspect-records.js';
 import type { ContainerEventRecord } from '../engine/types.js';
+import type { InspectRecords } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState, HostContainers } from '../store/state.js';
 

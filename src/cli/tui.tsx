@@ -3,11 +3,10 @@ import type Docker from 'dockerode';
 import type { FleetConfig } from '../config/types.js';
 import { followLogs, inspectContainer } from '../engine/container-actions.js';
 import { withDeadline } from '../engine/deadline.js';
-import { DockpitError } from '../engine/errors.js';
+import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
-import { inspectRecords } from '../engine/inspect-records.js';
 import type { StatsSampler } from '../engine/stats-sampler.js';
-import { fileLedger } from '../pool/file-ledger.js';
+import { openState } from '../state/open-state.js';
 import type { CockpitActions } from '../views/actions.js';
 import { App } from '../views/App.js';
 import type { StartedFleet } from './connect.js';
@@ -15,7 +14,7 @@ import { startLedgerPoller } from './ledger-wiring.js';
 import { cockpitMigrations } from './cockpit-migrations.js';
 import { placeAction } from './place-action.js';
 import { planActions } from './plan-actions.js';
-import { startInspectRecorder } from './record-wiring.js';
+import { startInspectRecorder, type InspectRecorder } from './record-wiring.js';
 import { startSampler } from './stats-wiring.js';
 
 export interface TuiOptions {
@@ -57,26 +56,36 @@ function engineActions(engine: FleetEngine, sampler: StatsSampler, callTimeoutMs
 export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
   const { store, coalescer, engine } = fleet;
   const sampler = startSampler(engine, store, coalescer.sink, config.engine.callTimeoutMs, config.engine.statsPerSecond);
-  // Each container's configuration as last seen, for migrating off a host whose engine has died.
-  const recorder = startInspectRecorder(engine, store, inspectRecords(config.stateDir), {
-    callTimeoutMs: config.engine.callTimeoutMs,
-    onError: (host, err) => coalescer.sink({ type: 'host.status', host, patch: { error: err.toString() } }),
-  });
+  // Issue 11: the state (ledger, locks, journals, records, audit log), opened once for the cockpit.
+  const state = openState(config);
   // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
-  const ledger = fileLedger(config.stateDir);
-  const ledgerPoller = startLedgerPoller({ stateDir: config.stateDir, pools: config.pools, list: () => ledger.list(), emit: coalescer.sink });
+  const ledgerPoller = startLedgerPoller({ state, pools: config.pools, emit: coalescer.sink });
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
-  if (!options.readOnly) actions.place = placeAction(config, engine, store);
-  if (config.plans.length > 0) actions.plans = planActions(config, engine, store, options.readOnly);
+  if (!options.readOnly) actions.place = placeAction(config, state, engine, store);
+  if (config.plans.length > 0) actions.plans = planActions(config, state, engine, store, options.readOnly);
   // Issue 6: migrations and evacuations; none at all read-only (their keys are then not bound).
-  const migrations = options.readOnly ? null : cockpitMigrations(config, engine, store);
+  const migrations = options.readOnly ? null : cockpitMigrations(config, state, engine, store);
   if (migrations) actions.migrate = migrations.actions;
-  const ink = render(
-    <App store={store} actions={actions} source={config.source} readOnly={options.readOnly} />,
-    { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1],
+  const app = (where: string) => <App store={store} actions={actions} source={config.source} state={where} readOnly={options.readOnly} />;
+  const ink = render(app(state.where), { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1]);
+  // Each container's configuration as last seen, for migrating off a host whose engine has died: records
+  // are writes, so once the state can be written. When it cannot, the live view works on and the header
+  // says so; a change says why when it is tried (StateError).
+  let recorder = null as InspectRecorder | null;
+  let quitting = false;
+  void state.ready().then(
+    () => {
+      if (quitting) return;
+      recorder = startInspectRecorder(engine, store, state.records, {
+        callTimeoutMs: config.engine.callTimeoutMs,
+        onError: (host, err) => coalescer.sink({ type: 'host.status', host, patch: { error: err.toString() } }),
+      });
+    },
+    (err: unknown) => ink.rerender(app(`${state.where} (not writable: ${toDockpitError(err).code}; nothing is recorded)`)),
   );
   await ink.waitUntilExit();
+  quitting = true;
   // Quit while a migration runs: the moves not begun are skipped, those under way end (done or rolled back)
   // before the engines are closed, so none is left half done by the exit.
   const drained = await migrations?.drain((runId) =>
@@ -87,9 +96,10 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
     process.stderr.write(`dockpit: migration ${runId} ended ${status}${status === 'done' ? '' : `; \`dockpit migration status ${runId}\` shows where each move stands`}\n`);
   }
   sampler.stop();
-  await recorder.stop();
+  await recorder?.stop();
   ledgerPoller.stop();
   coalescer.stop();
   await engine.stop();
+  await state.close();
   return 0;
 }

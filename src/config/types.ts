@@ -95,7 +95,11 @@ export const DEFAULT_TUNING: EngineTuning = {
 
 export const DEFAULT_LABELS = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' };
 
-export const DEFAULT_STATE_DIR = '~/.local/state/dockpit';
+/**
+ * Where the state is with no `state:` configured: system-wide, so that the operators of one jump host (Unix
+ * users of one group) share one ledger and one set of locks (issue 11, item 5; `dockpit state init`).
+ */
+export const DEFAULT_STATE_DIR = '/var/lib/dockpit';
 
 /** Retention of what only grows in the state (journals of ended runs, audit entries), ms. */
 export interface RetentionConfig {

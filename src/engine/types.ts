@@ -1,7 +1,7 @@
 // Domain types shared by the engine, the store and the views. Plain data only.
 
 import type { IpPool } from '../config/types.js';
-import type { Reservation } from '../pool/ledger.js';
+import type { Reservation } from '../state/types.js';
 
 export type Transport = 'unix' | 'tcp' | 'tls' | 'ssh';
 

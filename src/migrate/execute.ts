@@ -1,13 +1,13 @@
 import type Docker from 'dockerode';
 import type { IpPool } from '../config/types.js';
-import { operatorLabel, type AuditLog } from '../engine/audit-log.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { ensureImage } from '../engine/image-transfer.js';
 import { mapLimited } from '../engine/map-limited.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
-import { LockBusyError, type ContainerLock } from '../plans/lock.js';
 import { networkCreateBody } from '../pool/network-spec.js';
+import { operatorLabel } from '../state/operator.js';
+import { LockBusyError, type AuditLog, type ContainerLock } from '../state/types.js';
 import { configDifferences, isIdReference, nameOf, parkName, type SourceInspect } from './container-spec.js';
 import { healthGate } from './health-gate.js';
 import {

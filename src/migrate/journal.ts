@@ -1,11 +1,10 @@
-import path from 'node:path';
-import type { Operator } from '../engine/audit-log.js';
-import { jsonlJournal, type JsonlJournal } from '../engine/jsonl-journal.js';
+import type { Operator, RunJournal, StateStore } from '../state/types.js';
 import type { MovePlan, RollbackStep, StepName } from './types.js';
 
 // Issue 6, item 6: a migration or an evacuation is journaled like a plan run (fsynced intent before each
-// engine call, outcome after), in `<stateDir>/migrations/<runId>.jsonl`. After dockpit is killed at any
-// point, the records alone say where each move stands: resume goes on forward, or finishes a rollback.
+// engine call, outcome after), in the state's `migrations` journal (files: `migrations/<runId>.jsonl`).
+// After dockpit is killed at any point, the records alone say where each move stands: resume goes on
+// forward, or finishes a rollback.
 
 export type StepOutcome = 'done' | 'failed' | 'skipped';
 export type MoveStatus = 'pending' | 'running' | 'rolling-back' | 'done' | 'rolled-back' | 'failed' | 'skipped';
@@ -29,12 +28,14 @@ export type MigrationRecord =
   | { at: string; kind: 'mig.end'; runId: string; status: Exclude<MigrationStatus, 'running'> };
 
 export type MigrationInput = MigrationRecord extends infer R ? (R extends MigrationRecord ? Omit<R, 'at'> : never) : never;
-export type MigrationJournal = JsonlJournal<MigrationRecord, MigrationInput>;
+export type MigrationJournal = RunJournal<MigrationRecord, MigrationInput>;
 
-const KINDS: ReadonlySet<string> = new Set(['mig.start', 'mig.resume', 'step.intent', 'step.outcome', 'move.end', 'mig.end']);
+/** The kinds of a migration's records: anything else read back is damage. */
+export const JOURNAL_KINDS: ReadonlySet<string> = new Set(['mig.start', 'mig.resume', 'step.intent', 'step.outcome', 'move.end', 'mig.end']);
 
-export function migrationJournal(stateDir: string, now: () => Date = () => new Date()): MigrationJournal {
-  return jsonlJournal<MigrationRecord, MigrationInput>(path.join(stateDir, 'migrations'), KINDS, now);
+/** The migrations' journal of a state. */
+export function migrationJournal(state: Pick<StateStore, 'journal'>): MigrationJournal {
+  return state.journal<MigrationRecord, MigrationInput>('migrations', JOURNAL_KINDS);
 }
 
 export interface StepView {

@@ -1,9 +1,9 @@
-import { operatorLabel, type AuditLog, type Operator } from '../engine/audit-log.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError, type ErrorCode } from '../engine/errors.js';
 import { irreversibleLimit, limitBody, priorOf, reached, restoreBody, sameConfig, type InspectLike } from './engine-state.js';
 import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
-import { LockBusyError, type ContainerLock } from './lock.js';
+import { operatorLabel } from '../state/operator.js';
+import { LockBusyError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
 import type { Guards, PlannedAction, PriorState } from './types.js';
 
 // Issue 5, items 3–7: the thin executor behind the pure planner. For each action: inspect (the prior),

@@ -1,18 +1,17 @@
-import path from 'node:path';
-import { jsonlJournal, parseJsonl } from '../engine/jsonl-journal.js';
-import type { Operator } from '../engine/audit-log.js';
+import { parseJsonl } from '../state/journal-lines.js';
+import type { Operator, RunJournal, StateStore } from '../state/types.js';
 import type { ActionOutcome as ProgressOutcome, PlannedAction, PriorState, RunStatus } from './types.js';
 
 export type { RunStatus };
-export { checkRunId, newRunId } from '../engine/jsonl-journal.js';
+export { checkRunId, newRunId } from '../state/run-id.js';
 
 // Issue 5, item 5: every mutating call of a plan run is written to an append-only journal, fsynced, as an
 // intent before the call and an outcome after it. After dockpit is killed at any point, the journal alone
 // says what may have happened: resume finishes the run, restore puts back the priors, nothing twice.
 //
-// The journal is an interface (etcd later, for several jump hosts); `fileJournal` is the default: one JSON
-// line per record in `<stateDir>/runs/<runId>.jsonl`. A crash mid-write leaves a torn last line: readers
-// ignore it (the call it described was never made: the record is written before the call).
+// The journal is the state's `runs` journal (issue 11: a folder's `runs/<runId>.jsonl`, or etcd). A crash
+// mid-write leaves a torn last record: readers ignore it (the call it described was never made: the record
+// is written before the call).
 
 export type ActionOutcome = 'done' | 'failed' | 'skipped';
 
@@ -29,24 +28,19 @@ export type JournalRecord =
 /** A record before the journal stamps it. */
 export type JournalInput = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'at'> : never) : never;
 
-export interface Journal {
-  /** Appends one record, on disk before it resolves: call it before the engine call it describes. */
-  append(record: JournalInput): Promise<JournalRecord>;
-  /** The run's records, oldest first ([] for an unknown run); a torn last line is left out. */
-  read(runId: string): Promise<JournalRecord[]>;
-  /** Every run id the journal knows, oldest first. */
-  runs(): Promise<string[]>;
+export type Journal = RunJournal<JournalRecord, JournalInput>;
+
+/** The kinds of a plan run's records: anything else read back is damage. */
+export const JOURNAL_KINDS: ReadonlySet<string> = new Set(['run.start', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
+
+/** The plan runs' journal of a state. */
+export function planJournal(state: Pick<StateStore, 'journal'>): Journal {
+  return state.journal<JournalRecord, JournalInput>('runs', JOURNAL_KINDS);
 }
 
-const KINDS: ReadonlySet<string> = new Set(['run.start', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
-
-export function fileJournal(stateDir: string, now: () => Date = () => new Date()): Journal & { readonly dir: string } {
-  return jsonlJournal<JournalRecord, JournalInput>(path.join(stateDir, 'runs'), KINDS, now);
-}
-
-/** Parses a plan journal file's text (see parseJsonl: a torn line is left out, other damage throws). */
+/** Parses a plan journal's JSON lines (see parseJsonl: a torn line is left out, other damage throws). */
 export function parseJournal(text: string, where: string): JournalRecord[] {
-  return parseJsonl<JournalRecord>(text, where, KINDS);
+  return parseJsonl<JournalRecord>(text, where, JOURNAL_KINDS);
 }
 
 /** Where an action stands: the same words the progress screen shows. */

@@ -1,5 +1,5 @@
 import type { IpPool } from '../config/types.js';
-import type { Reservation } from './ledger.js';
+import type { Reservation } from '../state/types.js';
 import { cidrSize, contains, intToIp, ipToInt, lastOf, type Cidr } from './ipv4.js';
 
 // Issue 4, item 2: the address for a container name. Pure: the ledger's reservations and what the engines

@@ -1,7 +1,7 @@
 import type { IpPool } from '../config/types.js';
 import type { Container, ContainerState, HostState } from '../engine/types.js';
 import { cidrSize, contains, intToIp, lastOf, type Cidr } from './ipv4.js';
-import type { Reservation } from './ledger.js';
+import type { Reservation } from '../state/types.js';
 
 // Issue 4: what the engines report, checked against the pools and the ledger, across the whole fleet.
 // Pure: a snapshot in, a report out. IP allocation is per engine (engine-facts.md), so two hosts on one

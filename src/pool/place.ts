@@ -1,7 +1,7 @@
 import type { IpPool, LineSpec } from '../config/types.js';
 import type { Container, HostState } from '../engine/types.js';
 import { allocate, type AddressInUse } from './allocate.js';
-import type { Reservation } from './ledger.js';
+import type { Reservation } from '../state/types.js';
 import { networkDifferences, type NetworkFacts } from './network-spec.js';
 import { hostIsUp } from '../engine/host-up.js';
 

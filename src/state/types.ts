@@ -33,6 +33,8 @@ export interface Reservation {
 }
 
 export interface Ledger {
+  /** Where it is, for messages and `dockpit ip --json`: a file or `etcd://…/ledger`. */
+  readonly where: string;
   /** Every reservation now. */
   list(): Promise<Reservation[]>;
   /**

@@ -1,5 +1,5 @@
 import { detect, quadToInt, reservationsByName, type IpReport } from '../pool/detect.js';
-import type { Reservation } from '../pool/ledger.js';
+import type { Reservation } from '../state/types.js';
 import { containerRows } from './selectors.js';
 import type { FleetState, HostContainers } from './state.js';
 

@@ -1,5 +1,5 @@
 import type { LedgerEvent } from '../engine/types.js';
-import type { Reservation } from '../pool/ledger.js';
+import type { Reservation } from '../state/types.js';
 import type { FleetState } from './state.js';
 
 // Issue 4: the pools and the ledger's reservations in the store. The ledger is polled every 2 s, so a read

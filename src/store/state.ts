@@ -1,6 +1,6 @@
 import type { IpPool } from '../config/types.js';
 import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
-import type { Reservation } from '../pool/ledger.js';
+import type { Reservation } from '../state/types.js';
 import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
 /** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */

@@ -38,12 +38,14 @@ export interface AppProps {
   actions?: CockpitActions;
   /** Where the hosts came from, shown in the title. */
   source: string;
+  /** Where the shared state is (issue 11: a folder or etcd), shown in the title after the source. */
+  state?: string;
   initialRoute?: Route;
   readOnly?: boolean;
 }
 
-export function App({ store, actions, source, initialRoute = { kind: 'lines' }, readOnly = false }: AppProps) {
-  const cockpit = <Cockpit source={source} initialRoute={initialRoute} readOnly={readOnly} />;
+export function App({ store, actions, source, state, initialRoute = { kind: 'lines' }, readOnly = false }: AppProps) {
+  const cockpit = <Cockpit source={state === undefined ? source : `${source}  state ${state}`} initialRoute={initialRoute} readOnly={readOnly} />;
   return (
     <StoreContext.Provider value={store}>
       {actions ? <ActionsContext.Provider value={actions}>{cockpit}</ActionsContext.Provider> : cockpit}

@@ -1,10 +1,11 @@
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
-import { newRunId } from '../../engine/jsonl-journal.js';
 import { evacuationProblems, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
 import { executeMigration } from '../../migrate/execute.js';
 import { planPreview } from '../../plans/plan.js';
 import { executePlan } from '../../plans/execute.js';
+import { newRunId } from '../../state/run-id.js';
+import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
 import { planEvacuationOn } from '../migrate-facts.js';
@@ -14,6 +15,7 @@ import { textTable } from '../text-table.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../fleet-source.js';
+import { withState } from '../with-state.js';
 
 // `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
 // executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.
@@ -34,11 +36,11 @@ function previewOf(ev: EvacuationPlan): string[] {
 }
 
 /** Applies the degradation plan first: resolves to an error message when it did not run through. */
-async function makeRoom(config: FleetConfig, fleet: Connected, name: string): Promise<string | null> {
+async function makeRoom(config: FleetConfig, state: StateStore, fleet: Connected, name: string): Promise<string | null> {
   const plan = findPlan(config, name);
   const preview = planPreview(plan, fleet.store.getState());
   if (preview.refusal !== null) return `plan ${plan.name} refused: ${preview.refusal}`;
-  const r = await executePlan({ ...planDeps(config, fleet.engine, plan.guards), runId: newRunId(), plan: plan.name, actions: preview.actions });
+  const r = await executePlan({ ...planDeps(state, fleet.engine, plan.guards), runId: newRunId(), plan: plan.name, actions: preview.actions });
   if (r.status !== 'done') return `plan ${plan.name} run ${r.runId} ended ${r.status}${r.error ? `: ${r.error}` : ''}`;
   // Let the engine's events of the plan's changes reach the store before capacity is weighed.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -55,55 +57,58 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
   const options = { ...moveOptions(config, move), fenced: move.fenced === host };
   const parallel = parallelOf(move);
   if (move.plan !== undefined) findPlan(config, move.plan);
-  const fleet = await connectFleet(config);
-  try {
-    const deps = migrateDeps(config, fleet.engine);
-    if (move.plan !== undefined && !args.dryRun) {
-      if (!args.yes && !(await confirmByName(`evacuate ${host} after plan ${move.plan}`, move.plan, err))) {
-        err('dockpit: not confirmed; nothing changed');
-        return 1;
+  return withState(config, async (state) => {
+    if (!args.dryRun) await state.ready(); // a change the state cannot record is not begun (exit 7)
+    const fleet = await connectFleet(config);
+    try {
+      const deps = migrateDeps(config, state, fleet.engine);
+      if (move.plan !== undefined && !args.dryRun) {
+        if (!args.yes && !(await confirmByName(`evacuate ${host} after plan ${move.plan}`, move.plan, err))) {
+          err('dockpit: not confirmed; nothing changed');
+          return 1;
+        }
+        const failed = await makeRoom(config, state, fleet, move.plan);
+        if (failed) {
+          err(`dockpit: ${failed}; nothing evacuated`);
+          return MOVE_EXIT.refused;
+        }
       }
-      const failed = await makeRoom(config, fleet, move.plan);
-      if (failed) {
-        err(`dockpit: ${failed}; nothing evacuated`);
+      const ev = await planEvacuationOn(config, state.records, fleetSource(fleet.store, fleet.engine), host, move.to, options);
+      const problems = evacuationProblems(ev);
+      const preview = previewOf(ev);
+      if (args.dryRun) {
+        if (args.json) out(JSON.stringify({ dryRun: true, host, load: ev.load, moves: ev.moves.map(({ body: _b, source: _s, ...m }) => m), unplaced: ev.unplaced }, null, 2));
+        else out(preview.join('\n'));
+        return problems.length > 0 ? MOVE_EXIT.refused : 0;
+      }
+      if (problems.length > 0) {
+        await deps.audit.append({ action: 'evacuate.preflight', targets: [host], details: { blocked: problems }, outcome: 'refused', error: problems[0] ?? '' });
+        if (args.json) out(JSON.stringify({ runId: null, status: 'refused', host, moves: [], errors: problems }, null, 2));
+        else out(preview.join('\n'));
+        for (const w of problems) err(`dockpit: ${w}`);
+        err('dockpit: nothing changed');
         return MOVE_EXIT.refused;
       }
-    }
-    const ev = await planEvacuationOn(config, fleetSource(fleet.store, fleet.engine), host, move.to, options);
-    const problems = evacuationProblems(ev);
-    const preview = previewOf(ev);
-    if (args.dryRun) {
-      if (args.json) out(JSON.stringify({ dryRun: true, host, load: ev.load, moves: ev.moves.map(({ body: _b, source: _s, ...m }) => m), unplaced: ev.unplaced }, null, 2));
-      else out(preview.join('\n'));
-      return problems.length > 0 ? MOVE_EXIT.refused : 0;
-    }
-    if (problems.length > 0) {
-      await deps.audit.append({ action: 'evacuate.preflight', targets: [host], details: { blocked: problems }, outcome: 'refused', error: problems[0] ?? '' });
-      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', host, moves: [], errors: problems }, null, 2));
-      else out(preview.join('\n'));
-      for (const w of problems) err(`dockpit: ${w}`);
-      err('dockpit: nothing changed');
-      return MOVE_EXIT.refused;
-    }
-    if (ev.moves.length === 0) {
-      out(args.json ? JSON.stringify({ runId: null, status: 'done', host, moves: [] }, null, 2) : `${host} has no containers: nothing to do`);
-      return 0;
-    }
-    if (!args.yes) {
-      err(preview.join('\n'));
-      if (!(await confirmByName(`evacuate ${host}`, host, err))) {
-        err('dockpit: not confirmed; nothing changed');
-        return 1;
+      if (ev.moves.length === 0) {
+        out(args.json ? JSON.stringify({ runId: null, status: 'done', host, moves: [] }, null, 2) : `${host} has no containers: nothing to do`);
+        return 0;
       }
+      if (!args.yes) {
+        err(preview.join('\n'));
+        if (!(await confirmByName(`evacuate ${host}`, host, err))) {
+          err('dockpit: not confirmed; nothing changed');
+          return 1;
+        }
+      }
+      const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel }));
+      if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
+      else printMoves(result, out);
+      if (result.error) err(`dockpit: ${result.error}`);
+      return MOVE_EXIT[result.status];
+    } catch (e) {
+      return failed(e, err);
+    } finally {
+      await fleet.close();
     }
-    const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel }));
-    if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
-    else printMoves(result, out);
-    if (result.error) err(`dockpit: ${result.error}`);
-    return MOVE_EXIT[result.status];
-  } catch (e) {
-    return failed(e, err);
-  } finally {
-    await fleet.close();
-  }
+  });
 };

@@ -1,10 +1,10 @@
 import type { FleetConfig } from '../../config/types.js';
 import { detect, type IpConflict, type IpReport } from '../../pool/detect.js';
-import { fileLedger } from '../../pool/file-ledger.js';
-import type { Reservation } from '../../pool/ledger.js';
+import type { Reservation } from '../../state/types.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../text-table.js';
+import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit ip`: the IP view's headless twin (issue 4). What the engines report is the truth; the ledger
@@ -68,8 +68,7 @@ function textReport(report: IpReport, reservations: Reservation[] | null): strin
   return out.join('\n');
 }
 
-export const ipCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  const ledger = fileLedger(config.stateDir);
+export const ipCommand: HeadlessCommand = ({ args, config, out, err }) => withState(config, async ({ ledger }) => {
   // Read while the engines connect; neither waits for the other.
   const reading = ledger.list().then(
     (list) => ({ list, error: null }),
@@ -86,10 +85,10 @@ export const ipCommand: HeadlessCommand = async ({ args, config, out, err }) => 
     pools: config.pools,
     reservations: list ?? [],
   });
-  if (error) err(`warning: ledger ${ledger.file}: ${error}`);
+  if (error) err(`warning: ledger ${ledger.where}: ${error}`);
   for (const h of hosts.filter((x) => x.state === 'down')) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
   if (args.json) {
-    out(JSON.stringify(ipJson(config, report, list, hosts, { file: ledger.file, error }), null, 2));
+    out(JSON.stringify(ipJson(config, report, list, hosts, { file: ledger.where, error }), null, 2));
     return 0;
   }
   if (config.pools.length === 0) err(`warning: no ipPools in ${config.source}`);
@@ -98,4 +97,4 @@ export const ipCommand: HeadlessCommand = async ({ args, config, out, err }) => 
     err(`dockpit: ${report.conflicts.length} IP conflict${report.conflicts.length === 1 ? '' : 's'}: ${report.conflicts.map(conflictText).join('; ')}`);
   }
   return 0;
-};
+});

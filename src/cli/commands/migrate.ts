@@ -1,15 +1,16 @@
 import { UsageError } from '../../config/config-error.js';
-import { newRunId } from '../../engine/jsonl-journal.js';
 import { executeMigration, type MigrationResult } from '../../migrate/execute.js';
 import { preflight } from '../../migrate/preflight.js';
 import { previewLines } from '../../migrate/preview-lines.js';
 import type { MovePlan } from '../../migrate/types.js';
+import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
 import { moveFacts } from '../migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../fleet-source.js';
+import { withState } from '../with-state.js';
 
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
 // configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).
@@ -38,49 +39,52 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
   const options = moveOptions(config, move);
   if (move.to.length !== 1) throw new UsageError('migrate needs --to HOST (one host)');
   const to = move.to[0]!;
-  const fleet = await connectFleet(config);
-  try {
-    const source = fleetSource(fleet.store, fleet.engine);
-    const facts = await moveFacts(config, source, name, to, move.from);
-    const pf = preflight(facts, config.pools, { ...options, fenced: move.fenced !== undefined && move.fenced === facts.source.host });
-    const deps = migrateDeps(config, fleet.engine);
-    if (!pf.ok) {
-      await deps.audit.append({ action: 'migrate.preflight', targets: [`${facts.source.host}/${name} → ${to}`], details: {}, outcome: 'refused', error: `${pf.blocker.code}: ${pf.blocker.message}` });
-      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: facts.source.host, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
-      err(`dockpit: ${pf.blocker.message}`);
-      return pf.blocker.code === 'NO_SOURCE' ? NOT_FOUND_EXIT : MOVE_EXIT.refused;
-    }
-    const plan = pf.plan;
-    if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
-    const preview = previewLines(plan);
-    if (args.dryRun) {
-      if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));
-      else out(preview.join('\n'));
-      return plan.blockers.length > 0 ? MOVE_EXIT.refused : 0;
-    }
-    if (plan.blockers.length > 0) {
-      await deps.audit.append({ action: 'migrate.preflight', targets: [`${plan.from}/${name} → ${to}`], details: { blockers: plan.blockers }, outcome: 'refused', error: plan.blockers.map((b) => b.code).join(', ') });
-      if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: plan.from, to, ip: plan.ip, downtimeMs: null, steps: [], blockers: plan.blockers }, null, 2));
-      else out(preview.join('\n'));
-      for (const b of plan.blockers) err(`dockpit: ${b.message}`);
-      return MOVE_EXIT.refused;
-    }
-    if (!args.yes) {
-      err(preview.join('\n'));
-      if (!(await confirmByName(`migrate ${name}`, name, err))) {
-        err('dockpit: not confirmed; nothing changed');
-        return 1;
+  return withState(config, async (state) => {
+    if (!args.dryRun) await state.ready(); // a change the state cannot record is not begun (exit 7)
+    const fleet = await connectFleet(config);
+    try {
+      const source = fleetSource(fleet.store, fleet.engine);
+      const facts = await moveFacts(config, state.records, source, name, to, move.from);
+      const pf = preflight(facts, config.pools, { ...options, fenced: move.fenced !== undefined && move.fenced === facts.source.host });
+      const deps = migrateDeps(config, state, fleet.engine);
+      if (!pf.ok) {
+        await deps.audit.append({ action: 'migrate.preflight', targets: [`${facts.source.host}/${name} → ${to}`], details: {}, outcome: 'refused', error: `${pf.blocker.code}: ${pf.blocker.message}` });
+        if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: facts.source.host, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
+        err(`dockpit: ${pf.blocker.message}`);
+        return pf.blocker.code === 'NO_SOURCE' ? NOT_FOUND_EXIT : MOVE_EXIT.refused;
       }
+      const plan = pf.plan;
+      if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
+      const preview = previewLines(plan);
+      if (args.dryRun) {
+        if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));
+        else out(preview.join('\n'));
+        return plan.blockers.length > 0 ? MOVE_EXIT.refused : 0;
+      }
+      if (plan.blockers.length > 0) {
+        await deps.audit.append({ action: 'migrate.preflight', targets: [`${plan.from}/${name} → ${to}`], details: { blockers: plan.blockers }, outcome: 'refused', error: plan.blockers.map((b) => b.code).join(', ') });
+        if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: plan.from, to, ip: plan.ip, downtimeMs: null, steps: [], blockers: plan.blockers }, null, 2));
+        else out(preview.join('\n'));
+        for (const b of plan.blockers) err(`dockpit: ${b.message}`);
+        return MOVE_EXIT.refused;
+      }
+      if (!args.yes) {
+        err(preview.join('\n'));
+        if (!(await confirmByName(`migrate ${name}`, name, err))) {
+          err('dockpit: not confirmed; nothing changed');
+          return 1;
+        }
+      }
+      const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
+      const j = moveJson(result, plan);
+      if (args.json) out(JSON.stringify(j, null, 2));
+      else printMoves(result, out);
+      if (result.error) err(`dockpit: ${result.error}`);
+      return MOVE_EXIT[j.status];
+    } catch (e) {
+      return failed(e, err);
+    } finally {
+      await fleet.close();
     }
-    const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
-    const j = moveJson(result, plan);
-    if (args.json) out(JSON.stringify(j, null, 2));
-    else printMoves(result, out);
-    if (result.error) err(`dockpit: ${result.error}`);
-    return MOVE_EXIT[j.status];
-  } catch (e) {
-    return failed(e, err);
-  } finally {
-    await fleet.close();
-  }
+  });
 };

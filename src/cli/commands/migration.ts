@@ -1,41 +1,42 @@
 import { UsageError } from '../../config/config-error.js';
-import type { FleetConfig } from '../../config/types.js';
-import { toDockpitError } from '../../engine/errors.js';
-import { checkRunId } from '../../engine/jsonl-journal.js';
 import { resultOf, resumeMigration } from '../../migrate/execute.js';
 import { migrationJournal, migrationState, type MigrationView } from '../../migrate/journal.js';
+import { checkRunId } from '../../state/run-id.js';
+import type { StateStore } from '../../state/types.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
-import { MOVE_EXIT, printMoves } from '../move-options.js';
+import { failed, MOVE_EXIT, printMoves } from '../move-options.js';
 import { textTable } from '../text-table.js';
+import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit migration resume | status | runs` (issue 6, item 6): the journal is the truth after a crash.
 
-async function viewOf(config: FleetConfig, runId: string): Promise<MigrationView> {
-  const records = await migrationJournal(config.stateDir).read(checkRunId(runId));
-  if (records.length === 0) throw new UsageError(`no migration "${runId}" in ${config.stateDir} (migration runs lists them)`);
+async function viewOf(state: StateStore, runId: string): Promise<MigrationView> {
+  const records = await migrationJournal(state).read(checkRunId(runId));
+  if (records.length === 0) throw new UsageError(`no migration "${runId}" in ${state.where} (migration runs lists them)`);
   return migrationState(records);
 }
 
-export const migrationResumeCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  const view = await viewOf(config, args.target!);
-  const fleet = await connectFleet(config);
-  try {
-    const r = await resumeMigration(migrateDeps(config, fleet.engine), view.runId);
-    if (args.json) out(JSON.stringify(r, null, 2));
-    else printMoves(r, out);
-    return MOVE_EXIT[r.status];
-  } catch (e) {
-    err(`dockpit: ${toDockpitError(e).toString()}`);
-    return 1;
-  } finally {
-    await fleet.close();
-  }
-};
+export const migrationResumeCommand: HeadlessCommand = ({ args, config, out, err }) =>
+  withState(config, async (state) => {
+    const view = await viewOf(state, args.target!);
+    await state.ready();
+    const fleet = await connectFleet(config);
+    try {
+      const r = await resumeMigration(migrateDeps(config, state, fleet.engine), view.runId);
+      if (args.json) out(JSON.stringify(r, null, 2));
+      else printMoves(r, out);
+      return MOVE_EXIT[r.status];
+    } catch (e) {
+      return failed(e, err);
+    } finally {
+      await fleet.close();
+    }
+  });
 
 export const migrationStatusCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const view = await viewOf(config, args.target!);
+  const view = await withState(config, (state) => viewOf(state, args.target!));
   const r = { ...resultOf(view), what: view.what, host: view.host, operator: view.operator, started: view.started, ended: view.ended };
   if (args.json) out(JSON.stringify(r, null, 2));
   else {
@@ -46,12 +47,15 @@ export const migrationStatusCommand: HeadlessCommand = async ({ args, config, ou
 };
 
 export const migrationRunsCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const journal = migrationJournal(config.stateDir);
-  const runs = [];
-  for (const id of await journal.runs()) {
-    const v = migrationState(await journal.read(id));
-    runs.push({ runId: v.runId, what: v.what, host: v.host, status: v.status, moves: v.moves.length, operator: v.operator, started: v.started, ended: v.ended });
-  }
+  const runs = await withState(config, async (state) => {
+    const journal = migrationJournal(state);
+    const all = [];
+    for (const id of await journal.runs()) {
+      const v = migrationState(await journal.read(id));
+      all.push({ runId: v.runId, what: v.what, host: v.host, status: v.status, moves: v.moves.length, operator: v.operator, started: v.started, ended: v.ended });
+    }
+    return all;
+  });
   if (args.json) out(JSON.stringify(runs, null, 2));
   else out(textTable(['RUN', 'WHAT', 'STATUS', 'MOVES', 'OPERATOR', 'STARTED', 'ENDED'], runs.map((r) => [r.runId, `${r.what ?? '?'}${r.host ? ` ${r.host}` : ''}`, r.status, String(r.moves), r.operator ? `${r.operator.user}@${r.operator.from}` : '-', r.started ?? '-', r.ended ?? '-'])));
   return 0;

@@ -1,14 +1,15 @@
 import type Docker from 'dockerode';
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig, IpPool } from '../../config/types.js';
-import { fileAuditLog, type AuditLog } from '../../engine/audit-log.js';
 import { withDeadline } from '../../engine/deadline.js';
 import { toDockpitError } from '../../engine/errors.js';
 import { createNetwork, findNetwork } from '../../engine/network-calls.js';
 import { networkCreateBody, networkDifferences } from '../../pool/network-spec.js';
+import { StateError, type AuditLog, type AuditRecord } from '../../state/types.js';
 import { hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../text-table.js';
+import { withState } from '../with-state.js';
 import { requireHost } from './validate.js';
 import type { HeadlessCommand } from './types.js';
 
@@ -38,7 +39,10 @@ export function changeTimeoutMs(config: FleetConfig): number {
   return Math.max(config.engine.callTimeoutMs, 30_000);
 }
 
-/** Ensures one pool's network on one connected host. Never throws: the outcome says what happened. */
+/**
+ * Ensures one pool's network on one connected host. Throws only a StateError (then nothing was created:
+ * it could not have been recorded); otherwise the outcome says what happened.
+ */
 export async function ensureNetwork(
   docker: Docker,
   host: string,
@@ -81,6 +85,7 @@ export async function ensureNetwork(
       return result('failed', { error: coded.toString() });
     }
   } catch (err) {
+    if (err instanceof StateError) throw err;
     return result('failed', { error: toDockpitError(err).toString() });
   }
 }
@@ -98,20 +103,12 @@ function describe(r: EnsureResult): string {
   }
 }
 
-export const networkEnsureCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  requireHost(args.host, config);
-  if (config.pools.length === 0) throw new UsageError(`no ipPools: in ${config.source}: nothing to ensure`);
-  const pools = args.pool === undefined ? config.pools : config.pools.filter((p) => p.name === args.pool);
-  if (pools.length === 0) {
-    throw new UsageError(`--pool ${args.pool}: no such pool in ${config.source} (pools: ${config.pools.map((p) => p.name).join(', ')})`);
-  }
-  const hosts = config.hosts.filter((h) => args.host === undefined || h.name === args.host).map((h) => h.name);
-  const log = fileAuditLog(config.stateDir);
+/** Each pool's network on each host; the audit log is made ready only once a network is missing. */
+async function ensureAll(config: FleetConfig, log: AuditLog, hosts: readonly string[], pools: readonly IpPool[]): Promise<EnsureResult[]> {
+  // A fleet that has every network writes nothing, not even the state folder.
   let ready: Promise<void> | null = null;
-  const audit = { ready: () => (ready ??= log.ready()), append: log.append };
-
+  const audit = { ready: () => (ready ??= log.ready()), append: (r: AuditRecord) => log.append(r) };
   const fleet = await connectFleet(config);
-  let results: EnsureResult[];
   try {
     const status = new Map(hostRows(fleet.store.getState()).map((h) => [h.name, h]));
     const perHost = await Promise.all(
@@ -129,10 +126,21 @@ export const networkEnsureCommand: HeadlessCommand = async ({ args, config, out,
         return rs;
       }),
     );
-    results = perHost.flat();
+    return perHost.flat();
   } finally {
     await fleet.close();
   }
+}
+
+export const networkEnsureCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  requireHost(args.host, config);
+  if (config.pools.length === 0) throw new UsageError(`no ipPools: in ${config.source}: nothing to ensure`);
+  const pools = args.pool === undefined ? config.pools : config.pools.filter((p) => p.name === args.pool);
+  if (pools.length === 0) {
+    throw new UsageError(`--pool ${args.pool}: no such pool in ${config.source} (pools: ${config.pools.map((p) => p.name).join(', ')})`);
+  }
+  const hosts = config.hosts.filter((h) => args.host === undefined || h.name === args.host).map((h) => h.name);
+  const results = await withState(config, (state) => ensureAll(config, state.audit, hosts, pools));
 
   for (const r of results.filter((x) => x.result === 'refused')) {
     err(`dockpit: ${r.host}: network ${r.network} exists with other settings than pool ${r.pool}: ${r.differences.join(', ')}; left as it is (remove or rename it there, or change the pool)`);

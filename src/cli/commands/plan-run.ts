@@ -1,25 +1,26 @@
 import { createInterface } from 'node:readline/promises';
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
-import { fileAuditLog } from '../../engine/audit-log.js';
-import { toDockpitError } from '../../engine/errors.js';
 import { executePlan, restoreRun, resumeRun, type ExecuteDeps, type RunResult } from '../../plans/execute.js';
-import { checkRunId, fileJournal, newRunId, runState, type RunView } from '../../plans/journal.js';
+import { checkRunId, newRunId, planJournal, runState, type RunView } from '../../plans/journal.js';
 import { planPreview } from '../../plans/plan.js';
-import type { Guards } from '../../plans/types.js';
+import type { Guards, Plan } from '../../plans/types.js';
+import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
+import { failed } from '../move-options.js';
 import { guardsOfPlan, planDeps } from '../plan-deps.js';
 import { textTable } from '../text-table.js';
+import { withState } from '../with-state.js';
 import { findPlan, planShowCommand, printPreview } from './plan.js';
-import type { HeadlessCommand } from './types.js';
+import type { CommandContext, HeadlessCommand } from './types.js';
 
 // `dockpit plan apply | restore | resume | status | runs` (issue 5): thin around the executor
 // (src/plans/execute.ts), which journals every change before it makes it.
 
 /** Exit codes of apply/resume/restore: scripts tell the outcomes apart by these alone. */
-export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 7, running: 1 } as const;
+export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 8, running: 1 } as const;
 
-const deps = (config: FleetConfig, fleet: Connected, guards: Guards): ExecuteDeps => planDeps(config, fleet.engine, guards);
+const deps = (state: StateStore, fleet: Connected, guards: Guards): ExecuteDeps => planDeps(state, fleet.engine, guards);
 
 function printResult(r: RunResult, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
   if (json) out(JSON.stringify(r, null, 2));
@@ -47,12 +48,17 @@ export const planApplyCommand: HeadlessCommand = async (ctx) => {
   const { args, config, out, err } = ctx;
   const plan = findPlan(config, args.target);
   if (args.dryRun) return planShowCommand(ctx);
+  return withState(config, (state) => applyPlan(ctx, state, plan));
+};
+
+async function applyPlan({ args, config, out, err }: CommandContext, state: StateStore, plan: Plan): Promise<number> {
+  await state.ready(); // a change the state cannot record is not begun (exit 7)
   const fleet = await connectFleet(config);
   try {
     const preview = planPreview(plan, fleet.store.getState());
     if (preview.refusal !== null) {
       // Refused before any change: no run, no lock, nothing journaled but the audit entry.
-      await fileAuditLog(config.stateDir).append({ action: 'plan.apply', targets: [plan.name], details: { refusal: preview.refusal }, outcome: 'refused', error: preview.refusal });
+      await state.audit.append({ action: 'plan.apply', targets: [plan.name], details: { refusal: preview.refusal }, outcome: 'refused', error: preview.refusal });
       return printResult({ runId: '', status: 'refused', actions: [], error: `plan ${plan.name} refused: ${preview.refusal}` }, args.json, out, err);
     }
     if (!args.yes) {
@@ -69,7 +75,7 @@ export const planApplyCommand: HeadlessCommand = async (ctx) => {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await executePlan({ ...deps(config, fleet, plan.guards), signal: controller.signal, runId, plan: plan.name, actions: preview.actions });
+      const result = await executePlan({ ...deps(state, fleet, plan.guards), signal: controller.signal, runId, plan: plan.name, actions: preview.actions });
       return printResult(result, args.json, out, err);
     } finally {
       process.off('SIGINT', onSigint);
@@ -77,47 +83,49 @@ export const planApplyCommand: HeadlessCommand = async (ctx) => {
   } finally {
     await fleet.close();
   }
-};
+}
 
-async function viewOf(config: FleetConfig, runId: string): Promise<RunView> {
-  const records = await fileJournal(config.stateDir).read(checkRunId(runId));
-  if (records.length === 0) throw new UsageError(`no run "${runId}" in ${config.stateDir} (plan runs lists them)`);
+async function viewOf(state: StateStore, runId: string): Promise<RunView> {
+  const records = await planJournal(state).read(checkRunId(runId));
+  if (records.length === 0) throw new UsageError(`no run "${runId}" in ${state.where} (plan runs lists them)`);
   return runState(records);
 }
 
 const guardsOf = (config: FleetConfig, view: RunView): Guards => guardsOfPlan(config, view.plan);
 
-export const planResumeCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  const view = await viewOf(config, args.target!);
-  const fleet = await connectFleet(config);
-  try {
-    return printResult(await resumeRun(view.runId, deps(config, fleet, guardsOf(config, view))), args.json, out, err);
-  } catch (e) {
-    err(`dockpit: ${toDockpitError(e).toString()}`);
-    return 1;
-  } finally {
-    await fleet.close();
-  }
-};
-
-export const planRestoreCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  const view = await viewOf(config, args.target!);
-  const fleet = await connectFleet(config);
-  try {
-    const r = await restoreRun(view.runId, deps(config, fleet, guardsOf(config, view)));
-    if (args.json) out(JSON.stringify(r, null, 2));
-    else {
-      out(textTable(['HOST', 'CONTAINER', 'OUTCOME', 'CALLS', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.outcome, a.calls.join(',') || '-', a.error ?? ''])));
-      out(`restore of ${r.runId}: ${r.status}`);
+export const planResumeCommand: HeadlessCommand = ({ args, config, out, err }) =>
+  withState(config, async (state) => {
+    const view = await viewOf(state, args.target!);
+    await state.ready();
+    const fleet = await connectFleet(config);
+    try {
+      return printResult(await resumeRun(view.runId, deps(state, fleet, guardsOf(config, view))), args.json, out, err);
+    } catch (e) {
+      return failed(e, err);
+    } finally {
+      await fleet.close();
     }
-    return PLAN_EXIT[r.status];
-  } catch (e) {
-    err(`dockpit: ${toDockpitError(e).toString()}`);
-    return 1;
-  } finally {
-    await fleet.close();
-  }
-};
+  });
+
+export const planRestoreCommand: HeadlessCommand = ({ args, config, out, err }) =>
+  withState(config, async (state) => {
+    const view = await viewOf(state, args.target!);
+    await state.ready();
+    const fleet = await connectFleet(config);
+    try {
+      const r = await restoreRun(view.runId, deps(state, fleet, guardsOf(config, view)));
+      if (args.json) out(JSON.stringify(r, null, 2));
+      else {
+        out(textTable(['HOST', 'CONTAINER', 'OUTCOME', 'CALLS', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.outcome, a.calls.join(',') || '-', a.error ?? ''])));
+        out(`restore of ${r.runId}: ${r.status}`);
+      }
+      return PLAN_EXIT[r.status];
+    } catch (e) {
+      return failed(e, err);
+    } finally {
+      await fleet.close();
+    }
+  });
 
 function statusJson(v: RunView) {
   return {
@@ -132,7 +140,7 @@ function statusJson(v: RunView) {
 }
 
 export const planStatusCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const s = statusJson(await viewOf(config, args.target!));
+  const s = statusJson(await withState(config, (state) => viewOf(state, args.target!)));
   if (args.json) out(JSON.stringify(s, null, 2));
   else {
     out(`run ${s.runId} of plan ${s.plan}: ${s.status} (started ${s.started ?? '-'}, ended ${s.ended ?? '-'})`);
@@ -142,12 +150,15 @@ export const planStatusCommand: HeadlessCommand = async ({ args, config, out }) 
 };
 
 export const planRunsCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const journal = fileJournal(config.stateDir);
-  const runs = [];
-  for (const id of await journal.runs()) {
-    const { actions: _actions, ...rest } = statusJson(runState(await journal.read(id)));
-    runs.push(rest);
-  }
+  const runs = await withState(config, async (state) => {
+    const journal = planJournal(state);
+    const all = [];
+    for (const id of await journal.runs()) {
+      const { actions: _actions, ...rest } = statusJson(runState(await journal.read(id)));
+      all.push(rest);
+    }
+    return all;
+  });
   if (args.json) out(JSON.stringify(runs, null, 2));
   else out(textTable(['RUN', 'PLAN', 'STATUS', 'OPERATOR', 'STARTED', 'ENDED'], runs.map((r) => [r.runId, r.plan ?? '-', r.status, r.operator ? `${r.operator.user}@${r.operator.from}` : '-', r.started ?? '-', r.ended ?? '-'])));
   return 0;

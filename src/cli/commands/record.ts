@@ -1,18 +1,20 @@
 import type Docker from 'dockerode';
+import type { FleetConfig } from '../../config/types.js';
 import { inspectContainer } from '../../engine/container-actions.js';
 import { withDeadline } from '../../engine/deadline.js';
 import { toDockpitError } from '../../engine/errors.js';
-import { inspectRecords, type InspectRecords } from '../../engine/inspect-records.js';
 import { mapLimited } from '../../engine/map-limited.js';
+import type { InspectRecords } from '../../state/types.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../text-table.js';
+import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 import { requireHost } from './validate.js';
 import { hostIsUp } from '../../engine/host-up.js';
 
 // `dockpit record [--host H] [--json]`: inspects every container of every up host (or H) and saves it as
-// its inspect record (inspect-records.ts), the configuration a migration recreates when that host's
+// its inspect record (the state's InspectRecords), the configuration a migration recreates when that host's
 // engine is dead. The cockpit keeps the records fresh on its own; this is for cron and before a peak.
 
 export interface RecordResult {
@@ -63,16 +65,13 @@ async function recordHost(
   return result;
 }
 
-export const recordCommand: HeadlessCommand = async ({ args, config, out, err }) => {
-  requireHost(args.host, config);
-  const records = inspectRecords(config.stateDir);
+async function recordFleet(config: FleetConfig, records: InspectRecords, only: string | undefined): Promise<RecordResult[]> {
   const fleet = await connectFleet(config);
-  let results: RecordResult[];
   try {
     const state = fleet.store.getState();
     const status = new Map(hostRows(state).map((h) => [h.name, h]));
-    const hosts = config.hosts.map((h) => h.name).filter((h) => args.host === undefined || h === args.host);
-    results = await Promise.all(
+    const hosts = config.hosts.map((h) => h.name).filter((h) => only === undefined || h === only);
+    return await Promise.all(
       hosts.map(async (host): Promise<RecordResult> => {
         const docker = fleet.engine.connections.get(host)?.client ?? null;
         const up = hostIsUp(status.get(host)?.state);
@@ -88,7 +87,15 @@ export const recordCommand: HeadlessCommand = async ({ args, config, out, err })
   } finally {
     await fleet.close();
   }
+}
 
+export const recordCommand: HeadlessCommand = async ({ args, config, out, err }) => {
+  requireHost(args.host, config);
+  const results = await withState(config, async (state) => {
+    // Records are writes: a state that cannot be written stops it here (exit 7), not once per container.
+    await state.ready();
+    return recordFleet(config, state.records, args.host);
+  });
   for (const r of results) {
     if (r.state === 'down') err(`dockpit: ${r.host}: not recorded, ${r.errors[0]} (its earlier records are kept)`);
     else for (const e of r.errors) err(`dockpit: ${r.host}: ${e}`);

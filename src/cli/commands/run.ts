@@ -1,18 +1,17 @@
 import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig, IpPool, LineSpec } from '../../config/types.js';
-import { fileAuditLog, operatorLabel, type AuditLog } from '../../engine/audit-log.js';
 import { createAndStart, memoryFacts, RunFailure } from '../../engine/container-run.js';
 import { withDeadline } from '../../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../../engine/errors.js';
 import { findNetwork } from '../../engine/network-calls.js';
-import { fileLedger } from '../../pool/file-ledger.js';
-import type { Ledger } from '../../pool/ledger.js';
-import { holdName, NameBusyError } from '../../pool/name-lock.js';
 import { allowedHosts, checkRequest, place, reserve, type HostFacts, type Placement, type PlacementDecision, type PlacementRequest } from '../../pool/place.js';
+import { operatorLabel } from '../../state/operator.js';
+import { NameBusyError, StateError, type Ledger, type LockHold, type StateStore } from '../../state/types.js';
 import { maskEnv } from '../../views/secret-env.js';
 import { connectFleet } from '../connect.js';
 import { fleetFacts, fleetSource, type FleetSource } from '../fleet-source.js';
 import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
+import { withState } from '../with-state.js';
 import { changeTimeoutMs } from './network-ensure.js';
 import { requireHost } from './validate.js';
 import type { HeadlessCommand } from './types.js';
@@ -20,7 +19,7 @@ import type { HeadlessCommand } from './types.js';
 // `dockpit run` (issue 4, item 5): the thin executor around the pure planner (src/pool/place.ts).
 //
 // 1. Usage checks from the config alone (line, pool, host, option values): exit 2, nothing contacted.
-// 2. The name's placement lock (src/pool/name-lock.ts): a second `dockpit run` of the same name fails here.
+// 2. The name's placement lock (the state's NameLocks): a second `dockpit run` of the same name fails here.
 // 3. A snapshot of the fleet: every host's containers, and for the candidate hosts the pool's network and
 //    their memory (engine /info MemTotal minus the memory limits of the running containers).
 // 4. Plan and reserve in one step under the ledger's lock: two racing runs never get one address.
@@ -115,6 +114,7 @@ export interface PlaceReport {
  */
 export async function placeContainer(
   config: FleetConfig,
+  state: StateStore,
   source: FleetSource,
   spec: RunSpec,
   onlyHost: string | undefined,
@@ -124,7 +124,7 @@ export async function placeContainer(
   const req: PlacementRequest = { name: spec.name, line: spec.line, ...(onlyHost !== undefined && { host: onlyHost }) };
   const line = config.lines[spec.line]!;
   const pool = config.pools.find((p) => p.name === line.pool)!;
-  const ledger = fileLedger(config.stateDir);
+  const { ledger, audit } = state;
 
   if (spec.dryRun) {
     const facts = await gatherFacts(config, source, line, pool, onlyHost);
@@ -146,14 +146,9 @@ export async function placeContainer(
     return 0;
   }
 
-  const audit: AuditLog = fileAuditLog(config.stateDir);
   const by = operatorLabel(audit.operator);
-  try {
-    await audit.ready();
-  } catch (e) {
-    err(`dockpit: ${toDockpitError(e).message}`);
-    return 1;
-  }
+  // The state can be written (and the audit log appended to), or nothing is done: a StateError (exit 7).
+  await audit.ready();
   const refused = async (message: string, code: string, d: PlacementDecision | null = null) => {
     const where = onlyHost ?? d?.host;
     await audit.append({ action: 'container.run', targets: [where ? `${where}/${spec.name}` : spec.name], details: auditDetails(spec, d), outcome: 'refused', error: `${code}: ${message}` });
@@ -161,9 +156,9 @@ export async function placeContainer(
     return 1;
   };
 
-  let hold;
+  let hold: LockHold;
   try {
-    hold = await holdName(config.stateDir, spec.name, by);
+    hold = await state.names.hold(spec.name, by);
   } catch (e) {
     if (e instanceof NameBusyError) return refused(e.message, 'BUSY');
     throw e;
@@ -174,6 +169,7 @@ export async function placeContainer(
     try {
       p = await placeAndReserve(config, facts, req, ledger, by);
     } catch (e) {
+      if (e instanceof StateError) throw e; // the state is unavailable: nothing more can be recorded either
       // The ledger could not be read, locked or written: nothing was reserved, nothing created.
       const coded = toDockpitError(e);
       await audit.append({ action: 'container.run', targets: [onlyHost ? `${onlyHost}/${spec.name}` : spec.name], details: auditDetails(spec, null), outcome: 'failed', error: coded.toString() });
@@ -201,7 +197,7 @@ export async function placeContainer(
       err(`dockpit: ${d.name} was started on ${d.host} (${id.slice(0, 12)}) but the audit log could not be written: ${toDockpitError(e).message}`);
       return 1;
     }
-    if (hold.compromised) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.compromised.message})`);
+    if (hold.lost) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.lost.message})`);
     if (json) out(JSON.stringify(runJson(d, id, false), null, 2));
     else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
     return 0;
@@ -220,11 +216,14 @@ export function checkRun(config: FleetConfig, spec: RunSpec, onlyHost: string | 
 export const runCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   const spec = parseRunSpec(args.run ?? { env: [], cmd: [], dryRun: false });
   checkRun(config, spec, args.host);
-  const fleet = await connectFleet(config);
-  try {
-    const source = fleetSource(fleet.store, fleet.engine);
-    return await placeContainer(config, source, spec, args.host, args.json, { out, err });
-  } finally {
-    await fleet.close();
-  }
+  return withState(config, async (state) => {
+    if (!spec.dryRun) await state.ready(); // a change the state cannot record is not begun (exit 7)
+    const fleet = await connectFleet(config);
+    try {
+      const source = fleetSource(fleet.store, fleet.engine);
+      return await placeContainer(config, state, source, spec, args.host, args.json, { out, err });
+    } finally {
+      await fleet.close();
+    }
+  });
 };

@@ -1,6 +1,6 @@
 import type { Container } from '../../engine/types.js';
 import type { IpReport, PoolUsage, Usage } from '../../pool/detect.js';
-import type { Reservation } from '../../pool/ledger.js';
+import type { Reservation } from '../../state/types.js';
 import { selectIpReport } from '../../store/ip-report.js';
 import { containerRows } from '../../store/selectors.js';
 import type { FleetState } from '../../store/state.js';

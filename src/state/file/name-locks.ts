@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { writeFileDurably } from '../engine/durable-file.js';
+import { NameBusyError, type LockHold, type NameLocks } from '../types.js';
+import { mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
 
 // One placement per container name at a time, across dockpit processes on this jump host (issue 4:
 // "for the same name one wins and the other fails with a clear message"). Without it, two `dockpit run`
@@ -15,23 +16,6 @@ import { writeFileDurably } from '../engine/durable-file.js';
 const STALE_MS = 10_000;
 /** The holder writes its owner file just after taking the lock: how long a loser waits to read it. */
 const OWNER_WAIT_MS = 500;
-
-export class NameBusyError extends Error {
-  constructor(
-    readonly container: string,
-    readonly by: string | null,
-    readonly since: string | null,
-  ) {
-    super(`${container} is being placed by another dockpit${by ? ` (${by})` : ''}${since ? ` since ${since}` : ''}`);
-    this.name = 'NameBusyError';
-  }
-}
-
-export interface NameHold {
-  /** Set when the lock was lost while held (not refreshed in time and taken over). */
-  readonly compromised: Error | null;
-  release(): Promise<void>;
-}
 
 interface Owner {
   by: string;
@@ -51,10 +35,13 @@ async function readOwner(file: string): Promise<Owner | null> {
   }
 }
 
-/** Takes the placement lock of `name` at once, or throws NameBusyError naming who holds it. */
-export async function holdName(stateDir: string, name: string, by: string, now: () => Date = () => new Date()): Promise<NameHold> {
+/**
+ * Takes the placement lock of `name` at once, or throws NameBusyError naming who holds it. Its `lost` is
+ * set when the lock was not refreshed in time and taken over (proper-lockfile's "compromised").
+ */
+export async function holdName(stateDir: string, name: string, by: string, now: () => Date = () => new Date(), ensureDir: EnsureDir = mkdirp): Promise<LockHold> {
   const dir = path.join(stateDir, 'placing');
-  await fs.promises.mkdir(dir, { recursive: true });
+  await ensureDir(dir);
   const target = path.join(dir, name);
   const ownerFile = `${target}.owner.json`;
   let compromised: Error | null = null;
@@ -81,7 +68,7 @@ export async function holdName(stateDir: string, name: string, by: string, now: 
     throw err;
   }
   return {
-    get compromised() {
+    get lost() {
       return compromised;
     },
     async release() {
@@ -91,4 +78,9 @@ export async function holdName(stateDir: string, name: string, by: string, now: 
       await release().catch(() => undefined); // taken over as stale: not ours to remove any more
     },
   };
+}
+
+/** The placement locks of a state folder (the file backend's NameLocks). */
+export function fileNameLocks(stateDir: string, now: () => Date = () => new Date(), ensureDir: EnsureDir = mkdirp): NameLocks {
+  return { hold: (name, by) => holdName(stateDir, name, by, now, ensureDir) };
 }

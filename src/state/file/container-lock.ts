@@ -2,54 +2,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { syncDir } from '../engine/durable-file.js';
-import { DockpitError } from '../engine/errors.js';
+import { DockpitError } from '../../engine/errors.js';
+import { checkRunId } from '../run-id.js';
+import { LockBusyError, StateError, type ContainerLock, type LockOwner, type LockTarget } from '../types.js';
+import { FILE_MODE, mkdirp, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
 
 // Issue 5, item 6: one plan per container at a time. Before a run touches anything, every container it
 // will touch is locked; a container another live run holds refuses the whole run, naming who and since when.
 //
-// An interface (etcd later, for several jump hosts); the default is files on this jump host: one file per
-// container id in `<stateDir>/locks/`, created with O_EXCL, holding its owner. A set is taken all or
-// nothing under a short proper-lockfile lock of the folder (the same lock the ledger uses), so two runs
-// racing for overlapping sets never each get half. A lock whose pid is dead on this jump host is stale
-// (dockpit was killed) and is taken over; that is how `resume` gets its killed run's containers back.
-
-export interface LockOwner {
-  runId: string;
-  /** `user@jump-host`. */
-  operator: string;
-  since: string;
-  pid: number;
-  /** The jump host holding it (os.hostname()): a pid means something only there. */
-  host: string;
-}
-
-export interface LockTarget {
-  /** The container id: the lock's key (names can be reused, engine-facts.md). */
-  id: string;
-  /** `host/name`, for messages. */
-  label: string;
-}
-
-export class LockBusyError extends DockpitError {
-  constructor(readonly held: Array<{ target: LockTarget; owner: LockOwner | null }>) {
-    const first = held[0]!;
-    const who = (o: LockOwner | null) => (o ? `run ${o.runId} of ${o.operator} since ${o.since}` : 'another dockpit');
-    super('CONFLICT', `${first.target.label} is locked by ${who(first.owner)}${held.length > 1 ? ` (and ${held.length - 1} more)` : ''}; nothing changed`);
-    this.name = 'LockBusyError';
-  }
-}
-
-export interface LockHold {
-  release(): Promise<void>;
-}
-
-export interface ContainerLock {
-  /** Locks every target for the run, or none of them and throws LockBusyError. */
-  acquire(runId: string, operator: string, targets: readonly LockTarget[]): Promise<LockHold>;
-  /** Who holds each locked container, by id. */
-  holders(): Promise<Map<string, LockOwner>>;
-}
+// The file backend's ContainerLock (issue 11): one file per container id in `<stateDir>/locks/`, created
+// with O_EXCL, holding its owner. A set is taken all or nothing under a short proper-lockfile lock of the
+// folder, so two runs racing for overlapping sets never each get half. A lock whose pid is dead on this
+// jump host is stale (dockpit was killed) and is taken over; that is how `resume` gets its killed run's
+// containers back. A file lock of a live pid is never taken over, so a hold is never lost.
+//
+// Taking the set also claims the run (`<runId>.claim` beside the locks, the same owner): while a live
+// process holds the claim, no other may append to the run's journal (see claimGuard).
 
 /** How long to wait for another process taking or checking its set (they hold the folder briefly). */
 const FOLDER_RETRIES = { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true };
@@ -80,23 +48,48 @@ export interface FileLockOptions {
   hostname?: string;
   pid?: number;
   isAlive?: (pid: number) => boolean;
+  ensureDir?: EnsureDir;
 }
 
-export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}): ContainerLock & { readonly dir: string } {
-  const dir = path.join(stateDir, 'locks');
-  const now = opts.now ?? (() => new Date());
+const LOCKS_DIR = 'locks';
+const claimOf = (dir: string, runId: string) => path.join(dir, `${checkRunId(runId)}.claim`);
+
+/** Who may act for whom: a holder on this jump host whose pid is gone is stale. */
+function liveness(opts: FileLockOptions) {
   const hostname = opts.hostname ?? os.hostname();
   const pid = opts.pid ?? process.pid;
   const isAlive = opts.isAlive ?? pidAlive;
+  return { hostname, pid, stale: (o: LockOwner) => o.host === hostname && !isAlive(o.pid), mine: (o: LockOwner) => o.pid === pid && o.host === hostname };
+}
+
+/**
+ * Refuses (StateError) an append to a run's journal while another live process holds the run's claim: a
+ * stale executor never appends after its run was taken over. No claim, or a dead holder's: allowed.
+ */
+export function claimGuard(stateDir: string, opts: FileLockOptions = {}): (runId: string) => Promise<void> {
+  const dir = path.join(stateDir, LOCKS_DIR);
+  const { stale, mine } = liveness(opts);
+  return async (runId) => {
+    const o = await readOwner(claimOf(dir, runId));
+    if (o === null || o === 'torn' || mine(o) || stale(o)) return;
+    throw new StateError(`run ${runId} is claimed by ${o.operator} on ${o.host} (pid ${o.pid}) since ${o.since}: this dockpit may not write its journal; nothing written`);
+  };
+}
+
+export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}): ContainerLock & { readonly dir: string } {
+  const dir = path.join(stateDir, LOCKS_DIR);
+  const now = opts.now ?? (() => new Date());
+  const ensureDir = opts.ensureDir ?? mkdirp;
+  const { hostname, pid, stale } = liveness(opts);
   const fileOf = (id: string) => {
     if (!/^[A-Za-z0-9_.-]+$/.test(id)) throw new DockpitError('PARSE', `container id ${JSON.stringify(id)}: not a file name`);
     return path.join(dir, `${id}.json`);
   };
-  const stale = (o: LockOwner) => o.host === hostname && !isAlive(o.pid);
+  const ours = (o: LockOwner | null | 'torn', runId: string) => o !== null && o !== 'torn' && o.runId === runId && o.pid === pid;
 
   /** Runs `fn` holding the folder's lock: every writer of a lock file does so, so a torn file is a dead writer's. */
   const underFolderLock = async <T>(fn: () => Promise<T>): Promise<T> => {
-    await fs.promises.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(dir, { stale: FOLDER_STALE_MS, retries: FOLDER_RETRIES, lockfilePath: path.join(dir, '.folder.lock') });
@@ -112,7 +105,7 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
   };
 
   const create = async (file: string, owner: LockOwner) => {
-    const fh = await fs.promises.open(file, 'wx', 0o644); // O_EXCL: exactly one creator
+    const fh = await fs.promises.open(file, 'wx', FILE_MODE); // O_EXCL: exactly one creator
     try {
       await fh.writeFile(JSON.stringify(owner));
       await fh.sync();
@@ -127,6 +120,7 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
       const owner: LockOwner = { runId, operator, since: now().toISOString(), pid, host: hostname };
       const ids = [...new Set(targets.map((t) => t.id))];
       const byId = new Map(targets.map((t) => [t.id, t]));
+      const claim = claimOf(dir, runId);
       const mine: string[] = [];
       await underFolderLock(async () => {
         const held: Array<{ target: LockTarget; owner: LockOwner | null }> = [];
@@ -137,32 +131,37 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
           else if (current === 'torn' || stale(current)) {
             await fs.promises.rm(fileOf(id), { force: true }); // a dead holder's: take it over
             toCreate.push(id);
-          } else if (current.runId === runId && current.pid === pid) {
+          } else if (ours(current, runId)) {
             mine.push(id); // already ours (this process)
           } else held.push({ target: byId.get(id)!, owner: current });
         }
+        // The run itself, when another live process is running it (a second resume of it).
+        const claimed = await readOwner(claim);
+        if (claimed !== null && claimed !== 'torn' && !stale(claimed) && !ours(claimed, runId)) held.push({ target: { id: runId, label: `run ${runId}` }, owner: claimed });
         if (held.length > 0) throw new LockBusyError(held);
         try {
           for (const id of toCreate) {
             await create(fileOf(id), owner);
             mine.push(id);
           }
+          await fs.promises.rm(claim, { force: true }); // none, a dead holder's or ours
+          await create(claim, owner);
         } catch (err) {
-          for (const id of mine) await fs.promises.rm(fileOf(id), { force: true });
+          for (const file of [...mine.map(fileOf), claim]) await fs.promises.rm(file, { force: true });
           throw err;
         }
         await syncDir(dir);
       });
       let released = false;
       return {
+        lost: null,
         async release() {
           if (released) return;
           released = true;
           await underFolderLock(async () => {
-            for (const id of mine) {
-              const current = await readOwner(fileOf(id));
+            for (const file of [...mine.map(fileOf), claim]) {
               // Taken over meanwhile (we were thought dead): not ours to remove.
-              if (current && current !== 'torn' && current.runId === runId && current.pid === pid) await fs.promises.rm(fileOf(id), { force: true });
+              if (ours(await readOwner(file), runId)) await fs.promises.rm(file, { force: true });
             }
             await syncDir(dir);
           });
@@ -171,14 +170,7 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
     },
     async holders() {
       const out = new Map<string, LockOwner>();
-      let names: string[];
-      try {
-        names = await fs.promises.readdir(dir);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
-        throw err;
-      }
-      for (const n of names.filter((x) => x.endsWith('.json'))) {
+      for (const n of (await readdirIfExists(dir)).filter((x) => x.endsWith('.json'))) {
         const o = await readOwner(path.join(dir, n));
         if (o && o !== 'torn' && !stale(o)) out.set(n.slice(0, -'.json'.length), o);
       }

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_STATE_DIR } from '../../config/types.js';
+import { StateError } from '../types.js';
+import { DIR_MODE, type EnsureDir } from './durable-file.js';
+import { groupName } from './unix-group.js';
+
+// Issue 11, item 5: with no `state:` configured, the operators of one jump host (different Unix users)
+// share one ledger and one set of locks in the system-wide folder /var/lib/dockpit, owned root:GROUP, mode
+// 2770 (`dockpit state init`). A folder with the setgid bit is group-shared: its files and folders are
+// then created group-readable and -writable (umask 007; the setgid bit and the group are inherited by the
+// folders created in it), so another member can read them, rename over them and take over stale locks.
+
+/** The setgid bit: folders created in this one get its group. */
+const SETGID = 0o2000;
+/** The shared folder's mode: the group may do everything, others nothing; subfolders inherit the group. */
+export const SHARED_DIR_MODE = 0o2770;
+
+const isRoot = () => process.getuid?.() === 0;
+
+/** Files and folders created from now on are the group's too (FILE_MODE and DIR_MODE, less nothing). */
+function shareWithGroup(): void {
+  try {
+    process.umask(0o007);
+  } catch {
+    // A worker thread cannot set it (tests); the process that runs commands can.
+  }
+}
+
+const who = () => {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+};
+
+/** What to run when the system-wide folder is missing (it can only be made by root). */
+export function missingDefaultMessage(dir: string): string {
+  return (
+    `state folder ${dir} does not exist, and only root can create it: run \`sudo dockpit state init --group dockpit\` once on this jump host, ` +
+    'then add each operator to that group (`sudo usermod -aG dockpit USER`, in effect at their next login); ' +
+    'or set `state:` in the config to a folder of your own'
+  );
+}
+
+export interface StateFolder {
+  readonly dir: string;
+  /** Makes sure the state folder exists, as the rules above say, and `sub` (a folder in it) too. Throws StateError. */
+  ensure: EnsureDir;
+  /** The folder exists (or was created) and this user may write in it; otherwise a StateError saying what to do. */
+  ready(): Promise<void>;
+}
+
+export function stateFolder(dir: string): StateFolder {
+  const systemWide = path.resolve(dir) === DEFAULT_STATE_DIR;
+  let made: Promise<void> | null = null;
+
+  const unusable = (err: unknown): StateError => {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new StateError(`state folder ${dir}: ${who()} may not write there (${code}): ask to be added to its group, or set \`state:\` in the config to a folder of your own`);
+    }
+    return new StateError(`state folder ${dir}: cannot create it (${code}): make it a writable folder, or set \`state:\` in the config to another one`);
+  };
+
+  const make = async (): Promise<void> => {
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(err);
+      if (systemWide) {
+        if (!isRoot()) throw new StateError(missingDefaultMessage(dir));
+        // Root on a fresh jump host: the shared folder, group root until `state init` names the operators' group.
+        await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+        await fs.promises.chmod(dir, SHARED_DIR_MODE);
+      } else {
+        try {
+          await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+        } catch (e) {
+          throw unusable(e);
+        }
+      }
+      st = await fs.promises.stat(dir);
+    }
+    if (!st.isDirectory()) throw new StateError(`state folder ${dir}: not a folder: move what is there, or set \`state:\` in the config to a folder`);
+    if (st.mode & SETGID) shareWithGroup();
+  };
+
+  const ensureRoot = (): Promise<void> => {
+    made ??= make().catch((err: unknown) => {
+      made = null; // tried again at the next write: the operator may fix it meanwhile
+      throw err;
+    });
+    return made;
+  };
+
+  return {
+    dir,
+    async ensure(sub) {
+      await ensureRoot();
+      // Again each time: cheap, and a folder removed while dockpit runs comes back.
+      await fs.promises.mkdir(sub, { recursive: true, mode: DIR_MODE });
+    },
+    async ready() {
+      await ensureRoot();
+      try {
+        await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+      } catch (err) {
+        const st = await fs.promises.stat(dir).catch(() => null);
+        if (st && (err as NodeJS.ErrnoException).code === 'EACCES') {
+          const group = await groupName(st.gid);
+          throw new StateError(
+            `state folder ${dir} is not writable by ${who()}: ask for \`sudo usermod -aG ${group} ${who()}\` (in effect at your next login), ` +
+              'or set `state:` in the config to a folder of your own',
+          );
+        }
+        throw unusable(err);
+      }
+    },
+  };
+}
+
+/** `dockpit state init`: the shared folder, owned root:`group`, mode 2770; what it holds becomes the group's too. */
+export async function initSharedFolder(dir: string, gid: number): Promise<{ created: boolean; adjusted: number }> {
+  let created = false;
+  try {
+    await fs.promises.mkdir(dir, { mode: DIR_MODE });
+    created = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+      created = true;
+    } else if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const st = await fs.promises.stat(dir);
+  if (!st.isDirectory()) throw new StateError(`state folder ${dir}: not a folder: move what is there first`);
+  await fs.promises.chown(dir, 0, gid);
+  await fs.promises.chmod(dir, SHARED_DIR_MODE);
+  // A folder a dockpit used before (one operator's files): the group's now, still never the world's.
+  let adjusted = 0;
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await fs.promises.readdir(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isSymbolicLink()) continue;
+      await fs.promises.lchown(p, -1, gid);
+      if (e.isDirectory()) {
+        await fs.promises.chmod(p, SHARED_DIR_MODE);
+        await walk(p);
+      } else {
+        const mode = (await fs.promises.stat(p)).mode & 0o777;
+        await fs.promises.chmod(p, (mode | 0o660) & ~0o007);
+      }
+      adjusted++;
+    }
+  };
+  await walk(dir);
+  return { created, adjusted };
+}
