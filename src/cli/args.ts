@@ -4,7 +4,8 @@ import type { RunArgs } from './run-options.js';
 
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
   | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs'
-  | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs';
+  | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs'
+  | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show';
 
 export interface MoveArgs {
   /** `migrate --to H`; `evacuate --to H,H`: the hosts it may use. */
@@ -40,6 +41,12 @@ export interface CliArgs {
   yes: boolean;
   /** `migrate` and `evacuate`'s options. */
   move?: MoveArgs;
+  /** `state init --group G`. */
+  group?: string;
+  /** `state copy --to URL|PATH`. */
+  stateTo?: string;
+  /** `state copy --force`: copy into a prefix that holds state already. */
+  force: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -101,6 +108,16 @@ Commands:
                      next free static IP of the line's pool (or the name's reserved one) and the
                      bizline/tier labels. dockpit's options go before IMAGE: everything after it
                      is the container's command, verbatim. --dry-run prints the decision only.
+  audit [--since 10m|TIME] [--json]
+                     every change dockpit made, from every jump host sharing the state
+  state show [--json]            where the state is (files or etcd) and what it holds
+  state init [--group G]         as root: create the shared state folder (/var/lib/dockpit) for
+                                 the Unix group G (default dockpit): its members share one ledger
+                                 and one set of locks
+  state copy --to etcd://H:P/PREFIX|PATH [--force] [--json]
+                                 copy this state (ledger, journals, records, audit log) to
+                                 another; refuses a target that holds state unless --force
+  state prune [--json]           delete ended runs' journals and audit entries past retention
   record [--host H] [--json]
                      save each container's inspect in STATE/records: what a migration recreates
                      when its host's engine is dead. Per host: recorded, changed, failed, pruned
@@ -117,16 +134,18 @@ Options:
 
 Exit codes: 0 done, 1 unexpected failure (run: refused or failed; network ensure: a host refused
 or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing contacted),
-3 inspect: no such container, 4 inspect: the name is on several hosts (use --host).`;
+3 inspect: no such container, 4 inspect: the name is on several hosts (use --host),
+5 partial or rolled back, 6 refused, 7 the state (etcd, the state folder) cannot be reached or
+written, or this dockpit lost its claim: nothing more was changed, 8 cancelled.`;
 
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
   | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
-  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan';
+  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
-  'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan',
+  'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan', 'group', 'force',
 ];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
@@ -153,12 +172,18 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'migration-resume': ['json'],
   'migration-status': ['json'],
   'migration-runs': ['json'],
+  audit: ['json', 'since'],
+  'state-show': ['json'],
+  'state-init': ['group'],
+  'state-copy': ['json', 'to', 'force'],
+  'state-prune': ['json'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
 const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   network: { ensure: 'network-ensure' },
   migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs' },
+  state: { show: 'state-show', init: 'state-init', copy: 'state-copy', prune: 'state-prune' },
   plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs' },
 };
 
@@ -204,6 +229,8 @@ const OPTIONS = {
   'gate-seconds': { type: 'string' },
   parallel: { type: 'string' },
   plan: { type: 'string' },
+  group: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 /**
@@ -264,6 +291,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       throw new UsageError(`--${opt} does not apply to ${command === 'tui' ? 'the cockpit' : `"${commandWords(command)}"`}`);
     }
   }
+  if (command === 'state-copy' && !values.to && !values.help) throw new UsageError('state copy needs --to etcd://HOST:PORT/PREFIX or --to FOLDER');
   const run: RunArgs | undefined =
     command === 'run'
       ? {
@@ -304,6 +332,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(move && { move }),
     dryRun: command === 'plan-apply' || command === 'migrate' || command === 'evacuate' ? (values['dry-run'] ?? false) : false,
     yes: values.yes ?? false,
+    ...(values.group !== undefined && { group: values.group }),
+    ...(command === 'state-copy' && values.to !== undefined && { stateTo: values.to }),
+    force: values.force ?? false,
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

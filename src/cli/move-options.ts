@@ -5,7 +5,7 @@ import { toDockpitError } from '../engine/errors.js';
 import type { MigrationResult } from '../migrate/execute.js';
 import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
-import { StateError } from '../state/types.js';
+import { LockBusyError, StateError } from '../state/types.js';
 import type { MoveArgs } from './args.js';
 import { textTable } from './text-table.js';
 
@@ -96,5 +96,6 @@ export async function withCtrlC<T>(run: (signal: AbortSignal) => Promise<T>): Pr
 export function failed(e: unknown, err: (s: string) => void): number {
   if (e instanceof UsageError || e instanceof StateError) throw e;
   err(`dockpit: ${toDockpitError(e).toString()}`);
-  return 1;
+  // Another run (on this or another jump host) holds a container: refused, nothing changed.
+  return e instanceof LockBusyError ? MOVE_EXIT.refused : 1;
 }

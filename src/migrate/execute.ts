@@ -7,7 +7,7 @@ import { mapLimited } from '../engine/map-limited.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { networkCreateBody } from '../pool/network-spec.js';
 import { operatorLabel } from '../state/operator.js';
-import { LockBusyError, type AuditLog, type ContainerLock } from '../state/types.js';
+import { LockBusyError, StateError, type AuditLog, type ContainerLock } from '../state/types.js';
 import { configDifferences, isIdReference, nameOf, parkName, type SourceInspect } from './container-spec.js';
 import { healthGate } from './health-gate.js';
 import {
@@ -355,6 +355,9 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
       if (step === 'stop-source') m.stoppedAt = rec.at;
       if (step === 'gate') gateAt = rec.at;
     } catch (err) {
+      // The state is gone (etcd unreachable, this process's claim lost): no rollback either, since it could
+      // not be journaled; the move stays as the journal says, for a resume from a jump host that can.
+      if (err instanceof StateError) throw err;
       await rollBack(ctx, m, err instanceof StepFailure ? `${step}: ${err.error.toString()}` : String(err));
       return;
     }

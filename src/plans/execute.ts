@@ -3,7 +3,7 @@ import { DockpitError, toDockpitError, type ErrorCode } from '../engine/errors.j
 import { irreversibleLimit, limitBody, priorOf, reached, restoreBody, sameConfig, type InspectLike } from './engine-state.js';
 import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
 import { operatorLabel } from '../state/operator.js';
-import { LockBusyError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
+import { LockBusyError, StateError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
 import type { Guards, PlannedAction, PriorState } from './types.js';
 
 // Issue 5, items 3–7: the thin executor behind the pure planner. For each action: inspect (the prior),
@@ -146,6 +146,8 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
       });
       result = { outcome: 'done' };
     } catch (err) {
+      // The state is gone (etcd unreachable, this process's claim lost): stop here, before any other call.
+      if (err instanceof StateError) throw err;
       const e = toDockpitError(err, `${label(a)} ${a.action}`);
       if (HOST_DOWN.has(e.code)) ctx.hostDown.set(a.host, e);
       result = { outcome: 'failed', error: e.toString() };
@@ -321,6 +323,7 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
                 if (!sameConfig(prior, after)) throw new DockpitError('CONFLICT', `${label(a)}: the engine kept limits that differ from before the run`);
               });
             } catch (err) {
+              if (err instanceof StateError) throw err;
               const e = toDockpitError(err, `${label(a)} restore`);
               if (HOST_DOWN.has(e.code)) ctx.hostDown.set(a.host, e);
               outcome = 'failed';

@@ -14,6 +14,10 @@ import { psCommand } from './ps.js';
 import { recordCommand } from './record.js';
 import { runCommand } from './run.js';
 import { topCommand } from './top.js';
+import { auditCommand } from './audit.js';
+import { stateInit } from './state.js';
+import { stateCopyCommand } from './state-copy.js';
+import { stateShowCommand, statePruneCommand } from './state-info.js';
 import type { HeadlessCommand } from './types.js';
 
 /** Every headless command: each screen's `--json` twin. */
@@ -40,4 +44,9 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   'migration-status': migrationStatusCommand,
   'migration-runs': migrationRunsCommand,
   record: recordCommand,
+  audit: auditCommand,
+  'state-init': (ctx) => stateInit({ group: ctx.args.group ?? null }, ctx),
+  'state-show': stateShowCommand,
+  'state-copy': stateCopyCommand,
+  'state-prune': statePruneCommand,
 };
