@@ -4,13 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLedgerPoller, type LedgerPoller } from '../../src/cli/ledger-wiring.js';
 import { detect, type IpReport } from '../../src/pool/detect.js';
-import { fileLedger } from '../../src/pool/file-ledger.js';
 import { selectIpAlerts } from '../../src/store/ip-report.js';
 import { containerRows } from '../../src/store/selectors.js';
 import type { FleetState } from '../../src/store/state.js';
 import { writeConfig } from '../support/configs.js';
 import { dockpit, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { watchFleet, type Watch } from '../support/watch.js';
+import { fileStateAt } from '../support/file-state.js';
 
 // Issue 4, done means: a container started by hand with the docker CLI on an IP already held on another
 // host is reported as a conflict within 1 s of its start; and a container whose address is not its
@@ -67,8 +67,7 @@ describe('IP conflicts and drift on the real fleet', () => {
   beforeAll(async () => {
     await removeTestContainers(hosts);
     watch = watchFleet({}, configFile);
-    const ledger = fileLedger(stateDir);
-    poller = startLedgerPoller({ stateDir, pools: watch.config.pools, list: () => ledger.list(), emit: watch.sink });
+    poller = startLedgerPoller({ state: fileStateAt(stateDir), pools: watch.config.pools, emit: watch.sink });
     await watch.engine.settled();
   });
   afterAll(async () => {

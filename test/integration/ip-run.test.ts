@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAuditLog } from '../../src/engine/audit-log.js';
-import { fileLedger } from '../../src/pool/file-ledger.js';
+import { fileLedger } from '../../src/state/file/ledger.js';
+import { readAuditLog } from '../support/file-state.js';
 import { docker, dockpit, readFleet, removeTestContainers, runContainer, TEST_LABEL, type CliResult } from '../support/fleet.js';
 import { folderSnapshot, inspectOn, poolConfig, removeByPrefix, whereIs } from '../support/pool-config.js';
 

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAuditLog } from '../../src/engine/audit-log.js';
 import { docker, dockpit, fleetCommand, readFleet, waitFor, type CliResult } from '../support/fleet.js';
 import { poolConfig, removeByPrefix, removeNetworks, whereIs } from '../support/pool-config.js';
+import { readAuditLog } from '../support/file-state.js';
 
 // Issue 6, done means (one move at a time): a container with env, labels, limits, restart policy,
 // healthcheck, port binding and a static IP migrates with its configuration; an image the target lacks is

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAuditLog } from '../../src/engine/audit-log.js';
 import { writeConfig } from '../support/configs.js';
 import { docker, dockpit, FLEET_CONFIG, readFleet } from '../support/fleet.js';
 import { folderSnapshot, poolConfig, removeNetworks } from '../support/pool-config.js';
+import { readAuditLog } from '../support/file-state.js';
 
 // Issue 4, done means: the pool network is created on a host that lacks it; a mismatching one is refused.
 // On the real fleet: h1 by unix socket, h2 by TCP, h3 by SSH.

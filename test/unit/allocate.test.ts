@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IpPool } from '../../src/config/types.js';
 import { resolvePools } from '../../src/config/validate-pools.js';
 import { allocate, lineRange, type AddressInUse } from '../../src/pool/allocate.js';
-import type { Reservation } from '../../src/pool/ledger.js';
+import type { Reservation } from '../../src/state/types.js';
 
 // Issue 4, item 2: the address for a name, exact values.
 

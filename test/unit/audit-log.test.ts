@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AUDIT_FILE, currentOperator, fileAuditLog, operatorLabel, readAuditLog } from '../../src/engine/audit-log.js';
+import { AUDIT_FILE, fileAuditLog } from '../../src/state/file/audit-log.js';
+import { currentOperator, operatorLabel } from '../../src/state/operator.js';
 
 // Issue 4: every change dockpit makes is one JSON line in <stateDir>/audit.log.
 
@@ -13,6 +14,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const OPS = { user: 'alice', from: 'jump-1' };
+const readAuditLog = (stateDir: string) => fileAuditLog(stateDir, OPS).read();
 const at = (iso: string) => () => new Date(iso);
 
 describe('fileAuditLog', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, HostState } from '../../src/engine/types.js';
 import { detect, quadToInt, type DetectInput } from '../../src/pool/detect.js';
-import type { Reservation } from '../../src/pool/ledger.js';
+import type { Reservation } from '../../src/state/types.js';
 import { container } from './fixtures.js';
 import { DMZ, LAN, pools, reservation } from './ip-fixtures.js';
 

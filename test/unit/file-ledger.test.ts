@@ -5,10 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DockpitError } from '../../src/engine/errors.js';
-import { fileLedger, LEDGER_FILE } from '../../src/pool/file-ledger.js';
 import { intToIp, ipToInt } from '../../src/pool/ipv4.js';
-import type { Reservation } from '../../src/pool/ledger.js';
-import { holdName, NameBusyError } from '../../src/pool/name-lock.js';
+import { fileLedger, LEDGER_FILE } from '../../src/state/file/ledger.js';
+import { holdName } from '../../src/state/file/name-locks.js';
+import { NameBusyError, type Reservation } from '../../src/state/types.js';
 
 // Issue 4, item 2: the ledger file, crash-safe and correct with several processes at once.
 
@@ -131,10 +131,10 @@ describe('fileLedger', () => {
 
   it('N real processes × M reservations each: no address twice, no write lost', async () => {
     // The racers are plain node processes: they run the built ledger and allocator.
-    for (const m of ['file-ledger', 'allocate']) {
-      const dist = path.resolve(`dist/pool/${m}.js`);
-      if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(path.resolve(`src/pool/${m}.ts`)).mtimeMs) {
-        throw new Error(`dist/pool/${m}.js is missing or older than its source: run \`npm run build\` first`);
+    for (const m of ['state/file/ledger', 'pool/allocate']) {
+      const dist = path.resolve(`dist/${m}.js`);
+      if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(path.resolve(`src/${m}.ts`)).mtimeMs) {
+        throw new Error(`dist/${m}.js is missing or older than its source: run \`npm run build\` first`);
       }
     }
     const N = 8;

@@ -2,7 +2,7 @@
 import type { RawPool } from '../../src/config/schema.js';
 import type { IpPool } from '../../src/config/types.js';
 import { resolvePools } from '../../src/config/validate-pools.js';
-import type { Reservation } from '../../src/pool/ledger.js';
+import type { Reservation } from '../../src/state/types.js';
 
 export function pools(...raw: RawPool[]): IpPool[] {
   return resolvePools(raw);

@@ -4,22 +4,26 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLedgerPoller, type LedgerPoller } from '../../src/cli/ledger-wiring.js';
 import type { DomainEvent } from '../../src/engine/types.js';
-import { fileLedger } from '../../src/pool/file-ledger.js';
+import type { StateStore } from '../../src/state/types.js';
+import { fileStateAt } from '../support/file-state.js';
 import { waitFor } from '../support/fleet.js';
 import { LAN, pools, reservation } from './ip-fixtures.js';
 
 // Issue 4: the cockpit reads the ledger every 2 s, and at once when the file is replaced.
 
 let poller: LedgerPoller | null = null;
-afterEach(() => {
+let state: StateStore | null = null;
+afterEach(async () => {
   poller?.stop();
   poller = null;
+  await state?.close();
+  state = null;
 });
 
 function start(stateDir: string, intervalMs: number) {
   const events: DomainEvent[] = [];
-  const ledger = fileLedger(stateDir);
-  poller = startLedgerPoller({ stateDir, pools: pools(LAN), list: () => ledger.list(), emit: (e) => events.push(e), intervalMs });
+  state = fileStateAt(stateDir);
+  poller = startLedgerPoller({ state, pools: pools(LAN), emit: (e) => events.push(e), intervalMs });
   return events;
 }
 

@@ -48,7 +48,7 @@ describe('localEngineConfig', () => {
       pools: [],
       lines: {},
       plans: [],
-      stateDir: path.join(os.homedir(), '.local', 'state', 'dockpit'),
+      stateDir: '/var/lib/dockpit',
     });
   });
 

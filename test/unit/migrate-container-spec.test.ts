@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addressOn, configDifferences, createBody, localData, otherNetworks, parkName, type SourceInspect } from '../../src/migrate/container-spec.js';
-import { newRunId } from '../../src/engine/jsonl-journal.js';
+import { newRunId } from '../../src/state/run-id.js';
 import { SHOP_ID, shopApi } from './fixtures/migrate/inspect.js';
 
 // Issue 6, item 1: what a migrated container is created from, from a real engine's inspect to the exact

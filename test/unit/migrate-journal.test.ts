@@ -6,6 +6,7 @@ import { migrationEnd, migrationJournal, migrationState, type MigrationRecord, t
 import { preflight } from '../../src/migrate/preflight.js';
 import { DEFAULT_MOVE_OPTIONS, type MovePlan } from '../../src/migrate/types.js';
 import { liveSource, host, shopApiListed, shopApiNoData, target } from './fixtures/migrate/inspect.js';
+import { fileStateAt } from '../support/file-state.js';
 import { LAN, pools } from './ip-fixtures.js';
 
 // Issue 6, item 6: where a migration stands from its journal alone, and how it ends.
@@ -142,7 +143,7 @@ describe('migrationJournal', () => {
 
   it('leaves out a torn last line, and appends the next record on a line of its own', async () => {
     let s = 0;
-    const j = migrationJournal(dir, () => new Date(t(s++)));
+    const j = migrationJournal(fileStateAt(dir, { now: () => new Date(t(s++)) }));
     await j.append({ kind: 'mig.start', runId: RUN, what: 'migrate', host: null, operator: op, parallel: 2, moves: PLANS });
     await j.append({ kind: 'step.intent', runId: RUN, move: 0, step: 'create' });
     const file = path.join(dir, 'migrations', `${RUN}.jsonl`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load-config.js';
 import type { Container, ContainerState } from '../../src/engine/types.js';
-import type { Reservation } from '../../src/pool/ledger.js';
+import type { Reservation } from '../../src/state/types.js';
 import type { NetworkFacts } from '../../src/pool/network-spec.js';
 import { checkRequest, place, reserve, type HostFacts, type PlacementSnapshot } from '../../src/pool/place.js';
 

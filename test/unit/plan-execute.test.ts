@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileAuditLog, readAuditLog } from '../../src/engine/audit-log.js';
 import { limitBody, restoreBody, priorOf } from '../../src/plans/engine-state.js';
 import { executePlan, restoreRun, resumeRun, stateCalls, type ExecuteDeps } from '../../src/plans/execute.js';
-import { fileJournal, runState, type Journal } from '../../src/plans/journal.js';
-import { fileContainerLock } from '../../src/plans/lock.js';
+import { planJournal, runState, type Journal } from '../../src/plans/journal.js';
 import { DEFAULT_GUARDS, type PlannedAction, type PriorState } from '../../src/plans/types.js';
+import { fileContainerLock } from '../../src/state/file/container-lock.js';
+import { fileStateAt, readAuditLog } from '../support/file-state.js';
 import { FakeEngine } from './plan-fake-engine.js';
 
 const op = { user: 'ann', from: 'jump-1' };
@@ -22,12 +22,16 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+/** The journal, lock and audit log of the state in `stateDir`. */
+function stateDeps(stateDir: string): Pick<ExecuteDeps, 'journal' | 'lock' | 'audit'> {
+  const state = fileStateAt(stateDir, { operator: op });
+  return { journal: planJournal(state), lock: state.locks, audit: state.audit };
+}
+
 function deps(engine: FakeEngine, over: Partial<ExecuteDeps> = {}): ExecuteDeps {
   return {
     engine,
-    journal: fileJournal(dir),
-    lock: fileContainerLock(dir),
-    audit: fileAuditLog(dir, op),
+    ...stateDeps(dir),
     guards: { ...DEFAULT_GUARDS, actionTimeout: 5 },
     ...over,
   };
@@ -116,7 +120,7 @@ describe('executePlan', () => {
     await fileContainerLock(dir, { pid: process.ppid }).acquire('r0', 'bob@jump-1', [{ id: 'h2x1', label: 'h2/c-h2x1' }]);
     const res = await executePlan({ ...deps(engine), runId: 'r1', plan: 'p', actions });
     expect(res.status).toBe('refused');
-    expect(res.error).toMatch(/h2\/c-h2x1 is locked by run r0 of bob@jump-1 since/);
+    expect(res.error).toMatch(/h2\/c-h2x1 is locked by run r0 of bob@jump-1 on \S+ \(pid \d+\) since/);
     expect(engine.calls).toEqual([]);
     expect((await readAuditLog(dir))[0]).toMatchObject({ action: 'plan.apply', outcome: 'refused' });
   });
@@ -179,7 +183,7 @@ describe('resumeRun after a crash at every journal record', () => {
     const { engine, actions } = fleet();
     const before = inspectAll(engine);
     const snaps: FakeEngine[] = [];
-    const master = fileJournal(path.join(dir, 'master'));
+    const master = planJournal(fileStateAt(path.join(dir, 'master')));
     await executePlan({ ...deps(engine, { guards: { ...DEFAULT_GUARDS, parallel: 1, parallelPerHost: 1 } }), journal: recording(master, engine, snaps), runId: 'r1', plan: 'p', actions });
     const text = fs.readFileSync(path.join(dir, 'master', 'runs', 'r1.jsonl'), 'utf8');
     const lines = text.split('\n').slice(0, -1);
@@ -191,7 +195,7 @@ describe('resumeRun after a crash at every journal record', () => {
         fs.mkdirSync(path.join(state, 'runs'), { recursive: true });
         fs.writeFileSync(path.join(state, 'runs', 'r1.jsonl'), lines.slice(0, k).join('\n') + '\n' + (torn ? lines[k]!.slice(0, 30) : ''));
         const e = snaps[k]!.snapshot();
-        const d = { ...deps(e), journal: fileJournal(state), lock: fileContainerLock(state), audit: fileAuditLog(state, op) };
+        const d = { ...deps(e), ...stateDeps(state) };
         const res = await resumeRun('r1', d);
         expect(res.status, `cut ${k}`).toBe('done');
         for (const c of e.containers.values()) expect(c.mutations, `cut ${k} ${c.id}`).toBe(1);

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileJournal, parseJournal, runState, type JournalRecord } from '../../src/plans/journal.js';
+import { parseJournal, planJournal, runState, type JournalRecord } from '../../src/plans/journal.js';
 import type { PlannedAction, PriorState } from '../../src/plans/types.js';
+import { fileStateAt } from '../support/file-state.js';
 
 const op = { user: 'ann', from: 'jump-1' };
 const act = (host: string, id: string, step = 0): PlannedAction => ({ step, host, id, name: `n-${id}`, line: 'ads', tier: 2, action: 'stop', frees: { cpuPercent: 0, memBytes: 0 } });
@@ -77,7 +78,7 @@ describe('parseJournal', () => {
   });
 });
 
-describe('fileJournal', () => {
+describe('planJournal on files', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-journal-'));
@@ -85,7 +86,7 @@ describe('fileJournal', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('appends one line per record under runs/<runId>.jsonl, reads them back, lists runs', async () => {
-    const j = fileJournal(dir, () => new Date(at));
+    const j = planJournal(fileStateAt(dir, { now: () => new Date(at) }));
     for (const { at: _at, ...r } of records) await j.append(r as never);
     await j.append({ kind: 'run.start', runId: 'r0', plan: 'p', operator: op, actions: [] });
     expect(await j.read('r1')).toEqual(records);
@@ -95,7 +96,7 @@ describe('fileJournal', () => {
   });
 
   it('after a torn last line, appends on a fresh line and reads both sides of it', async () => {
-    const j = fileJournal(dir, () => new Date(at));
+    const j = planJournal(fileStateAt(dir, { now: () => new Date(at) }));
     await j.append({ kind: 'run.start', runId: 'r1', plan: 'p', operator: op, actions: [] });
     fs.appendFileSync(path.join(dir, 'runs', 'r1.jsonl'), '{"at":"2025-11-11T00:00:00.000Z","kind":"int');
     expect(await j.read('r1')).toHaveLength(1);
@@ -104,7 +105,7 @@ describe('fileJournal', () => {
   });
 
   it('refuses run ids that are not plain names', async () => {
-    const j = fileJournal(dir);
+    const j = planJournal(fileStateAt(dir));
     await expect(j.read('../x')).rejects.toThrow(/run id/);
   });
 });

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fileContainerLock, LockBusyError } from '../../src/plans/lock.js';
+import { fileContainerLock } from '../../src/state/file/container-lock.js';
+import { LockBusyError } from '../../src/state/types.js';
 
 const run = promisify(execFile);
 const t = (id: string) => ({ id, label: `h1/${id}` });
@@ -32,7 +33,7 @@ describe('fileContainerLock', () => {
     await a.acquire('r1', 'ann@jump-1', [t('a'), t('b')]);
     const err = await b.acquire('r2', 'bob@jump-1', [t('c'), t('b')]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LockBusyError);
-    expect((err as Error).message).toBe('h1/b is locked by run r1 of ann@jump-1 since 2025-11-11T00:00:00.000Z; nothing changed');
+    expect((err as Error).message).toBe(`h1/b is locked by run r1 of ann@jump-1 on ${os.hostname()} (pid 1111) since 2025-11-11T00:00:00.000Z; nothing changed`);
     expect(fs.existsSync(path.join(dir, 'locks', 'c.json'))).toBe(false);
     await (await b.acquire('r2', 'bob@jump-1', [t('c')])).release();
   });
@@ -54,10 +55,10 @@ describe('fileContainerLock', () => {
   });
 
   it('two processes racing for overlapping sets: never both, and the winner holds every container', async () => {
-    for (const m of ['lock', 'journal']) {
-      const dist = path.resolve(`dist/plans/${m}.js`);
-      if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(path.resolve(`src/plans/${m}.ts`)).mtimeMs) {
-        throw new Error(`dist/plans/${m}.js is missing or older than its source: run \`npm run build\` first`);
+    for (const m of ['state/file/container-lock', 'state/run-id']) {
+      const dist = path.resolve(`dist/${m}.js`);
+      if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < fs.statSync(path.resolve(`src/${m}.ts`)).mtimeMs) {
+        throw new Error(`dist/${m}.js is missing or older than its source: run \`npm run build\` first`);
       }
     }
     const fixture = path.resolve('test/unit/fixtures/plan-lock-racer.mjs');
@@ -70,7 +71,7 @@ describe('fileContainerLock', () => {
       const winners = results.filter((r) => r.got);
       expect(winners).toHaveLength(1);
       expect(winners[0].mine).toBe(true);
-      expect(results.find((r) => !r.got).error).toMatch(/is locked by run r[xy]\d of r[xy]\d@jump since/);
+      expect(results.find((r) => !r.got).error).toMatch(/is locked by run r[xy]\d of r[xy]\d@jump on \S+ \(pid \d+\) since/);
       expect(fs.readdirSync(path.join(dir, 'locks')).filter((n) => n.endsWith('.json'))).toEqual([]);
     }
   }, 30_000);

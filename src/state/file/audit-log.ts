@@ -71,14 +71,15 @@ export function fileAuditLog(
     return fh;
   };
   /** Rewrites the log from its lines, durably, under its lock (no append meanwhile). */
+  const underLock = async (work: () => Promise<void>) => {
+    await folder.ensure(stateDir); // the lock is a folder in it
+    await inTurn(file, () => withFileLock(file, 'audit log', work));
+  };
   const rewrite = (edit: (lines: string[]) => string[] | null) =>
-    inTurn(file, () =>
-      withFileLock(file, 'audit log', async () => {
-        await folder.ensure(stateDir);
-        const next = edit(await readLines(file));
-        if (next !== null) await writeFileDurably(file, next.map((l) => `${l}\n`).join(''));
-      }),
-    );
+    underLock(async () => {
+      const next = edit(await readLines(file));
+      if (next !== null) await writeFileDurably(file, next.map((l) => `${l}\n`).join(''));
+    });
   return {
     where: file,
     operator,
@@ -102,19 +103,16 @@ export function fileAuditLog(
         outcome: record.outcome,
         ...(record.error !== undefined && { error: record.error }),
       };
-      await folder.ensure(stateDir);
-      await inTurn(file, () =>
-        // Opened under the lock: a prune's rename cannot come between the open and the write.
-        withFileLock(file, 'audit log', async () => {
-          const fh = await open();
-          try {
-            await fh.write(`${JSON.stringify(entry)}\n`);
-            await fh.sync();
-          } finally {
-            await fh.close();
-          }
-        }),
-      );
+      // Opened under the lock: a prune's rename cannot come between the open and the write.
+      await underLock(async () => {
+        const fh = await open();
+        try {
+          await fh.write(`${JSON.stringify(entry)}\n`);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      });
       return entry;
     },
     async read(opts = {}) {

@@ -53,8 +53,16 @@ export interface StateFolder {
   ready(): Promise<void>;
 }
 
-export function stateFolder(dir: string): StateFolder {
-  const systemWide = path.resolve(dir) === DEFAULT_STATE_DIR;
+export interface StateFolderOptions {
+  /** The system-wide folder (only root makes it); default: `dir` is DEFAULT_STATE_DIR. */
+  systemWide?: boolean;
+  /** Whether this process is root (tests). */
+  root?: boolean;
+}
+
+export function stateFolder(dir: string, opts: StateFolderOptions = {}): StateFolder {
+  const systemWide = opts.systemWide ?? path.resolve(dir) === DEFAULT_STATE_DIR;
+  const root = opts.root ?? isRoot();
   let made: Promise<void> | null = null;
 
   const unusable = (err: unknown): StateError => {
@@ -72,7 +80,7 @@ export function stateFolder(dir: string): StateFolder {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unusable(err);
       if (systemWide) {
-        if (!isRoot()) throw new StateError(missingDefaultMessage(dir));
+        if (!root) throw new StateError(missingDefaultMessage(dir));
         // Root on a fresh jump host: the shared folder, group root until `state init` names the operators' group.
         await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
         await fs.promises.chmod(dir, SHARED_DIR_MODE);
