@@ -93,38 +93,40 @@ async function viewOf(state: StateStore, runId: string): Promise<RunView> {
 
 const guardsOf = (config: FleetConfig, view: RunView): Guards => guardsOfPlan(config, view.plan);
 
-export const planResumeCommand: HeadlessCommand = ({ args, config, out, err }) =>
-  withState(config, async (state) => {
+/**
+ * Resume and restore of a journaled run: its view, the state ready for changes, its executor's deps on a
+ * connected fleet; a failure that is not the state's or the usage's is printed (exit 1).
+ */
+function onRun(
+  { args, config, err }: CommandContext,
+  work: (view: RunView, deps: ExecuteDeps) => Promise<number>,
+): Promise<number> {
+  return withState(config, async (state) => {
     const view = await viewOf(state, args.target!);
     await state.ready();
     const fleet = await connectFleet(config);
     try {
-      return printResult(await resumeRun(view.runId, deps(state, fleet, guardsOf(config, view))), args.json, out, err);
+      return await work(view, deps(state, fleet, guardsOf(config, view)));
     } catch (e) {
       return failed(e, err);
     } finally {
       await fleet.close();
     }
   });
+}
 
-export const planRestoreCommand: HeadlessCommand = ({ args, config, out, err }) =>
-  withState(config, async (state) => {
-    const view = await viewOf(state, args.target!);
-    await state.ready();
-    const fleet = await connectFleet(config);
-    try {
-      const r = await restoreRun(view.runId, deps(state, fleet, guardsOf(config, view)));
-      if (args.json) out(JSON.stringify(r, null, 2));
-      else {
-        out(textTable(['HOST', 'CONTAINER', 'OUTCOME', 'CALLS', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.outcome, a.calls.join(',') || '-', a.error ?? ''])));
-        out(`restore of ${r.runId}: ${r.status}`);
-      }
-      return PLAN_EXIT[r.status];
-    } catch (e) {
-      return failed(e, err);
-    } finally {
-      await fleet.close();
+export const planResumeCommand: HeadlessCommand = (ctx) =>
+  onRun(ctx, async (view, d) => printResult(await resumeRun(view.runId, d), ctx.args.json, ctx.out, ctx.err));
+
+export const planRestoreCommand: HeadlessCommand = (ctx) =>
+  onRun(ctx, async (view, d) => {
+    const r = await restoreRun(view.runId, d);
+    if (ctx.args.json) ctx.out(JSON.stringify(r, null, 2));
+    else {
+      ctx.out(textTable(['HOST', 'CONTAINER', 'OUTCOME', 'CALLS', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.outcome, a.calls.join(',') || '-', a.error ?? ''])));
+      ctx.out(`restore of ${r.runId}: ${r.status}`);
     }
+    return PLAN_EXIT[r.status];
   });
 
 function statusJson(v: RunView) {

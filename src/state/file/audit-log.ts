@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DockpitError } from '../../engine/errors.js';
 import { currentOperator } from '../operator.js';
+import { auditEntry } from '../schemas.js';
 import { StateError, type AuditEntry, type AuditLog, type Operator } from '../types.js';
 import { FILE_MODE, mkdirp, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
 import { withFileLock } from './file-lock.js';
@@ -93,16 +94,7 @@ export function fileAuditLog(
       }
     },
     async append(record) {
-      const entry: AuditEntry = {
-        at: now().toISOString(),
-        user: operator.user,
-        from: operator.from,
-        action: record.action,
-        targets: record.targets,
-        details: record.details,
-        outcome: record.outcome,
-        ...(record.error !== undefined && { error: record.error }),
-      };
+      const entry = auditEntry(record, operator, now());
       // Opened under the lock: a prune's rename cannot come between the open and the write.
       await underLock(async () => {
         const fh = await open();

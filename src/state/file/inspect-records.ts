@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { DockpitError } from '../../engine/errors.js';
 import { stableProjection } from '../inspect-projection.js';
+import { inspectRecordSchema } from '../schemas.js';
 import type { InspectRecord, InspectRecords } from '../types.js';
 import { mkdirp, readdirIfExists, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
 import { inTurn } from './in-turn.js';
@@ -24,15 +24,6 @@ function safeName(kind: 'host' | 'container', name: string): string {
   }
   return name;
 }
-
-// Loose: a record keeps every field of the engine's body, and of a later dockpit's record.
-const recordSchema = z.looseObject({
-  host: z.string(),
-  name: z.string(),
-  id: z.string(),
-  seenAt: z.string(),
-  inspect: z.looseObject({ Id: z.string(), Name: z.string() }),
-});
 
 export type FileInspectRecords = InspectRecords & {
   /** Writes a record as it is (its seenAt kept), for `dockpit state copy`. */
@@ -56,7 +47,7 @@ export function inspectRecords(stateDir: string, now: () => Date = () => new Dat
     } catch {
       return null; // torn or hand-edited: no record, and the next save replaces it
     }
-    const parsed = recordSchema.safeParse(raw);
+    const parsed = inspectRecordSchema.safeParse(raw);
     if (!parsed.success || parsed.data.host !== host || parsed.data.name !== name) return null;
     return parsed.data as unknown as InspectRecord;
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DockpitError } from '../../engine/errors.js';
 import { checkLedgerInvariant } from '../ledger-invariant.js';
+import { reservationSchema } from '../schemas.js';
 import type { Ledger, Reservation } from '../types.js';
 import { mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
 import { withFileLock } from './file-lock.js';
@@ -17,16 +18,6 @@ import { withFileLock } from './file-lock.js';
 // - Never guesses: an unreadable ledger is an error, not an empty one (that would hand out addresses twice).
 
 export const LEDGER_FILE = 'ledger.json';
-
-const reservationSchema = z.looseObject({
-  name: z.string().min(1),
-  pool: z.string().min(1),
-  ip: z.string().min(1),
-  line: z.string().nullable(),
-  host: z.string().nullable(),
-  at: z.string(),
-  by: z.string(),
-});
 
 // Loose objects: fields a later dockpit adds survive a rewrite by this one.
 const fileSchema = z.looseObject({
