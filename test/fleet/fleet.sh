@@ -3,18 +3,29 @@
 #
 # Each "host" is a network namespace on one Linux bridge (a LAN) with its own
 # dockerd (unix socket and plain TCP) and its own sshd, so dockpit can be
-# pointed at N real engines over the three transports it supports. Everything
-# is disposable: `up` always starts from nothing, `down` removes every trace of
-# the fleet, also after a crash or an interrupted `up`.
+# pointed at N real engines over the three transports it supports. On the same
+# LAN: a 3-member etcd cluster (e1..e3, one namespace each, auth enabled, e1
+# and e2 also serve TLS) for dockpit's shared state, and two "jump hosts"
+# (j1, j2): empty namespaces to run dockpit in, as operators on two machines.
+# Everything is disposable: `up` always starts from nothing, `down` removes
+# every trace of the fleet, also after a crash or an interrupted `up`.
 #
 # Usage (as root):
-#   fleet.sh up [N]            start N hosts (default 3); writes fleet.json and dockpit.yaml
+#   fleet.sh up [N]            start N hosts (default 3), etcd and the jump hosts;
+#                              writes fleet.json, dockpit.yaml and dockpit-etcd.yaml
 #   fleet.sh down              remove everything the fleet created (idempotent)
-#   fleet.sh status            per host: engine and sshd state (exit 0 only if all are up)
+#   fleet.sh status            hosts (engine, sshd) and etcd members (exit 0 only if all are up)
 #   fleet.sh stop-engine hN    SIGKILL hN's dockerd (a daemon that dies)
 #   fleet.sh start-engine hN   start hN's dockerd again with the same flags
 #   fleet.sh freeze hN         SIGSTOP hN's dockerd (a daemon that hangs)
 #   fleet.sh thaw hN           SIGCONT hN's dockerd
+#   fleet.sh etcd-stop eN...   SIGKILL etcd member(s) eN
+#   fleet.sh etcd-start eN...  start eN again (same flags, same data); waits until it is healthy
+#   fleet.sh etcd-leader       print the leader's name (e1, e2 or e3)
+#   fleet.sh etcdctl ARGS...   etcdctl against the cluster as etcd user root
+#   fleet.sh jump-exec jN CMD...  run CMD in jump host jN's network namespace
+#   fleet.sh cut-etcd jN       jN can no longer reach any etcd member (packets dropped: calls hang)
+#   fleet.sh heal-etcd jN      undo cut-etcd
 #
 # State lives in ${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}. `down` cleans the
 # fleet at that directory, so use the same DOCKPIT_FLEET_DIR for up and down.
@@ -35,9 +46,13 @@ SELF=$(readlink -f "${BASH_SOURCE[0]}")
 # teardown can find what is ours by name alone, even with $DIR gone.
 BRIDGE=dpf${FLEET_ID}-br0
 NS_PREFIX=dpf${FLEET_ID}-h          # network namespace of host i, also its cgroup parent
-VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of host i's veth pair
+ETCD_NS_PREFIX=dpf${FLEET_ID}-e     # network namespace of etcd member k
+JUMP_NS_PREFIX=dpf${FLEET_ID}-j     # network namespace of jump host k
+NS_RE="^dpf${FLEET_ID}-[hej][0-9]+\$" # every namespace of the fleet
+VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of a veth pair: vI (host i), veK, vjK
 LAN=10.231.${FLEET_ID:-0}            # host i is $LAN.(10+i); the root namespace is $LAN.1
-IPT_TAG=dockpit-fleet${FLEET_ID}    # comment on the one iptables rule we add
+IPT_TAG=dockpit-fleet${FLEET_ID}    # comment on the one iptables rule we add in the root namespace
+CUT_TAG=dockpit-cut-etcd            # comment on cut-etcd's rules (inside a jump namespace only)
 
 IMAGE=dockpit/busybox:latest
 NETWORK=biz
@@ -46,8 +61,18 @@ GATEWAY=10.88.0.1
 
 ENGINE_TIMEOUT=30        # seconds an engine may take to answer
 MARKER=.dockpit-fleet    # `down` deletes $DIR only if it holds this file
+
+# etcd: members e1..e3 at $LAN.201-203 (clients 2379, peers 2380). e1 also
+# serves TLS on 2381 (server auth only), e2 mutual TLS on 2381 (client
+# certificate required). Always 3 members, whatever N is.
+ETCD_N=3
+ETCD_TIMEOUT=20          # seconds the cluster (or a restarted member) may take to be healthy
+ETCD_KEY_PREFIX=/dockpit/
+JUMP_N=2                 # jump hosts j1, j2 at $LAN.211, .212
+
 # tmux: the end-to-end tests drive the real binary in it.
-PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux)
+# openssl: the etcd TLS certificates; iptables: cut-etcd (also a dependency of docker.io).
+PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux etcd-server etcd-client openssl iptables)
 
 # Directories that dockerd, containerd and sshd create outside $DIR whatever
 # their flags say. `up` records which of them did not exist yet, and `down`
@@ -79,6 +104,19 @@ addr_of() { echo "$LAN.$((10 + $1))"; }
 hdir() { echo "$DIR/h$1"; }
 sock_of() { echo "$DIR/h$1/docker.sock"; }
 dk() { local i=$1; shift; docker -H "unix://$(sock_of "$i")" "$@"; }
+
+etcd_ns() { echo "$ETCD_NS_PREFIX$1"; }
+etcd_addr() { echo "$LAN.$((200 + $1))"; }
+edir() { echo "$DIR/e$1"; }
+etcd_url() { echo "http://$(etcd_addr "$1"):2379"; }
+etcd_endpoints() { # comma-separated client URLs of all members
+  local k s=
+  for ((k = 1; k <= ETCD_N; k++)); do s+=${s:+,}$(etcd_url "$k"); done
+  echo "$s"
+}
+jump_ns() { echo "$JUMP_NS_PREFIX$1"; }
+jump_addr() { echo "$LAN.$((210 + $1))"; }
+tls_dir() { echo "$DIR/etcd-tls"; }
 
 need_root() {
   ((EUID == 0)) || die "must run as root: it creates network namespaces, a bridge and starts dockerd/sshd"
@@ -250,22 +288,26 @@ wait_engine() {
 
 # --- the LAN ---------------------------------------------------------------
 
+# Each namespace of the fleet gets one interface, eth0, on the LAN. One `ip
+# -batch` for the root namespace and one per namespace: with one process per
+# ip command, 8 namespaces took ~60 processes and up to a second.
 setup_lan() {
-  local n=$1 i ns
-  ip link add "$BRIDGE" type bridge
-  ip addr add "$LAN.1/24" dev "$BRIDGE"
-  ip link set "$BRIDGE" up
-  for ((i = 1; i <= n; i++)); do
-    ns=$(ns_of "$i")
-    ip netns add "$ns"
-    ip link add "$VETH_PREFIX$i" type veth peer name eth0 netns "$ns"
-    ip link set "$VETH_PREFIX$i" master "$BRIDGE" up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "$(addr_of "$i")/24" dev eth0
-    ip -n "$ns" link set eth0 up
+  local n=$1 i cmds=() nss=() veths=() addrs=()
+  for ((i = 1; i <= n; i++)); do nss+=("$(ns_of "$i")") veths+=("$VETH_PREFIX$i") addrs+=("$(addr_of "$i")"); done
+  for ((i = 1; i <= ETCD_N; i++)); do nss+=("$(etcd_ns "$i")") veths+=("${VETH_PREFIX}e$i") addrs+=("$(etcd_addr "$i")"); done
+  for ((i = 1; i <= JUMP_N; i++)); do nss+=("$(jump_ns "$i")") veths+=("${VETH_PREFIX}j$i") addrs+=("$(jump_addr "$i")"); done
+  cmds=("link add $BRIDGE type bridge" "addr add $LAN.1/24 dev $BRIDGE" "link set $BRIDGE up")
+  for i in "${!nss[@]}"; do
+    cmds+=("netns add ${nss[i]}"
+      "link add ${veths[i]} type veth peer name eth0 netns ${nss[i]}"
+      "link set ${veths[i]} master $BRIDGE up")
+  done
+  printf '%s\n' "${cmds[@]}" | ip -batch -
+  for i in "${!nss[@]}"; do
     # Traffic beyond the LAN dies in the root namespace (we don't enable
     # forwarding there): the fleet can talk to itself and to us, nothing else.
-    ip -n "$ns" route add default via "$LAN.1"
+    printf '%s\n' "link set lo up" "addr add ${addrs[i]}/24 dev eth0" "link set eth0 up" \
+      "route add default via $LAN.1" | ip -n "${nss[i]}" -batch -
   done
   # br_netfilter (loaded here, and by any dockerd) passes bridged frames
   # through the root namespace's FORWARD chain. Its policy is ACCEPT today,
@@ -318,6 +360,231 @@ make_keys() {
   done
 }
 
+# --- etcd --------------------------------------------------------------------
+
+# A CA, a server certificate for the TLS-serving members (e1, e2: IP SANs), a
+# client certificate, and a second, unrelated CA for "wrong CA" tests. EC
+# P-256 keys: each openssl call takes milliseconds.
+make_tls() {
+  local t cnf
+  t=$(tls_dir)
+  mkdir -p "$t"
+  cnf=$t/openssl.cnf
+  cat >"$cnf" <<CNF
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+# clientAuth too: with --client-cert-auth (e2), etcd's own HTTP gateway dials
+# its gRPC server with this certificate as a client.
+extendedKeyUsage = serverAuth,clientAuth
+subjectAltName = IP:$(etcd_addr 1),IP:$(etcd_addr 2)
+[client]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+CNF
+  local req=(openssl req -config "$cnf" -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30)
+  {
+    "${req[@]}" -extensions ca -subj /CN=dockpit-fleet-etcd-ca -keyout "$t/ca-key.pem" -out "$t/ca.pem" &&
+      "${req[@]}" -extensions server -subj /CN=etcd-server -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+        -keyout "$t/server-key.pem" -out "$t/server.pem" &&
+      # No CN: on e2 (client cert auth) etcd would take a CN as the user name
+      # of a request without a token, and its HTTP/JSON gateway refuses
+      # certificates with a CN (400). So the certificate alone grants nothing;
+      # the password says who the client is.
+      "${req[@]}" -extensions client -subj /O=dockpit-fleet/OU=test-client -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+        -keyout "$t/client-key.pem" -out "$t/client.pem" &&
+      "${req[@]}" -extensions ca -subj /CN=unrelated-ca -keyout "$t/other-ca-key.pem" -out "$t/other-ca.pem"
+  } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making the etcd TLS certificates failed"; }
+}
+
+# The one place that knows how a member is started: `up` and `etcd-start`
+# must launch the same daemon.
+# shellcheck disable=SC2016 # the inner sh expands $$, $0 and $@, not us
+etcd_cmd() {
+  local k=$1 e a t cluster='' j
+  e=$(edir "$k")
+  a=$(etcd_addr "$k")
+  t=$(tls_dir)
+  for ((j = 1; j <= ETCD_N; j++)); do cluster+=${cluster:+,}e$j=http://$(etcd_addr "$j"):2380; done
+  ETCD_CMD=(
+    nsenter --net="/var/run/netns/$(etcd_ns "$k")"
+    # etcd writes no pidfile: the shell writes its own pid, then becomes etcd.
+    /bin/sh -c 'echo $$ >"$0" && exec "$@"' "$e/etcd.pid"
+    etcd --name "e$k" --data-dir "$e/data"
+    --listen-peer-urls "http://$a:2380" --initial-advertise-peer-urls "http://$a:2380"
+    # Only the plain URL is advertised (member list, `endpoint health
+    # --cluster`); the TLS ports are in fleet.json.
+    --advertise-client-urls "http://$a:2379"
+    # Ignored once the data dir exists, so a restarted member keeps its identity.
+    --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "dpf${FLEET_ID}-etcd"
+    --heartbeat-interval 100 --election-timeout 1000
+    --snapshot-count 1000
+    # bcrypt cost 4 (default 10): an Authenticate (one per client connection
+    # and member) hashes 64 times faster.
+    --bcrypt-cost 4
+    --logger zap --log-outputs stderr
+  )
+  case $k in
+    1) ETCD_CMD+=(--listen-client-urls "http://$a:2379,https://$a:2381"
+      --cert-file "$t/server.pem" --key-file "$t/server-key.pem") ;;
+    2) ETCD_CMD+=(--listen-client-urls "http://$a:2379,https://$a:2381"
+      --cert-file "$t/server.pem" --key-file "$t/server-key.pem"
+      --client-cert-auth --trusted-ca-file "$t/ca.pem") ;;
+    *) ETCD_CMD+=(--listen-client-urls "http://$a:2379") ;;
+  esac
+}
+
+launch_etcd() {
+  local k=$1 e
+  e=$(edir "$k")
+  mkdir -p "$e"
+  rm -f "$e/etcd.pid"
+  etcd_cmd "$k"
+  # As the engines: a session of its own, log files as stdio, none of our fds.
+  setsid "${ETCD_CMD[@]}" </dev/null >>"$e/etcd.log" 2>&1 3>&- 9<&- &
+  ETCD_LAUNCHED[k]=$!
+}
+
+etcd_pid() { pid_from "$(edir "$1")/etcd.pid" etcd; }
+
+# Healthy: the member has a leader and serves a linearizable read (/health
+# does a quorum read; it needs no credentials, also with auth enabled).
+etcd_healthy() {
+  [[ $(curl -s --max-time 1 "$(etcd_url "$1")/health" 2>/dev/null) == *'"health":"true"'* ]]
+}
+
+# Whether member k says it leads (/metrics needs no credentials). Not
+# `curl | grep -q`: grep quits at the match, and curl's SIGPIPE fails the pipe.
+etcd_is_leader() {
+  [[ $'\n'$(curl -s --max-time 1 "$(etcd_url "$1")/metrics" 2>/dev/null)$'\n' == *$'\netcd_server_is_leader 1\n'* ]]
+}
+
+etcd_failed() {
+  log "etcd e$1: $2; last lines of $(edir "$1")/etcd.log:"
+  tail -n 20 "$(edir "$1")/etcd.log" >&2 || true
+  exit 1
+}
+
+wait_etcd() { # wait_etcd MEMBER...: until each is healthy
+  local deadline=$((SECONDS + ETCD_TIMEOUT)) k pid pending
+  while :; do
+    pending=()
+    for k in "$@"; do etcd_healthy "$k" || pending+=("$k"); done
+    ((${#pending[@]})) || return 0
+    for k in "${pending[@]}"; do
+      pid=${ETCD_LAUNCHED[k]:-}
+      if [[ -n $pid ]] && ! alive "$pid"; then etcd_failed "$k" "etcd exited"; fi
+    done
+    ((SECONDS < deadline)) || etcd_failed "${pending[0]}" "not healthy within ${ETCD_TIMEOUT}s (waiting for: ${pending[*]/#/e})"
+    sleep 0.05
+  done
+}
+
+# etcdctl against every member, as etcd user root.
+# Environment, not flags: the password stays out of argv. etcdctl refuses
+# an ETCDCTL_X beside its flag --x, so what the caller passes as a flag
+# (--endpoints=..., --user=...) is left out of the environment.
+ectl() (
+  local a own=' '
+  for a; do [[ $a == --* ]] && own+="${a%%=*} "; done
+  export ETCDCTL_API=3
+  if [[ $own != *' --endpoints '* ]]; then
+    ETCDCTL_ENDPOINTS=$(etcd_endpoints)
+    export ETCDCTL_ENDPOINTS
+  fi
+  [[ $own == *' --dial-timeout '* ]] || export ETCDCTL_DIAL_TIMEOUT=3s
+  if [[ -s $DIR/etcd-root.pass && $own != *' --user '* ]]; then
+    ETCDCTL_USER="root:$(<"$DIR/etcd-root.pass")"
+    export ETCDCTL_USER
+  fi
+  exec etcdctl "$@"
+)
+
+# One request to etcd's auth API through its JSON gateway, as lines of a curl
+# config file. The JSON has no spaces, so it needs no quoting there.
+auth_req() { # auth_req PATH JSON
+  printf 'url = %s/v3/auth/%s\ndata-binary = %s\nwrite-out = " %%{http_code} %s\\n"\n' "$(etcd_url 1)" "$1" "$2" "$1"
+}
+
+# A role with readwrite on a key prefix ending in '/': keys from PREFIX up to
+# (not including) PREFIX with its '/' replaced by '0', the next character.
+grant_json() { # grant_json ROLE PREFIX
+  printf '{"name":"%s","perm":{"permType":"READWRITE","key":"%s","range_end":"%s"}}' "$1" \
+    "$(printf '%s' "$2" | base64 -w0)" "$(printf '%s0' "${2%/}" | base64 -w0)"
+}
+
+# Users root, dockpit (readwrite on /dockpit/) and other (readwrite on
+# /other/), each with a random password in $DIR/etcd-USER.pass; then auth on.
+# One curl for all twelve requests, read from stdin (no password in argv):
+# as many etcdctl runs took seconds on two cores busy starting engines.
+setup_etcd_auth() {
+  local u alog=$DIR/etcd-auth.log
+  for u in root dockpit other; do (umask 077 && openssl rand -hex 16 >"$DIR/etcd-$u.pass"); done
+  {
+    for u in root dockpit other; do
+      auth_req user/add "{\"name\":\"$u\",\"password\":\"$(<"$DIR/etcd-$u.pass")\"}"
+      echo next
+      auth_req role/add "{\"name\":\"$u\"}"
+      echo next
+      auth_req user/grant "{\"user\":\"$u\",\"role\":\"$u\"}"
+      echo next
+    done
+    auth_req role/grant "$(grant_json dockpit "$ETCD_KEY_PREFIX")"
+    echo next
+    auth_req role/grant "$(grant_json other /other/)"
+    echo next
+    auth_req enable '{}'
+  } | curl -s --max-time 10 -K - >"$alog" 2>&1 || true
+  # Twelve answers, each a body and then " 200 PATH".
+  if [[ $(grep -c ' 200 [a-z/]*$' "$alog") != 12 ]]; then
+    cat "$alog" >&2
+    die "setting up etcd users failed (see $alog)"
+  fi
+}
+
+member_index() {
+  if ! [[ ${1:-} =~ ^e([0-9]+)$ ]] || ((BASH_REMATCH[1] < 1 || BASH_REMATCH[1] > ETCD_N)); then
+    die "expected an etcd member name like e2 (e1..e$ETCD_N), got '${1:-}'"
+  fi
+  local k=${BASH_REMATCH[1]}
+  [[ -d $(edir "$k") && -e /run/netns/$(etcd_ns "$k") ]] || die "no etcd member e$k in the fleet at $DIR"
+  echo "$k"
+}
+
+# --- jump hosts ------------------------------------------------------------
+
+jump_index() {
+  if ! [[ ${1:-} =~ ^j([0-9]+)$ ]] || ((BASH_REMATCH[1] < 1 || BASH_REMATCH[1] > JUMP_N)); then
+    die "expected a jump host name like j1 (j1..j$JUMP_N), got '${1:-}'"
+  fi
+  local k=${BASH_REMATCH[1]}
+  [[ -e /run/netns/$(jump_ns "$k") ]] || die "no jump host j$k in the fleet at $DIR"
+  echo "$k"
+}
+
+in_jump() { local k=$1; shift; nsenter --net="/var/run/netns/$(jump_ns "$k")" -- "$@"; }
+
+# From jump host k, every engine (TCP API, sshd) and every etcd member accepts
+# a connection. Unix sockets are files: the namespace changes nothing there.
+check_jump() {
+  local k=$1 n=$2 i targets=()
+  for ((i = 1; i <= n; i++)); do targets+=("$(addr_of "$i")/2375" "$(addr_of "$i")/22"); done
+  for ((i = 1; i <= ETCD_N; i++)); do targets+=("$(etcd_addr "$i")/2379"); done
+  # shellcheck disable=SC2016 # the inner bash expands $t
+  timeout 5 nsenter --net="/var/run/netns/$(jump_ns "$k")" -- bash -c \
+    'for t; do { exec 3<>"/dev/tcp/$t" && exec 3>&-; } 2>/dev/null || { echo "cannot reach ${t/\//:}" >&2; exit 1; }; done' \
+    _ "${targets[@]}" || die "jump host j$k cannot reach the fleet"
+}
+
 # --- the image -------------------------------------------------------------
 
 # No registry is reachable: build a busybox image from the static binary,
@@ -363,8 +630,16 @@ transport_of() { # how dockpit.yaml reaches host i: all three transports with 3 
   case $(($1 % 3)) in 1) echo unix ;; 2) echo tcp ;; 0) echo ssh ;; esac
 }
 
+json_list() { # json_list ITEM...: ["ITEM", ...]
+  local s='' x
+  for x; do s+=${s:+, }\"$x\"; done
+  echo "[$s]"
+}
+
 write_descriptors() {
-  local n=$1 i a sep
+  local n=$1 i a sep t endpoints=() yaml_hosts
+  t=$(tls_dir)
+  for ((i = 1; i <= ETCD_N; i++)); do endpoints+=("$(etcd_url "$i")"); done
   {
     printf '{\n  "dir": "%s",\n  "hosts": [\n' "$DIR"
     for ((i = 1; i <= n; i++)); do
@@ -377,13 +652,37 @@ write_descriptors() {
     done
     printf '  ],\n  "identityFile": "%s",\n  "knownHosts": "%s",\n' "$DIR/id_ed25519" "$DIR/known_hosts"
     printf '  "image": "%s",\n  "imageId": "%s",\n  "imageTar": "%s",\n' "$IMAGE" "$IMAGE_ID" "$DIR/image.tar"
-    printf '  "network": "%s",\n  "subnet": "%s",\n  "gateway": "%s"\n}\n' "$NETWORK" "$SUBNET" "$GATEWAY"
+    printf '  "network": "%s",\n  "subnet": "%s",\n  "gateway": "%s",\n' "$NETWORK" "$SUBNET" "$GATEWAY"
+    printf '  "etcd": {\n    "endpoints": %s,\n' "$(json_list "${endpoints[@]}")"
+    # e1: TLS, server authentication only. e2: mutual TLS, a client
+    # certificate signed by "ca" is required (it has no CN: the password still
+    # says who the client is). Neither is advertised in the member list.
+    printf '    "tlsEndpoint": "https://%s:2381",\n    "tlsClientCertRequired": false,\n' "$(etcd_addr 1)"
+    printf '    "mtlsEndpoint": "https://%s:2381",\n    "mtlsClientCertRequired": true,\n' "$(etcd_addr 2)"
+    printf '    "ca": "%s",\n    "clientCert": "%s",\n    "clientKey": "%s",\n    "otherCa": "%s",\n' \
+      "$t/ca.pem" "$t/client.pem" "$t/client-key.pem" "$t/other-ca.pem"
+    printf '    "prefix": "%s",\n    "authToken": "simple",\n    "users": {\n' "$ETCD_KEY_PREFIX"
+    printf '      "dockpit": { "user": "dockpit", "password": "%s", "prefix": "%s" },\n' "$(<"$DIR/etcd-dockpit.pass")" "$ETCD_KEY_PREFIX"
+    printf '      "root": { "user": "root", "password": "%s", "passwordFile": "%s" },\n' "$(<"$DIR/etcd-root.pass")" "$DIR/etcd-root.pass"
+    printf '      "other": { "user": "other", "password": "%s", "prefix": "/other/" }\n    },\n' "$(<"$DIR/etcd-other.pass")"
+    printf '    "members": [\n'
+    for ((i = 1; i <= ETCD_N; i++)); do
+      sep=,
+      ((i == ETCD_N)) && sep=
+      printf '      { "name": "e%d", "addr": "%s", "netns": "%s", "clientUrl": "%s", "peerUrl": "http://%s:2380", "pidfile": "%s", "log": "%s", "dataDir": "%s" }%s\n' \
+        "$i" "$(etcd_addr "$i")" "$(etcd_ns "$i")" "$(etcd_url "$i")" "$(etcd_addr "$i")" \
+        "$(edir "$i")/etcd.pid" "$(edir "$i")/etcd.log" "$(edir "$i")/data" "$sep"
+    done
+    printf '    ]\n  },\n  "jumpHosts": [\n'
+    for ((i = 1; i <= JUMP_N; i++)); do
+      sep=,
+      ((i == JUMP_N)) && sep=
+      printf '    { "name": "j%d", "netns": "%s", "addr": "%s" }%s\n' "$i" "$(jump_ns "$i")" "$(jump_addr "$i")" "$sep"
+    done
+    printf '  ]\n}\n'
   } >"$DIR/fleet.json"
 
-  {
-    echo "# dockpit config for the test fleet (written by test/fleet/fleet.sh up)"
-    # The fleet's own state folder: the cockpit records inspects there, not in the operator's home.
-    echo "state: $DIR/state"
+  yaml_hosts=$(
     echo "hosts:"
     for ((i = 1; i <= n; i++)); do
       a=$(addr_of "$i")
@@ -399,7 +698,25 @@ write_descriptors() {
           ;;
       esac
     done
+  )
+
+  {
+    echo "# dockpit config for the test fleet (written by test/fleet/fleet.sh up)"
+    # The fleet's own state folder: the cockpit records inspects there, not in the operator's home.
+    echo "state: $DIR/state"
+    echo "$yaml_hosts"
   } >"$DIR/dockpit.yaml"
+
+  {
+    echo "# dockpit config for the test fleet, state in its etcd cluster (written by test/fleet/fleet.sh up)"
+    echo "state:"
+    echo "  etcd:"
+    echo "    endpoints: [$(etcd_endpoints | sed 's/,/, /g')]"
+    echo "    prefix: $ETCD_KEY_PREFIX"
+    echo "    user: dockpit"
+    echo "    password: $(<"$DIR/etcd-dockpit.pass")"
+    echo "$yaml_hosts"
+  } >"$DIR/dockpit-etcd.yaml"
 }
 
 # --- up --------------------------------------------------------------------
@@ -413,7 +730,9 @@ cmd_up() {
   ensure_packages
   t0=$(now_us)
   # A failed `up` leaves its state for inspection; the next `up` or `down` clears it.
-  trap 'rc=$?; ((rc == 0)) || log "up failed; logs are in $DIR/h*/; \`fleet.sh down\` cleans up"' EXIT
+  ETCD_JOB=
+  trap 'rc=$?; [[ -z $ETCD_JOB ]] || kill "$ETCD_JOB" 2>/dev/null || true
+    ((rc == 0)) || log "up failed; logs are in $DIR/h*/ and $DIR/e*/; \`fleet.sh down\` cleans up"' EXIT
 
   fleet_down quiet
 
@@ -424,16 +743,27 @@ cmd_up() {
   # `ip netns add` bind-mounts /run/netns onto itself the first time.
   mountpoint -q /run/netns 2>/dev/null || echo "mount:/run/netns" >>"$DIR/created-dirs"
   for ((i = 1; i <= n; i++)); do mkdir -p "$(hdir "$i")"; done
+  for ((i = 1; i <= ETCD_N; i++)); do mkdir -p "$(edir "$i")"; done
 
   setup_lan "$n"
 
-  # Engines boot in the background while we do everything else.
+  # Engines and etcd members boot in the background while we do everything
+  # else. Engines first: they are the slowest to answer.
   LAUNCHED=() ENGINE_VERSION=()
   for ((i = 1; i <= n; i++)); do launch_engine "$i"; done
+  make_tls
+  ETCD_LAUNCHED=()
+  for ((i = 1; i <= ETCD_N; i++)); do launch_etcd "$i"; done
 
   make_keys "$n"
   install -d -m 0755 /run/sshd # sshd's privilege separation directory
   for ((i = 1; i <= n; i++)); do start_sshd "$i"; done
+
+  # The members elect a leader and get their users while the engines start
+  # and take the image (raft writes wait on fsync, the engines on the CPU).
+  # shellcheck disable=SC2046
+  { wait_etcd $(seq "$ETCD_N") && setup_etcd_auth; } &
+  ETCD_JOB=$!
 
   for ((i = 1; i <= n; i++)); do wait_engine "$i"; done
 
@@ -447,8 +777,16 @@ cmd_up() {
     [[ $(dk "$i" image inspect -f '{{.Id}}' "$IMAGE") == "$IMAGE_ID" ]] || die "image ID differs on h$i"
   done
 
+  wait "$ETCD_JOB" || die "etcd did not come up; its logs are in $DIR/e*/etcd.log"
+  ETCD_JOB=
   ssh_opts
+  local jump_checks=()
+  for ((i = 1; i <= JUMP_N; i++)); do
+    check_jump "$i" "$n" &
+    jump_checks+=($!)
+  done
   each_host check_ssh 1 "$n" || die "ssh into the hosts failed; see $DIR/h*/sshd.log"
+  for i in "${jump_checks[@]}"; do wait "$i" || die "a jump host cannot reach the fleet"; done
 
   write_descriptors "$n"
   trap - EXIT
@@ -459,12 +797,20 @@ cmd_up() {
       "${ENGINE_VERSION[i]}" "$(engine_pid "$i")" "$( ((i == 1)) && echo ', live-restore')" "$(transport_of "$i")"
   done
   echo "  image $IMAGE ${IMAGE_ID:7:12} on every engine; network $NETWORK $SUBNET"
-  echo "  $DIR/dockpit.yaml  $DIR/fleet.json"
+  local etcd_version
+  etcd_version=$(etcd --version | sed -n 's/^etcd Version: //p')
+  for ((i = 1; i <= ETCD_N; i++)); do
+    printf '  e%-3s %-12s etcd %s (pid %s)%s\n' "$i" "$(etcd_addr "$i")" "$etcd_version" \
+      "$(etcd_pid "$i")" "$(case $i in 1) echo ', TLS on :2381' ;; 2) echo ', mutual TLS on :2381' ;; esac)"
+  done
+  echo "  etcd auth on: users root, dockpit ($ETCD_KEY_PREFIX), other (/other/); passwords in $DIR/etcd-*.pass"
+  for ((i = 1; i <= JUMP_N; i++)); do printf '  j%-3s %-12s jump host\n' "$i" "$(jump_addr "$i")"; done
+  echo "  $DIR/dockpit.yaml  $DIR/dockpit-etcd.yaml  $DIR/fleet.json"
 }
 
 # --- down ------------------------------------------------------------------
 
-fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${NS_PREFIX}[0-9]+\$" || true; }
+fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "$NS_RE" || true; }
 
 # Cgroups named after a host, in every hierarchy and at any depth (relative
 # cgroup parents sit below the cgroup that ran `up`, e.g. in memory).
@@ -475,8 +821,8 @@ fleet_cgroups() {
 # The processes we know belong to the fleet, before adding their descendants.
 fleet_root_pids() {
   local ns cg f pid comm argv
-  # 1. Whatever runs in a host's network namespace: dockerd, containerd,
-  #    shims, docker-proxy, sshd and its sessions.
+  # 1. Whatever runs in one of our network namespaces: dockerd, containerd,
+  #    shims, docker-proxy, sshd and its sessions, etcd, what runs on a jump host.
   for ns in $(fleet_netns); do ip netns pids "$ns" 2>/dev/null || true; done
   # 2. Container processes (they have network namespaces of their own).
   for cg in $(fleet_cgroups); do find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null || true; done
@@ -485,9 +831,10 @@ fleet_root_pids() {
   for f in "$DIR"/h*/docker.pid; do pid_from "$f" dockerd || true; done
   for f in "$DIR"/h*/sshd.pid; do pid_from "$f" sshd || true; done
   for f in "$DIR"/h*/exec/containerd/containerd.pid; do pid_from "$f" containerd || true; done
+  for f in "$DIR"/e*/etcd.pid; do pid_from "$f" etcd || true; done
   for f in /proc/[0-9]*/comm; do
     { read -r comm <"$f"; } 2>/dev/null || continue
-    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc) ;; *) continue ;; esac
+    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc | etcd) ;; *) continue ;; esac
     pid=${f#/proc/}
     pid=${pid%/comm}
     { mapfile -d '' -t argv <"/proc/$pid/cmdline"; } 2>/dev/null || continue
@@ -612,7 +959,7 @@ fleet_down() {
   n=0
   for ns in $(fleet_netns); do ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"; n=$((n + 1)); done
   for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
-    grep -E "^($BRIDGE|${VETH_PREFIX}[0-9]+)\$"); do
+    grep -E "^($BRIDGE|${VETH_PREFIX}[ej]?[0-9]+)\$"); do
     ip link del "$link" 2>/dev/null || true
   done
   while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$IPT_TAG" -j ACCEPT 2>/dev/null; do :; done
@@ -731,7 +1078,156 @@ cmd_status() {
     [[ $engine == up && $sshd == up ]] || all_up=2
     printf '%-4s %-12s %-14s %-8s %s\n' "h$i" "$(addr_of "$i")" "$engine" "$pid" "$sshd"
   done
+  local k state leader
+  if [[ -d $DIR/e1 ]]; then
+    printf '\n%-4s %-12s %-14s %-8s %s\n' ETCD ADDR STATE PID ROLE
+    for ((k = 1; k <= ETCD_N; k++)); do
+      leader=-
+      if ! pid=$(etcd_pid "$k"); then
+        state=down pid=-
+      elif etcd_healthy "$k"; then
+        state=up
+        if etcd_is_leader "$k"; then
+          leader=leader
+        else
+          leader=follower
+        fi
+      else
+        state=unhealthy
+      fi
+      [[ $state == up ]] || all_up=2
+      printf '%-4s %-12s %-14s %-8s %s\n' "e$k" "$(etcd_addr "$k")" "$state" "$pid" "$leader"
+    done
+    printf '\n%-4s %-12s %s\n' JUMP ADDR ETCD
+    for ((k = 1; k <= JUMP_N; k++)); do
+      if [[ ! -e /run/netns/$(jump_ns "$k") ]]; then
+        state="(no namespace)"
+        all_up=2
+      elif ((EUID == 0)) && jump_is_cut "$k"; then
+        state='cut'
+      else
+        state=reachable
+      fi
+      printf '%-4s %-12s %s\n' "j$k" "$(jump_addr "$k")" "$state"
+    done
+  fi
   return $all_up
+}
+
+# --- etcd faults, jump hosts ---------------------------------------------------
+
+cmd_etcd_stop() { # eN...
+  need_root
+  check_dir
+  lock
+  local name k pid
+  (($#)) || die "usage: fleet.sh etcd-stop eN [eN...]"
+  for name; do
+    k=$(member_index "$name")
+    pid=$(etcd_pid "$k") || die "etcd e$k is not running"
+    kill -KILL "$pid"
+    wait_dead 5 "$pid" || die "etcd $pid of e$k survived SIGKILL"
+    rm -f "$(edir "$k")/etcd.pid"
+    echo "e$k: etcd $pid killed"
+  done
+}
+
+# Several at once when quorum needs them together (all three stopped: a
+# member alone never becomes healthy).
+cmd_etcd_start() { # eN...
+  need_root
+  check_dir
+  lock
+  local name k pid t0 all=() started=()
+  (($#)) || die "usage: fleet.sh etcd-start eN [eN...]"
+  t0=$(now_us)
+  ETCD_LAUNCHED=()
+  for name; do
+    k=$(member_index "$name")
+    all+=("$k")
+    if pid=$(etcd_pid "$k"); then
+      echo "e$k: etcd already running (pid $pid)"
+    else
+      launch_etcd "$k"
+      started+=("$k")
+    fi
+  done
+  wait_etcd "${all[@]}" # a running one may be waiting for quorum too
+  for k in "${started[@]}"; do echo "e$k: etcd up (pid $(etcd_pid "$k")) in $(since "$t0")s"; done
+}
+
+# Each member says whether it is the leader. Waits (bounded) through an
+# election until exactly one member claims it.
+cmd_etcd_leader() {
+  check_dir
+  local deadline=$((SECONDS + 10)) k leaders
+  while :; do
+    leaders=()
+    for ((k = 1; k <= ETCD_N; k++)); do
+      if etcd_is_leader "$k"; then leaders+=("e$k"); fi
+    done
+    if ((${#leaders[@]} == 1)); then
+      echo "${leaders[0]}"
+      return 0
+    fi
+    ((SECONDS < deadline)) || die "no single etcd leader within 10s (claiming: ${leaders[*]:-none})"
+    sleep 0.1
+  done
+}
+
+cmd_etcdctl() {
+  check_dir
+  [[ -s $DIR/etcd-root.pass ]] || die "no etcd in the fleet at $DIR (no $DIR/etcd-root.pass)"
+  ectl "$@"
+}
+
+cmd_jump_exec() {
+  need_root
+  local k
+  k=$(jump_index "${1:-}")
+  shift
+  (($#)) || die "usage: fleet.sh jump-exec jN CMD [ARGS...]"
+  # Only the network namespace changes: same filesystem (unix sockets, files
+  # of $DIR), environment, stdio; nsenter execs CMD, so its exit code is ours.
+  exec nsenter --net="/var/run/netns/$(jump_ns "$k")" -- "$@"
+}
+
+# The rules live in the jump host's own namespace: `down` deletes it and
+# them with it. DROP, not REJECT: a cut link makes calls hang, not fail.
+jump_ipt() { local k=$1; shift; in_jump "$k" iptables -w "$@"; }
+
+cmd_cut_etcd() {
+  need_root
+  check_dir
+  lock
+  local k m a
+  k=$(jump_index "${1:-}")
+  for ((m = 1; m <= ETCD_N; m++)); do
+    a=$(etcd_addr "$m")
+    jump_ipt "$k" -C OUTPUT -d "$a/32" -m comment --comment "$CUT_TAG" -j DROP 2>/dev/null ||
+      jump_ipt "$k" -A OUTPUT -d "$a/32" -m comment --comment "$CUT_TAG" -j DROP
+    jump_ipt "$k" -C INPUT -s "$a/32" -m comment --comment "$CUT_TAG" -j DROP 2>/dev/null ||
+      jump_ipt "$k" -A INPUT -s "$a/32" -m comment --comment "$CUT_TAG" -j DROP
+  done
+  echo "j$k: etcd cut off (packets to and from $(etcd_addr 1)-$(etcd_addr "$ETCD_N" | sed 's/.*\.//') dropped)"
+}
+
+cmd_heal_etcd() {
+  need_root
+  check_dir
+  lock
+  local k m a
+  k=$(jump_index "${1:-}")
+  for ((m = 1; m <= ETCD_N; m++)); do
+    a=$(etcd_addr "$m")
+    while jump_ipt "$k" -D OUTPUT -d "$a/32" -m comment --comment "$CUT_TAG" -j DROP 2>/dev/null; do :; done
+    while jump_ipt "$k" -D INPUT -s "$a/32" -m comment --comment "$CUT_TAG" -j DROP 2>/dev/null; do :; done
+  done
+  echo "j$k: etcd reachable again"
+}
+
+jump_is_cut() {
+  [[ $(jump_ipt "$1" -S OUTPUT 2>/dev/null) == *"$CUT_TAG"* ]]
 }
 
 usage() {
@@ -747,5 +1243,12 @@ case ${1:-} in
   start-engine) cmd_start_engine "${2:-}" ;;
   freeze) cmd_signal_engine STOP "${2:-}" ;;
   thaw) cmd_signal_engine CONT "${2:-}" ;;
+  etcd-stop) shift && cmd_etcd_stop "$@" ;;
+  etcd-start) shift && cmd_etcd_start "$@" ;;
+  etcd-leader) cmd_etcd_leader ;;
+  etcdctl) shift && cmd_etcdctl "$@" ;;
+  jump-exec) shift && cmd_jump_exec "$@" ;;
+  cut-etcd) cmd_cut_etcd "${2:-}" ;;
+  heal-etcd) cmd_heal_etcd "${2:-}" ;;
   *) usage ;;
 esac

@@ -21,6 +21,64 @@ export interface FleetHost {
   liveRestore: boolean;
 }
 
+export interface EtcdUser {
+  user: string;
+  password: string;
+}
+
+export interface EtcdMember {
+  /** e1, e2, e3 */
+  name: string;
+  addr: string;
+  netns: string;
+  /** http://ADDR:2379 */
+  clientUrl: string;
+  peerUrl: string;
+  pidfile: string;
+  log: string;
+  dataDir: string;
+}
+
+/** The fleet's 3-member etcd cluster (always 3, whatever the number of hosts). Auth is enabled. */
+export interface FleetEtcd {
+  /** Plain client URLs of all members, http://ADDR:2379. */
+  endpoints: string[];
+  /** e1 over TLS (server authentication only): https://ADDR:2381. Not advertised in the member list. */
+  tlsEndpoint: string;
+  tlsClientCertRequired: false;
+  /** e2 over mutual TLS: a client certificate signed by `ca` is required. Not advertised. */
+  mtlsEndpoint: string;
+  mtlsClientCertRequired: true;
+  /** CA of the members' server certificate (IP SANs of e1 and e2) and of the client certificate. */
+  ca: string;
+  /** Client certificate (no CN: it names no etcd user) and its key, signed by `ca`. */
+  clientCert: string;
+  clientKey: string;
+  /** An unrelated CA, for "wrong CA" tests. */
+  otherCa: string;
+  /** dockpit's key prefix, /dockpit/ */
+  prefix: string;
+  /** etcd's auth token type: 'simple' tokens are valid only on the member that issued them. */
+  authToken: 'simple';
+  users: {
+    /** readwrite on /dockpit/ only */
+    dockpit: EtcdUser & { prefix: string };
+    /** the etcd root user */
+    root: EtcdUser & { passwordFile: string };
+    /** readwrite on /other/ only: can't read dockpit's keys */
+    other: EtcdUser & { prefix: string };
+  };
+  members: EtcdMember[];
+}
+
+/** A jump host: an empty network namespace on the fleet's LAN, to run dockpit in (see jumpCommand). */
+export interface JumpHost {
+  /** j1, j2 */
+  name: string;
+  netns: string;
+  addr: string;
+}
+
 export interface Fleet {
   dir: string;
   hosts: FleetHost[];
@@ -29,6 +87,8 @@ export interface Fleet {
   image: string;
   network: string;
   subnet: string;
+  etcd: FleetEtcd;
+  jumpHosts: JumpHost[];
 }
 
 export function readFleet(): Fleet {
@@ -36,6 +96,8 @@ export function readFleet(): Fleet {
 }
 
 export const FLEET_CONFIG = path.join(FLEET_DIR, 'dockpit.yaml');
+/** dockpit.yaml with `state: { etcd: { endpoints, prefix, user: dockpit, password } }` instead of a state folder. */
+export const FLEET_ETCD_CONFIG = path.join(FLEET_DIR, 'dockpit-etcd.yaml');
 
 /** The docker CLI against one fleet host's unix socket. */
 export async function docker(host: string, ...args: string[]): Promise<string> {
@@ -47,6 +109,77 @@ export function fleetCommand(...args: string[]): string {
   return execFileSync('bash', [FLEET_SCRIPT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+// --- etcd and jump hosts ---------------------------------------------------------
+
+/** SIGKILLs etcd member `name` (e1..e3), and any `more`. */
+export function etcdStop(name: string, ...more: string[]): string {
+  return fleetCommand('etcd-stop', name, ...more);
+}
+
+/**
+ * Starts member `name` (and any `more`) again with the same flags and data; returns once each is healthy in the
+ * cluster. Members that together restore quorum must be started in one call.
+ */
+export function etcdStart(name: string, ...more: string[]): string {
+  return fleetCommand('etcd-start', name, ...more);
+}
+
+/** The current leader's name, e1..e3 (waits up to 10 s through an election). */
+export function etcdLeader(): string {
+  return fleetCommand('etcd-leader').trim();
+}
+
+/** Jump host `jump` (j1, j2) can no longer reach any etcd member: packets are dropped, so calls hang. Engines stay reachable. */
+export function cutEtcd(jump: string): string {
+  return fleetCommand('cut-etcd', jump);
+}
+
+/** Undoes cutEtcd. */
+export function healEtcd(jump: string): string {
+  return fleetCommand('heal-etcd', jump);
+}
+
+function jumpHost(jump: string): JumpHost {
+  const j = readFleet().jumpHosts.find((h) => h.name === jump);
+  if (!j) throw new Error(`no jump host ${jump} in ${FLEET_DIR}/fleet.json`);
+  return j;
+}
+
+/**
+ * The argv prefix that runs a command in jump host `jump`'s network namespace (same filesystem,
+ * environment and stdio): `spawn(p[0], [...p.slice(1), 'node', CLI, ...args], { env })`.
+ */
+export function jumpCommand(jump: string): ['nsenter', string, '--'] {
+  return ['nsenter', `--net=/var/run/netns/${jumpHost(jump).netns}`, '--'];
+}
+
+/** Runs the real dockpit binary inside jump host `jump`; `env` is added to this process's environment. */
+export async function dockpitOn(jump: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runResult('nsenter', [...jumpCommand(jump).slice(1), 'node', CLI, ...args], env);
+}
+
+export interface EtcdctlOptions {
+  /** etcd user from fleet.json (default root). */
+  as?: 'root' | 'dockpit' | 'other';
+  /** Run it inside this jump host. */
+  jump?: string;
+  /** Default: every member's plain client URL. */
+  endpoints?: string[];
+}
+
+/** etcdctl (v3) against the fleet's cluster as one of its users; never throws, returns code and output. */
+export async function etcdctl(args: string[], opts: EtcdctlOptions = {}): Promise<CliResult> {
+  const { etcd } = readFleet();
+  const u = etcd.users[opts.as ?? 'root'];
+  const env = {
+    ETCDCTL_API: '3',
+    ETCDCTL_ENDPOINTS: (opts.endpoints ?? etcd.endpoints).join(','),
+    ETCDCTL_USER: `${u.user}:${u.password}`,
+  };
+  if (opts.jump) return runResult('nsenter', [...jumpCommand(opts.jump).slice(1), 'etcdctl', ...args], env);
+  return runResult('etcdctl', args, env);
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -56,9 +189,13 @@ export interface CliResult {
 
 /** Runs the real dockpit binary. */
 export async function dockpit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runResult('node', [CLI, ...args], env);
+}
+
+async function runResult(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   const t0 = performance.now();
   try {
-    const { stdout, stderr } = await run('node', [CLI, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr, ms: performance.now() - t0 };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
