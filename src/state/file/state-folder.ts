@@ -37,7 +37,7 @@ const who = () => {
 };
 
 /** What to run when the system-wide folder is missing (it can only be made by root). */
-export function missingDefaultMessage(dir: string): string {
+function missingDefaultMessage(dir: string): string {
   return (
     `state folder ${dir} does not exist, and only root can create it: run \`sudo dockpit state init --group dockpit\` once on this jump host, ` +
     'then add each operator to that group (`sudo usermod -aG dockpit USER`, in effect at their next login); ' +
@@ -110,7 +110,9 @@ export function stateFolder(dir: string, opts: StateFolderOptions = {}): StateFo
     async ensure(sub) {
       await ensureRoot();
       // Again each time: cheap, and a folder removed while dockpit runs comes back.
-      await fs.promises.mkdir(sub, { recursive: true, mode: DIR_MODE });
+      await fs.promises.mkdir(sub, { recursive: true, mode: DIR_MODE }).catch((err: unknown) => {
+        throw unusable(err);
+      });
     },
     async ready() {
       await ensureRoot();
