@@ -63,8 +63,8 @@ export function fileAuditLog(
   folder: AuditFolder = { ensure: mkdirp, ready: async () => undefined },
 ): FileAuditLog {
   const file = path.join(stateDir, AUDIT_FILE);
+  /** Opens the log for appending (its folder made: folder.ensure). */
   const open = async () => {
-    await folder.ensure(stateDir);
     const existed = fs.existsSync(file);
     const fh = await fs.promises.open(file, 'a', FILE_MODE);
     // A new file's folder entry must be on disk too, or a crash could lose the whole log.
@@ -87,6 +87,7 @@ export function fileAuditLog(
     async ready() {
       await folder.ready();
       try {
+        await folder.ensure(stateDir);
         await (await open()).close();
       } catch (err) {
         if (err instanceof StateError) throw err;

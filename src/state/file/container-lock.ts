@@ -53,6 +53,11 @@ export interface FileLockOptions {
 
 const LOCKS_DIR = 'locks';
 const claimOf = (dir: string, runId: string) => path.join(dir, `${checkRunId(runId)}.claim`);
+/**
+ * The claims this process holds now. A live process's file lock is never taken over, so while a claim is
+ * here no other process can hold it: its journal appends need not read the claim file again.
+ */
+const heldHere = new Set<string>();
 
 /** Who may act for whom: a holder on this jump host whose pid is gone is stale. */
 function liveness(opts: FileLockOptions) {
@@ -70,7 +75,9 @@ export function claimGuard(stateDir: string, opts: FileLockOptions = {}): (runId
   const dir = path.join(stateDir, LOCKS_DIR);
   const { stale, mine } = liveness(opts);
   return async (runId) => {
-    const o = await readOwner(claimOf(dir, runId));
+    const claim = claimOf(dir, runId);
+    if (heldHere.has(claim)) return;
+    const o = await readOwner(claim);
     if (o === null || o === 'torn' || mine(o) || stale(o)) return;
     throw new StateError(`run ${runId} is claimed by ${o.operator} on ${o.host} (pid ${o.pid}) since ${o.since}: this dockpit may not write its journal; nothing written`);
   };
@@ -144,20 +151,22 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
             await create(fileOf(id), owner);
             mine.push(id);
           }
-          await fs.promises.rm(claim, { force: true }); // none, a dead holder's or ours
-          await create(claim, owner);
+          // Over none, a dead holder's or ours. Not fsynced: after a crash its holder is dead, so is the claim.
+          await fs.promises.writeFile(claim, JSON.stringify(owner), { mode: FILE_MODE });
         } catch (err) {
           for (const file of [...mine.map(fileOf), claim]) await fs.promises.rm(file, { force: true });
           throw err;
         }
         await syncDir(dir);
       });
+      if (pid === process.pid) heldHere.add(claim);
       let released = false;
       return {
         lost: null,
         async release() {
           if (released) return;
           released = true;
+          heldHere.delete(claim);
           await underFolderLock(async () => {
             for (const file of [...mine.map(fileOf), claim]) {
               // Taken over meanwhile (we were thought dead): not ours to remove.
