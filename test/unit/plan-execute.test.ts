@@ -206,7 +206,7 @@ describe('resumeRun after a crash at every journal record', () => {
         expect(inspectAll(e), `restore after cut ${k}`).toEqual(before);
       }
     }
-  });
+  }, 30_000); // some 40 resumes and restores on real files, each fsynced: seconds on a busy machine
 });
 
 describe('pure pieces', () => {
