@@ -46,7 +46,7 @@ export interface CliArgs {
   /** `state copy --to URL|PATH`. */
   stateTo?: string;
   /** `state copy --force`: copy into a prefix that holds state already. */
-  force: boolean;
+  force?: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -334,7 +334,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     yes: values.yes ?? false,
     ...(values.group !== undefined && { group: values.group }),
     ...(command === 'state-copy' && values.to !== undefined && { stateTo: values.to }),
-    force: values.force ?? false,
+    ...(values.force && { force: true }),
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

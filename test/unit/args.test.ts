@@ -128,3 +128,20 @@ describe('parseCli', () => {
     expect(usageError(['inspect', 'web', '--read-only']).message).toBe('--read-only does not apply to "inspect"');
   });
 });
+
+describe('parseCli: state and audit (issue 11)', () => {
+  it('state show | init | copy | prune, audit', () => {
+    expect(parseCli(['state', 'show', '--json'])).toMatchObject({ command: 'state-show', json: true });
+    expect(parseCli(['state', 'init', '--group', 'ops'])).toMatchObject({ command: 'state-init', group: 'ops' });
+    expect(parseCli(['state', 'copy', '--to', 'etcd://a:2379/p', '--force'])).toMatchObject({ command: 'state-copy', stateTo: 'etcd://a:2379/p', force: true });
+    expect(parseCli(['state', 'prune'])).toMatchObject({ command: 'state-prune' });
+    expect(parseCli(['audit', '--since', '10m', '--json'])).toMatchObject({ command: 'audit', since: '10m', json: true });
+  });
+
+  it('refuses what does not apply', () => {
+    expect(usageError(['state', 'copy']).message).toContain('state copy needs --to');
+    expect(usageError(['state']).message).toContain('state needs a subcommand');
+    expect(usageError(['state', 'init', '--force']).message).toContain('--force does not apply');
+    expect(usageError(['audit', '--group', 'x']).message).toContain('--group does not apply');
+  });
+});

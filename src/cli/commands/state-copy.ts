@@ -54,7 +54,7 @@ export const stateCopyCommand: HeadlessCommand = async ({ args, config, out }) =
   const to = openState(target);
   if (from.where === to.where) throw new UsageError(`--to ${args.stateTo}: that is this config's own state`);
   try {
-    const counts = await copyState(from, to, { runs: PLAN_KINDS, migrations: MIGRATION_KINDS }, { force: args.force });
+    const counts = await copyState(from, to, { runs: PLAN_KINDS, migrations: MIGRATION_KINDS }, { force: args.force ?? false });
     await to.audit.append({ action: 'state.copy', targets: [to.where], details: { from: from.where, ...counts }, outcome: 'ok' });
     if (args.json) out(JSON.stringify({ from: from.where, to: to.where, ...counts }, null, 2));
     else {
