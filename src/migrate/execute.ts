@@ -403,9 +403,11 @@ async function finish(ctx: Ctx): Promise<MigrationResult> {
 
 const lockTargets = (moves: readonly MovePlan[]) => moves.map((p) => ({ id: p.sourceId, label: `${p.from}/${p.name}` }));
 
-async function runMoves(ctx: Ctx, moves: readonly MoveView[], parallel: number): Promise<MigrationResult> {
+/** Takes the run's locks, then (`first`: a resume's record, written only once the run is ours) runs the moves. */
+async function runMoves(ctx: Ctx, moves: readonly MoveView[], parallel: number, first?: () => Promise<unknown>): Promise<MigrationResult> {
   const hold = await ctx.lock.acquire(ctx.runId, operatorLabel(ctx.audit.operator), lockTargets(moves.map((m) => m.plan)));
   try {
+    await first?.();
     await mapLimited(moves, parallel, (m) => runMove(ctx, m));
     return await finish(ctx);
   } finally {
@@ -453,6 +455,7 @@ export async function resumeMigration(deps: MigrateDeps, runId: string): Promise
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
   const ctx: Ctx = { ...deps, runId, transfers: new Map() };
   await deps.audit.ready();
-  await append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator });
-  return runMoves(ctx, open, view.parallel);
+  // The locks first: while another live process holds the run, this one is refused by the lock (naming the
+  // holder), never by the journal's fence.
+  return runMoves(ctx, open, view.parallel, () => append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator }));
 }

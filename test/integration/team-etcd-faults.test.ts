@@ -12,8 +12,15 @@ const hosts = fleet.hosts.map((h) => h.name);
 const IMAGE = fleet.image;
 const MEMBERS = ['e1', 'e2', 'e3'] as const;
 
-const TAIL = (p: string) => `lines:
-  ${p}: { tier: 3 }
+const TAIL = (p: string) => `ipPools:
+  - name: lan
+    network: biz
+    driver: bridge
+    subnet: 10.88.0.0/16
+    gateway: 10.88.0.1
+    ranges: { ${p}: 10.88.95.0/24 }
+lines:
+  ${p}: { tier: 3, pool: lan }
 plans:
   - name: shed
     guards: { protectTiers: [0], maxDownPerLine: 1, parallelPerHost: 1, parallel: 2, stopTimeout: 1, actionTimeout: 30 }
