@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, dockpit, readFleet } from '../support/fleet.js';
+import { docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
 import { removeByPrefix } from '../support/pool-config.js';
 import { configWithState, etcdLeader, etcdStart, etcdStateYaml, etcdStop, freshPrefix } from '../support/team.js';
+import { TmuxSession } from '../support/tmux.js';
 
 // Issue 11, done means: the etcd leader killed mid-run, the run goes on (quorum holds); two of three
 // members killed, every change is refused with exit 7 before it touches an engine, while `ps --json` still
@@ -97,6 +98,16 @@ describe('etcd faults', () => {
       expect(ps.code, ps.stderr).toBe(0);
       const rows = JSON.parse(ps.stdout) as Array<{ name: string }>;
       expect(rows.filter((c) => c.name.startsWith(`${p}-`)).map((c) => c.name).sort()).toEqual(names);
+
+      // The cockpit shows the fleet live all the same.
+      const tui = new TmuxSession(['--config', config], { columns: 140, rows: 30 });
+      try {
+        await waitFor(() => /hosts 3\/3 up/.test(tui.screen()) && new RegExp(`^${p}\\s+3\\s+● up\\s+3/3`, 'm').test(tui.screen()), 20_000, 50, () => tui.screen());
+        await docker('h1', 'kill', names[0]!);
+        await waitFor(() => new RegExp(`^${p}\\s+3\\s+◐ degraded\\s+2/3`, 'm').test(tui.screen()), 10_000, 50, () => tui.screen());
+      } finally {
+        tui.kill();
+      }
     } finally {
       etcdStart('e1', 'e2');
     }
