@@ -18,7 +18,9 @@ const hosts = fleet.hosts.map((h) => h.name);
 const IMAGE = fleet.image;
 const P = 'race-';
 
-const POOL = (range: string) => `ipPools:
+// Twelve dockpit processes start at once on a 2-core machine: engine deadlines that such a start can meet.
+const POOL = (range: string) => `engine: { callTimeout: 20000, connectTimeout: 20000 }
+ipPools:
   - name: lan
     network: biz
     driver: bridge
@@ -56,7 +58,7 @@ describe('racing placements from several operators', () => {
   beforeAll(() => removeByPrefix(hosts, P));
   afterAll(() => removeByPrefix(hosts, P));
 
-  it('etcd: 2 jump hosts × 6 racing runs for one line get 12 distinct addresses', async () => {
+  it('etcd: 2 jump hosts × 6 racing runs for one line get 12 distinct addresses', { timeout: 180_000 }, async () => {
     const config = configWithState(etcdStateYaml(freshPrefix('race')), POOL('10.88.91.0/24'));
     const j1 = jumpHost('j1');
     const j2 = jumpHost('j2');
@@ -66,7 +68,7 @@ describe('racing placements from several operators', () => {
     await checkDistinct((await Promise.all(runs)).map(parsed), 12);
   });
 
-  it('files: two Unix users on one jump host, default shared state, 2 × 6 racing runs: no address twice', async () => {
+  it('files: two Unix users on one jump host, default shared state, 2 × 6 racing runs: no address twice', { timeout: 180_000 }, async () => {
     // Two operators: their own accounts and homes, one group that `state init` gives the state folder.
     const group = 'dockpit-race';
     const users = ['dprace1', 'dprace2'];
