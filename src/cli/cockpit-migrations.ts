@@ -63,7 +63,8 @@ function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
   return of(a) === of(b) && a.unplaced.length === b.unplaced.length;
 }
 
-export function cockpitMigrations(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore): CockpitMigrations {
+/** `onRun` is told each run id this process starts, before its first record (the team watcher tells its own runs apart). */
+export function cockpitMigrations(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, onRun: (runId: string) => void = () => undefined): CockpitMigrations {
   const fleet = () => fleetSource(store, engine);
   let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
 
@@ -71,6 +72,7 @@ export function cockpitMigrations(config: FleetConfig, state: StateStore, engine
   const run = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[], onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd> => {
     const deps = migrateDeps(config, state, engine);
     const runId = newRunId();
+    onRun(runId);
     const reporter = viewReporter(onView);
     // The cockpit's own cancel (c) and the drain at quit both abort through this controller.
     const controller = new AbortController();

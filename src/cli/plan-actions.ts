@@ -55,8 +55,11 @@ function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']
   };
 }
 
-/** The cockpit's plans: preview from the live store, apply and restore through the journaled executor. */
-export function planActions(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, readOnly: boolean): PlanActions {
+/**
+ * The cockpit's plans: preview from the live store, apply and restore through the journaled executor.
+ * `onRun` is told each run id this process starts, before its first record (the team watcher tells its own runs apart).
+ */
+export function planActions(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, readOnly: boolean, onRun: (runId: string) => void = () => undefined): PlanActions {
   const journal = planJournal(state);
   const deps = (guards: Guards): ExecuteDeps => ({ ...planDeps(state, engine, guards), journal });
   /** Runs `work` while reporting the journal's view of `runId` every PROGRESS_EVERY_MS, and once at the end. */
@@ -92,6 +95,7 @@ export function planActions(config: FleetConfig, state: StateStore, engine: Flee
     const plan = config.plans.find((p) => p.name === name)!;
     const preview = planPreview(plan, store.getState());
     const runId = newRunId();
+    onRun(runId);
     return withProgress(runId, 'apply', onProgress, () =>
       executePlan({ ...deps(plan.guards), signal, runId, plan: plan.name, actions: preview.actions }),
     );

@@ -16,6 +16,7 @@ import { placeAction } from './place-action.js';
 import { planActions } from './plan-actions.js';
 import { startInspectRecorder, type InspectRecorder } from './record-wiring.js';
 import { startSampler } from './stats-wiring.js';
+import { lockHolders, startTeamWatcher } from './team-wiring.js';
 
 export interface TuiOptions {
   readOnly: boolean;
@@ -60,12 +61,17 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
   const state = openState(config);
   // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
   const ledgerPoller = startLedgerPoller({ state, pools: config.pools, emit: coalescer.sink });
+  // Issue 11: the runs of every operator sharing the state, live; this process's own are marked as such.
+  const ownRuns = new Set<string>();
+  const onRun = (runId: string) => void ownRuns.add(runId);
+  const team = startTeamWatcher({ state, emit: coalescer.sink, isOwn: (runId) => ownRuns.has(runId) });
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
+  actions.heldBy = lockHolders(state);
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
   if (!options.readOnly) actions.place = placeAction(config, state, engine, store);
-  if (config.plans.length > 0) actions.plans = planActions(config, state, engine, store, options.readOnly);
+  if (config.plans.length > 0) actions.plans = planActions(config, state, engine, store, options.readOnly, onRun);
   // Issue 6: migrations and evacuations; none at all read-only (their keys are then not bound).
-  const migrations = options.readOnly ? null : cockpitMigrations(config, state, engine, store);
+  const migrations = options.readOnly ? null : cockpitMigrations(config, state, engine, store, onRun);
   if (migrations) actions.migrate = migrations.actions;
   const app = (where: string) => <App store={store} actions={actions} source={config.source} state={where} readOnly={options.readOnly} />;
   const ink = render(app(state.where), { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1]);
@@ -98,6 +104,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
   sampler.stop();
   await recorder?.stop();
   ledgerPoller.stop();
+  team.stop();
   coalescer.stop();
   await engine.stop();
   await state.close();

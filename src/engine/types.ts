@@ -69,13 +69,43 @@ export type DomainEvent =
   | { type: 'container.removed'; host: string; id: string }
   | { type: 'container.event'; event: ContainerEventRecord }
   | StatsEvent
-  | LedgerEvent;
+  | LedgerEvent
+  | TeamEvent;
 
 /** Issue 4: the configured pools (once, at start), and each read of the reservation ledger. */
 export type LedgerEvent =
   | { type: 'pools.configured'; pools: IpPool[] }
   | { type: 'ledger.read'; reservations: Reservation[] }
   | { type: 'ledger.failed'; error: string };
+
+/** Where another operator's run stands ('interrupted': the journal says running, but nobody holds its locks). */
+export type TeamRunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'refused' | 'interrupted';
+
+/**
+ * Issue 11, item 4: a plan run or a migration as the shared state's journals show it, whoever started it
+ * (several operators, several jump hosts, one state).
+ */
+export interface TeamRun {
+  kind: 'plan' | 'migration';
+  runId: string;
+  /** `plan shed`, `evacuate h3`, `migrate NAME → h2`. */
+  title: string;
+  /** `user@jump-host` of whoever started (or last resumed) it. */
+  operator: string;
+  status: TeamRunStatus;
+  /** Actions with an outcome (plan), moves ended (migration). */
+  done: number;
+  total: number;
+  /** ISO time of its start record. */
+  started: string | null;
+  /** ISO time it ended (its end record; the last record of an interrupted run); null while running. */
+  ended: string | null;
+  /** Started by this process: its own screens show it already. */
+  own: boolean;
+}
+
+/** A run read from the journals (new or changed), or one no longer shown (ended a while ago, pruned). */
+export type TeamEvent = { type: 'team.run'; run: TeamRun } | { type: 'team.gone'; runId: string };
 
 export type DomainEventSink = (event: DomainEvent) => void;
 

@@ -1,6 +1,7 @@
 import type { Container, ContainerEventRecord, DomainEvent, HostStatus } from '../engine/types.js';
 import { applyLedger } from './reservations.js';
 import { applyStats } from './stats.js';
+import { applyTeam } from './team.js';
 import { insertEvent, insertEvents } from './timeline.js';
 import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
 
@@ -123,6 +124,9 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
     case 'ledger.read':
     case 'ledger.failed':
       return applyLedger(state, event);
+    case 'team.run':
+    case 'team.gone':
+      return applyTeam(state, event);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IpPool } from '../config/types.js';
-import type { Container, ContainerEventRecord, HostStatus } from '../engine/types.js';
+import type { Container, ContainerEventRecord, HostStatus, TeamRun } from '../engine/types.js';
 import type { Reservation } from '../state/types.js';
 import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
@@ -23,6 +23,8 @@ export interface FleetState {
   pools: readonly IpPool[];
   /** The reservation ledger as last read (issue 4). */
   reservations: ReservationsState;
+  /** Plan runs and migrations of every operator sharing the state, running or ended a moment ago, by run id (start time). */
+  team: readonly TeamRun[];
 }
 
 /** The ledger as the cockpit last read it. */
@@ -37,10 +39,12 @@ export interface ReservationsState {
 
 export const EMPTY_RESERVATIONS: ReservationsState = Object.freeze({ list: Object.freeze([]), loaded: false, error: null });
 
+export const NO_TEAM_RUNS: readonly TeamRun[] = Object.freeze([]);
+
 export const TIMELINE_LIMIT = 2000;
 
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], reservations: EMPTY_RESERVATIONS };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS };
 }

@@ -3,6 +3,7 @@ import { useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { useSyncState } from './use-sync-state.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
+import type { PlanPreview } from '../plans/types.js';
 import type { CockpitActions } from './actions.js';
 import { ActionsContext, useActions } from './actions-context.js';
 import { lineRows, NO_LINE } from '../store/lines.js';
@@ -22,6 +23,7 @@ import { clampCursor } from './table-layout.js';
 import { completeCommand, runCommand } from './command-line.js';
 import { DetailScreen } from './DetailScreen.js';
 import { fit } from './format.js';
+import { ASKING, whenFree } from './held-by.js';
 import { HelpScreen } from './HelpScreen.js';
 import { activeKeymap, commandFor } from './keymap.js';
 import { LogsScreen } from './LogsScreen.js';
@@ -104,6 +106,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   // Issue 6: the migration flow's data, confirmation and run live in their own hook.
   const moves = useMoveFlow({
     migrate: actions.migrate,
+    heldBy: actions.heldBy,
     getStack,
     setStack,
     setFlash,
@@ -355,15 +358,29 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
         return apply((s) => (top.route.kind === 'plans' ? [...s] : goTo(s, { kind: 'plans' })));
       case 'applyPlan': {
         if (top.route.kind !== 'plan' || !actions.plans?.apply) return;
-        let refusal: string | null;
+        const name = top.route.name;
+        let preview: PlanPreview;
         try {
-          refusal = actions.plans.preview(top.route.name).refusal;
+          preview = actions.plans.preview(name);
         } catch (err) {
-          refusal = (err as Error).message;
+          return setFlash(`refused: ${(err as Error).message} (cannot be applied)`);
         }
-        if (refusal) return setFlash(`refused: ${refusal} (cannot be applied)`);
+        if (preview.refusal) return setFlash(`refused: ${preview.refusal} (cannot be applied)`);
         if (isRunning(getRun())) return setFlash('a run is still in progress: wait for its end or cancel it (c)');
-        return setConfirm(openConfirm('apply', top.route.name));
+        // Issue 11: a container another run holds refuses now, naming the holder, before the name is asked.
+        const stillHere = () => {
+          const now = getStack()[getStack().length - 1]!.route;
+          return now.kind === 'plan' && now.name === name && !getConfirm();
+        };
+        return whenFree(actions.heldBy, preview.actions.map((a) => ({ id: a.id, label: `${a.host}/${a.name}` })), {
+          free: () => {
+            if (!stillHere()) return;
+            setFlash(null);
+            setConfirm(openConfirm('apply', name));
+          },
+          refuse: (why) => stillHere() && setFlash(`refused: ${why} (nothing done)`),
+          waiting: () => stillHere() && setFlash(ASKING),
+        });
       }
       case 'restorePlan':
         if (top.route.kind === 'plans' || top.route.kind === 'planRun') restoreLast();

@@ -1,12 +1,10 @@
 import { Text } from 'ink';
 import { useMemo } from 'react';
-import stringWidth from 'string-width';
 import { selectIpAlerts, type IpAlerts } from '../store/ip-report.js';
 import { fleetSummary } from '../store/selectors.js';
-import { fit } from './format.js';
+import { selectTeamStatus } from '../store/team.js';
+import { layoutStatus, teamForms } from './status-parts.js';
 import { useFleet } from './store-context.js';
-
-const HELP = 'j/k move ⏎ open esc back q quit';
 
 /** Issue 4: the same IP on two hosts is an outage on a bridged LAN; it outranks the error and the help. */
 export function ipAlertText({ conflicts, drift }: IpAlerts): string {
@@ -16,29 +14,35 @@ export function ipAlertText({ conflicts, drift }: IpAlerts): string {
   return parts.length ? `⚠ ${parts.join(', ')}` : '';
 }
 
-/** Always visible: hosts up/total, containers running/total, the last error. One line at any width. */
+const TEAM_COLOR = { running: 'cyan', done: 'green' } as const;
+
+/**
+ * Always visible: hosts up/total, containers running/total, IP conflicts, other operators' runs (issue 11),
+ * the last error. One line at any width.
+ */
 export function StatusLine({ width }: { width: number }) {
   const hostOrder = useFleet((s) => s.hostOrder);
   const hosts = useFleet((s) => s.hosts);
   const containers = useFleet((s) => s.containers);
   const sum = useMemo(() => fleetSummary({ hostOrder, hosts, containers }), [hostOrder, hosts, containers]);
-  const summary = fit(`hosts ${sum.hostsUp}/${sum.hostsTotal} up │ containers ${sum.running}/${sum.total} running`, width).trimEnd();
-  // A memoized selector with a stable result: recomputed only when containers, pools or the ledger change.
-  const alertText = ipAlertText(useFleet(selectIpAlerts));
-  let rest = width - summary.length;
-  const alert = alertText && rest > 3 ? fit(` │ ${alertText}`, rest).trimEnd() : '';
-  rest -= stringWidth(alert);
-  // The help goes first when room runs short; the error is what an operator needs.
-  const errLength = sum.lastError ? sum.lastError.length + 3 : 24;
-  const help = rest >= HELP.length + errLength ? ` ${HELP}` : '';
-  rest -= help.length;
-  const err = sum.lastError && rest > 3 ? fit(` │ ${sum.lastError}`, rest) : ' '.repeat(Math.max(0, rest));
+  // Memoized selectors with stable results: recomputed only when containers, pools or the ledger change;
+  // the team's only when another operator's run changes.
+  const alert = ipAlertText(useFleet(selectIpAlerts));
+  const team = useFleet(selectTeamStatus);
+  const parts = layoutStatus(width, {
+    summary: `hosts ${sum.hostsUp}/${sum.hostsTotal} up │ containers ${sum.running}/${sum.total} running`,
+    alert,
+    team: teamForms(team),
+    error: sum.lastError,
+  });
+  const status = team.lead?.status;
   return (
     <Text wrap="truncate">
-      <Text color={sum.hostsUp < sum.hostsTotal ? 'yellow' : 'green'}>{summary}</Text>
-      {alert ? <Text color="red" bold>{alert}</Text> : null}
-      <Text color="red">{err}</Text>
-      <Text dimColor>{help}</Text>
+      <Text color={sum.hostsUp < sum.hostsTotal ? 'yellow' : 'green'}>{parts.summary}</Text>
+      {parts.alert ? <Text color="red" bold>{parts.alert}</Text> : null}
+      {parts.team ? <Text color={status === 'running' || status === 'done' ? TEAM_COLOR[status] : 'yellow'}>{parts.team}</Text> : null}
+      <Text color="red">{parts.error}</Text>
+      <Text dimColor>{parts.help}</Text>
     </Text>
   );
 }

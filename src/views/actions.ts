@@ -5,6 +5,7 @@ import type { MigrationView } from '../migrate/journal.js';
 import type { PreflightResult } from '../migrate/preflight.js';
 import type { Blocker } from '../migrate/types.js';
 import type { PlanPreview, RunProgress, RunStatus } from '../plans/types.js';
+import type { LockOwner, LockTarget } from '../state/types.js';
 import type { RunRequest } from './run-form.js';
 
 /** What views may ask of the engine. Views never call Docker; tests pass fakes. */
@@ -24,6 +25,17 @@ export interface CockpitActions {
   plans?: PlanActions;
   /** Cross-host migration and evacuation (issue 6). Absent with --read-only: its keys are then not bound. */
   migrate?: MigrateActions;
+  /**
+   * Which of these containers a run holds now (issue 11: a run of this or any other process sharing the
+   * state), and who: asked before a typed confirmation, so that a change that would be refused for a lock
+   * says so at once. Absent: not checked (the run itself still refuses).
+   */
+  heldBy?(targets: readonly LockTarget[]): Promise<HeldContainer[]>;
+}
+
+/** A container locked by a run, and its holder. */
+export interface HeldContainer extends LockTarget {
+  owner: LockOwner;
 }
 
 /** What the operator decides on the preview and the confirmation, beyond the target. */

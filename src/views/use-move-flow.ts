@@ -2,7 +2,8 @@ import type { Key } from 'ink';
 import { useRef } from 'react';
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { PreflightResult } from '../migrate/preflight.js';
-import type { MigrateActions, MoveTargets } from './actions.js';
+import type { CockpitActions, MigrateActions, MoveTargets } from './actions.js';
+import { ASKING, whenFree } from './held-by.js';
 import { moveConfirmKey, openMoveConfirm, type MoveConfirm, type MoveSubject } from './move-confirm.js';
 import { canConfirm, canConfirmEvacuation, refusalNote } from './move-lines.js';
 import { endedMoveRun, isMoveRunning, moveCounts, startedMoveRun, withView, type MoveRun } from './move-run.js';
@@ -28,6 +29,8 @@ const routeKey = (r: Route) => JSON.stringify(r);
 
 export interface MoveFlowDeps {
   migrate: MigrateActions | undefined;
+  /** Who holds which containers (issue 11): asked before the typed confirmation. */
+  heldBy: CockpitActions['heldBy'];
   getStack: () => NavEntry[];
   setStack: (fn: (s: NavEntry[]) => NavEntry[]) => void;
   setFlash: (text: string | null) => void;
@@ -42,7 +45,7 @@ function endNote(run: MoveRun): string {
   return `${run.what} ${run.subject} ${run.view?.status ?? 'ended'}: ${done}/${total} moved (M shows it)`;
 }
 
-export function useMoveFlow({ migrate, getStack, setStack, setFlash, hostState }: MoveFlowDeps) {
+export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hostState }: MoveFlowDeps) {
   const [getTargets, setTargets] = useSyncState<Loaded<MoveTargets> | null>(null);
   const [getPreview, setPreview] = useSyncState<Loaded<PreflightResult> | null>(null);
   const [getEvacuation, setEvacuation] = useSyncState<Loaded<EvacuationPlan> | null>(null);
@@ -164,7 +167,19 @@ export function useMoveFlow({ migrate, getStack, setStack, setFlash, hostState }
         }
         subject = { kind: 'evacuate', plan, sourceState: hostState(plan.host) };
       } else return;
-      setConfirm(openMoveConfirm(subject, route.leaveData));
+      // Issue 11: a container another run holds refuses now, naming the holder, before a name is asked.
+      const moves = subject.kind === 'migrate' ? [subject.plan] : subject.plan.moves;
+      const key = routeKey(route);
+      const stillHere = () => routeKey(top().route) === key && !getConfirm() && !isMoveRunning(getRun());
+      whenFree(heldBy, moves.map((m) => ({ id: m.sourceId, label: `${m.from}/${m.name}` })), {
+        free: () => {
+          if (!stillHere()) return;
+          setFlash(null);
+          setConfirm(openMoveConfirm(subject, route.leaveData));
+        },
+        refuse: (why) => stillHere() && setFlash(`refused: ${why} (nothing done)`),
+        waiting: () => stillHere() && setFlash(ASKING),
+      });
     },
 
     /** `L` on a preview: leave volumes and bind mounts behind, or not; the preview is read again. */
