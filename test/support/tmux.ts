@@ -5,9 +5,10 @@ import { CLI } from './fleet.js';
 export class TmuxSession {
   readonly name = `dockpit-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-  constructor(args: string[], size = { columns: 120, rows: 30 }) {
+  /** `prefix`: argv the binary runs under (e.g. another network namespace and hostname: a jump host). */
+  constructor(args: string[], size = { columns: 120, rows: 30 }, prefix: readonly string[] = []) {
     // `env -u CI`: with CI set, Ink writes only the final frame (engine-facts.md).
-    const cmd = ['env', '-u', 'CI', 'node', CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const cmd = [...prefix, 'env', '-u', 'CI', 'node', CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', String(size.columns), '-y', String(size.rows), cmd]);
   }
 
