@@ -37,7 +37,7 @@ describe('300 containers', () => {
     expect(shownNames(top)).toEqual(Array.from({ length: 19 }, (_, i) => name(i)));
   });
 
-  it('200x60: 55 rows; scrolling down one past the window moves it by one', async () => {
+  it('200x60: 55 rows; scrolling down one past the window moves it by one', { timeout: 20_000 }, async () => {
     const r = await renderApp(bigHost(300), { columns: 200, rows: 60 });
     await press(r, ENTER, (f) => f.includes('containers on big (300)'));
     let frame = frameLines(r.lastFrame()).join('\n');
