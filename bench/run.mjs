@@ -9,6 +9,7 @@ import { fleetBench } from './fleet-bench.mjs';
 import { migrateBench } from './migrate-bench.mjs';
 import { planBench } from './plan-bench.mjs';
 import { scaleBench } from './scale-bench.mjs';
+import { stateBench } from './state-bench.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ?? 'all';
@@ -24,6 +25,10 @@ if (only !== 'scale') {
     rows.push(...(await fleetBench()));
     rows.push(...(await planBench()));
     rows.push(...(await migrateBench()));
+    // Issue 11: the state on the fleet's etcd cluster against the state in files.
+    const state = await stateBench();
+    rows.push(...state.rows);
+    raw.state = state.raw;
   } finally {
     if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
   }
