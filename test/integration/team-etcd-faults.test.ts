@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
 import { removeByPrefix } from '../support/pool-config.js';
-import { configWithState, etcdLeader, etcdStart, etcdStateYaml, etcdStop, freshPrefix } from '../support/team.js';
+import { configWithState, etcdLeader, etcdStart, etcdStateYaml, etcdStop, freshPrefix, shedTail } from '../support/team.js';
 import { TmuxSession } from '../support/tmux.js';
 
 // Issue 11, done means: the etcd leader killed mid-run, the run goes on (quorum holds); two of three
@@ -13,22 +13,7 @@ const hosts = fleet.hosts.map((h) => h.name);
 const IMAGE = fleet.image;
 const MEMBERS = ['e1', 'e2', 'e3'] as const;
 
-const TAIL = (p: string) => `ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { ${p}: 10.88.95.0/24 }
-lines:
-  ${p}: { tier: 3, pool: lan }
-plans:
-  - name: shed
-    guards: { protectTiers: [0], maxDownPerLine: 1, parallelPerHost: 1, parallel: 2, stopTimeout: 1, actionTimeout: 30 }
-    steps:
-      - select: { lines: [${p}] }
-        action: stop
-`;
+const TAIL = (p: string) => shedTail(p, '10.88.95.0/24', 2);
 
 async function populate(p: string, perHost: number): Promise<string[]> {
   const names: string[] = [];

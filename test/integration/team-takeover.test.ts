@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
 import { removeByPrefix } from '../support/pool-config.js';
-import { collect, configWithState, countBy, cutEtcd, dockpitOn, engineEvents, etcdStateYaml, freshPrefix, healEtcd, jumpHost, killHard, spawnOn } from '../support/team.js';
+import { collect, configWithState, countBy, cutEtcd, dockpitOn, engineEvents, etcdStateYaml, freshPrefix, healEtcd, jumpHost, killHard, shedTail, spawnOn } from '../support/team.js';
 
 // Issue 11, done means: a run started on jump host A survives A. A SIGKILLed mid-run: on jump host B,
 // `resume` is refused while A's lease lives and finishes the run once it expires, each action exactly once
@@ -16,22 +16,7 @@ const TTL = 10; // s: long enough that a refused resume starts (node, the fleet)
 const j1 = jumpHost('j1');
 const j2 = jumpHost('j2');
 
-const TAIL = (p: string) => `ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { ${p}: 10.88.93.0/24 }
-lines:
-  ${p}: { tier: 3, pool: lan }
-plans:
-  - name: shed
-    guards: { protectTiers: [0], maxDownPerLine: 1, parallelPerHost: 1, parallel: 1, stopTimeout: 1, actionTimeout: 30 }
-    steps:
-      - select: { lines: [${p}] }
-        action: stop
-`;
+const TAIL = (p: string) => shedTail(p, '10.88.93.0/24', 1);
 
 /** Nine containers of line `p`, three a host; busybox sleep ignores SIGTERM, so each stop takes its 1 s. */
 async function populate(p: string): Promise<string[]> {

@@ -118,3 +118,23 @@ export function countBy(events: readonly EngineEvent[], action: string): Map<str
   for (const e of events) if (e.Action === action) out.set(e.Actor.Attributes.name!, (out.get(e.Actor.Attributes.name!) ?? 0) + 1);
   return out;
 }
+
+/** A line `line` with its own range of the fleet's pool, and a plan `shed` stopping it `parallel` at a time. */
+export function shedTail(line: string, range: string, parallel: number): string {
+  return `ipPools:
+  - name: lan
+    network: biz
+    driver: bridge
+    subnet: 10.88.0.0/16
+    gateway: 10.88.0.1
+    ranges: { ${line}: ${range} }
+lines:
+  ${line}: { tier: 3, pool: lan }
+plans:
+  - name: shed
+    guards: { protectTiers: [0], maxDownPerLine: 1, parallelPerHost: 1, parallel: ${parallel}, stopTimeout: 1, actionTimeout: 30 }
+    steps:
+      - select: { lines: [${line}] }
+        action: stop
+`;
+}
