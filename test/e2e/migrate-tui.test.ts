@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { inspectOn, poolConfig, whereIs, type PoolConfig } from '../support/pool-config.js';
+import { closeTestStates } from '../support/state-backend.js';
 import { TmuxSession } from '../support/tmux.js';
 
 // Issue 6, item 1, in the cockpit: on the real binary and the real fleet, `m` on a container with a static
 // address, pick h2, Enter for the preview, Enter and its name typed to confirm; it runs on h2 with the same
 // address and h1 no longer has it. Item 5: `E` on a host moves every container off it, each with its address.
+// The cockpit's state (migrations' journal, locks, audit log) is on the backend under test (state-backend.ts):
+// this file runs on files, on-etcd/ on etcd.
 
 const hosts = readFleet().hosts.map((h) => h.name);
 const NAME = 'mig-tui';
@@ -37,7 +40,8 @@ lines:
   afterAll(async () => {
     tui.kill();
     await removeTestContainers(hosts);
-    cfg.dispose();
+    await cfg.dispose();
+    await closeTestStates();
   });
 
   it('m, pick h2, preview, type the name: it runs on h2 with the same IP and h1 no longer has it', async () => {

@@ -1,13 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { poolConfig, type PoolConfig } from '../support/pool-config.js';
+import { closeTestStates, testState } from '../support/state-backend.js';
 import { TmuxSession } from '../support/tmux.js';
 
 // Issue 4: placement has a form in the cockpit. On the real binary: `n` on a line, the fields, Enter for
 // the preview, Enter to place; the container runs with the line's labels and its pool address, and the
-// placement is in the ledger and the audit log.
+// placement is in the ledger and the audit log (the state on the backend under test, state-backend.ts:
+// this file runs on files, on-etcd/ on etcd).
 
 const hosts = readFleet().hosts.map((h) => h.name);
 let cfg: PoolConfig;
@@ -36,7 +36,8 @@ lines:
     tui.kill();
     await removeTestContainers(hosts);
     await Promise.all(hosts.map((h) => docker(h, 'rm', '-f', 'forum-form').catch(() => '')));
-    cfg.dispose();
+    await cfg.dispose();
+    await closeTestStates();
   });
 
   it('n, the fields, Enter to preview, Enter to place', async () => {
@@ -56,9 +57,9 @@ lines:
     expect(inspect[0]!.State.Running).toBe(true);
     expect(inspect[0]!.Config.Labels).toMatchObject({ 'dockpit.bizline': 'forum', 'dockpit.tier': '2' });
     expect(inspect[0]!.NetworkSettings.Networks.biz!.IPAddress).toBe(ip);
-    const ledger = JSON.parse(fs.readFileSync(path.join(cfg.stateDir, 'ledger.json'), 'utf8')) as { reservations: Array<{ name: string; ip: string }> };
-    expect(ledger.reservations).toContainEqual(expect.objectContaining({ name: 'forum-form', ip }));
-    const audit = fs.readFileSync(path.join(cfg.stateDir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { action: string; outcome: string; targets: string[] });
+    const state = testState(cfg.file);
+    expect(await state.ledger.list()).toContainEqual(expect.objectContaining({ name: 'forum-form', ip }));
+    const audit = await state.audit.read();
     expect(audit.at(-1)).toMatchObject({ action: 'container.run', outcome: 'ok', targets: [`${host}/forum-form`] });
 
     tui.keys('Escape');

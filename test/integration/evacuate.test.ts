@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MigrationRecord } from '../../src/migrate/journal.js';
 import { CLI, docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
 import { poolConfig, removeByPrefix } from '../support/pool-config.js';
+import { closeTestStates, journalRecords, journalRuns, runLocksFreed } from '../support/state-backend.js';
 
 // Issue 6, done means: evacuating a host with 20 containers of 3 lines onto 2 hosts leaves all of them
 // running elsewhere with their IPs and none on the host; a dockpit killed mid-evacuation and resumed ends
-// consistent, no container lost or doubled.
+// consistent, no container lost or doubled. The state (the migrations' journal, locks) is on the backend
+// under test (state-backend.ts): this file runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
@@ -77,7 +78,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await removeByPrefix(hosts, P);
-  POOLS.dispose();
+  await POOLS.dispose();
+  await closeTestStates();
 });
 
 describe('dockpit evacuate', () => {
@@ -108,30 +110,29 @@ describe('dockpit evacuate', () => {
 
   it('a dockpit killed mid-evacuation resumes to a consistent end: none lost, none doubled', async () => {
     const ips = await populate('h3', 8, 'b');
-    const dir = path.join(POOLS.stateDir, 'migrations');
-    const earlier = new Set(fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+    const earlier = new Set(await journalRuns(CONFIG, 'migrations'));
     const child = spawn('node', [CLI, 'evacuate', 'h3', '--config', CONFIG, '--yes', '--json', '--to', 'h1,h2', '--parallel', '2', '--gate-seconds', '2'], {
       stdio: 'ignore',
     });
     // Kill it while a move waits at its gate (its source stopped and parked, its target running) and
-    // others have not begun.
-    const { value: runFile } = await waitFor(
-      () => {
-        const f = fs.existsSync(dir) ? fs.readdirSync(dir).find((n) => n.endsWith('.jsonl') && !earlier.has(n)) : undefined;
-        return f && fs.readFileSync(path.join(dir, f), 'utf8').includes('"step":"gate"') ? f : null;
+    // others have not begun: the run's journal, read through the state, has a record of the gate step.
+    const { value: runId } = await waitFor(
+      async () => {
+        const id = (await journalRuns(CONFIG, 'migrations')).find((r) => !earlier.has(r));
+        return id && (await journalRecords<MigrationRecord>(CONFIG, 'migrations', id)).some((r) => 'step' in r && r.step === 'gate') ? id : null;
       },
       30_000,
       5,
     );
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    const runId = runFile.slice(0, -'.jsonl'.length);
 
     const status = await dockpit(['migration', 'status', runId, '--config', CONFIG, '--json']);
     const before = JSON.parse(status.stdout) as { status: string; moves: Array<{ status: string }> };
     expect(before.status).toBe('running');
     expect(before.moves.filter((m) => m.status === 'done').length).toBeLessThan(8);
 
+    await runLocksFreed(CONFIG, runId); // etcd: the killed dockpit's lease expires first
     const r = await dockpit(['migration', 'resume', runId, '--config', CONFIG, '--json']);
     expect(r.code, `${r.stderr}\n${r.stdout.slice(0, 2000)}`).toBe(0);
     const j = JSON.parse(r.stdout) as { status: string; moves: Array<{ name: string; status: string }> };

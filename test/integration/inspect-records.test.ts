@@ -3,23 +3,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInspectRecorder, type InspectRecorder } from '../../src/cli/record-wiring.js';
 import type { RecordResult } from '../../src/cli/commands/record.js';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
-import { inspectRecords } from '../../src/state/file/inspect-records.js';
 import { stableProjection } from '../../src/state/inspect-projection.js';
 import { docker, dockpit, fleetCommand, readFleet, TEST_LABEL, waitFor } from '../support/fleet.js';
 import { poolConfig, removeByPrefix } from '../support/pool-config.js';
+import { backend, closeTestStates, etcdKey, testState } from '../support/state-backend.js';
 import { watchFleet, type Watch } from '../support/watch.js';
 
 // Migration off a dead engine recreates a container from the configuration dockpit last recorded. Done
 // means: `dockpit record` saves exactly what the engine says (env, labels, limits, restart policy, static
 // IP); a second run writes nothing; the record is still there, whole, once that engine is killed; and the
 // cockpit's recorder records a container made behind its back within seconds, and keeps its record after
-// the container is removed.
+// the container is removed. The records are in the state on the backend under test (state-backend.ts):
+// this file runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
 const P = 'rec-'; // every container this file creates
-const CONF = poolConfig(''); // the fleet's hosts with a fresh state folder
-const records = inspectRecords(CONF.stateDir);
+const CONF = poolConfig(''); // the fleet's hosts with a fresh state
+const records = testState(CONF.file).records;
+
+/** What shows a record was written again: files: its text and inode; etcd: its value and mod revision. */
+async function writtenStamp(host: string, name: string): Promise<{ text: string; ino?: number; rev?: string }> {
+  if (backend === 'file') {
+    const file = `${CONF.stateDir}/records/${host}/${name}.json`;
+    return { text: fs.readFileSync(file, 'utf8'), ino: fs.statSync(file).ino };
+  }
+  const kv = await etcdKey(CONF.file, `records/${host}/${name}`);
+  expect(kv, `no key records/${host}/${name}`).not.toBeNull();
+  return { text: kv!.value, rev: kv!.modRevision };
+}
 
 /** A container with the configuration a migration must carry over, made with the docker CLI. */
 async function runConfigured(host: string, name: string, ip: string): Promise<string> {
@@ -44,7 +56,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await removeByPrefix(hosts, P);
-  CONF.dispose();
+  await CONF.dispose();
+  await closeTestStates();
 });
 
 describe('dockpit record', () => {
@@ -72,13 +85,12 @@ describe('dockpit record', () => {
     expect(rec.inspect.HostConfig).toMatchObject({ Memory: 64 << 20, NanoCpus: 5e8, RestartPolicy: { Name: 'unless-stopped' } });
     expect(rec.inspect.NetworkSettings.Networks.biz).toMatchObject({ IPAddress: '10.88.63.10', IPAMConfig: { IPv4Address: '10.88.63.10' } });
 
-    // A quiet fleet writes nothing: same files, same inodes.
-    const file = `${CONF.stateDir}/records/h2/${P}web.json`;
-    const before = { text: fs.readFileSync(file, 'utf8'), ino: fs.statSync(file).ino };
+    // A quiet fleet writes nothing: same files, same inodes (etcd: same values, same mod revisions).
+    const before = await writtenStamp('h2', `${P}web`);
     const again = await dockpit(['record', '--config', CONF.file, '--json']);
     expect(again.code, again.stderr).toBe(0);
     for (const r of results(again.stdout).values()) expect(r.changed, r.host).toBe(0);
-    expect({ text: fs.readFileSync(file, 'utf8'), ino: fs.statSync(file).ino }).toEqual(before);
+    expect(await writtenStamp('h2', `${P}web`)).toEqual(before);
 
     // --host, in text: only that host.
     const one = await dockpit(['record', '--config', CONF.file, '--host', 'h1']);

@@ -10,20 +10,24 @@ import type { FleetState } from '../../src/store/state.js';
 import { writeConfig } from '../support/configs.js';
 import { dockpit, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { watchFleet, type Watch } from '../support/watch.js';
-import { fileStateAt } from '../support/file-state.js';
+import { backend, closeTestStates, disposeState, ledgerWhere, putEtcdKey, stateYaml, testState } from '../support/state-backend.js';
 
 // Issue 4, done means: a container started by hand with the docker CLI on an IP already held on another
 // host is reported as a conflict within 1 s of its start; and a container whose address is not its
 // reservation is reported as drift. On the real fleet, through the engine, the store and `dockpit ip`.
+// The state is on the backend under test (state-backend.ts): this file runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
-const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-ip-state-'));
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-ip-state-'));
+const stateDir = path.join(tmpDir, 'state');
+// Files: the state folder is there from the start, so the ledger poller watches it at once.
+if (backend === 'file') fs.mkdirSync(stateDir);
 const configFile = writeConfig(
   [
     'hosts:',
     ...fleet.hosts.flatMap((h) => [`  - name: ${h.name}`, `    url: unix://${h.socket}`]),
-    `state: ${stateDir}`,
+    stateYaml(stateDir, 'ipc'),
     'ipPools:',
     '  - name: lan',
     `    network: ${fleet.network}`,
@@ -67,14 +71,16 @@ describe('IP conflicts and drift on the real fleet', () => {
   beforeAll(async () => {
     await removeTestContainers(hosts);
     watch = watchFleet({}, configFile);
-    poller = startLedgerPoller({ state: fileStateAt(stateDir), pools: watch.config.pools, emit: watch.sink });
+    poller = startLedgerPoller({ state: testState(configFile), pools: watch.config.pools, emit: watch.sink });
     await watch.engine.settled();
   });
   afterAll(async () => {
     poller?.stop();
     await watch?.stop();
     await removeTestContainers(hosts);
-    fs.rmSync(stateDir, { recursive: true, force: true });
+    await disposeState(configFile);
+    await closeTestStates();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
   it('the same --ip by hand on h1, then on h2: a conflict in the store within 1 s, and in `dockpit ip`', async () => {
@@ -109,13 +115,18 @@ describe('IP conflicts and drift on the real fleet', () => {
     expect(r.stdout).toMatch(/conflicts:\nIP\s+POOL\s+HOLDERS\n10\.88\.5\.5\s+lan\s+ipc-a@h1 \(running\), ipc-b@h2 \(running\)/);
   });
 
+  // By hand: ledger.json written with an editor (files), the reservations' keys put with etcdctl (etcd).
   it('a ledger written by hand reserving ipd-x → 10.88.6.6, ipd-x run with 10.88.6.7: drift; a reservation nobody holds: stale', async () => {
     const at = new Date().toISOString();
     const reservations = [
       { name: 'ipd-gone', pool: 'lan', ip: '10.88.6.9', line: null, host: null, at, by: 'test@jump' },
       { name: 'ipd-x', pool: 'lan', ip: '10.88.6.6', line: null, host: 'h3', at, by: 'test@jump' },
     ];
-    fs.writeFileSync(path.join(stateDir, 'ledger.json'), `${JSON.stringify({ version: 1, reservations }, null, 2)}\n`);
+    if (backend === 'file') {
+      fs.writeFileSync(path.join(stateDir, 'ledger.json'), `${JSON.stringify({ version: 1, reservations }, null, 2)}\n`);
+    } else {
+      for (const r of reservations) await putEtcdKey(configFile, `ledger/${r.pool}/${r.name}`, JSON.stringify(r));
+    }
     await runContainer('h3', { name: 'ipd-x', ip: '10.88.6.7' });
     const { value, ms } = await waitFor(() => report().drift.find((d) => d.name === 'ipd-x'), 3000, 5);
     console.log(`drift reported ${ms.toFixed(0)} ms after docker run returned (ledger polled, watched)`);
@@ -123,7 +134,7 @@ describe('IP conflicts and drift on the real fleet', () => {
     expect(selectIpAlerts(watch.store.getState()).drift).toBe(1);
 
     const out = await ipJson();
-    expect(out.ledger).toEqual({ file: path.join(stateDir, 'ledger.json'), error: null });
+    expect(out.ledger).toEqual({ file: ledgerWhere(configFile), error: null });
     expect(out.reservations?.map((r) => r.name)).toEqual(['ipd-gone', 'ipd-x']);
     expect(out.drift?.map(({ host, name, reserved, actual }) => ({ host, name, reserved, actual }))).toEqual([
       { host: 'h3', name: 'ipd-x', reserved: '10.88.6.6', actual: '10.88.6.7' },

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLedger } from '../../src/state/file/ledger.js';
-import { readAuditLog } from '../support/file-state.js';
 import { docker, dockpit, readFleet, removeTestContainers, runContainer, TEST_LABEL, type CliResult } from '../support/fleet.js';
-import { folderSnapshot, inspectOn, poolConfig, removeByPrefix, whereIs } from '../support/pool-config.js';
+import { inspectOn, poolConfig, removeByPrefix, whereIs } from '../support/pool-config.js';
+import { backend, closeTestStates, etcdKey, ledgerWhere, putEtcdKey, rawSnapshot, stateSnapshot, stateWritten, testState } from '../support/state-backend.js';
 
 // Issue 4, done means: two racing `dockpit run` for different names never get the same IP; for the same
 // name one wins and the other fails with a clear message; removing a container and running it again by
 // name gives it the same IP; --dry-run changes nothing. Real processes on the real fleet (unix, tcp, ssh).
+// The state is on the backend under test (state-backend.ts): this file runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
@@ -28,7 +28,9 @@ lines:
   ads: { tier: 3, pool: lan, hosts: [h1, h2] }
   nopool: { tier: 4 }
 `);
-const { file: CONFIG, stateDir: STATE } = POOLS;
+const { file: CONFIG } = POOLS;
+const ledger = () => testState(CONFIG).ledger.list();
+const auditLog = () => testState(CONFIG).audit.read();
 
 interface RunJson {
   name: string;
@@ -65,7 +67,8 @@ describe('dockpit run', () => {
   afterAll(async () => {
     await removeByPrefix(hosts, P);
     await removeTestContainers(hosts);
-    POOLS.dispose();
+    await POOLS.dispose();
+    await closeTestStates();
   });
 
   it('six racing processes for different names get six different addresses, each the one its engine gives', async () => {
@@ -82,9 +85,9 @@ describe('dockpit run', () => {
       expect(await ipOf(g.host, g.name)).toBe(g.ip);
       expect((await inspectOn(g.host, g.name)).State.Status).toBe('running');
     }
-    const ledger = await fileLedger(STATE).list();
-    expect(Object.fromEntries(ledger.filter((r) => names.includes(r.name)).map((r) => [r.name, r.ip]))).toEqual(Object.fromEntries(got.map((g) => [g.name, g.ip])));
-    const audit = (await readAuditLog(STATE)).filter((e) => e.action === 'container.run' && e.outcome === 'ok');
+    const reserved = await ledger();
+    expect(Object.fromEntries(reserved.filter((r) => names.includes(r.name)).map((r) => [r.name, r.ip]))).toEqual(Object.fromEntries(got.map((g) => [g.name, g.ip])));
+    const audit = (await auditLog()).filter((e) => e.action === 'container.run' && e.outcome === 'ok');
     expect(audit.map((e) => e.targets[0]).sort()).toEqual(got.map((g) => `${g.host}/${g.name}`).sort());
   });
 
@@ -102,7 +105,7 @@ describe('dockpit run', () => {
       );
       // One container of that name in the whole fleet, one reservation.
       expect(await whereIs(hosts, name)).toEqual([won.host]);
-      expect((await fileLedger(STATE).list()).filter((r) => r.name === name)).toHaveLength(1);
+      expect((await ledger()).filter((r) => r.name === name)).toHaveLength(1);
     }
   });
 
@@ -119,32 +122,35 @@ describe('dockpit run', () => {
     const moved = ok(await run(name, 'news', '--json', '--host', other));
     expect([moved.host, moved.ip]).toEqual([other, first.ip]);
     expect(await ipOf(other, name)).toBe(first.ip);
-    expect((await fileLedger(STATE).list()).find((r) => r.name === name)).toMatchObject({ ip: first.ip, host: other });
+    expect((await ledger()).find((r) => r.name === name)).toMatchObject({ ip: first.ip, host: other });
   });
 
   it('--dry-run prints the decision and changes nothing: no ledger write, no lock, no audit entry, no container', async () => {
     const name = `${P}dry`;
-    const before = folderSnapshot(STATE);
+    // Everything in the state as dockpit reads it, and as the backend holds it (files, or etcd keys).
+    const before = { contents: await stateSnapshot(CONFIG), raw: await rawSnapshot(CONFIG) };
+    const now = async () => ({ contents: await stateSnapshot(CONFIG), raw: await rawSnapshot(CONFIG) });
     const containersBefore = await Promise.all(hosts.map((h) => docker(h, 'ps', '-aq')));
     const r = await run(name, 'forum', '--json', '--dry-run', '--memory', '64m');
     const d = ok(r);
     expect(d).toEqual({ name, host: d.host, ip: '10.88.61.0', pool: 'lan', network: 'biz', line: 'forum', id: null, dryRun: true });
     expect(['h2', 'h3']).toContain(d.host);
-    expect(folderSnapshot(STATE)).toEqual(before);
+    expect(await now()).toEqual(before);
     expect(await Promise.all(hosts.map((h) => docker(h, 'ps', '-aq')))).toEqual(containersBefore);
     // In text, it says what it would do.
     const text = await run(name, 'forum', '--dry-run');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^dry run: ${name} → h[23] 10\\.88\\.61\\.0 \\(pool lan, network biz, line forum, tier 2\\)\\n  host: fewest forum containers, then most free memory: .*\\n  nothing changed\\n$`));
-    expect(folderSnapshot(STATE)).toEqual(before);
+    expect(await now()).toEqual(before);
   });
 
-  it('a dry run on a fresh state folder does not even create it', async () => {
+  // Files: the folder is not made. Etcd: no key is written under the prefix.
+  it(backend === 'file' ? 'a dry run on a fresh state folder does not even create it' : 'a dry run on a fresh etcd prefix writes no key there', async () => {
     const fresh = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan }\n');
     const r = await dockpit(['run', '--config', fresh.file, '--name', `${P}fresh`, '--line', 'news', '--dry-run', '--json', IMAGE]);
     expect(ok(r).ip).toBe('10.88.0.2');
-    expect(fs.existsSync(fresh.stateDir)).toBe(false);
-    fresh.dispose();
+    expect(await stateWritten(fresh.file)).toBe(false); // files: no folder; etcd: no key under the prefix
+    await fresh.dispose();
   });
 
   it('creates the container as asked: labels, env, CPUs, memory, restart policy, command, the static address', async () => {
@@ -163,7 +169,7 @@ describe('dockpit run', () => {
     expect(d.ip).toMatch(/^10\.88\.62\./);
     expect(await docker(d.host, 'logs', name)).toBe('hi there');
     // Audited, with the secret env value masked.
-    const entry = (await readAuditLog(STATE)).find((e) => e.targets[0] === `${d.host}/${name}`)!;
+    const entry = (await auditLog()).find((e) => e.targets[0] === `${d.host}/${name}`)!;
     expect(entry).toMatchObject({ action: 'container.run', outcome: 'ok', details: { ip: d.ip, line: 'ads', id: d.id, env: ['GREETING=hi there', 'API_TOKEN=••••••'] } });
     expect(entry.user).toBeTruthy();
     expect(entry.from).toBeTruthy();
@@ -175,8 +181,8 @@ describe('dockpit run', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`dockpit: ${P}hand already exists on h3 (running)`);
-    expect((await fileLedger(STATE).list()).some((x) => x.name === `${P}hand`)).toBe(false);
-    expect((await readAuditLog(STATE)).at(-1)).toMatchObject({ action: 'container.run', targets: [`${P}hand`], outcome: 'refused', error: `NAME_IN_USE: ${P}hand already exists on h3 (running)` });
+    expect((await ledger()).some((x) => x.name === `${P}hand`)).toBe(false);
+    expect((await auditLog()).at(-1)).toMatchObject({ action: 'container.run', targets: [`${P}hand`], outcome: 'refused', error: `NAME_IN_USE: ${P}hand already exists on h3 (running)` });
   });
 
   it('skips an address a container started by hand holds on any host', async () => {
@@ -215,13 +221,14 @@ describe('dockpit run', () => {
     const ip = /→ h2 (\S+) /.exec(failed.stderr)![1]!;
     expect(failed.stderr).toContain(`${ip} stays reserved for ${name}: running it again gets the same address`);
     expect(await whereIs(hosts, name)).toEqual([]);
-    expect((await fileLedger(STATE).list()).find((r) => r.name === name)).toMatchObject({ ip, host: 'h2' });
-    expect((await readAuditLog(STATE)).at(-1)).toMatchObject({ action: 'container.run', targets: [`h2/${name}`], outcome: 'failed', error: expect.stringMatching(/^create: NOT_FOUND: /) });
+    expect((await ledger()).find((r) => r.name === name)).toMatchObject({ ip, host: 'h2' });
+    expect((await auditLog()).at(-1)).toMatchObject({ action: 'container.run', targets: [`h2/${name}`], outcome: 'failed', error: expect.stringMatching(/^create: NOT_FOUND: /) });
     const retried = ok(await run(name, 'news', '--json', '--host', 'h2'));
     expect(retried.ip).toBe(ip);
   });
 
-  it('an unreadable ledger stops the run before anything is created, and is left as it is', async () => {
+  // The same on each backend: a ledger.json cut short (files), a reservation key that is not JSON (etcd).
+  it.runIf(backend === 'file')('an unreadable ledger stops the run before anything is created, and is left as it is', async () => {
     const broken = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan }\n');
     fs.mkdirSync(broken.stateDir, { recursive: true });
     fs.writeFileSync(path.join(broken.stateDir, 'ledger.json'), '{"version":1,"reservations":[');
@@ -232,8 +239,24 @@ describe('dockpit run', () => {
     }
     expect(await whereIs(hosts, `${P}broken`)).toEqual([]);
     expect(fs.readFileSync(path.join(broken.stateDir, 'ledger.json'), 'utf8')).toBe('{"version":1,"reservations":[');
-    expect((await readAuditLog(broken.stateDir)).map((e) => [e.outcome, e.error?.slice(0, 13)])).toEqual([['failed', 'PARSE: ledger']]);
-    broken.dispose();
+    expect((await testState(broken.file).audit.read()).map((e) => [e.outcome, e.error?.slice(0, 13)])).toEqual([['failed', 'PARSE: ledger']]);
+    await broken.dispose();
+  });
+
+  it.runIf(backend === 'etcd')('an unreadable reservation in etcd stops the run before anything is created, and is left as it is', async () => {
+    const broken = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan }\n');
+    const key = `ledger/lan/${P}other`;
+    await putEtcdKey(broken.file, key, '{"name":"iprun-other","pool":"lan","ip":');
+    const written = await etcdKey(broken.file, key);
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await dockpit(['run', '--config', broken.file, '--name', `${P}broken`, '--line', 'news', ...extra, IMAGE]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`dockpit: PARSE: ledger ${ledgerWhere(broken.file)}/lan/${P}other: not JSON`);
+    }
+    expect(await whereIs(hosts, `${P}broken`)).toEqual([]);
+    expect(await etcdKey(broken.file, key)).toEqual(written); // same value, never rewritten
+    expect((await testState(broken.file).audit.read()).map((e) => [e.outcome, e.error?.slice(0, 13)])).toEqual([['failed', 'PARSE: ledger']]);
+    await broken.dispose();
   });
 
   it('bad usage exits 2 and contacts nothing, writes nothing', async () => {
@@ -256,8 +279,9 @@ describe('dockpit run', () => {
       expect(r.stderr).toContain(`dockpit: ${message}`);
       expect(r.stdout).toBe('');
     }
-    expect(fs.existsSync(fresh.stateDir)).toBe(false);
+    expect(await stateWritten(fresh.file)).toBe(false);
     expect(fs.existsSync(path.dirname(fresh.stateDir))).toBe(true);
-    fresh.dispose();
+    expect(fs.existsSync(fresh.stateDir)).toBe(false); // on etcd too: no folder either
+    await fresh.dispose();
   });
 });

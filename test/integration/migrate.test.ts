@@ -4,12 +4,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockpit, fleetCommand, readFleet, waitFor, type CliResult } from '../support/fleet.js';
 import { poolConfig, removeByPrefix, removeNetworks, whereIs } from '../support/pool-config.js';
-import { readAuditLog } from '../support/file-state.js';
+import { closeTestStates, testState } from '../support/state-backend.js';
 
 // Issue 6, done means (one move at a time): a container with env, labels, limits, restart policy,
 // healthcheck, port binding and a static IP migrates with its configuration; an image the target lacks is
 // streamed engine to engine (there is no registry here); a target whose healthcheck fails is rolled back;
 // a dead source host is migrated from the recorded configuration only after the fencing confirmation.
+// The state (journal, locks, audit log, records) is on the backend under test (state-backend.ts): this file
+// runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
@@ -35,6 +37,7 @@ lines:
   ads: { tier: 3, pool: side }
 `);
 const CONFIG = POOLS.file;
+const auditLog = () => testState(CONFIG).audit.read();
 
 interface MoveJson {
   runId: string | null;
@@ -95,7 +98,8 @@ afterAll(async () => {
   await removeNetworks(hosts, ['mig-side']);
   for (const i of images) await docker(i.host, 'rmi', '-f', i.ref).catch(() => undefined);
   fs.rmSync(flagDir, { recursive: true, force: true });
-  POOLS.dispose();
+  await POOLS.dispose();
+  await closeTestStates();
 });
 
 describe('dockpit migrate', () => {
@@ -134,7 +138,7 @@ describe('dockpit migrate', () => {
     expect(await namesOn('h1', name)).toEqual([]); // neither the source nor a parked copy
     expect(await whereIs(hosts, name)).toEqual(['h3']);
 
-    const audit = (await readAuditLog(POOLS.stateDir)).filter((e) => e.action.startsWith('migrate.'));
+    const audit = (await auditLog()).filter((e) => e.action.startsWith('migrate.'));
     expect(audit.map((e) => e.action)).toEqual([
       'migrate.create', 'migrate.stop-source', 'migrate.park-source', 'migrate.start-target', 'migrate.remove-source',
     ]);
@@ -162,7 +166,7 @@ describe('dockpit migrate', () => {
     expect(moved.Config.Image).toBe(ref);
     expect(moved.NetworkSettings.Networks.biz!.IPAddress).toBe('10.88.71.20');
     expect(await docker('h1', 'exec', name, 'cat', '/built')).toBe('built');
-    const streamed = (await readAuditLog(POOLS.stateDir)).find((e) => e.action === 'migrate.image' && e.targets[0] === `h2/${name} → h1`);
+    const streamed = (await auditLog()).find((e) => e.action === 'migrate.image' && e.targets[0] === `h2/${name} → h1`);
     expect(streamed?.details).toMatchObject({ how: 'streamed' });
     expect((streamed?.details as { bytes: number }).bytes).toBeGreaterThan(1_000_000);
   });

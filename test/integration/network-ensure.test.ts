@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeConfig } from '../support/configs.js';
 import { docker, dockpit, FLEET_CONFIG, readFleet } from '../support/fleet.js';
-import { folderSnapshot, poolConfig, removeNetworks } from '../support/pool-config.js';
-import { readAuditLog } from '../support/file-state.js';
+import { poolConfig, removeNetworks } from '../support/pool-config.js';
+import { closeTestStates, rawSnapshot, stateSnapshot, testState } from '../support/state-backend.js';
 
 // Issue 4, done means: the pool network is created on a host that lacks it; a mismatching one is refused.
-// On the real fleet: h1 by unix socket, h2 by TCP, h3 by SSH.
+// On the real fleet: h1 by unix socket, h2 by TCP, h3 by SSH. The state (the audit log) is on the backend
+// under test (state-backend.ts): this file runs on files, on-etcd/ on etcd.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
@@ -18,7 +19,9 @@ const POOLS = poolConfig(`ipPools:
 lines:
   l3: { tier: 1, pool: lan3, hosts: [h2] }
 `);
-const { file: CONFIG, stateDir: STATE } = POOLS;
+const { file: CONFIG } = POOLS;
+/** Everything in the state, as dockpit reads it and as the backend holds it (files, or etcd keys). */
+const everything = async () => ({ contents: await stateSnapshot(CONFIG), raw: await rawSnapshot(CONFIG) });
 // Pools no test above ensures: one to race on, one that stays missing.
 const OTHER = poolConfig(`ipPools:
   - { name: lan4, network: biz4, driver: bridge, subnet: 10.96.0.0/16, gateway: 10.96.0.1 }
@@ -60,8 +63,9 @@ describe('dockpit network ensure', () => {
   });
   afterAll(async () => {
     await removeNetworks(hosts, NETS);
-    POOLS.dispose();
-    OTHER.dispose();
+    await POOLS.dispose();
+    await OTHER.dispose();
+    await closeTestStates();
   });
 
   it('creates the pool network on every host that lacks it, with its subnet, gateway, driver and dockpit’s labels', async () => {
@@ -104,7 +108,7 @@ describe('dockpit network ensure', () => {
   });
 
   it('once there, nothing changes and it exits 0; one host or one pool at a time', async () => {
-    const before = folderSnapshot(STATE);
+    const before = await everything();
     const again = await ensure('--pool', 'lan2');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.split('\n')).toEqual([
@@ -118,11 +122,11 @@ describe('dockpit network ensure', () => {
     const h2 = await ensure('--host', 'h2', '--pool', 'lan3');
     expect(h2.code).toBe(1);
     expect(h2.stdout).toContain('h2    lan3  biz3     exists with other settings: subnet 10.97.0.0/16 (pool lan3 wants 10.98.0.0/16)');
-    expect(folderSnapshot(STATE)).toEqual(before); // nothing created: nothing audited
+    expect(await everything()).toEqual(before); // nothing created: nothing audited
   });
 
   it('every creation is in the audit log', async () => {
-    const entries = (await readAuditLog(STATE)).filter((e) => e.action === 'network.create');
+    const entries = (await testState(CONFIG).audit.read()).filter((e) => e.action === 'network.create');
     expect(entries.map((e) => [e.targets[0], e.outcome]).sort()).toEqual(
       [['h1/biz2', 'ok'], ['h2/biz2', 'ok'], ['h3/biz2', 'ok'], ['h1/biz3', 'ok'], ['h3/biz3', 'ok']].sort(),
     );

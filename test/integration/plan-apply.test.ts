@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalRecord } from '../../src/plans/journal.js';
 import { CLI, docker, dockpit, FLEET_CONFIG, fleetCommand, readFleet, removeTestContainers, TEST_LABEL, waitFor } from '../support/fleet.js';
 import { writeConfig } from '../support/configs.js';
+import { closeTestStates, disposeState, journalRecords, journalRuns, runLocksFreed, stateYaml, testState } from '../support/state-backend.js';
 
 // Issue 5, on the real fleet (3 hosts, 30 containers in 3 lines with tiers):
 // - the preview lists exactly the containers the run then changes;
@@ -12,12 +14,15 @@ import { writeConfig } from '../support/configs.js';
 // - dockpit SIGKILLed mid-apply, then resume, then restore: nothing lost, nothing done twice;
 // - an engine killed during the run: the other hosts finish, the run is partial, restore works once it is back;
 // - a plan over its share of a line is refused before any change.
+// The state (the runs' journals, locks, audit log) is on the backend under test (state-backend.ts): this
+// file runs on files, on-etcd/ on etcd.
 
 const hosts = readFleet().hosts.map((h) => h.name);
-const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-plans-'));
+const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-plans-'));
+const stateDir = path.join(tmpDir, 'state');
 
 const PLANS = `
-state: ${stateDir}
+${stateYaml(stateDir, 'plans')}
 plans:
   - name: double11
     description: shed ads and forum, cap news
@@ -86,6 +91,10 @@ interface RunJson {
 
 const runIdOf = (stdout: string) => (JSON.parse(stdout) as RunJson).runId;
 
+/** The plan runs' journal, read through the state as dockpit reads it. */
+const runIds = () => journalRuns(config, 'runs');
+const recordsOf = (runId: string) => journalRecords<JournalRecord>(config, 'runs', runId);
+
 describe('degradation plans on the fleet', () => {
   beforeAll(async () => {
     await removeTestContainers(hosts);
@@ -104,6 +113,9 @@ describe('degradation plans on the fleet', () => {
   afterAll(async () => {
     await Promise.all(hosts.map((h) => docker(h, 'ps', '-aq', '--filter', `label=${TEST_LABEL}`).then((ids) => (ids ? docker(h, 'unpause', ...ids.split('\n')).catch(() => '') : ''))));
     await removeTestContainers(hosts);
+    await disposeState(config);
+    await closeTestStates();
+    fs.rmSync(tmpDir, { recursive: true, force: true });
   });
 
   it('the preview lists exactly what the run changes; restore puts back state, limits and restart policy', async () => {
@@ -145,30 +157,29 @@ describe('degradation plans on the fleet', () => {
   it('SIGKILLed mid-apply, then resume, then restore: nothing lost, nothing done twice', async () => {
     const before = await snapshot();
     const since = Math.floor(Date.now() / 1000) - 1;
-    const runsDir = path.join(stateDir, 'runs');
-    const earlier = new Set(fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []);
+    const earlier = new Set(await runIds());
     const child = spawn('node', [CLI, 'plan', 'apply', 'slow', '--yes', '--json', '--config', config], { stdio: 'ignore' });
     // Kill it once two actions have finished (each stop takes about the 1 s stop timeout, one at a time).
-    const { value: file } = await waitFor(() => {
-      const fresh = fs.readdirSync(runsDir).filter((f) => !earlier.has(f)).map((f) => path.join(runsDir, f))[0];
-      return fresh && fs.readFileSync(fresh, 'utf8').split('\n').filter((l) => l.includes('"kind":"outcome"')).length >= 2 && fresh;
+    const { value: runId } = await waitFor(async () => {
+      const fresh = (await runIds()).find((r) => !earlier.has(r));
+      return fresh && (await recordsOf(fresh)).filter((r) => r.kind === 'outcome').length >= 2 && fresh;
     }, 20_000, 20);
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    const runId = path.basename(file, '.jsonl');
     const mid = JSON.parse((await dockpit(['plan', 'status', runId, '--json', '--config', config])).stdout) as { status: string; actions: Array<{ outcome: string }> };
     expect(mid.status).toBe('running');
     expect(mid.actions.filter((a) => a.outcome === 'done').length).toBeGreaterThanOrEqual(2);
     expect(mid.actions.some((a) => a.outcome !== 'done')).toBe(true);
 
+    await runLocksFreed(config, runId); // etcd: the killed dockpit's lease expires first
     const resumed = await dockpit(['plan', 'resume', runId, '--json', '--config', config]);
     expect(resumed.code).toBe(0);
     expect((JSON.parse(resumed.stdout) as RunJson).status).toBe('done');
-    const audit = () => fs.readFileSync(path.join(stateDir, 'audit.log'), 'utf8').trim().split('\n').length;
-    const auditBefore = audit();
+    const audit = () => testState(config).audit.read();
+    const auditBefore = await audit();
     const again = await dockpit(['plan', 'resume', runId, '--json', '--config', config]);
     expect(again.code).toBe(0);
-    expect(audit()).toBe(auditBefore); // a second resume changes nothing
+    expect(await audit()).toEqual(auditBefore); // a second resume changes nothing
 
     // Each container was stopped exactly once: one `stop` event per container from the engine itself.
     const stopped = ['h1/ads-0-1', 'h2/ads-1-1', 'h3/ads-2-1', 'h1/ads-0-3'];
@@ -183,12 +194,12 @@ describe('degradation plans on the fleet', () => {
 
   it('an engine killed during the run: the others finish, the run is partial, restore works once it is back', async () => {
     const before = await snapshot();
-    const started = new Set(fs.existsSync(path.join(stateDir, 'runs')) ? fs.readdirSync(path.join(stateDir, 'runs')) : []);
+    const started = new Set(await runIds());
     const apply = dockpit(['plan', 'apply', 'wide', '--yes', '--json', '--config', config]);
     // Kill h2's engine once the run is under way (its journal has an intent).
-    await waitFor(() => {
-      const fresh = fs.existsSync(path.join(stateDir, 'runs')) ? fs.readdirSync(path.join(stateDir, 'runs')).filter((f) => !started.has(f)) : [];
-      return fresh.some((f) => fs.readFileSync(path.join(stateDir, 'runs', f), 'utf8').includes('"kind":"intent"'));
+    await waitFor(async () => {
+      for (const id of (await runIds()).filter((r) => !started.has(r))) if ((await recordsOf(id)).some((r) => r.kind === 'intent')) return true;
+      return false;
     }, 20_000, 10);
     fleetCommand('stop-engine', 'h2');
     const r = await apply;

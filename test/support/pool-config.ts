@@ -3,42 +3,37 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeConfig } from './configs.js';
 import { docker, FLEET_CONFIG } from './fleet.js';
+import { disposeState, stateYaml } from './state-backend.js';
+
+export { folderSnapshot } from './state-backend.js';
 
 // Issue 4's fleet tests: the fleet's dockpit.yaml has no pools, so each test file writes its own config,
-// the fleet's hosts plus pools and lines, with a fresh state folder (ledger, locks, audit log).
+// the fleet's hosts plus pools and lines, with a fresh state (ledger, locks, audit log) on the backend under
+// test (state-backend.ts): a folder, or a prefix of the fleet's etcd.
 
 export interface PoolConfig {
   file: string;
+  /** The state folder (file backend); on etcd, the folder stateYaml remembers the prefix by (never made). */
   stateDir: string;
-  /** Removes the config's and the state's temp folders. */
-  dispose(): void;
+  /** Closes the state opened on it (etcd: deletes its keys), removes the config's and the state's temp folders. */
+  dispose(): Promise<void>;
 }
 
-/** The fleet's hosts, `state:` a fresh folder (not created yet), then `tail` (ipPools:, lines: …). */
+/** The fleet's hosts, `state:` a fresh one (a folder not created yet, or an etcd prefix), then `tail` (ipPools:, lines: …). */
 export function poolConfig(tail: string): PoolConfig {
   const stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-state-')), 'state');
   // The fleet's own `state:` gives way to this config's fresh one.
   const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '');
-  const file = writeConfig(`${hosts}\nstate: ${stateDir}\n${tail}`);
+  const file = writeConfig(`${hosts}\n${stateYaml(stateDir, 'pool')}\n${tail}`);
   return {
     file,
     stateDir,
-    dispose() {
+    async dispose() {
+      await disposeState(file);
       fs.rmSync(path.dirname(stateDir), { recursive: true, force: true });
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
     },
   };
-}
-
-/** Every file under a folder with its content: to show that something changed nothing. */
-export function folderSnapshot(dir: string): Record<string, string> {
-  if (!fs.existsSync(dir)) return {};
-  const out: Record<string, string> = {};
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const p = path.join(e.parentPath, e.name);
-    out[path.relative(dir, p)] = e.isFile() ? fs.readFileSync(p, 'utf8') : '(dir)';
-  }
-  return out;
 }
 
 /** Removes the containers whose names start with `prefix` on each host. */

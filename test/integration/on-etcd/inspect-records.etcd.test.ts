@@ -1,0 +1,6 @@
+// ../inspect-records.test.ts again, with its state on the fleet's etcd (issue 11: every state-touching test on both backends).
+import '../../support/use-etcd-state.js';
+import '../inspect-records.test.js';
+import { checkRanOnEtcd } from '../../support/state-backend.js';
+
+checkRanOnEtcd('records/');
