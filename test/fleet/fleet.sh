@@ -333,6 +333,8 @@ start_sshd() {
   # sshd binds its listener before it daemonises, so it accepts connections
   # once this returns. Absolute path: sshd re-executes itself per connection.
   # Same hostname as the host's engine, in a UTS namespace of its own.
+  # MaxStartups: a dozen dockpit processes (two jump hosts racing) open their
+  # SSH links at once; sshd's default (10:30:100) drops some of them.
   nsenter --net="/var/run/netns/$(ns_of "$i")" \
     unshare --uts -- /bin/sh -c 'hostname "$0" && exec "$@"' "h$i" \
     /usr/sbin/sshd -f /dev/null \
@@ -344,6 +346,7 @@ start_sshd() {
     -o StrictModes=no \
     -o PasswordAuthentication=no -o KbdInteractiveAuthentication=no \
     -o AllowStreamLocalForwarding=yes \
+    -o MaxStartups=100:30:200 \
     -o SetEnv="HOME=$h/home" \
     -E "$h/sshd.log" </dev/null >>"$h/sshd.log" 2>&1 3>&- 9<&-
 }

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
 import { removeByPrefix } from '../support/pool-config.js';
@@ -14,6 +15,13 @@ const hosts = fleet.hosts.map((h) => h.name);
 const IMAGE = fleet.image;
 const TTL = 10; // s: long enough that a refused resume starts (node, the fleet) well within it on a loaded machine
 const j1 = jumpHost('j1');
+/** Every dockpit started on A: killed after the tests whatever happened, so none outlives a failure. */
+const started: ChildProcess[] = [];
+const startOnA = (args: string[]) => {
+  const child = spawnOn(j1, args);
+  started.push(child);
+  return child;
+};
 const j2 = jumpHost('j2');
 
 const TAIL = (p: string) => shedTail(p, '10.88.93.0/24', 1);
@@ -71,6 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('a run survives the jump host that started it (etcd state)', () => {
   beforeAll(() => removeByPrefix(hosts, 'tk'));
   afterAll(async () => {
+    for (const child of started) killHard(child);
     healEtcd('j1');
     await removeByPrefix(hosts, 'tk');
   });
@@ -80,7 +89,7 @@ describe('a run survives the jump host that started it (etcd state)', () => {
     const names = await populate(p);
     const config = configWithState(etcdStateYaml(freshPrefix(p), { leaseTtl: TTL }), TAIL(p));
     const since = Math.floor(Date.now() / 1000) - 1;
-    const a = spawnOn(j1, ['plan', 'apply', 'shed', '--yes', '--json', '--config', config]);
+    const a = startOnA(['plan', 'apply', 'shed', '--yes', '--json', '--config', config]);
     const aEnded = collect(a);
     const runId = await theRun(config, 'plan');
     await waitFor(async () => (await status(config, runId)).actions.filter((x) => x.outcome === 'done').length >= 3, 30_000, 100);
@@ -124,7 +133,7 @@ describe('a run survives the jump host that started it (etcd state)', () => {
       await docker('h3', 'run', '-d', '--name', name, '--network', 'biz', '--ip', ip, '--label', `dockpit.bizline=${p}`, '--label', 'dockpit.tier=3',
         '--memory', '16m', '--stop-timeout', '1', IMAGE, 'sleep', '100000');
     }
-    const a = spawnOn(j1, ['evacuate', 'h3', '--to', 'h1,h2', '--parallel', '2', '--gate-seconds', '2', '--yes', '--json', '--config', config]);
+    const a = startOnA(['evacuate', 'h3', '--to', 'h1,h2', '--parallel', '2', '--gate-seconds', '2', '--yes', '--json', '--config', config]);
     const aEnded = collect(a);
     const runId = await theRun(config, 'migration');
     await waitFor(async () => {
@@ -161,7 +170,7 @@ describe('a run survives the jump host that started it (etcd state)', () => {
     const names = await populate(p);
     const config = configWithState(etcdStateYaml(freshPrefix(p), { leaseTtl: TTL, callTimeout: 1500 }), TAIL(p));
     const since = Math.floor(Date.now() / 1000) - 1;
-    const a = spawnOn(j1, ['plan', 'apply', 'shed', '--yes', '--json', '--config', config]);
+    const a = startOnA(['plan', 'apply', 'shed', '--yes', '--json', '--config', config]);
     const aEnded = collect(a);
     const runId = await theRun(config, 'plan');
     await waitFor(async () => (await status(config, runId)).actions.filter((x) => x.outcome === 'done').length >= 3, 30_000, 100);
