@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { DockpitError, toDockpitError } from './errors.js';
+import { withChildSignal } from './deadline.js';
 import { mapLimited } from './map-limited.js';
 
 // The engine calls behind `dockpit run` (issue 4, item 5): what placement needs to know about a host's
@@ -27,7 +28,7 @@ export async function memoryFacts(docker: Docker, runningIds: readonly string[],
     let memLimitsBytes = 0;
     await mapLimited(runningIds, INSPECT_CONCURRENCY, async (id) => {
       try {
-        const c = (await docker.getContainer(id).inspect({ abortSignal })) as { HostConfig?: { Memory?: number } };
+        const c = (await withChildSignal(abortSignal, (s) => docker.getContainer(id).inspect({ abortSignal: s }))) as { HostConfig?: { Memory?: number } };
         memLimitsBytes += c.HostConfig?.Memory ?? 0;
       } catch (err) {
         if (toDockpitError(err).code !== 'NOT_FOUND') throw err; // removed since the list: takes nothing

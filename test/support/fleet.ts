@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { checkNoStrayWarning } from './stray-warnings.js';
 
 const run = promisify(execFile);
 
@@ -189,7 +190,9 @@ export interface CliResult {
 
 /** Runs the real dockpit binary. */
 export async function dockpit(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return runResult('node', [CLI, ...args], env);
+  const r = await runResult('node', [CLI, ...args], env);
+  checkNoStrayWarning(r.stderr, `dockpit ${args.join(' ')}`);
+  return r;
 }
 
 async function runResult(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {

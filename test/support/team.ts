@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeConfig } from './configs.js';
+import { strayWarning, StrayWarningError } from './stray-warnings.js';
 import { CLI, docker, FLEET_CONFIG, readFleet, type CliResult, type FleetEtcd } from './fleet.js';
 
 export { cutEtcd, etcdLeader, etcdStart, etcdStop, healEtcd } from './fleet.js';
@@ -82,7 +83,13 @@ export function collect(child: ChildProcess, t0 = performance.now()): Promise<Cl
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, ms: performance.now() - t0 })));
+  return new Promise((resolve, reject) =>
+    child.on('close', (code, signal) => {
+      const w = strayWarning(stderr);
+      if (w !== null) reject(new StrayWarningError(`${child.spawnargs.join(' ')}`, w));
+      else resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, ms: performance.now() - t0 });
+    }),
+  );
 }
 
 /** SIGKILLs a spawned dockpit and everything it started (it runs in a process group of its own). */
