@@ -85,6 +85,7 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
   const ref = inspect.Config.Image ?? inspect.Image;
   let imageAction: MovePlan['image']['action'] = 'present';
   if (target.image === 'other-id') {
+    imageAction = 'conflict';
     blockers.push({ code: 'IMAGE_TAG_CONFLICT', message: `${target.name}'s ${ref} is another image than ${name}'s (${inspect.Image.slice(0, 19)})` });
   } else if (target.image !== 'present') {
     imageAction = o.registry !== null && !isIdReference(ref, inspect.Image) ? 'pull' : 'stream';

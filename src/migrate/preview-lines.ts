@@ -15,10 +15,17 @@ const STEP_WORDS: Record<MovePlan['steps'][number], (p: MovePlan) => string> = {
   'remove-source': (p) => `remove the parked ${p.name} from ${p.from}`,
 };
 
+const IMAGE_WORDS: Record<MovePlan['image']['action'], string> = {
+  present: 'present on the target',
+  stream: 'to stream',
+  pull: 'to pull',
+  conflict: "names another image on the target (blocked)",
+};
+
 export function previewLines(p: MovePlan): string[] {
   const lines = [
     `${p.name}: ${p.from} → ${p.to}${p.ip ? `, keeps ${p.ip} on ${p.network}` : ''}`,
-    `  source: ${p.sourceMode === 'live' ? `live, ${p.sourceState}` : `recorded ${p.recordedAt ?? '?'} (host unreachable)`}; image ${p.image.ref} ${p.image.action === 'present' ? 'present on the target' : `to ${p.image.action}`}; memory ${mib(p.memoryBytes)}`,
+    `  source: ${p.sourceMode === 'live' ? `live, ${p.sourceState}` : `recorded ${p.recordedAt ?? '?'} (host unreachable)`}; image ${p.image.ref} ${IMAGE_WORDS[p.image.action]}; memory ${mib(p.memoryBytes)}`,
   ];
   p.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${STEP_WORDS[s](p)}`));
   if (p.steps.includes('gate')) {

@@ -92,7 +92,8 @@ export interface MovePlan {
   pool: string | null;
   network: string | null;
   ip: string | null;
-  image: { id: string; ref: string; action: 'present' | 'stream' | 'pull' };
+  /** `conflict`: the target's tag names another image; the move is blocked (IMAGE_TAG_CONFLICT), never "present". */
+  image: { id: string; ref: string; action: 'present' | 'stream' | 'pull' | 'conflict' };
   networkAction: 'present' | 'create' | 'none';
   localData: LocalData[];
   /** Networks besides the pool's that the target will not be attached to. */
