@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
 import { locateConfig } from './config/locate-config.js';
+import { armFaultPoint } from './engine/fault-point.js';
 import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -16,6 +17,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
+  armFaultPoint(); // test-only DOCKPIT_FAULT: a malformed value stops here, before anything is contacted
   const config = locateConfig(args.config);
   if (args.command === 'tui') {
     // React's development build checks and warns on every render: several times the CPU of production.

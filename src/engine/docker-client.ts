@@ -1,9 +1,28 @@
 import Docker from 'dockerode';
 import type { HostSpec } from '../config/types.js';
+import { crashDuringRequest } from './fault-point.js';
 import type { SshTunnel } from './ssh-tunnel.js';
 
 /** The one place dockerode is constructed: transports are chosen here and nowhere else. */
 export function createDockerClient(spec: HostSpec, tunnel: SshTunnel | null): Docker {
+  return withFaultPoint(clientFor(spec, tunnel));
+}
+
+type Dial = (options: { method?: string; path?: string }, callback: (err: unknown, data: unknown) => void) => void;
+
+/**
+ * Test-only (fault-point.ts): every request passes here, so a chaos test can crash dockpit while any engine
+ * call is in flight. Without DOCKPIT_FAULT the check is one comparison per request.
+ */
+function withFaultPoint(docker: Docker): Docker {
+  // docker-modem's dial is not in dockerode's type definitions: the one cast is here.
+  const modem = docker.modem as unknown as { dial: Dial };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) => (crashDuringRequest(options.method, options.path) ? dial(options, () => undefined) : dial(options, callback));
+  return docker;
+}
+
+function clientFor(spec: HostSpec, tunnel: SshTunnel | null): Docker {
   const ep = spec.endpoint;
   switch (ep.kind) {
     case 'unix':

@@ -1,9 +1,10 @@
 import { DEFAULT_RETENTION } from '../config/state-config.js';
 import type { FleetConfig, StateConfig } from '../config/types.js';
+import { afterJournalRecord } from '../engine/fault-point.js';
 import { etcdState } from './etcd/etcd-state.js';
 import { fileState } from './file/file-state.js';
 import { currentOperator } from './operator.js';
-import type { Operator, StateStore } from './types.js';
+import type { JournalEntry, JournalName, Operator, RunJournal, StateStore } from './types.js';
 
 
 /** The state config a fleet config names: its `state:`, else files in its state folder. */
@@ -23,5 +24,24 @@ export interface OpenStateOptions {
 export function openState(config: Pick<FleetConfig, 'state' | 'stateDir'>, opts: OpenStateOptions = {}): StateStore {
   const sc = stateConfigOf(config);
   const operator = opts.operator ?? currentOperator();
-  return sc.kind === 'etcd' ? etcdState(sc, { operator, ...(opts.now && { now: opts.now }) }) : fileState(sc, { operator, ...(opts.now && { now: opts.now }) });
+  const store = sc.kind === 'etcd' ? etcdState(sc, { operator, ...(opts.now && { now: opts.now }) }) : fileState(sc, { operator, ...(opts.now && { now: opts.now }) });
+  return withJournalFaults(store);
+}
+
+/** Test-only (DOCKPIT_FAULT, src/engine/fault-point.ts): each journal record, once durable, may be the last. */
+function withJournalFaults(store: StateStore): StateStore {
+  const journal = store.journal.bind(store);
+  store.journal = <R extends JournalEntry, In extends { runId: string }>(name: JournalName, kinds: ReadonlySet<string>): RunJournal<R, In> => {
+    const j = journal<R, In>(name, kinds);
+    return {
+      read: (runId) => j.read(runId),
+      runs: () => j.runs(),
+      append: async (r) => {
+        const written = await j.append(r);
+        afterJournalRecord();
+        return written;
+      },
+    };
+  };
+  return store;
 }
