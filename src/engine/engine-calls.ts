@@ -21,6 +21,7 @@ export interface EngineVersion {
 
 export interface EngineInfo {
   LiveRestoreEnabled?: boolean;
+  NCPU?: number;
   SystemTime?: string;
   Name?: string;
 }

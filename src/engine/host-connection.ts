@@ -145,6 +145,7 @@ export class HostConnection {
         engineVersion: version.Version ?? null,
         apiVersion: version.ApiVersion ?? null,
         liveRestore: info.LiveRestoreEnabled ?? null,
+        ncpu: info.NCPU ?? null,
       });
       this.docker = docker;
 

@@ -20,6 +20,8 @@ export interface HostStatus {
   /** Round trip of the last health probe (a container list), in milliseconds. */
   latencyMs: number | null;
   liveRestore: boolean | null;
+  /** The engine's CPU count (`/info` NCPU): a plan's CPU limit above it is refused (issue 12). */
+  ncpu: number | null;
   labels: Record<string, string>;
   /** Local epoch ms of the last successful contact. */
   lastSeen: number | null;

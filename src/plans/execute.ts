@@ -1,10 +1,10 @@
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError, type ErrorCode } from '../engine/errors.js';
-import { irreversibleLimit, limitBody, priorOf, reached, restoreBody, sameConfig, type InspectLike } from './engine-state.js';
+import { configDiff, limitBody, limitRefusal, priorOf, reached, restoreBody, type InspectLike } from './engine-state.js';
 import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
 import { operatorLabel } from '../state/operator.js';
 import { LockBusyError, StateError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
-import type { Guards, PlannedAction, PriorState } from './types.js';
+import type { Guards, PlannedAction, PriorState, Refusal } from './types.js';
 
 // Issue 5, items 3–7: the thin executor behind the pure planner. For each action: inspect (the prior),
 // journal the intent, make the call, journal the outcome, audit it. Resume and restore read the journal
@@ -25,6 +25,8 @@ export interface PlanContainer {
 export interface PlanEngine {
   /** The host's client; throws or returns undefined when the host is not connected. */
   client(host: string): { getContainer(id: string): PlanContainer } | undefined;
+  /** The host's CPU count (`/info` NCPU), null when not known: a limit above it is refused live as in the preview. */
+  cpus?(host: string): number | null;
 }
 
 export interface ExecuteDeps {
@@ -102,6 +104,13 @@ function containerOf(ctx: Ctx, host: string, id: string): PlanContainer {
 
 const label = (a: PlannedAction) => `${a.host}/${a.name}`;
 
+/** Thrown inside an action when a live check refuses it before any change (issue 12). */
+class RefusedLive extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.reason);
+  }
+}
+
 async function inspectNow(c: PlanContainer, signal: AbortSignal): Promise<PriorState> {
   return priorOf((await c.inspect({ abortSignal: signal })) as InspectLike);
 }
@@ -127,7 +136,10 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
   const down = ctx.hostDown.get(a.host);
   let intentWritten = inFlight;
   let result: { outcome: ActionOutcome; error?: string };
-  if (!inFlight && ctx.signal?.aborted) {
+  if (a.refused) {
+    // Refused by the preview: reported with its reason, in its place, never called (the preview is the run).
+    result = { outcome: 'refused', error: a.refused.reason };
+  } else if (!inFlight && ctx.signal?.aborted) {
     result = { outcome: 'skipped' };
   } else if (down) {
     result = { outcome: 'failed', error: `${down.code}: host down (${down.message})` };
@@ -136,8 +148,9 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
       await withDeadline(ctx.guards.actionTimeout * 1000, async (signal) => {
         const c = containerOf(ctx, a.host, a.id);
         const now = await inspectNow(c, signal);
-        const irreversible = a.action === 'limit' && a.limit ? irreversibleLimit(a.limit, now) : null;
-        if (irreversible) throw new DockpitError('CONFLICT', `${label(a)} ${irreversible}; nothing changed`);
+        // The preview's feasibility check again, live: the same function, so the run refuses what it showed.
+        const infeasible = a.action === 'limit' && a.limit ? limitRefusal(a.limit, a.host, ctx.engine.cpus?.(a.host) ?? null) : null;
+        if (infeasible !== null) throw new RefusedLive({ code: 'limit-infeasible', reason: infeasible });
         if (!inFlight) {
           await journal.append({ kind: 'intent', runId, seq, host: a.host, id: a.id, name: a.name, action: a.action, prior: now });
           intentWritten = true;
@@ -148,9 +161,11 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
     } catch (err) {
       // The state is gone (etcd unreachable, this process's claim lost): stop here, before any other call.
       if (err instanceof StateError) throw err;
-      const e = toDockpitError(err, `${label(a)} ${a.action}`);
-      if (HOST_DOWN.has(e.code)) ctx.hostDown.set(a.host, e);
-      result = { outcome: 'failed', error: e.toString() };
+      const e = err instanceof RefusedLive ? null : toDockpitError(err, `${label(a)} ${a.action}`);
+      if (e && HOST_DOWN.has(e.code)) ctx.hostDown.set(a.host, e);
+      // Removed since the preview (404 before any call of this run): nothing to do, and not retryable.
+      if (e?.code === 'NOT_FOUND' && !intentWritten) result = { outcome: 'refused', error: `no such container on ${a.host} any more (removed since the preview)` };
+      else result = e ? { outcome: 'failed', error: e.toString() } : { outcome: 'refused', error: (err as RefusedLive).refusal.reason };
     }
   }
   await journal.append({ kind: 'outcome', runId, seq, outcome: result.outcome, ...(result.error !== undefined && { error: result.error }) });
@@ -159,7 +174,7 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
       action: `plan.${a.action}`,
       targets: [label(a)],
       details: { runId, plan: ctx.plan, step: a.step, seq, id: a.id, ...(a.limit && { limit: a.limit }), ...(!intentWritten && { called: false }) },
-      outcome: result.outcome === 'done' ? 'ok' : 'failed',
+      outcome: result.outcome === 'done' ? 'ok' : result.outcome === 'refused' ? 'refused' : 'failed',
       ...(result.error !== undefined && { error: result.error }),
     });
   }
@@ -190,7 +205,8 @@ function resultOf(view: RunView, error?: string): RunResult {
   };
 }
 
-const targetsOf = (actions: readonly PlannedAction[]) => actions.map((a) => ({ id: a.id, label: label(a) }));
+/** The containers a run locks: those it may change (a refused action touches nothing). */
+const targetsOf = (actions: readonly PlannedAction[]) => actions.filter((a) => !a.refused).map((a) => ({ id: a.id, label: label(a) }));
 
 async function finish(ctx: Ctx): Promise<RunResult> {
   const view = runState(await ctx.journal.read(ctx.runId));
@@ -302,7 +318,7 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
               await withDeadline(deps.guards.actionTimeout * 1000, async (signal) => {
                 const c = containerOf(ctx, a.host, a.id);
                 const now = await inspectNow(c, signal);
-                const body = sameConfig(prior, now) ? {} : restoreBody(prior, now);
+                const body = restoreBody(prior, now);
                 const states = stateCalls(prior.state, now.state);
                 if (Object.keys(body).length === 0 && states.length === 0) return;
                 await journal.append({ kind: 'restore.intent', runId, seq: v.seq, host: a.host, id: a.id, name: a.name, prior });
@@ -319,8 +335,9 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
                     if ((err as { statusCode?: unknown }).statusCode !== 304) throw err;
                   }
                 }
-                const after = await inspectNow(c, signal);
-                if (!sameConfig(prior, after)) throw new DockpitError('CONFLICT', `${label(a)}: the engine kept limits that differ from before the run`);
+                // Restore is judged on effective limits (issue 12): checked after the call, not assumed.
+                const diff = configDiff(prior, await inspectNow(c, signal));
+                if (diff.length > 0) throw new DockpitError('CONFLICT', `${label(a)}: after restore the engine shows ${diff.join('; ')}`);
               });
             } catch (err) {
               if (err instanceof StateError) throw err;

@@ -13,13 +13,18 @@ export { checkRunId, newRunId } from '../state/run-id.js';
 // mid-write leaves a torn last record: readers ignore it (the call it described was never made: the record
 // is written before the call).
 
-export type ActionOutcome = 'done' | 'failed' | 'skipped';
+/** `refused`: never called, with its reason (the preview's, or one found live: issue 12). */
+export type ActionOutcome = 'done' | 'failed' | 'skipped' | 'refused';
 
 export type JournalRecord =
   | { at: string; kind: 'run.start'; runId: string; plan: string; operator: Operator; actions: PlannedAction[] }
   /** Written when `resume` picks a run up again: the run is running until its next `run.end`. */
   | { at: string; kind: 'run.resume'; runId: string; operator: Operator }
-  | { at: string; kind: 'intent'; runId: string; seq: number; host: string; id: string; name: string; action: PlannedAction['action']; prior: PriorState }
+  /**
+   * `engineAt`: the engine's clock (epoch seconds) just before the intent was written, as the writer measured
+   * it: where a resume starts reading the engine's own record of the call (issue 12; absent in older journals).
+   */
+  | { at: string; kind: 'intent'; runId: string; seq: number; host: string; id: string; name: string; action: PlannedAction['action']; prior: PriorState; engineAt?: number }
   | { at: string; kind: 'outcome'; runId: string; seq: number; outcome: ActionOutcome; error?: string }
   | { at: string; kind: 'run.end'; runId: string; status: Exclude<RunStatus, 'running'> }
   | { at: string; kind: 'restore.intent'; runId: string; seq: number; host: string; id: string; name: string; prior: PriorState }
@@ -52,6 +57,8 @@ export interface ActionView {
   state: ActionState;
   /** From the first intent: what the container was before this run touched it. */
   prior: PriorState | null;
+  /** The latest intent: when it was written (local ISO time, and the engine's clock when recorded). */
+  intent?: { at: string; engineAt: number | null };
   error?: string;
   restore: 'none' | 'in-flight' | 'done' | 'failed';
   restoreError?: string;
@@ -86,6 +93,7 @@ export function runState(records: readonly JournalRecord[]): RunView {
       case 'intent':
         if (!a) break;
         a.prior ??= r.prior; // a retry's intent keeps the first prior: that is what restore puts back
+        a.intent = { at: r.at, engineAt: r.engineAt ?? null };
         a.state = 'in-flight';
         delete a.error;
         break;
@@ -119,7 +127,10 @@ export function runState(records: readonly JournalRecord[]): RunView {
   return view;
 }
 
-/** The status a run ends with, from its actions' outcomes. */
+/**
+ * The status a run ends with, from its actions' outcomes. A run with a refused action ends `partial` even
+ * when every other action is done (issue 12): it did not do the whole plan, and must not read as complete.
+ */
 export function endStatus(actions: readonly { state: ActionState }[], cancelled: boolean): Exclude<RunStatus, 'running' | 'refused'> {
   if (cancelled) return 'cancelled';
   return actions.every((a) => a.state === 'done') ? 'done' : 'partial';

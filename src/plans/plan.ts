@@ -1,10 +1,28 @@
 import type { Container } from '../engine/types.js';
 import type { FleetState } from '../store/state.js';
 import { lineOf, NO_LINE, selects } from './selector.js';
-import type { Plan, PlannedAction, PlanPreview } from './types.js';
+import { limitRefusal } from './engine-state.js';
+import type { Plan, PlannedAction, PlanPreview, Refusal } from './types.js';
 
 // Issue 5, item 2: the pure planner. From a snapshot of the store to the exact list of changes: it *is*
 // the preview, and the executor runs what it returns. No I/O.
+// Issue 12: "the preview is the run": an action the executor would not perform (protected tier, host down,
+// a limit the engine refuses) is in the list too, marked `refused` with its reason, in run order; the
+// executor reports it as such, and checks the live ones again.
+
+/** The actions the executor will perform: the preview's without the refused ones. */
+export function feasibleActions(preview: Pick<PlanPreview, 'actions'>): PlannedAction[] {
+  return preview.actions.filter((a) => a.refused === undefined);
+}
+
+const MiB = 1024 * 1024;
+
+/** A memory limit below what the container uses now: the kernel must reclaim, and the engine refuses the update if it cannot. */
+function memoryWarning(state: FleetState, c: Container, limit: PlannedAction['limit']): string | undefined {
+  const used = state.stats[c.host]?.[c.id]?.memBytes;
+  if (!limit || limit.memoryBytes === null || used === undefined || used <= limit.memoryBytes) return undefined;
+  return `uses ${(used / MiB).toFixed(1)} MiB now, more than the new ${(limit.memoryBytes / MiB).toFixed(1)} MiB limit: the kernel must reclaim it, or the engine refuses the update`;
+}
 
 /** scaleDown: which of one line's candidates (in host order, then name) stay running. */
 function keepSpread(candidates: Container[], keep: number, hostOrder: readonly string[]): Set<Container> {
@@ -53,15 +71,20 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
   const takenBy = new Map<string, number>();
   const key = (c: Container): string => `${c.host}/${c.id}`;
 
-  const act = (step: number, c: Container, action: PlannedAction['action'], limit?: PlannedAction['limit']): void => {
+  const act = (step: number, c: Container, action: PlannedAction['action'], limit?: PlannedAction['limit'], refused?: Refusal): void => {
+    const warning = refused ? undefined : memoryWarning(state, c, limit);
     actions.push({
       step, host: c.host, id: c.id, name: c.name, line: c.bizline, tier: c.tier, action,
-      ...(limit && { limit }), frees: freesOf(state, c, limit),
+      ...(limit && { limit }), frees: refused ? { cpuPercent: 0, memBytes: 0 } : freesOf(state, c, limit),
+      ...(refused && { refused }), ...(warning !== undefined && { warning }),
     });
   };
 
   plan.steps.forEach((step, i) => {
     const a = step.action;
+    const limit = a.kind === 'limit' ? { nanoCpus: a.nanoCpus, memoryBytes: a.memoryBytes, cpuShares: a.cpuShares } : undefined;
+    // A scaleDown's refused container is listed as the stop it might have become.
+    const kind: PlannedAction['action'] = a.kind === 'scaleDown' ? 'stop' : a.kind;
     const candidates: Container[] = [];
     for (const c of fleet) {
       if (!selects(step.select, c)) continue;
@@ -71,10 +94,13 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
       const skip = (reason: string): void => {
         skipped.push({ step: i, host: c.host, name: c.name, reason });
       };
+      const refuse = (code: Refusal['code'], reason: string): void => act(i, c, kind, limit, { code, reason });
       const earlier = takenBy.get(key(c));
-      if (hostDown(c.host)) skip('host down');
-      else if (earlier !== undefined) skip(`already in step ${earlier}`);
-      else if (c.tier !== null && guards.protectTiers.includes(c.tier)) skip(`tier ${c.tier} is protected`);
+      const infeasible = limit ? limitRefusal(limit, c.host, state.hosts[c.host]?.ncpu ?? null) : null;
+      if (earlier !== undefined) skip(`already in step ${earlier}`);
+      else if (c.tier !== null && guards.protectTiers.includes(c.tier)) refuse('protected-tier', `tier ${c.tier} is protected (guards.protectTiers)`);
+      else if (hostDown(c.host)) refuse('host-down', `host ${c.host} is down${state.hosts[c.host]?.error ? ` (${state.hosts[c.host]!.error})` : ''}`);
+      else if (infeasible !== null) refuse('limit-infeasible', infeasible);
       else candidates.push(c);
     }
     for (const c of candidates) takenBy.set(key(c), i);
@@ -88,8 +114,8 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
           else act(i, c, 'stop');
         }
       }
-    } else if (a.kind === 'limit') {
-      for (const c of candidates) act(i, c, 'limit', { nanoCpus: a.nanoCpus, memoryBytes: a.memoryBytes, cpuShares: a.cpuShares });
+    } else if (limit) {
+      for (const c of candidates) act(i, c, 'limit', limit);
     } else {
       for (const c of candidates) act(i, c, a.kind);
     }
@@ -107,7 +133,8 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
   }
   const perHost: PlanPreview['perHost'] = {};
   const perLine: PlanPreview['perLine'] = {};
-  for (const x of actions) {
+  const feasible = feasibleActions({ actions });
+  for (const x of feasible) {
     const h = (perHost[x.host] ??= { actions: 0, cpuPercent: 0, memBytes: 0 });
     h.actions++;
     h.cpuPercent += x.frees.cpuPercent;
@@ -127,5 +154,6 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
       const allowed = Math.floor(guards.maxDownPerLine * l.running);
       return `line ${name}: the plan takes down ${l.down} of its ${l.running} running containers; guards.maxDownPerLine ${guards.maxDownPerLine} allows ${allowed}`;
     });
-  return { plan: plan.name, actions, skipped, perHost, perLine, refusal: over.length > 0 ? over.join('; ') : null };
+  const counts = { feasible: feasible.length, refused: actions.length - feasible.length, skipped: skipped.length };
+  return { plan: plan.name, actions, counts, skipped, perHost, perLine, refusal: over.length > 0 ? over.join('; ') : null };
 }

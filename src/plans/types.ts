@@ -60,6 +60,17 @@ export interface PriorState {
   restartPolicy: { name: string; maximumRetryCount: number };
 }
 
+/**
+ * Why the executor will not perform an action (issue 12: the preview is the run). The planner finds the
+ * first four from the store; the executor checks the last two again live, and finds `gone` itself.
+ */
+export type RefusalCode = 'protected-tier' | 'host-down' | 'gone' | 'limit-infeasible';
+
+export interface Refusal {
+  code: RefusalCode;
+  reason: string;
+}
+
 /** One change the plan makes to one container: the preview's row and the executor's unit of work. */
 export interface PlannedAction {
   /** Index of the plan step that chose it. */
@@ -74,20 +85,28 @@ export interface PlannedAction {
   limit?: { nanoCpus: number | null; memoryBytes: number | null; cpuShares: number | null };
   /** What the action frees now, from the latest stats sample (0 when none yet). */
   frees: { cpuPercent: number; memBytes: number };
+  /** Set when the executor will not perform it: it is listed, journaled and reported as `refused`, never called. */
+  refused?: Refusal;
+  /** Something the operator should know but that does not stop it (a memory limit below what the container uses now). */
+  warning?: string;
 }
 
 export interface PlanPreview {
   plan: string;
+  /** Every action of the plan in run order (step, host, name), the refused ones included (with `refused`). */
   actions: PlannedAction[];
-  /** Containers a step selected but the plan leaves alone, and why (protected tier, already taken …). */
+  /** `feasible` + `refused` = actions.length; `skipped` are selected containers the plan leaves alone by design. */
+  counts: { feasible: number; refused: number; skipped: number };
+  /** Containers a step selected but the plan leaves alone by design, and why (already in a step, kept running). */
   skipped: Array<{ step: number; host: string; name: string; reason: string }>;
+  /** Feasible actions only, as perLine: what the run can change. */
   perHost: Record<string, { actions: number; cpuPercent: number; memBytes: number }>;
   perLine: Record<string, { running: number; down: number; cpuPercent: number; memBytes: number }>;
   /** Set when a guard forbids the plan: nothing may be changed. */
   refusal: string | null;
 }
 
-export type ActionOutcome = 'pending' | 'in-flight' | 'done' | 'failed' | 'skipped';
+export type ActionOutcome = 'pending' | 'in-flight' | 'done' | 'failed' | 'skipped' | 'refused';
 
 export type RunStatus = 'running' | 'done' | 'partial' | 'cancelled' | 'refused';
 

@@ -16,6 +16,7 @@ function newHost(name: string): HostStatus {
     apiVersion: null,
     latencyMs: null,
     liveRestore: null,
+    ncpu: null,
     labels: {},
     lastSeen: null,
   };

@@ -9,6 +9,8 @@ export interface Counts {
   pending: number;
   inFlight: number;
   skipped: number;
+  /** Never called, with a reason (the preview's, or found live). */
+  refused: number;
   total: number;
   /** Sum of the finished actions' durations. */
   ms: number;
@@ -19,7 +21,7 @@ export interface ProgressCell extends Counts {
   step: number;
 }
 
-const ZERO: Counts = { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, total: 0, ms: 0 };
+const ZERO: Counts = { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, refused: 0, total: 0, ms: 0 };
 
 const FIELD: Record<ActionOutcome, keyof Omit<Counts, 'total' | 'ms'>> = {
   done: 'done',
@@ -27,6 +29,7 @@ const FIELD: Record<ActionOutcome, keyof Omit<Counts, 'total' | 'ms'>> = {
   pending: 'pending',
   'in-flight': 'inFlight',
   skipped: 'skipped',
+  refused: 'refused',
 };
 
 function add(c: Counts, outcome: ActionOutcome, ms: number | undefined): Counts {
@@ -72,13 +75,16 @@ export function endStatus(p: RunProgress): { text: string; color: 'green' | 'yel
   const what = p.kind === 'restore' ? 'restore' : 'run';
   const failed = p.actions.filter((a) => a.outcome === 'failed').length;
   const skipped = p.actions.filter((a) => a.outcome === 'skipped').length;
+  const refused = p.actions.filter((a) => a.outcome === 'refused').length;
   switch (p.status) {
     case 'running':
       return null;
     case 'done':
       return { text: `${what} ${p.runId} done: ${p.actions.filter((a) => a.outcome === 'done').length} actions`, color: 'green' };
     case 'partial':
-      return { text: `${what} ${p.runId} partial: ${failed} failed (listed below), retryable`, color: 'yellow' };
+      // A run whose only shortfall is refusals is still partial (issue 12): the plan was not done in full.
+      if (failed === 0 && refused > 0) return { text: `${what} ${p.runId} partial: ${refused} refused, not done (listed below with why), the rest done`, color: 'yellow' };
+      return { text: `${what} ${p.runId} partial: ${failed} failed (listed below), retryable${refused > 0 ? `; ${refused} refused` : ''}`, color: 'yellow' };
     case 'cancelled':
       return { text: `${what} ${p.runId} cancelled: ${skipped} not started (skipped)`, color: 'yellow' };
     case 'refused':
