@@ -37,6 +37,11 @@ export interface PlacementSnapshot extends PlacementConfig {
   /** Every configured host, in config order. */
   facts: readonly HostFacts[];
   reservations: readonly Reservation[];
+  /**
+   * Issue 12, item 4: a reservation of the line whose container no host lists yet, made less than `windowMs`
+   * before `now` (epoch ms), is a placement under way on its host and counts toward the host's load.
+   */
+  underWay: { now: number; windowMs: number };
 }
 
 export interface PlacementRequest {
@@ -196,11 +201,16 @@ export function place(s: PlacementSnapshot, req: PlacementRequest): Placement {
       return no(refuse(why[0]!.code, `no host of line ${req.line} has pool ${pool.name}'s network as it should be: ${why.map((r) => r.message).join('; ')}`));
     }
     const ofLine = (h: HostFacts) => h.containers.filter((c) => c.bizline === req.line).length;
-    // Fewest containers of the line first (spread it), then most free memory (MemTotal minus the limits
-    // of running containers; unknown last), then config order.
-    const ranked = fit.map((h, i) => ({ h, i, n: ofLine(h), free: freeMemory(h) })).sort(byPlacementRank);
+    const coming = placementsUnderWay(s, req);
+    // Fewest containers of the line first, those being placed included (spread it, also when racing), then
+    // most free memory (MemTotal minus the limits of running containers; unknown last), then config order.
+    const ranked = fit
+      .map((h, i) => ({ h, i, listed: ofLine(h), coming: coming.get(h.name) ?? 0, free: freeMemory(h) }))
+      .map((r) => ({ ...r, n: r.listed + r.coming }))
+      .sort(byPlacementRank);
     host = ranked[0]!.h.name;
-    why = `fewest ${req.line} containers, then most free memory: ${ranked.map((r) => `${r.h.name} ${r.n}, ${gib(r.free)}`).join('; ')}`;
+    const count = (r: (typeof ranked)[number]) => (r.coming > 0 ? `${r.n} (${r.coming} being placed)` : String(r.n));
+    why = `fewest ${req.line} containers, then most free memory: ${ranked.map((r) => `${r.h.name} ${count(r)}, ${gib(r.free)}`).join('; ')}`;
     const skipped = up.filter((h) => !fit.includes(h));
     if (skipped.length > 0) warnings.push(...skipped.map((h) => `${networkRefusal(pool, h)!.message}: not a candidate`));
   }
@@ -223,6 +233,25 @@ export function place(s: PlacementSnapshot, req: PlacementRequest): Placement {
       why,
     },
   };
+}
+
+/**
+ * Placements of the request's line under way, per host: reservations of the line (other names) made within
+ * the window whose container no host lists yet. Once a host lists the container, it counts there as a
+ * container and its reservation no more (never twice); a reservation older than the window whose container
+ * never appeared (a failed create, a container removed by hand) no longer counts.
+ */
+export function placementsUnderWay(s: Pick<PlacementSnapshot, 'facts' | 'reservations' | 'underWay'>, req: Pick<PlacementRequest, 'name' | 'line'>): Map<string, number> {
+  const listed = new Set<string>();
+  for (const h of s.facts) for (const c of h.containers) listed.add(c.name);
+  const out = new Map<string, number>();
+  for (const r of s.reservations) {
+    if (r.line !== req.line || r.host === null || r.name === req.name || listed.has(r.name)) continue;
+    const at = Date.parse(r.at);
+    if (!Number.isFinite(at) || s.underWay.now - at > s.underWay.windowMs) continue;
+    out.set(r.host, (out.get(r.host) ?? 0) + 1);
+  }
+  return out;
 }
 
 /** The ledger after a decision: the name's reservation, kept (with its new host) or added. */

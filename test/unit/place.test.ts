@@ -40,8 +40,11 @@ function host(name: string, containers: Container[] = [], extra: Partial<HostFac
   return { name, state: 'up', error: null, containers, network: BIZ, memTotalBytes: 8 * GiB, memLimitsBytes: 0, ...extra };
 }
 
-function snap(facts: HostFacts[], reservations: Reservation[] = []): PlacementSnapshot {
-  return { ...CONFIG, facts, reservations };
+/** Long after the fixtures' reservations (2026-01-01): none of them is a placement under way. */
+const LATER = { now: Date.parse('2026-06-01T00:00:00.000Z'), windowMs: 60_000 };
+
+function snap(facts: HostFacts[], reservations: Reservation[] = [], underWay = LATER): PlacementSnapshot {
+  return { ...CONFIG, facts, reservations, underWay };
 }
 
 const res = (name: string, ip: string, h: string | null = 'h1'): Reservation => ({ name, pool: 'lan', ip, line: 'news', host: h, at: '2026-01-01T00:00:00.000Z', by: 'ops@jump' });
@@ -177,7 +180,60 @@ describe('place', () => {
       'hosts:\n  - { name: h1, url: unix:///a }\nipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1, ranges: { news: 10.88.1.0/31 } }\nlines:\n  news: { tier: 0, pool: lan }\n',
       'd.yaml',
     );
-    const p = place({ ...small, facts: [host('h1')], reservations: [res('a', '10.88.1.0'), res('b', '10.88.1.1')] }, { name: 'c', line: 'news' });
+    const p = place({ ...small, facts: [host('h1')], reservations: [res('a', '10.88.1.0'), res('b', '10.88.1.1')], underWay: LATER }, { name: 'c', line: 'news' });
     expect(!p.ok && p.refusal.code).toBe('POOL_FULL');
+  });
+});
+
+describe('placements under way (issue 12, item 4)', () => {
+  // 10 s after the fixtures' reservations: within a 60 s window.
+  const SOON = { now: Date.parse('2026-01-01T00:00:10.000Z'), windowMs: 60_000 };
+  const hosts3 = () => [host('h1'), host('h2'), host('h3')];
+  const at = (r: Reservation, iso: string): Reservation => ({ ...r, at: iso });
+
+  it('a reservation of the line whose container no host lists yet counts on its host, and says so', () => {
+    const p = place(snap(hosts3(), [res('n1', '10.88.1.1', 'h1'), res('n2', '10.88.1.2', 'h2')], SOON), { name: 'n3', line: 'news' });
+    expect(p.ok && [p.decision.host, p.decision.ip, p.decision.why]).toEqual([
+      'h3',
+      '10.88.1.3',
+      'fewest news containers, then most free memory: h3 0, 8.0 GiB free; h1 1 (1 being placed), 8.0 GiB free; h2 1 (1 being placed), 8.0 GiB free',
+    ]);
+  });
+
+  it('N racing placements over H equal hosts, each deciding on the ledger the one before left: per-host counts differ by at most 1', () => {
+    for (const [n, h] of [[6, 3], [9, 3], [7, 3], [5, 2], [10, 4]] as const) {
+      const names = Array.from({ length: h }, (_, i) => `h${i + 1}`);
+      const cfg = parseConfig(`hosts:\n${names.map((x) => `  - { name: ${x}, url: unix:///${x} }`).join('\n')}\nipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1, ranges: { news: 10.88.1.0/24 } }\nlines:\n  news: { tier: 1, pool: lan }\n`, 'd.yaml');
+      // Every racer took its fleet snapshot before any container existed: only the ledger tells them apart.
+      const facts = names.map((x) => host(x));
+      let ledger: Reservation[] = [];
+      for (let k = 0; k < n; k++) {
+        const p = place({ ...cfg, facts, reservations: ledger, underWay: SOON }, { name: `r${k}`, line: 'news' });
+        if (!p.ok) throw new Error(p.refusal.message);
+        ledger = reserve(ledger, p.decision, 'me@here', '2026-01-01T00:00:05.000Z');
+      }
+      const counts = names.map((x) => ledger.filter((r) => r.host === x).length);
+      expect(Math.max(...counts) - Math.min(...counts), `${n} over ${h}: ${counts.join(',')}`).toBeLessThanOrEqual(1);
+      expect(counts.reduce((a, b) => a + b)).toBe(n);
+    }
+  });
+
+  it('once its container is listed (on any host) a reservation counts as that container only, never twice', () => {
+    // n1 was reserved on h1 and is listed there; n2 was reserved on h1 but is listed on h2 (moved).
+    const facts = [host('h1', [c('h1', 'n1', 'news', '10.88.1.1')]), host('h2', [c('h2', 'n2', 'news', '10.88.1.2')]), host('h3', [c('h3', 'x', 'news', '10.88.1.9')])];
+    const p = place(snap(facts, [res('n1', '10.88.1.1', 'h1'), res('n2', '10.88.1.2', 'h1')], SOON), { name: 'n3', line: 'news' });
+    expect(p.ok && p.decision.why).toBe('fewest news containers, then most free memory: h1 1, 8.0 GiB free; h2 1, 8.0 GiB free; h3 1, 8.0 GiB free');
+  });
+
+  it('other lines, the name being placed, no host, and reservations older than the window do not count', () => {
+    const reservations = [
+      { ...res('f1', '10.88.0.9', 'h1'), line: 'forum' },
+      res('n3', '10.88.1.3', 'h1'), // the request's own name (placed again)
+      res('n4', '10.88.1.4', null),
+      at(res('old', '10.88.1.5', 'h1'), '2025-12-31T23:58:00.000Z'), // 130 s before: a create that failed long ago
+      at(res('bad', '10.88.1.6', 'h1'), 'not a time'),
+    ];
+    const p = place(snap(hosts3(), reservations, SOON), { name: 'n3', line: 'news' });
+    expect(p.ok && [p.decision.host, p.decision.why]).toEqual(['h1', 'fewest news containers, then most free memory: h1 0, 8.0 GiB free; h2 0, 8.0 GiB free; h3 0, 8.0 GiB free']);
   });
 });

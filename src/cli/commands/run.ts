@@ -54,6 +54,15 @@ export async function gatherFacts(config: FleetConfig, fleet: FleetSource, line:
   );
 }
 
+/**
+ * Issue 12, item 4: how long a reservation whose container no host lists yet counts as a placement under
+ * way. A placement creates its container within changeTimeoutMs of reserving; twice that also covers the
+ * time between a racing run's fleet snapshot and its turn at the ledger.
+ */
+export function underWay(config: FleetConfig, now: Date): { now: number; windowMs: number } {
+  return { now: now.getTime(), windowMs: 2 * changeTimeoutMs(config) };
+}
+
 class Refused extends Error {
   constructor(readonly placement: Extract<Placement, { ok: false }>) {
     super(placement.refusal.message);
@@ -71,7 +80,7 @@ export async function placeAndReserve(
 ): Promise<Placement> {
   try {
     return await ledger.update((current) => {
-      const p = place({ ...config, facts, reservations: current }, req);
+      const p = place({ ...config, facts, reservations: current, underWay: underWay(config, now()) }, req);
       if (!p.ok) throw new Refused(p); // nothing written
       return { next: reserve(current, p.decision, by, now().toISOString()), result: p };
     });
@@ -135,7 +144,7 @@ export async function placeContainer(
       err(`dockpit: ${toDockpitError(e).toString()}`);
       return 1;
     }
-    const p = place({ ...config, facts, reservations }, req);
+    const p = place({ ...config, facts, reservations, underWay: underWay(config, new Date()) }, req);
     for (const w of p.warnings) err(`warning: ${w}`);
     if (!p.ok) {
       err(`dockpit: ${p.refusal.message}`);
