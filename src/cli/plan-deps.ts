@@ -1,4 +1,5 @@
 import type { FleetConfig } from '../config/types.js';
+import { connectionRecords } from '../engine/container-marks.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { ExecuteDeps } from '../plans/execute.js';
 import { planJournal } from '../plans/journal.js';
@@ -8,7 +9,11 @@ import type { StateStore } from '../state/types.js';
 /** The executor's journal, lock and audit log from the state, on the engine's current clients: CLI and cockpit alike. */
 export function planDeps(state: StateStore, engine: FleetEngine, guards: Guards): ExecuteDeps {
   return {
-    engine: { client: (h) => engine.connections.get(h)?.client ?? undefined },
+    engine: {
+      client: (h) => engine.connections.get(h)?.client ?? undefined,
+      cpus: (h) => engine.connections.get(h)?.cpus ?? null,
+      records: (h) => connectionRecords(engine.connections.get(h)),
+    },
     journal: planJournal(state),
     lock: state.locks,
     audit: state.audit,

@@ -56,6 +56,7 @@ export class HostConnection {
   /** Resolves once the host has been listed or has failed once: what headless commands wait for. */
   readonly settled = new Promise<void>((r) => (this.settle = r));
   private docker: Docker | null = null;
+  private ncpu: number | null = null;
   private loop: Promise<void> | null = null;
   /** Engine clock minus local clock, ms (engine-facts.md: `since` is the engine's clock, not ours). */
   private clockOffsetMs = 0;
@@ -72,6 +73,11 @@ export class HostConnection {
   /** The current engine client, while connected; actions go through it. */
   get client(): Docker | null {
     return this.docker;
+  }
+
+  /** The engine's CPU count from its last `/info`, null before: plans refuse a CPU limit above it. */
+  get cpus(): number | null {
+    return this.ncpu;
   }
 
   start(): void {
@@ -141,6 +147,7 @@ export class HostConnection {
         throw err;
       });
       if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
+      this.ncpu = info.NCPU ?? null;
       this.status({
         engineVersion: version.Version ?? null,
         apiVersion: version.ApiVersion ?? null,
