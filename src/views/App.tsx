@@ -3,6 +3,7 @@ import { useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { useSyncState } from './use-sync-state.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
+import { feasibleActions } from '../plans/plan.js';
 import type { PlanPreview } from '../plans/types.js';
 import type { CockpitActions } from './actions.js';
 import { ActionsContext, useActions } from './actions-context.js';
@@ -372,7 +373,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
           const now = getStack()[getStack().length - 1]!.route;
           return now.kind === 'plan' && now.name === name && !getConfirm();
         };
-        return whenFree(actions.heldBy, preview.actions.map((a) => ({ id: a.id, label: `${a.host}/${a.name}` })), {
+        return whenFree(actions.heldBy, feasibleActions(preview).map((a) => ({ id: a.id, label: `${a.host}/${a.name}` })), {
           free: () => {
             if (!stillHere()) return;
             setFlash(null);

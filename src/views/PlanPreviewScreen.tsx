@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { PlanActions } from './actions.js';
 import { fit } from './format.js';
-import { blastRadius, blastRadiusText, type PlanConfirm } from './plan-confirm.js';
+import { blastRadius, blastRadiusText, refusedText, type PlanConfirm } from './plan-confirm.js';
 import { previewLines, type ScreenLine } from './plan-lines.js';
 import type { PlanPreview } from '../plans/types.js';
 import { ScrollLines } from './ScrollLines.js';
@@ -39,7 +39,11 @@ export function PlanPreviewScreen({ plans, name, scroll, height, width, onLines,
   let status: ScreenLine;
   if (error) status = { text: `error: ${error}`, color: 'red' };
   else if (preview?.refusal) status = { text: 'refused by a guard: cannot be applied · esc back', color: 'red' };
-  else status = { text: `${canApply ? 'a apply (type the name to confirm) · ' : ''}j/k scroll · esc back`, color: 'gray' };
+  else {
+    const refused = preview?.counts.refused ?? 0;
+    const apply = refused > 0 ? `a apply the ${preview!.counts.feasible} feasible (${refused} refused) · ` : 'a apply (type the name to confirm) · ';
+    status = { text: `${canApply ? apply : ''}j/k scroll · esc back`, color: refused > 0 ? 'yellow' : 'gray' };
+  }
   return <ScrollLines status={status} lines={lines} scroll={scroll} height={height} width={width} onLines={onLines} />;
 }
 
@@ -52,6 +56,8 @@ export function PlanConfirmScreen({ confirm, plans, height, width }: { confirm: 
       const [head, down] = blastRadiusText(blastRadius(preview));
       out.push({ text: `apply ${confirm.plan}: ${head}`, bold: true }, { text: down!, color: 'yellow' });
       if (preview.refusal) out.push({ text: `REFUSED: ${preview.refusal}`, color: 'red', bold: true });
+      const refused = refusedText(preview);
+      if (refused) out.push({ text: refused, color: 'yellow', bold: true });
     } else out.push({ text: `error: ${error}`, color: 'red' });
   } else {
     out.push({ text: `restore run ${confirm.runId} of ${confirm.plan}: every container it touched goes back as it was`, bold: true });

@@ -1,3 +1,4 @@
+import { feasibleActions } from '../plans/plan.js';
 import type { PlanPreview } from '../plans/types.js';
 
 // The dangerous confirmation of a plan (issue 5, style.md after Shopify CLI): the blast radius first, then
@@ -42,10 +43,11 @@ export interface BlastRadius {
   lines: Array<{ line: string; down: number; running: number }>;
 }
 
-/** What a plan changes, counted from its preview: containers (any action) and hosts, and line by line what goes down. */
+/** What a plan changes, counted from its preview's feasible actions: containers and hosts, and line by line what goes down. */
 export function blastRadius(preview: PlanPreview): BlastRadius {
-  const containers = new Set(preview.actions.map((a) => `${a.host}\u0000${a.id}`));
-  const hosts = new Set(preview.actions.map((a) => a.host));
+  const feasible = feasibleActions(preview);
+  const containers = new Set(feasible.map((a) => `${a.host}\u0000${a.id}`));
+  const hosts = new Set(feasible.map((a) => a.host));
   const lines = Object.entries(preview.perLine)
     .filter(([, l]) => l.down > 0)
     .map(([line, l]) => ({ line, down: l.down, running: l.running }))
@@ -59,4 +61,14 @@ export function blastRadiusText(b: BlastRadius): string[] {
   const head = `changes ${plural(b.containers, 'container')} on ${plural(b.hosts, 'host')}`;
   const down = b.lines.length ? `down: ${b.lines.map((l) => `${l.line} ${l.down}/${l.running}`).join(', ')}` : 'takes no container down';
   return [head, down];
+}
+
+/**
+ * What the confirmation says of refused actions (issue 12): the run does only the feasible ones, says so
+ * before the name is typed, and ends partial. Null when nothing is refused.
+ */
+export function refusedText(preview: PlanPreview): string | null {
+  const { feasible, refused } = preview.counts;
+  if (refused === 0) return null;
+  return `${plural(refused, 'action')} of ${feasible + refused} refused (listed below, with why): applying runs only the ${feasible} others, and the run ends partial`;
 }

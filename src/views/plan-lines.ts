@@ -35,15 +35,28 @@ export function previewLines(preview: PlanPreview): ScreenLine[] {
     out.push({ text: `REFUSED: ${printable(preview.refusal)}`, color: 'red', bold: true });
     out.push({ text: 'this plan cannot be applied as the fleet is now', color: 'red' });
   }
+  const { feasible, refused } = preview.counts;
+  // Issue 12: the refused actions are counted apart, up front: they are part of the run, as refusals.
+  if (refused > 0) {
+    out.push({ text: `${feasible} change${feasible === 1 ? '' : 's'} will run · ${refused} refused (marked below, with why): the run does the others and ends partial`, color: 'yellow', bold: true });
+  }
   const steps = [...new Set([...preview.actions.map((a) => a.step), ...preview.skipped.map((s) => s.step)])].sort((a, b) => a - b);
   if (steps.length === 0) out.push({ text: 'no container is selected by this plan', color: 'gray' });
   for (const step of steps) {
     const acts = preview.actions.filter((a) => a.step === step);
+    const stepRefused = acts.filter((a) => a.refused).length;
+    const changes = acts.length - stepRefused;
     const skipped = preview.skipped.filter((s) => s.step === step);
-    out.push({ text: `step ${step + 1}: ${acts.length} change${acts.length === 1 ? '' : 's'}${skipped.length ? `, ${skipped.length} skipped` : ''}`, bold: true });
+    out.push({
+      text: `step ${step + 1}: ${changes} change${changes === 1 ? '' : 's'}${stepRefused ? `, ${stepRefused} refused` : ''}${skipped.length ? `, ${skipped.length} skipped` : ''}`,
+      bold: true,
+    });
     if (acts.length) out.push({ text: `  ${ACTION_HEADER}`, color: 'gray' });
     for (const a of acts) {
-      out.push({ text: `  ${row([[a.host, 14], [a.name, 24], [a.line ?? '-', 12], [a.tier === null ? '-' : String(a.tier), 4], [actionText(a), 30]])}` });
+      const cells = row([[a.host, 14], [a.name, 24], [a.line ?? '-', 12], [a.tier === null ? '-' : String(a.tier), 4], [actionText(a), 30]]);
+      if (a.refused) out.push({ text: `  ${cells}  REFUSED: ${printable(a.refused.reason)}`, color: 'red' });
+      else if (a.warning) out.push({ text: `  ${cells}  note: ${printable(a.warning)}`, color: 'yellow' });
+      else out.push({ text: `  ${cells}` });
     }
     for (const s of skipped) out.push({ text: `  skip ${row([[s.host, 14], [s.name, 24]])}  ${printable(s.reason)}`, color: 'gray' });
   }
@@ -66,7 +79,7 @@ export function previewLines(preview: PlanPreview): ScreenLine[] {
   return out;
 }
 
-const OUTCOME_COLOR: Record<string, string | undefined> = { done: 'green', failed: 'red', 'in-flight': 'cyan', skipped: 'gray' };
+const OUTCOME_COLOR: Record<string, string | undefined> = { done: 'green', failed: 'red', 'in-flight': 'cyan', skipped: 'gray', refused: 'yellow' };
 
 /** The end status (or "running"), counts per host and step, the failed actions, then every action. */
 export function progressLines(p: RunProgress, elapsedMs: number): ScreenLine[] {
@@ -76,13 +89,13 @@ export function progressLines(p: RunProgress, elapsedMs: number): ScreenLine[] {
   const what = p.kind === 'restore' ? 'restoring' : 'applying';
   out.push(end ?? { text: `${what} ${printable(p.plan)} (run ${p.runId}) …`, color: 'cyan' });
   out.push({
-    text: `elapsed ${formatElapsed(elapsedMs)} · done ${totals.done} · failed ${totals.failed} · in flight ${totals.inFlight} · pending ${totals.pending} · skipped ${totals.skipped} · of ${totals.total}`,
+    text: `elapsed ${formatElapsed(elapsedMs)} · done ${totals.done} · failed ${totals.failed} · refused ${totals.refused} · in flight ${totals.inFlight} · pending ${totals.pending} · skipped ${totals.skipped} · of ${totals.total}`,
   });
   out.push({ text: `  ${row([['HOST', 14], ['STEP', 4], ['DONE', 5], ['FAILED', 6], ['FLIGHT', 6], ['PENDING', 7], ['SKIPPED', 7], ['TIME', 7]])}`, color: 'gray' });
   for (const c of cells) {
     out.push({
       text: `  ${row([[c.host, 14], [String(c.step + 1), 4], [String(c.done), 5], [String(c.failed), 6], [String(c.inFlight), 6], [String(c.pending), 7], [String(c.skipped), 7], [formatLatency(c.ms), 7]])}`,
-      color: c.failed ? 'red' : c.done + c.skipped === c.total ? 'green' : undefined,
+      color: c.failed ? 'red' : c.refused ? 'yellow' : c.done + c.skipped === c.total ? 'green' : undefined,
     });
   }
   const failed = p.actions.filter((a) => a.outcome === 'failed');
@@ -90,6 +103,12 @@ export function progressLines(p: RunProgress, elapsedMs: number): ScreenLine[] {
     out.push({ text: '' });
     out.push({ text: `failed (${failed.length})`, color: 'red', bold: true });
     for (const a of failed) out.push({ text: `  ${row([[a.host, 14], [a.name, 24], [a.action, 8]])} ${printable(a.error ?? '')}`, color: 'red' });
+  }
+  const refused = p.actions.filter((a) => a.outcome === 'refused');
+  if (refused.length) {
+    out.push({ text: '' });
+    out.push({ text: `refused (${refused.length}), not called`, color: 'yellow', bold: true });
+    for (const a of refused) out.push({ text: `  ${row([[a.host, 14], [a.name, 24], [a.action, 8]])} ${printable(a.error ?? '')}`, color: 'yellow' });
   }
   out.push({ text: '' });
   out.push({ text: `  ${row([['HOST', 14], ['NAME', 24], ['STEP', 4], ['ACTION', 8], ['OUTCOME', 9], ['TIME', 7]])}`, color: 'gray' });

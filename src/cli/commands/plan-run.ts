@@ -3,7 +3,7 @@ import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
 import { executePlan, restoreRun, resumeRun, type ExecuteDeps, type RunResult } from '../../plans/execute.js';
 import { checkRunId, newRunId, planJournal, runState, type RunView } from '../../plans/journal.js';
-import { planPreview } from '../../plans/plan.js';
+import { feasibleActions, planPreview } from '../../plans/plan.js';
 import type { Guards, Plan } from '../../plans/types.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
@@ -25,8 +25,9 @@ const deps = (state: StateStore, fleet: Connected, guards: Guards): ExecuteDeps 
 function printResult(r: RunResult, json: boolean, out: (s: string) => void, err: (s: string) => void): number {
   if (json) out(JSON.stringify(r, null, 2));
   else {
-    out(textTable(['HOST', 'CONTAINER', 'ACTION', 'OUTCOME', 'ERROR'], r.actions.map((a) => [a.host, a.container, a.action, a.outcome, a.error ?? ''])));
-    out(`run ${r.runId}: ${r.status}`);
+    out(textTable(['HOST', 'CONTAINER', 'ACTION', 'OUTCOME', 'ERROR / REASON'], r.actions.map((a) => [a.host, a.container, a.action, a.outcome, a.error ?? ''])));
+    const n = (o: string) => r.actions.filter((a) => a.outcome === o).length;
+    out(`run ${r.runId}: ${r.status} (${n('done')} done, ${n('failed')} failed, ${n('refused')} refused, ${n('skipped')} skipped)`);
   }
   if (r.error) err(`dockpit: ${r.error}`);
   return PLAN_EXIT[r.status];
@@ -61,14 +62,21 @@ async function applyPlan({ args, config, out, err }: CommandContext, state: Stat
       await state.audit.append({ action: 'plan.apply', targets: [plan.name], details: { refusal: preview.refusal }, outcome: 'refused', error: preview.refusal });
       return printResult({ runId: '', status: 'refused', actions: [], error: `plan ${plan.name} refused: ${preview.refusal}` }, args.json, out, err);
     }
+    const feasible = feasibleActions(preview);
+    // Issue 12: a plan with refused actions runs its feasible ones only, and says so before it starts.
+    const refusedNote = preview.counts.refused > 0
+      ? `${preview.counts.refused} of ${preview.actions.length} actions are refused (listed with why): only the ${feasible.length} others will run, and the run will end partial`
+      : null;
     if (!args.yes) {
-      const hosts = new Set(preview.actions.map((a) => a.host)).size;
+      const hosts = new Set(feasible.map((a) => a.host)).size;
       if (!args.json) printPreview(preview, err);
-      if (!(await confirm(plan.name, `plan ${plan.name}: ${preview.actions.length} containers on ${hosts} hosts`, err))) {
+      const blast = `plan ${plan.name}: ${feasible.length} containers on ${hosts} hosts${refusedNote ? `\n${refusedNote}` : ''}`;
+      if (!(await confirm(plan.name, blast, err))) {
         err('dockpit: not confirmed; nothing changed');
         return 1;
       }
     }
+    else if (refusedNote) err(`dockpit: plan ${plan.name}: ${refusedNote}`);
     const runId = newRunId();
     const controller = new AbortController();
     // Ctrl-C cancels what has not started; what is in flight finishes and is journaled.

@@ -39,11 +39,21 @@ function describeAction(a: PlannedAction): string {
   return `limit ${parts.join(' ')}`;
 }
 
+/** The preview's counts as one line: refused actions are counted apart from the feasible (issue 12). */
+export function countsText(p: PlanPreview): string {
+  const { feasible, refused, skipped } = p.counts;
+  return `${feasible + refused} actions: ${feasible} will run, ${refused} refused${skipped > 0 ? `; ${skipped} containers skipped by design` : ''}`;
+}
+
 export function printPreview(p: PlanPreview, out: (s: string) => void): void {
   out(textTable(
-    ['STEP', 'HOST', 'CONTAINER', 'LINE', 'TIER', 'ACTION', 'FREES CPU', 'FREES MEM'],
-    p.actions.map((a) => [String(a.step), a.host, a.name, a.line ?? '-', a.tier === null ? '-' : String(a.tier), describeAction(a), formatPercent(a.frees.cpuPercent), formatBytes(a.frees.memBytes)]),
+    ['STEP', 'HOST', 'CONTAINER', 'LINE', 'TIER', 'ACTION', 'FREES CPU', 'FREES MEM', 'REFUSED / NOTE'],
+    p.actions.map((a) => [
+      String(a.step), a.host, a.name, a.line ?? '-', a.tier === null ? '-' : String(a.tier), describeAction(a),
+      formatPercent(a.frees.cpuPercent), formatBytes(a.frees.memBytes), a.refused ? `REFUSED: ${a.refused.reason}` : a.warning ?? '',
+    ]),
   ));
+  out(countsText(p));
   if (p.skipped.length > 0) {
     out('');
     out(textTable(['STEP', 'HOST', 'SKIPPED', 'WHY'], p.skipped.map((s) => [String(s.step), s.host, s.name, s.reason])));
