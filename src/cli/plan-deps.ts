@@ -1,4 +1,5 @@
 import type { FleetConfig } from '../config/types.js';
+import { connectionRecords } from '../engine/container-marks.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { ExecuteDeps } from '../plans/execute.js';
 import { planJournal } from '../plans/journal.js';
@@ -11,6 +12,7 @@ export function planDeps(state: StateStore, engine: FleetEngine, guards: Guards)
     engine: {
       client: (h) => engine.connections.get(h)?.client ?? undefined,
       cpus: (h) => engine.connections.get(h)?.cpus ?? null,
+      records: (h) => connectionRecords(engine.connections.get(h)),
     },
     journal: planJournal(state),
     lock: state.locks,

@@ -5,6 +5,8 @@ import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, 
 import { operatorLabel } from '../state/operator.js';
 import { LockBusyError, StateError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
 import type { Guards, PlannedAction, PriorState, Refusal } from './types.js';
+import { engineAtOf, settleInFlight } from './settle.js';
+import type { EngineRecords } from '../engine/container-marks.js';
 
 // Issue 5, items 3–7: the thin executor behind the pure planner. For each action: inspect (the prior),
 // journal the intent, make the call, journal the outcome, audit it. Resume and restore read the journal
@@ -20,11 +22,15 @@ export interface PlanContainer {
   unpause(opts?: Opts): Promise<unknown>;
   start(opts?: Opts): Promise<unknown>;
   update(opts: Record<string, unknown>): Promise<unknown>;
+  /** `condition: 'not-running'`: resolves once the container has stopped (a stop in flight, issue 12). */
+  wait(opts: Opts & { condition: 'not-running' }): Promise<unknown>;
 }
 
 export interface PlanEngine {
   /** The host's client; throws or returns undefined when the host is not connected. */
   client(host: string): { getContainer(id: string): PlanContainer } | undefined;
+  /** The host's clock and its own record of a container, undefined when not connected: settles an action in flight. */
+  records(host: string): EngineRecords | undefined;
   /** The host's CPU count (`/info` NCPU), null when not known: a limit above it is refused live as in the preview. */
   cpus?(host: string): number | null;
 }
@@ -152,10 +158,12 @@ async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: 
         const infeasible = a.action === 'limit' && a.limit ? limitRefusal(a.limit, a.host, ctx.engine.cpus?.(a.host) ?? null) : null;
         if (infeasible !== null) throw new RefusedLive({ code: 'limit-infeasible', reason: infeasible });
         if (!inFlight) {
-          await journal.append({ kind: 'intent', runId, seq, host: a.host, id: a.id, name: a.name, action: a.action, prior: now });
+          await journal.append({ kind: 'intent', runId, seq, host: a.host, id: a.id, name: a.name, action: a.action, prior: now, ...engineAtOf(ctx.engine, a.host) });
           intentWritten = true;
         }
-        if (!reached(a, now)) await callAction(c, a, now, ctx.guards, signal);
+        // In flight (issue 12): the engine's own record says whether the call happened; never called twice.
+        const settled = inFlight ? await settleInFlight(ctx, runId, seq, a, c, signal) : { kind: 'call' as const, now };
+        if (settled.kind === 'call' && !reached(a, settled.now)) await callAction(c, a, settled.now, ctx.guards, signal);
       });
       result = { outcome: 'done' };
     } catch (err) {

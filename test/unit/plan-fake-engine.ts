@@ -10,10 +10,18 @@ export interface FakeContainer {
   mutations: number;
 }
 
+/** One of the engine's events, as call-settlement reads them. */
+export interface FakeEvent {
+  id: string;
+  action: string;
+  signal: string | null;
+  timeNano: number;
+}
+
 export interface Call {
   host: string;
   id: string;
-  op: 'inspect' | 'stop' | 'pause' | 'unpause' | 'start' | 'update';
+  op: 'inspect' | 'stop' | 'pause' | 'unpause' | 'start' | 'update' | 'wait';
   opts: Record<string, unknown>;
 }
 
@@ -23,6 +31,11 @@ const status = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCod
 export class FakeEngine {
   containers = new Map<string, FakeContainer>();
   calls: Call[] = [];
+  /** The engine's own record, as `/events` would give it (issue 12: settlement reads it). */
+  events: FakeEvent[] = [];
+  private lastNano = 0;
+  /** Containers whose stop is in flight: the engine has sent SIGTERM and waits out the timeout. */
+  private stopping = new Map<string, Array<() => void>>();
   /** Hosts whose client is missing. */
   missing = new Set<string>();
   /** Hosts whose every call is refused. */
@@ -44,12 +57,47 @@ export class FakeEngine {
   }
 
   mutatingCalls(): Call[] {
-    return this.calls.filter((c) => c.op !== 'inspect');
+    return this.calls.filter((c) => c.op !== 'inspect' && c.op !== 'wait');
+  }
+
+  /** Logs an event at the engine's clock (strictly increasing, like timeNano). */
+  log(id: string, action: string, signal: string | null = null): void {
+    this.lastNano = Math.max(this.lastNano + 1, Date.now() * 1e6);
+    this.events.push({ id, action, signal, timeNano: this.lastNano });
+  }
+
+  /** A stop the engine has begun (SIGTERM sent, still running): what a dockpit killed mid-stop leaves. */
+  beginStop(id: string): void {
+    this.log(id, 'kill', '15');
+    this.stopping.set(id, []);
+  }
+
+  /** The in-flight stop ends (the timeout passed): SIGKILL, die, stop; waiters are released. */
+  endStop(id: string): void {
+    const c = this.containers.get(id)!;
+    c.state = 'exited';
+    c.mutations++;
+    this.log(id, 'kill', '9');
+    this.log(id, 'die');
+    this.log(id, 'stop');
+    for (const w of this.stopping.get(id) ?? []) w();
+    this.stopping.delete(id);
+  }
+
+  records(host: string) {
+    if (this.missing.has(host)) return undefined;
+    return {
+      now: () => Date.now() / 1000,
+      marks: async (id: string, sinceSeconds: number) =>
+        this.events.filter((e) => e.id === id && e.timeNano >= sinceSeconds * 1e9).map(({ action, signal, timeNano }) => ({ action, signal, timeNano })),
+    };
   }
 
   snapshot(): FakeEngine {
     const copy = new FakeEngine();
     for (const [id, c] of this.containers) copy.containers.set(id, structuredClone(c));
+    copy.events = structuredClone(this.events);
+    copy.lastNano = this.lastNano;
     copy.missing = new Set(this.missing);
     copy.refusing = new Set(this.refusing);
     return copy;
@@ -72,7 +120,7 @@ export class FakeEngine {
         if (this.refusing.has(host)) throw refused();
         const c = this.containers.get(id);
         if (!c || c.host !== host) throw status(404);
-        if (op !== 'inspect') c.mutations++;
+        if (op !== 'inspect' && op !== 'wait') c.mutations++;
         return fn(c);
       } finally {
         this.inFlight.set(host, this.inFlight.get(host)! - 1);
@@ -85,21 +133,27 @@ export class FakeEngine {
         call('stop', { ...opts }, (c) => {
           if (c.state === 'exited') throw status(304);
           c.state = 'exited';
+          this.log(c.id, 'kill', '15');
+          this.log(c.id, 'die');
+          this.log(c.id, 'stop');
         }),
       pause: (opts?: object) =>
         call('pause', { ...opts }, (c) => {
           if (c.state !== 'running') throw status(409);
           c.state = 'paused';
+          this.log(c.id, 'pause');
         }),
       unpause: (opts?: object) =>
         call('unpause', { ...opts }, (c) => {
           if (c.state !== 'paused') throw status(409);
           c.state = 'running';
+          this.log(c.id, 'unpause');
         }),
       start: (opts?: object) =>
         call('start', { ...opts }, (c) => {
           if (c.state !== 'exited') throw status(304);
           c.state = 'running';
+          this.log(c.id, 'start');
         }),
       update: (opts: Record<string, unknown>) =>
         call('update', { ...opts }, (c) => {
@@ -110,7 +164,12 @@ export class FakeEngine {
           if (typeof opts.Memory === 'number' && opts.Memory > 0 && c.hc.MemorySwap > 0 && opts.Memory > c.hc.MemorySwap && !opts.MemorySwap) throw status(409);
           (['NanoCpus', 'CpuQuota', 'CpuPeriod', 'CpuShares', 'Memory', 'MemorySwap'] as const).forEach(num);
           if (opts.RestartPolicy) c.hc.RestartPolicy = structuredClone(opts.RestartPolicy) as FakeContainer['hc']['RestartPolicy'];
+          this.log(c.id, 'update');
         }),
+      wait: (opts?: object) =>
+        call('wait', { ...opts }, (c) =>
+          c.state === 'exited' || !this.stopping.has(c.id) ? { StatusCode: 0 } : new Promise((resolve) => this.stopping.get(c.id)!.push(() => resolve({ StatusCode: 137 }))),
+        ),
     };
   }
 }
