@@ -41,6 +41,7 @@ export const poolSchema = z
     gateway: nonEmpty,
     ranges: z.record(z.string(), nonEmpty).optional(),
     reserved: z.array(nonEmpty).optional(),
+    useRangeEdges: z.boolean().optional(),
   })
   .strict();
 

@@ -52,6 +52,13 @@ export interface IpPool {
   /** Business line → the part of the subnet its containers take addresses from. */
   ranges: Record<string, Cidr>;
   reserved: number[];
+  /**
+   * Whether the network and broadcast addresses of a line's range are handed out (`useRangeEdges: true`);
+   * by default they are not (issue 12: a range's .0 looks like a network address to everyone on the LAN).
+   */
+  useRangeEdges: boolean;
+  /** The network's `--ip-range`: where the engine puts a container started without `--ip` (src/pool/ip-range.ts). */
+  ipRange: Cidr;
 }
 
 /** What a business line may use. */

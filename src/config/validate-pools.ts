@@ -1,5 +1,6 @@
 import type { RawLine, RawPool } from './schema.js';
 import type { IpPool, LineSpec } from './types.js';
+import { dynamicIpRange } from '../pool/ip-range.js';
 import { contains, intToIp, ipToInt, lastOf, overlaps, parseCidr, within, type Cidr } from '../pool/ipv4.js';
 
 type PathKey = string | number;
@@ -66,7 +67,16 @@ export function resolvePools(raw: RawPool[]): IpPool[] {
       if (before >= 0) throw new PoolFieldError(at('reserved', k), `${text} is reserved twice (also reserved[${before}])`);
       reserved.push(ip);
     });
-    pools.push({ name: p.name, network: p.network, driver: p.driver, parent: p.parent ?? null, subnet, gateway, ranges, reserved });
+    const ipRange = dynamicIpRange({ subnet, gateway, ranges: Object.values(ranges), reserved });
+    if (!ipRange) {
+      // Issue 12: without an ip-range outside the pool's addresses, a container started by hand could take one.
+      const field = p.ranges ? 'ranges' : p.reserved ? 'reserved' : 'subnet';
+      throw new PoolFieldError(
+        at(field),
+        `the ranges, the gateway and reserved: leave no address of ${subnet.text} for the network's ip-range (where containers started without --ip get theirs); shrink a range`,
+      );
+    }
+    pools.push({ name: p.name, network: p.network, driver: p.driver, parent: p.parent ?? null, subnet, gateway, ranges, reserved, useRangeEdges: p.useRangeEdges ?? false, ipRange });
   });
   return pools;
 }

@@ -8,7 +8,7 @@ interface RawNetwork {
   Id: string;
   Name: string;
   Driver?: string;
-  IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string }> | null } | null;
+  IPAM?: { Config?: Array<{ Subnet?: string; Gateway?: string; IPRange?: string }> | null } | null;
   Options?: Record<string, string> | null;
   Labels?: Record<string, string> | null;
 }
@@ -18,7 +18,7 @@ export function toNetworkFacts(n: RawNetwork): NetworkFacts {
     id: n.Id,
     name: n.Name,
     driver: n.Driver ?? '',
-    subnets: (n.IPAM?.Config ?? []).filter((c) => c.Subnet).map((c) => ({ subnet: c.Subnet!, gateway: c.Gateway || null })),
+    subnets: (n.IPAM?.Config ?? []).filter((c) => c.Subnet).map((c) => ({ subnet: c.Subnet!, gateway: c.Gateway || null, ipRange: c.IPRange || null })),
     parent: n.Options?.parent ?? null,
     labels: n.Labels ?? {},
   };

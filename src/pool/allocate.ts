@@ -37,7 +37,8 @@ export function lineRange(pool: IpPool, line: string): { cidr: Cidr; what: strin
 /**
  * The name's existing reservation if it has one (same name → same address while the reservation stands),
  * else the lowest address of the line's range that is neither the subnet's network, broadcast or gateway
- * address, nor in `reserved:`, nor reserved in the ledger, nor reported in use by an engine.
+ * address, nor the range's own network or broadcast address (unless `useRangeEdges`), nor in the network's
+ * ip-range, nor in `reserved:`, nor reserved in the ledger, nor reported in use by an engine.
  */
 export function allocate(req: AllocationRequest): Allocation {
   const { pool, name } = req;
@@ -71,6 +72,10 @@ export function allocate(req: AllocationRequest): Allocation {
     if (ip !== null && ip >= lo && ip <= hi && !taken.has(ip)) taken.set(ip, why);
   };
   for (const ip of [pool.subnet.base, lastOf(pool.subnet), pool.gateway, ...pool.reserved]) take(ip, 'excluded');
+  // Issue 12: a range's own network and broadcast addresses only when the config says so; the network's
+  // ip-range never (the engine gives those to containers started without --ip).
+  if (!pool.useRangeEdges) for (const ip of [lo, hi]) take(ip, 'excluded');
+  for (let ip = pool.ipRange.base; ip <= lastOf(pool.ipRange); ip++) take(ip, 'excluded');
   for (const r of req.reservations) take(ipToInt(r.ip), 'ledger');
   for (const u of req.inUse) take(ipToInt(u.ip), 'engine');
 
@@ -89,6 +94,6 @@ export function allocate(req: AllocationRequest): Allocation {
     message:
       `pool ${pool.name} has no free address for ${name} in ${what}: all ${cidrSize(cidr)} are taken ` +
       `(${count('ledger')} reserved in the ledger, ${count('engine')} in use on the engines, ` +
-      `${count('excluded')} network/broadcast/gateway/reserved:)`,
+      `${count('excluded')} never handed out: network, broadcast, gateway, reserved:, ip-range)`,
   };
 }

@@ -1,5 +1,5 @@
 import type { IpPool } from '../config/types.js';
-import { intToIp, ipToInt, parseCidr } from './ipv4.js';
+import { intToIp, ipToInt, overlaps, parseCidr } from './ipv4.js';
 
 // Issue 4, item 4: what a pool's docker network must look like on every host, and how an existing one
 // differs. Pure: the engine calls are in src/engine/network-calls.ts.
@@ -10,7 +10,7 @@ export interface NetworkFacts {
   name: string;
   driver: string;
   /** IPAM config entries as the engine has them (IPv6 ones included). */
-  subnets: Array<{ subnet: string; gateway: string | null }>;
+  subnets: Array<{ subnet: string; gateway: string | null; ipRange?: string | null }>;
   /** macvlan's host interface (`Options.parent`). */
   parent: string | null;
   labels: Record<string, string>;
@@ -26,7 +26,7 @@ export function networkCreateBody(pool: IpPool) {
     Name: pool.network,
     Driver: pool.driver,
     CheckDuplicate: true,
-    IPAM: { Driver: 'default', Config: [{ Subnet: pool.subnet.text, Gateway: intToIp(pool.gateway) }] },
+    IPAM: { Driver: 'default', Config: [{ Subnet: pool.subnet.text, IPRange: pool.ipRange.text, Gateway: intToIp(pool.gateway) }] },
     Options: pool.parent ? { parent: pool.parent } : {},
     Labels: { [NETWORK_LABEL_MANAGED]: 'true', [NETWORK_LABEL_POOL]: pool.name },
   };
@@ -60,4 +60,26 @@ export function networkDifferences(pool: IpPool, actual: NetworkFacts): string[]
     out.push(`parent ${actual.parent ?? '(none)'} (pool ${pool.name} wants ${pool.parent})`);
   }
   return out;
+}
+
+/**
+ * Issue 12: whether a network that otherwise fits the pool keeps containers started without `--ip` off the
+ * pool's addresses: null when its ip-range is the pool's; else what is wrong, for the operator. Kept apart
+ * from networkDifferences: such a network still works for placement (every address dockpit gives is
+ * static), and an engine cannot change a network's ip-range in place.
+ */
+export function ipRangeProblem(pool: IpPool, actual: NetworkFacts): string | null {
+  const v4 = actual.subnets.filter((s) => isV4(s.subnet));
+  if (v4.length !== 1) return null; // networkDifferences already says so
+  const text = v4[0]!.ipRange ?? null;
+  const wanted = `pool ${pool.name} wants ${pool.ipRange.text}`;
+  if (text === null) return `no ip-range (${wanted}): a container started without --ip can take an address of the pool`;
+  const c = parseCidr(text);
+  if (c === null || c === 'host-bits') return `ip-range ${text} (${wanted})`;
+  if (c.base === pool.ipRange.base && c.prefix === pool.ipRange.prefix) return null;
+  // A line without a range of its own takes from the whole subnet, so any other ip-range overlaps the pool.
+  const takers = Object.keys(pool.ranges).length === 0 ? ['the pool'] : Object.entries(pool.ranges).filter(([, r]) => overlaps(r, c)).map(([line, r]) => `line ${line}'s range ${r.text}`);
+  return takers.length > 0
+    ? `ip-range ${text} (${wanted}): a container started without --ip can take an address of ${takers.join(', ')}`
+    : `ip-range ${text} (${wanted})`;
 }

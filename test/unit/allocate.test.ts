@@ -6,7 +6,7 @@ import type { Reservation } from '../../src/state/types.js';
 
 // Issue 4, item 2: the address for a name, exact values.
 
-function lan(extra: { ranges?: Record<string, string>; reserved?: string[] } = {}, subnet = '10.88.0.0/16', gateway = '10.88.0.1'): IpPool {
+function lan(extra: { ranges?: Record<string, string>; reserved?: string[]; useRangeEdges?: boolean } = {}, subnet = '10.88.0.0/16', gateway = '10.88.0.1'): IpPool {
   return resolvePools([{ name: 'lan', network: 'biz', driver: 'bridge', subnet, gateway, ...extra }])[0]!;
 }
 
@@ -20,10 +20,29 @@ describe('allocate', () => {
     expect(lineRange(pool, 'news').what).toBe('the subnet 10.88.0.0/16');
   });
 
-  it('with a range: the lowest address of the range', () => {
+  it('with a range: the lowest address of the range past its own network address', () => {
     const pool = lan({ ranges: { news: '10.88.1.0/24', forum: '10.88.2.0/24' } });
-    expect(allocate({ pool, line: 'forum', name: 'f-1', reservations: [], inUse: [] })).toEqual({ ok: true, ip: '10.88.2.0', reused: false });
+    expect(allocate({ pool, line: 'forum', name: 'f-1', reservations: [], inUse: [] })).toEqual({ ok: true, ip: '10.88.2.1', reused: false });
     expect(lineRange(pool, 'forum').what).toBe("line forum's range 10.88.2.0/24");
+  });
+
+  it('issue 12: a range’s network and broadcast addresses only with useRangeEdges: true', () => {
+    const taken = () => Array.from({ length: 254 }, (_, i) => r(`n${i}`, `10.88.1.${i + 1}`));
+    const edges = lan({ ranges: { news: '10.88.1.0/24' }, useRangeEdges: true });
+    expect(allocate({ pool: edges, line: 'news', name: 'a', reservations: [], inUse: [] })).toEqual({ ok: true, ip: '10.88.1.0', reused: false });
+    expect(allocate({ pool: edges, line: 'news', name: 'a', reservations: [r('z', '10.88.1.0'), ...taken()], inUse: [] })).toEqual({ ok: true, ip: '10.88.1.255', reused: false });
+    const plain = lan({ ranges: { news: '10.88.1.0/24' } });
+    const full = allocate({ pool: plain, line: 'news', name: 'a', reservations: taken(), inUse: [] });
+    expect(full).toMatchObject({ ok: false, code: 'POOL_FULL' });
+    expect(!full.ok && full.message).toContain('(254 reserved in the ledger, 0 in use on the engines, 2 never handed out');
+  });
+
+  it('issue 12: a line without a range never gets an address of the network’s ip-range', () => {
+    // 10.91.0.0/24, gateway .1: the highest of the largest blocks without the broadcast address is .128/26.
+    const pool = lan({}, '10.91.0.0/24', '10.91.0.1');
+    expect(pool.ipRange.text).toBe('10.91.0.128/26');
+    const below = Array.from({ length: 126 }, (_, i) => r(`n${i}`, `10.91.0.${i + 2}`));
+    expect(allocate({ pool, line: 'x', name: 'one', reservations: below, inUse: [] })).toEqual({ ok: true, ip: '10.91.0.192', reused: false });
   });
 
   it('skips ledger reservations (any name, any line) and what the engines report, and fills gaps first', () => {
@@ -32,7 +51,7 @@ describe('allocate', () => {
     expect(allocate({ pool, line: 'news', name: 'web', reservations, inUse: [] })).toEqual({ ok: true, ip: '10.88.1.1', reused: false });
     expect(allocate({ pool, line: 'news', name: 'web', reservations, inUse: [used('10.88.1.1'), used('10.88.1.3')] })).toEqual({ ok: true, ip: '10.88.1.5', reused: false });
     // Addresses outside the range, and garbage, change nothing.
-    expect(allocate({ pool, line: 'news', name: 'web', reservations: [], inUse: [used('10.88.9.9'), used('')] })).toEqual({ ok: true, ip: '10.88.1.0', reused: false });
+    expect(allocate({ pool, line: 'news', name: 'web', reservations: [], inUse: [used('10.88.9.9'), used('')] })).toEqual({ ok: true, ip: '10.88.1.1', reused: false });
   });
 
   it('the same name gets its reserved address back, even when lower ones are free', () => {
@@ -68,18 +87,26 @@ describe('allocate', () => {
       code: 'POOL_FULL',
       message:
         "pool lan has no free address for web-9 in line news's range 10.88.3.0/30: all 4 are taken " +
-        '(2 reserved in the ledger, 1 in use on the engines, 1 network/broadcast/gateway/reserved:)',
+        '(1 reserved in the ledger, 1 in use on the engines, 2 never handed out: network, broadcast, gateway, reserved:, ip-range)',
     });
   });
 
-  it('a full subnet: network, gateway and broadcast are never handed out', () => {
-    const pool = lan({}, '10.90.0.0/30', '10.90.0.1');
-    expect(allocate({ pool, line: 'x', name: 'one', reservations: [], inUse: [] })).toEqual({ ok: true, ip: '10.90.0.2', reused: false });
-    const full = allocate({ pool, line: 'x', name: 'two', reservations: [r('one', '10.90.0.2')], inUse: [] });
+  it('a full subnet: network, gateway, broadcast and the ip-range are never handed out', () => {
+    // 10.90.0.0/29: .0 network, .1 gateway, .7 broadcast; the ip-range is the highest of the largest free blocks, .4/31.
+    const pool = lan({}, '10.90.0.0/29', '10.90.0.1');
+    expect(pool.ipRange.text).toBe('10.90.0.4/31');
+    const got: string[] = [];
+    for (const name of ['one', 'two', 'three']) {
+      const a = allocate({ pool, line: 'x', name, reservations: got.map((ip, i) => r(`n${i}`, ip)), inUse: [] });
+      if (!a.ok) throw new Error(a.message);
+      got.push(a.ip);
+    }
+    expect(got).toEqual(['10.90.0.2', '10.90.0.3', '10.90.0.6']);
+    const full = allocate({ pool, line: 'x', name: 'four', reservations: got.map((ip, i) => r(`n${i}`, ip)), inUse: [] });
     expect(full).toEqual({
       ok: false,
       code: 'POOL_FULL',
-      message: 'pool lan has no free address for two in the subnet 10.90.0.0/30: all 4 are taken (1 reserved in the ledger, 0 in use on the engines, 3 network/broadcast/gateway/reserved:)',
+      message: 'pool lan has no free address for four in the subnet 10.90.0.0/29: all 8 are taken (3 reserved in the ledger, 0 in use on the engines, 5 never handed out: network, broadcast, gateway, reserved:, ip-range)',
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePools } from '../../src/config/validate-pools.js';
-import { networkCreateBody, networkDifferences, type NetworkFacts } from '../../src/pool/network-spec.js';
+import { ipRangeProblem, networkCreateBody, networkDifferences, type NetworkFacts } from '../../src/pool/network-spec.js';
 
 // Issue 4, item 4: what a pool's network must be, and how an existing one differs.
 
@@ -44,10 +44,31 @@ describe('networkCreateBody', () => {
   it('subnet, gateway, driver, macvlan parent and dockpit’s labels', () => {
     expect(networkCreateBody(lan!)).toEqual({
       Name: 'biz', Driver: 'bridge', CheckDuplicate: true,
-      IPAM: { Driver: 'default', Config: [{ Subnet: '10.88.0.0/16', Gateway: '10.88.0.1' }] },
+      IPAM: { Driver: 'default', Config: [{ Subnet: '10.88.0.0/16', IPRange: '10.88.254.0/24', Gateway: '10.88.0.1' }] },
       Options: {},
       Labels: { 'dockpit.managed': 'true', 'dockpit.pool': 'lan' },
     });
     expect(networkCreateBody(mac!)).toMatchObject({ Driver: 'macvlan', Options: { parent: 'eth0' }, IPAM: { Config: [{ Subnet: '192.168.10.0/24', Gateway: '192.168.10.254' }] } });
+  });
+});
+
+describe('ipRangeProblem (issue 12)', () => {
+  const [ranged] = resolvePools([{ name: 'lan', network: 'biz', driver: 'bridge', subnet: '10.88.0.0/16', gateway: '10.88.0.1', ranges: { news: '10.88.1.0/24', forum: '10.88.2.0/24' } }]);
+  const withRange = (ipRange: string | null) => net({ subnets: [{ subnet: '10.88.0.0/16', gateway: '10.88.0.1', ipRange }] });
+
+  it('the pool’s ip-range: nothing to say; a network without one, or with another, is named with what it risks', () => {
+    expect(ipRangeProblem(ranged!, withRange('10.88.254.0/24'))).toBeNull();
+    expect(ipRangeProblem(ranged!, withRange(null))).toBe('no ip-range (pool lan wants 10.88.254.0/24): a container started without --ip can take an address of the pool');
+    expect(ipRangeProblem(ranged!, net())).toBe('no ip-range (pool lan wants 10.88.254.0/24): a container started without --ip can take an address of the pool');
+    expect(ipRangeProblem(ranged!, withRange('10.88.2.0/23'))).toBe(
+      "ip-range 10.88.2.0/23 (pool lan wants 10.88.254.0/24): a container started without --ip can take an address of line forum's range 10.88.2.0/24",
+    );
+    expect(ipRangeProblem(ranged!, withRange('10.88.200.0/24'))).toBe('ip-range 10.88.200.0/24 (pool lan wants 10.88.254.0/24)');
+    // Without ranges every line takes from the whole subnet: any other ip-range is in the pool's way.
+    expect(ipRangeProblem(lan!, withRange('10.88.200.0/24'))).toBe('ip-range 10.88.200.0/24 (pool lan wants 10.88.254.0/24): a container started without --ip can take an address of the pool');
+  });
+
+  it('a network that differs otherwise is networkDifferences’ to name', () => {
+    expect(ipRangeProblem(lan!, net({ subnets: [] }))).toBeNull();
   });
 });

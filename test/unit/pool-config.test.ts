@@ -20,6 +20,20 @@ describe('ipPools and lines', () => {
     expect(c.pools[0]!.ranges.news!.text).toBe('10.88.1.0/24');
     expect(c.pools[0]!.reserved).toEqual([(10 * 256 ** 3) + (88 * 256 ** 2) + 2]);
     expect(c.lines).toEqual({ news: { name: 'news', tier: 1, pool: 'lan', hosts: ['h1', 'h2'] } });
+    // Issue 12: range edges are not handed out unless the pool says so; the network's ip-range is the highest
+    // /24 that holds no range, gateway, reserved, network or broadcast address.
+    expect(c.pools[0]).toMatchObject({ useRangeEdges: false, ipRange: { text: '10.88.254.0/24', prefix: 24 } });
+    const edges = parseConfig(`${HEAD}ipPools:\n${pool('    ranges: { news: 10.88.254.0/24 }\n    useRangeEdges: true\n')}`, 'd.yaml');
+    expect(edges.pools[0]).toMatchObject({ useRangeEdges: true, ipRange: { text: '10.88.253.0/24' } });
+  });
+
+  it.each([
+    ['ranges', pool('    ranges: { a: 10.1.0.2/31, b: 10.1.0.4/31, c: 10.1.0.6/32 }\n', 'lan', '10.1.0.0/29', '10.1.0.1'), 'd.yaml:12: ipPools[0].ranges'],
+    ['reserved:', pool('    reserved: [10.1.0.2]\n', 'lan', '10.1.0.0/30', '10.1.0.1'), 'd.yaml:12: ipPools[0].reserved'],
+  ])('issue 12: %s that leave no room for the network’s ip-range: an error at the field', (_what, pools, at) => {
+    expect(errorOf(`${HEAD}ipPools:\n${pools}`)).toBe(
+      `${at}: the ranges, the gateway and reserved: leave no address of ${pools.includes('/29') ? '10.1.0.0/29' : '10.1.0.0/30'} for the network's ip-range (where containers started without --ip get theirs); shrink a range`,
+    );
   });
 
   it.each([
