@@ -1,6 +1,7 @@
 import type { FleetConfig } from '../config/types.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
 import { createCoalescer, createFleetStore, type Coalescer, type FleetStore } from '../store/fleet-store.js';
+import { initialFleetState } from '../store/state.js';
 
 export interface Connected {
   store: FleetStore;
@@ -22,7 +23,8 @@ export interface StartedFleet {
  * 0.5–1 s of the launch of a 200-host fleet).
  */
 export function startFleet(config: FleetConfig): StartedFleet {
-  const store = createFleetStore();
+  const lineTiers = Object.fromEntries(Object.values(config.lines).map((l) => [l.name, l.tier]));
+  const store = createFleetStore({ ...initialFleetState(), lineTiers });
   const coalescer = createCoalescer(store);
   const engine = new FleetEngine(config, coalescer.sink);
   engine.start();

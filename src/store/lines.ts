@@ -15,8 +15,17 @@ export interface Traffic {
 
 export interface LineRow extends Traffic {
   name: string;
-  /** The most critical tier among its containers (0 is the most critical); null when none says. */
+  /**
+   * The line's tier (0 is the most critical): the config's when `lines:` names the line (issue 12: one
+   * source), else the most critical tier among its containers' labels; null when neither says.
+   */
   tier: number | null;
+  /** Where `tier` comes from. */
+  tierSource: 'config' | 'labels' | null;
+  /** Its containers' tier labels: tier → how many carry it (containers without one left out). */
+  labelTiers: Readonly<Record<string, number>>;
+  /** How many of its containers carry a tier label other than the config's tier (0 when the config has none). */
+  tierDisagree: number;
   running: number;
   total: number;
   hosts: string[];
@@ -49,6 +58,7 @@ export function lineOf(c: Container): string {
 
 interface LinePart extends Traffic {
   tier: number | null;
+  labelTiers: Map<number, number>;
   running: number;
   total: number;
 }
@@ -71,9 +81,12 @@ function hostLines(hc: HostContainers, stats: FleetState['stats'][string] | unde
     const c = hc.byId[id]!;
     const name = lineOf(c);
     let part = lines.get(name);
-    if (!part) lines.set(name, (part = { tier: null, running: 0, total: 0, ...emptyTraffic() }));
+    if (!part) lines.set(name, (part = { tier: null, labelTiers: new Map(), running: 0, total: 0, ...emptyTraffic() }));
     part.total++;
-    if (c.tier !== null && (part.tier === null || c.tier < part.tier)) part.tier = c.tier;
+    if (c.tier !== null) {
+      if (part.tier === null || c.tier < part.tier) part.tier = c.tier;
+      part.labelTiers.set(c.tier, (part.labelTiers.get(c.tier) ?? 0) + 1);
+    }
     if (c.state === 'running' && !down) {
       part.running++;
       addSample(part, stats?.[c.id]);
@@ -87,14 +100,20 @@ function hostLines(hc: HostContainers, stats: FleetState['stats'][string] | unde
  * One row per business line across the fleet. A container on a host that is down counts as not running:
  * its last known state can't be trusted.
  */
-export function lineRows(state: Pick<FleetState, 'hostOrder' | 'hosts' | 'containers' | 'stats'>): LineRow[] {
+export function lineRows(state: Pick<FleetState, 'hostOrder' | 'hosts' | 'containers' | 'stats' | 'lineTiers'>): LineRow[] {
   const lines = new Map<string, LineRow>();
+  const labelTiers = new Map<string, Record<string, number>>();
   for (const host of state.hostOrder) {
     const hc = state.containers[host];
     if (!hc) continue;
     for (const [name, part] of hostLines(hc, state.stats[host], state.hosts[host]?.state === 'down')) {
       let row = lines.get(name);
-      if (!row) lines.set(name, (row = { name, tier: null, running: 0, total: 0, hosts: [], health: 'down', ...emptyTraffic() }));
+      if (!row) {
+        lines.set(name, (row = { name, tier: null, tierSource: null, labelTiers: {}, tierDisagree: 0, running: 0, total: 0, hosts: [], health: 'down', ...emptyTraffic() }));
+        labelTiers.set(name, {});
+      }
+      const counts = labelTiers.get(name)!;
+      for (const [tier, n] of part.labelTiers) counts[tier] = (counts[tier] ?? 0) + n;
       row.total += part.total;
       row.running += part.running;
       row.hosts.push(host);
@@ -107,8 +126,26 @@ export function lineRows(state: Pick<FleetState, 'hostOrder' | 'hosts' | 'contai
     }
   }
   return [...lines.values()]
-    .map((row) => ({ ...row, health: (row.running === row.total ? 'up' : row.running === 0 ? 'down' : 'degraded') as LineHealth }))
+    .map((row) => ({ ...row, ...tierOf(row, state.lineTiers[row.name], labelTiers.get(row.name)!), health: (row.running === row.total ? 'up' : row.running === 0 ? 'down' : 'degraded') as LineHealth }))
     .sort((a, b) => (a.tier ?? 99) - (b.tier ?? 99) || a.name.localeCompare(b.name));
+}
+
+/**
+ * A line's tier for a table cell: `3`, or `3≠2` when some of its containers' labels say another tier (the
+ * most critical of those), so the two sources are never silently merged.
+ */
+export function tierText(l: Pick<LineRow, 'tier' | 'tierDisagree' | 'labelTiers'>): string {
+  if (l.tier === null) return '-';
+  if (l.tierDisagree === 0) return String(l.tier);
+  const other = Object.keys(l.labelTiers).map(Number).filter((t) => t !== l.tier).sort((a, b) => a - b)[0];
+  return `${l.tier}≠${other}`;
+}
+
+/** The config's tier wins; the labels only speak for a line the config does not name. */
+function tierOf(row: LineRow, configured: number | undefined, labelTiers: Record<string, number>): Pick<LineRow, 'tier' | 'tierSource' | 'labelTiers' | 'tierDisagree'> {
+  if (configured === undefined) return { tier: row.tier, tierSource: row.tier === null ? null : 'labels', labelTiers, tierDisagree: 0 };
+  const tierDisagree = Object.entries(labelTiers).reduce((n, [tier, count]) => (Number(tier) === configured ? n : n + count), 0);
+  return { tier: configured, tierSource: 'config', labelTiers, tierDisagree };
 }
 
 const hostTrafficCache = new WeakMap<HostContainers, { stats: FleetState['stats'][string] | undefined; traffic: Traffic }>();

@@ -21,6 +21,8 @@ export interface FleetState {
   history: TrafficHistory;
   /** The configured static IP pools (issue 4); set once from the config. */
   pools: readonly IpPool[];
+  /** Each configured line's tier (`lines:`); set once from the config. It wins over containers' labels (issue 12). */
+  lineTiers: Readonly<Record<string, number>>;
   /** The reservation ledger as last read (issue 4). */
   reservations: ReservationsState;
   /** Plan runs and migrations of every operator sharing the state, running or ended a moment ago, by run id (start time). */
@@ -39,6 +41,8 @@ export interface ReservationsState {
 
 export const EMPTY_RESERVATIONS: ReservationsState = Object.freeze({ list: Object.freeze([]), loaded: false, error: null });
 
+export const NO_LINE_TIERS: Readonly<Record<string, number>> = Object.freeze({});
+
 export const NO_TEAM_RUNS: readonly TeamRun[] = Object.freeze([]);
 
 export const TIMELINE_LIMIT = 2000;
@@ -46,5 +50,5 @@ export const TIMELINE_LIMIT = 2000;
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], lineTiers: NO_LINE_TIERS, reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { StatsSample } from '../../src/engine/types.js';
-import { hostTraffic, lineRows, NO_LINE } from '../../src/store/lines.js';
+import { hostTraffic, lineRows, NO_LINE, tierText } from '../../src/store/lines.js';
 import type { FleetState } from '../../src/store/state.js';
 import { container, hostUp, listed, stateOf } from './fixtures.js';
 
@@ -60,6 +60,24 @@ describe('lineRows', () => {
     expect(rows.pay!.tier).toBe(0); // 1 on h1, null on h1, 0 on h2 (exited still counts)
     expect(rows.shop!.tier).toBe(2); // 2, 3, 2
     expect(rows[NO_LINE]!.tier).toBeNull();
+  });
+
+  it('issue 12: a line the config names takes the config’s tier; labels that disagree are counted and marked', () => {
+    // The config says shop is tier 3 (its labels say 2, 3, 2), pay 0 (labels 1, -, 0); report is not configured.
+    const s = { ...fleet(), lineTiers: { shop: 3, pay: 0, ghost: 1 } };
+    const rows = byName(lineRows(s));
+    expect(rows.shop).toMatchObject({ tier: 3, tierSource: 'config', labelTiers: { 2: 2, 3: 1 }, tierDisagree: 2 });
+    expect(rows.pay).toMatchObject({ tier: 0, tierSource: 'config', labelTiers: { 0: 1, 1: 1 }, tierDisagree: 1 });
+    expect(rows.report).toMatchObject({ tier: 1, tierSource: 'labels', labelTiers: { 1: 1 }, tierDisagree: 0 });
+    expect(rows[NO_LINE]).toMatchObject({ tier: null, tierSource: null, labelTiers: {}, tierDisagree: 0 });
+    expect(rows.ghost).toBeUndefined(); // a configured line with no container has no row
+    // Sorted by the tier shown.
+    expect(lineRows(s).map((l) => l.name)).toEqual(['pay', 'report', 'shop', 'archive', NO_LINE]);
+    expect(lineRows(s).map(tierText)).toEqual(['0≠1', '1', '3≠2', '5', '-']);
+    // Labels that agree: no mark.
+    const agree = { ...fleet(), lineTiers: { report: 1 } };
+    expect(byName(lineRows(agree)).report).toMatchObject({ tier: 1, tierSource: 'config', tierDisagree: 0 });
+    expect(tierText(byName(lineRows(agree)).report!)).toBe('1');
   });
 
   it('running/total and hosts in fleet order', () => {

@@ -24,6 +24,18 @@ describe('business lines, the first screen', () => {
     ]);
   });
 
+  it('issue 12: the config’s tier wins, and a line whose containers’ labels say otherwise is marked', async () => {
+    // The config says shop is tier 3: its containers' labels say 2.
+    const store = smallFleet();
+    store.setState({ ...store.getState(), lineTiers: { shop: 3 } }, true);
+    const r = await renderApp(store, undefined, { initialRoute: null });
+    expect(pick(tableRows(r.lastFrame()!, LINE_HEADERS), 'LINE', 'TIER')).toEqual([
+      ['pay', '1'],
+      ['shop', '3≠2'],
+      ['(none)', '-'],
+    ]);
+  });
+
   it('Enter on a line shows that line’s containers across hosts; Escape comes back', async () => {
     const r = await renderApp(smallFleet(), undefined, { initialRoute: null });
     const frame = await press(r, ENTER, (f) => f.includes('line pay'));

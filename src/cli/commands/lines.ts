@@ -1,4 +1,4 @@
-import { lineRows } from '../../store/lines.js';
+import { lineRows, tierText } from '../../store/lines.js';
 import { formatBytes, formatPercent } from '../../views/format.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../text-table.js';
@@ -10,7 +10,7 @@ export const linesCommand: HeadlessCommand = async ({ args, config, out }) => {
   const rows = lineRows(fleet.store.getState());
   if (args.json) {
     out(JSON.stringify(rows.map((l) => ({
-      name: l.name, tier: l.tier, health: l.health, running: l.running, total: l.total, hosts: l.hosts,
+      name: l.name, tier: l.tier, tierSource: l.tierSource, tierDisagree: l.tierDisagree, labelTiers: l.labelTiers, health: l.health, running: l.running, total: l.total, hosts: l.hosts,
       cpuPercent: l.sampled ? l.cpuPercent : null, memBytes: l.sampled ? l.memBytes : null,
       rxBytesPerSec: l.sampled ? l.rxBytesPerSec : null, txBytesPerSec: l.sampled ? l.txBytesPerSec : null,
     })), null, 2));
@@ -18,7 +18,7 @@ export const linesCommand: HeadlessCommand = async ({ args, config, out }) => {
   }
   out(textTable(
     ['LINE', 'TIER', 'HEALTH', 'RUN/TOTAL', 'CPU', 'MEM', 'HOSTS'],
-    rows.map((l) => [l.name, l.tier === null ? '-' : String(l.tier), l.health, `${l.running}/${l.total}`, formatPercent(l.sampled ? l.cpuPercent : null), formatBytes(l.sampled ? l.memBytes : null), l.hosts.join(',')]),
+    rows.map((l) => [l.name, tierText(l), l.health, `${l.running}/${l.total}`, formatPercent(l.sampled ? l.cpuPercent : null), formatBytes(l.sampled ? l.memBytes : null), l.hosts.join(',')]),
   ));
   return 0;
 };

@@ -1,4 +1,4 @@
-import { lineRows, type LineHealth, type LineRow } from '../../store/lines.js';
+import { lineRows, tierText, type LineHealth, type LineRow } from '../../store/lines.js';
 import { formatBytes, formatPercent, formatRate, sparkline } from '../format.js';
 import type { TableScreen } from './table-screen.js';
 
@@ -11,7 +11,7 @@ export const linesScreen: TableScreen<LineScreenRow> = {
   title: () => 'business lines',
   columns: [
     { header: 'LINE', width: 10, flex: 1, value: (l) => l.name },
-    { header: 'TIER', width: 4, value: (l) => (l.tier === null ? '-' : String(l.tier)), sort: (l) => l.tier ?? 99 },
+    { header: 'TIER', width: 4, value: tierText, color: (l) => (l.tierDisagree > 0 ? 'yellow' : undefined), sort: (l) => l.tier ?? 99 },
     { header: 'HEALTH', width: 10, value: (l) => HEALTH_MARK[l.health], color: (l) => HEALTH_COLOR[l.health] },
     { header: 'RUN/TOTAL', width: 9, value: (l) => `${l.running}/${l.total}`, sort: (l) => l.running },
     { header: 'CPU', drop: 4, width: 6, value: (l) => formatPercent(l.sampled ? l.cpuPercent : null), sort: (l) => l.cpuPercent },
