@@ -1,4 +1,5 @@
 import type { FleetConfig } from '../config/types.js';
+import { connectionRecords } from '../engine/container-marks.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { MigrateDeps } from '../migrate/execute.js';
 import { migrationJournal } from '../migrate/journal.js';
@@ -11,6 +12,7 @@ import type { StateStore } from '../state/types.js';
 export function migrateDeps(config: FleetConfig, state: StateStore, engine: FleetEngine): MigrateDeps {
   return {
     client: (h) => engine.connections.get(h)?.client ?? undefined,
+    records: (h) => connectionRecords(engine.connections.get(h)),
     journal: migrationJournal(state),
     lock: state.locks,
     audit: state.audit,

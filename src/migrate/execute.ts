@@ -22,6 +22,8 @@ import {
   type StepView,
 } from './journal.js';
 import type { MovePlan, RollbackStep, StepName } from './types.js';
+import type { EngineRecords } from '../engine/container-marks.js';
+import { earlierIntents, stepHost, stopOnce, type EarlierIntent } from './settle-step.js';
 
 // Issue 6, items 3 and 6: the thin executor behind the preflight. Each move runs its steps in order, each
 // step idempotent (it asks the engine first, then calls only what is missing), each journaled as intent
@@ -31,6 +33,8 @@ import type { MovePlan, RollbackStep, StepName } from './types.js';
 export interface MigrateDeps {
   /** The host's client; undefined when it is not connected. */
   client(host: string): Docker | undefined;
+  /** The host's clock and its own record of a container, undefined when not connected: settles a step in flight. */
+  records(host: string): EngineRecords | undefined;
   journal: MigrationJournal;
   lock: ContainerLock;
   audit: AuditLog;
@@ -91,6 +95,8 @@ interface MoveRun {
   touched: Set<StepName | RollbackStep>;
   done: Set<StepName | RollbackStep>;
   stoppedAt: string | null;
+  /** Steps an earlier process began without an outcome on record: settled from the engine before a call (issue 12). */
+  earlier: Map<StepName | RollbackStep, EarlierIntent>;
 }
 
 function clientOf(ctx: Ctx, host: string): Docker {
@@ -185,7 +191,7 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       const docker = clientOf(ctx, p.from);
       const s = await inspectIn(docker, p.sourceId, signal);
       if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}`);
-      if (s.State?.Running || s.State?.Paused) await ignore304(docker.getContainer(p.sourceId).stop({ t: stopSeconds(p), abortSignal: signal } as object));
+      await stopOnce(docker, ctx.records(p.from), p.sourceId, Boolean(s.State?.Running || s.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
       return {};
     }
     case 'park-source': {
@@ -241,7 +247,7 @@ async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortS
     const t = await findTarget(ctx, m, signal);
     if (!t) return;
     const c = clientOf(ctx, p.to).getContainer(t.Id);
-    if (t.State?.Running) await ignore304(c.stop({ t: stopSeconds(p), abortSignal: signal } as object));
+    await stopOnce(clientOf(ctx, p.to), ctx.records(p.to), t.Id, Boolean(t.State?.Running || t.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
     try {
       await c.remove({ force: true, abortSignal: signal } as object);
     } catch (err) {
@@ -264,7 +270,8 @@ const AUDITED: ReadonlySet<string> = new Set(['network', 'image', 'create', 'sto
 /** Journals, performs and audits one step; throws a StepFailure when it fails. */
 async function runStep(ctx: Ctx, m: MoveRun, step: StepName | RollbackStep): Promise<MigrationRecord> {
   const p = m.plan;
-  await append(ctx, { kind: 'step.intent', runId: ctx.runId, move: m.index, step });
+  const engineAt = ctx.records(stepHost(p, step))?.now();
+  await append(ctx, { kind: 'step.intent', runId: ctx.runId, move: m.index, step, ...(engineAt !== undefined && Number.isFinite(engineAt) && { engineAt }) });
   m.touched.add(step);
   let data: StepData = {};
   let failure: StepFailure | null = null;
@@ -277,6 +284,7 @@ async function runStep(ctx: Ctx, m: MoveRun, step: StepName | RollbackStep): Pro
     failure = err instanceof StepFailure ? err : new StepFailure(toDockpitError(err, `${label(p)} ${step}`));
     data = failure.data;
   }
+  m.earlier.delete(step); // settled by this attempt: a later one starts from its own intent
   m.data = { ...m.data, ...data };
   const hasData = Object.keys(data).length > 0;
   const rec = await append(ctx, {
@@ -330,6 +338,7 @@ function moveRun(v: MoveView): MoveRun {
     touched: new Set(v.steps.map((s) => s.step)),
     done: new Set(v.steps.filter((s) => s.state === 'done').map((s) => s.step)),
     stoppedAt: v.stoppedAt,
+    earlier: earlierIntents(v.steps),
   };
 }
 

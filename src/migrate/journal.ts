@@ -22,7 +22,8 @@ export interface StepData {
 export type MigrationRecord =
   | { at: string; kind: 'mig.start'; runId: string; what: 'migrate' | 'evacuate'; host: string | null; operator: Operator; parallel: number; moves: MovePlan[] }
   | { at: string; kind: 'mig.resume'; runId: string; operator: Operator }
-  | { at: string; kind: 'step.intent'; runId: string; move: number; step: StepName | RollbackStep; data?: StepData }
+  /** `engineAt`: the clock of the engine the step calls, just before the intent (issue 12: where settling it starts). */
+  | { at: string; kind: 'step.intent'; runId: string; move: number; step: StepName | RollbackStep; data?: StepData; engineAt?: number }
   | { at: string; kind: 'step.outcome'; runId: string; move: number; step: StepName | RollbackStep; outcome: StepOutcome; error?: string; data?: StepData }
   | { at: string; kind: 'move.end'; runId: string; move: number; status: Exclude<MoveStatus, 'pending' | 'running' | 'rolling-back'>; downtimeMs: number | null; error?: string }
   | { at: string; kind: 'mig.end'; runId: string; status: Exclude<MigrationStatus, 'running'> };
@@ -43,6 +44,8 @@ export interface StepView {
   state: 'in-flight' | StepOutcome;
   at: string;
   error?: string;
+  /** The latest intent's engine time, when recorded (older journals have none). */
+  engineAt?: number;
 }
 
 export interface MoveView {
@@ -96,7 +99,13 @@ export function migrationState(records: readonly MigrationRecord[]): MigrationVi
         if (!m) break;
         const state = r.kind === 'step.intent' ? 'in-flight' : r.outcome;
         const existing = m.steps.find((s) => s.step === r.step);
-        const sv: StepView = { step: r.step, state, at: r.at, ...(r.kind === 'step.outcome' && r.error !== undefined && { error: r.error }) };
+        const sv: StepView = {
+          step: r.step,
+          state,
+          at: r.at,
+          ...(r.kind === 'step.outcome' && r.error !== undefined && { error: r.error }),
+          ...(r.kind === 'step.intent' && r.engineAt !== undefined && { engineAt: r.engineAt }),
+        };
         if (existing) Object.assign(existing, sv, r.kind === 'step.intent' ? { error: undefined } : {});
         else m.steps.push(sv);
         if (r.data) m.data = { ...m.data, ...r.data };
