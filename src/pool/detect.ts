@@ -139,10 +139,16 @@ function holderOf(c: Container): IpHolder {
   return { host: c.host, name: c.name, id: c.id, state: c.state };
 }
 
-/** Addresses of the subnet no container can take: network, broadcast, gateway, the configured reserved. */
+/**
+ * Addresses of the subnet the pool never hands out: network, broadcast, gateway, the configured reserved,
+ * each line range's own network and broadcast address unless `useRangeEdges`, and the network's ip-range
+ * (issue 12). A container holding one is still seen (conflicts, outside), but it uses none of the pool.
+ */
 function excludedOf(pool: IpPool): Set<number> {
   const out = new Set<number>([pool.subnet.base, lastOf(pool.subnet), pool.gateway]);
   for (const ip of pool.reserved) out.add(ip);
+  if (!pool.useRangeEdges) for (const r of Object.values(pool.ranges)) out.add(r.base).add(lastOf(r));
+  for (let ip = pool.ipRange.base; ip <= lastOf(pool.ipRange); ip++) out.add(ip);
   return out;
 }
 

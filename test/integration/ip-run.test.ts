@@ -78,8 +78,8 @@ describe('dockpit run', () => {
     const got = results.map(ok);
     expect(got.map((g) => g.name)).toEqual(names);
     expect(new Set(got.map((g) => g.ip)).size).toBe(6);
-    // The lowest six of the line's range, whatever order the processes took the lock in.
-    expect(got.map((g) => g.ip).sort()).toEqual(['10.88.60.0', '10.88.60.1', '10.88.60.2', '10.88.60.3', '10.88.60.4', '10.88.60.5']);
+    // The lowest six of the line's range past its network address, whatever order the processes took the lock in.
+    expect(got.map((g) => g.ip).sort()).toEqual(['10.88.60.1', '10.88.60.2', '10.88.60.3', '10.88.60.4', '10.88.60.5', '10.88.60.6']);
     for (const g of got) {
       expect(g).toMatchObject({ pool: 'lan', network: 'biz', line: 'news', dryRun: false });
       expect(await ipOf(g.host, g.name)).toBe(g.ip);
@@ -133,14 +133,14 @@ describe('dockpit run', () => {
     const containersBefore = await Promise.all(hosts.map((h) => docker(h, 'ps', '-aq')));
     const r = await run(name, 'forum', '--json', '--dry-run', '--memory', '64m');
     const d = ok(r);
-    expect(d).toEqual({ name, host: d.host, ip: '10.88.61.0', pool: 'lan', network: 'biz', line: 'forum', id: null, dryRun: true });
+    expect(d).toEqual({ name, host: d.host, ip: '10.88.61.1', pool: 'lan', network: 'biz', line: 'forum', id: null, dryRun: true });
     expect(['h2', 'h3']).toContain(d.host);
     expect(await now()).toEqual(before);
     expect(await Promise.all(hosts.map((h) => docker(h, 'ps', '-aq')))).toEqual(containersBefore);
     // In text, it says what it would do.
     const text = await run(name, 'forum', '--dry-run');
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^dry run: ${name} → h[23] 10\\.88\\.61\\.0 \\(pool lan, network biz, line forum, tier 2\\)\\n  host: fewest forum containers, then most free memory: .*\\n  nothing changed\\n$`));
+    expect(text.stdout).toMatch(new RegExp(`^dry run: ${name} → h[23] 10\\.88\\.61\\.1 \\(pool lan, network biz, line forum, tier 2\\)\\n  host: fewest forum containers, then most free memory: .*\\n  nothing changed\\n$`));
     expect(await now()).toEqual(before);
   });
 

@@ -39,10 +39,10 @@ describe('dockpit ip: JSON', () => {
     const json = ipJson(config, report, reservations, hostRows(state), { file: '/s/ledger.json', error: null });
     expect(Object.keys(json)).toEqual(['pools', 'reservations', 'conflicts', 'drift', 'outside', 'stale', 'hosts', 'ledger']);
     expect(json.pools[0]).toEqual({
-      name: 'lan', network: 'biz', driver: 'bridge', subnet: '10.88.0.0/16', gateway: '10.88.0.1', size: 65531, used: 3, free: 65528,
+      name: 'lan', network: 'biz', driver: 'bridge', subnet: '10.88.0.0/16', gateway: '10.88.0.1', size: 65271, used: 3, free: 65268,
       lines: [
-        { line: 'news', range: '10.88.1.0/24', size: 255, used: 1, free: 254 },
-        { line: 'forum', range: '10.88.2.0/24', size: 256, used: 0, free: 256 },
+        { line: 'news', range: '10.88.1.0/24', size: 253, used: 1, free: 252 },
+        { line: 'forum', range: '10.88.2.0/24', size: 254, used: 0, free: 254 },
       ],
     });
     expect(json.conflicts.map((c) => c.holders.map((h) => `${h.name}@${h.host}:${h.state}`))).toEqual([['api-1@h1:running', 'db-2@h2:exited']]);
