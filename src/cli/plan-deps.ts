@@ -1,5 +1,6 @@
 import type { FleetConfig } from '../config/types.js';
 import { connectionRecords } from '../engine/container-marks.js';
+import { exactUpdateClient } from '../engine/container-update.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { ExecuteDeps } from '../plans/execute.js';
 import { planJournal } from '../plans/journal.js';
@@ -10,7 +11,11 @@ import type { StateStore } from '../state/types.js';
 export function planDeps(state: StateStore, engine: FleetEngine, guards: Guards): ExecuteDeps {
   return {
     engine: {
-      client: (h) => engine.connections.get(h)?.client ?? undefined,
+      client: (h) => {
+        // Updates with exact integers: "no memory limit" is a value JSON.stringify would round (container-update.ts).
+        const docker = engine.connections.get(h)?.client;
+        return docker ? exactUpdateClient(docker) : undefined;
+      },
       cpus: (h) => engine.connections.get(h)?.cpus ?? null,
       records: (h) => connectionRecords(engine.connections.get(h)),
     },

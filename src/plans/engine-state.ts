@@ -42,7 +42,10 @@ const DEFAULT_CPU_PERIOD = 100_000;
 /**
  * "No memory limit" as the engine can set it on a running container: the largest page-aligned value, what
  * the kernel itself reports for an unlimited cgroup (engine-facts.md: `Memory: 0` is ignored by an update,
- * -1 refused). 2^63 - 4096 is exactly a double, so it survives JSON both ways.
+ * -1 refused). Sent for MemorySwap too: measured on the fleet (20.10, cgroup v1 with swap accounting),
+ * `MemorySwap: -1` with it fails from a 256m/512m container (memory is written before memsw, which is
+ * still 512m: EINVAL), while both at this value succeed. 2^63 - 4096 is exactly a double, but
+ * JSON.stringify rounds its digits: it is sent through container-update.ts.
  */
 export const MEMORY_UNLIMITED = 9_223_372_036_854_771_712;
 
@@ -58,7 +61,7 @@ const DEFAULT_CPU_SHARES = 1024;
  * - cpu: NanoCpus when set, else CpuQuota/CpuPeriod (period 0 = the default 100 ms) when the quota is > 0,
  *   else null: no CPU limit (NanoCpus 0 with CpuQuota 0 or -1);
  * - memory: null for no limit (Memory 0 or MEMORY_UNLIMITED and above); memorySwap null when unlimited
- *   (MemorySwap 0 or -1) or when there is no memory limit (swap alone limits nothing);
+ *   (MemorySwap 0, -1 or MEMORY_UNLIMITED and above) or when there is no memory limit (swap alone limits nothing);
  * - cpuShares: 0 (not set) is the default 1024.
  */
 export interface EffectiveLimits {
@@ -74,7 +77,7 @@ export function effectiveLimits(p: PriorState): EffectiveLimits {
   return {
     nanoCpus: p.nanoCpus > 0 ? p.nanoCpus : quotaCpus,
     memoryBytes,
-    memorySwapBytes: memoryBytes !== null && p.memorySwapBytes > 0 ? p.memorySwapBytes : null,
+    memorySwapBytes: memoryBytes !== null && p.memorySwapBytes > 0 && p.memorySwapBytes < MEMORY_UNLIMITED ? p.memorySwapBytes : null,
     cpuShares: p.cpuShares > 0 ? p.cpuShares : DEFAULT_CPU_SHARES,
   };
 }
@@ -83,8 +86,9 @@ export function effectiveLimits(p: PriorState): EffectiveLimits {
  * The `POST /containers/{id}/update` body for a limit. A container capped by NanoCpus keeps NanoCpus (the
  * engine refuses to mix it with CpuQuota); every other one is capped by CpuPeriod/CpuQuota, which restore
  * can lift again (`CpuQuota: -1`), unlike NanoCpus. Memory above the current MemorySwap is refused ("update
- * the memoryswap at the same time"): MemorySwap is always sent, unlimited (-1) if it was on a limited
- * container, else at least twice the new memory (what `docker run -m` gives).
+ * the memoryswap at the same time"): MemorySwap is always sent, still unlimited if it was on a limited
+ * container, else at least twice the new memory (what `docker run -m` gives; so also on a container that
+ * had no memory limit).
  */
 export function limitBody(limit: NonNullable<PlannedAction['limit']>, now: PriorState): Record<string, number> {
   const body: Record<string, number> = {};
@@ -98,8 +102,9 @@ export function limitBody(limit: NonNullable<PlannedAction['limit']>, now: Prior
   }
   if (limit.memoryBytes !== null) {
     body.Memory = limit.memoryBytes;
-    const limited = effectiveLimits(now).memoryBytes !== null;
-    body.MemorySwap = limited && now.memorySwapBytes === -1 ? -1 : Math.max(now.memorySwapBytes, limit.memoryBytes * 2);
+    const e = effectiveLimits(now);
+    if (e.memoryBytes === null) body.MemorySwap = limit.memoryBytes * 2;
+    else body.MemorySwap = e.memorySwapBytes === null ? MEMORY_UNLIMITED : Math.max(e.memorySwapBytes, limit.memoryBytes * 2);
   }
   if (limit.cpuShares !== null) body.CpuShares = limit.cpuShares;
   return body;
@@ -150,8 +155,8 @@ export function sameConfig(a: PriorState, b: PriorState): boolean {
 /**
  * The update body that puts `prior`'s effective limits and restart policy back, only what differs. In an
  * update 0 means "leave as is", so "no limit" is sent as what the engine accepts and enforces as none
- * (engine-facts.md, measured on 20.10): `CpuQuota: -1` for the CPU, MEMORY_UNLIMITED with `MemorySwap: -1`
- * for memory, 1024 for the default CPU shares. A NanoCpus limit cannot be lifted at all; limitBody never
+ * (engine-facts.md, measured on 20.10): `CpuQuota: -1` for the CPU, MEMORY_UNLIMITED for memory and swap,
+ * 1024 for the default CPU shares. A NanoCpus limit cannot be lifted at all; limitBody never
  * sets one on a container that had none, and restoreRun's check after the call reports it if someone did.
  */
 export function restoreBody(prior: PriorState, now: PriorState): Record<string, unknown> {
@@ -168,7 +173,7 @@ export function restoreBody(prior: PriorState, now: PriorState): Record<string, 
   if (p.memoryBytes !== n.memoryBytes || p.memorySwapBytes !== n.memorySwapBytes) {
     // Sent together: the engine checks Memory against MemorySwap.
     body.Memory = p.memoryBytes ?? MEMORY_UNLIMITED;
-    body.MemorySwap = p.memorySwapBytes ?? -1;
+    body.MemorySwap = p.memorySwapBytes ?? MEMORY_UNLIMITED;
   }
   if (p.cpuShares !== n.cpuShares) body.CpuShares = p.cpuShares;
   if (prior.restartPolicy.name !== now.restartPolicy.name || prior.restartPolicy.maximumRetryCount !== now.restartPolicy.maximumRetryCount) {
