@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { limitBody, restoreBody, priorOf } from '../../src/plans/engine-state.js';
+import { effectiveLimits, limitBody, MEMORY_UNLIMITED, restoreBody, priorOf } from '../../src/plans/engine-state.js';
 import { executePlan, restoreRun, resumeRun, stateCalls, type ExecuteDeps } from '../../src/plans/execute.js';
 import { planJournal, runState, type Journal } from '../../src/plans/journal.js';
 import { DEFAULT_GUARDS, type PlannedAction, type PriorState } from '../../src/plans/types.js';
@@ -11,6 +11,7 @@ import { fileStateAt, readAuditLog } from '../support/file-state.js';
 import { FakeEngine } from './plan-fake-engine.js';
 
 const op = { user: 'ann', from: 'jump-1' };
+const MiB = 2 ** 20;
 const act = (host: string, id: string, action: PlannedAction['action'] = 'stop', step = 0): PlannedAction => ({
   step, host, id, name: `c-${id}`, line: 'ads', tier: 2, action, frees: { cpuPercent: 0, memBytes: 0 },
   ...(action === 'limit' && { limit: { nanoCpus: 500_000_000, memoryBytes: 256 * 2 ** 20, cpuShares: 256 } }),
@@ -157,19 +158,78 @@ describe('restoreRun', () => {
   });
 });
 
-describe('restoreRun, engine limits', () => {
-  it('a limit on a container that has none is refused, unchanged: the engine could never lift it again', async () => {
+describe('limits on containers without limits (issue 12)', () => {
+  const NONE = { NanoCpus: 0, CpuQuota: 0, CpuPeriod: 0, CpuShares: 0, Memory: 0, MemorySwap: 0 };
+
+  it('a limit applies by quota; restore lifts it to no limit in effect, checks it, and a second restore calls nothing', async () => {
     const engine = new FakeEngine();
-    engine.add('h1', 'u1');
-    const before = JSON.stringify(engine.containers.get('u1')!.hc);
+    engine.add('h1', 'u1', 'running', NONE);
+    const prior = priorOf({ State: { Status: 'running' }, HostConfig: { ...NONE, RestartPolicy: { Name: 'always' } } });
     const d = deps(engine);
     const r = await executePlan({ ...d, runId: 'r1', plan: 'p', actions: [act('h1', 'u1', 'limit')] });
-    expect(r.status).toBe('partial');
-    expect(r.actions[0]!.outcome).toBe('failed');
-    expect(r.actions[0]!.error).toMatch(/^CONFLICT: h1\/c-u1 has no (CPU|memory) limit, and the engine cannot remove one once set: restore could not put it back/);
-    expect(JSON.stringify(engine.containers.get('u1')!.hc)).toBe(before);
+    expect(r.status).toBe('done');
+    expect(engine.containers.get('u1')!.hc).toMatchObject({ NanoCpus: 0, CpuPeriod: 100_000, CpuQuota: 50_000, Memory: 256 * MiB, MemorySwap: 512 * MiB, CpuShares: 256 });
     const restored = await restoreRun('r1', d);
     expect(restored.status).toBe('done');
+    const hc = engine.containers.get('u1')!.hc;
+    expect(hc).toMatchObject({ NanoCpus: 0, CpuQuota: -1, Memory: MEMORY_UNLIMITED, MemorySwap: MEMORY_UNLIMITED, CpuShares: 1024 });
+    expect(effectiveLimits(priorOf({ HostConfig: hc }))).toEqual(effectiveLimits(prior));
+    const n = engine.mutatingCalls().length;
+    expect((await restoreRun('r1', d)).status).toBe('done');
+    expect(engine.mutatingCalls()).toHaveLength(n);
+  });
+
+  it('restore checks the engine after the call: a limit it kept fails the restore, naming what differs', async () => {
+    const engine = new FakeEngine();
+    engine.add('h1', 'u1', 'running', NONE);
+    const d = deps(engine);
+    await executePlan({ ...d, runId: 'r1', plan: 'p', actions: [act('h1', 'u1', 'limit')] });
+    // An engine that answers the update but keeps the CPU cap (what NanoCpus would do).
+    const deaf = { client: (h: string) => ({ getContainer: (id: string) => ({ ...engine.client(h)!.getContainer(id), update: async () => ({}) }) }), records: (h: string) => engine.records(h) };
+    const r = await restoreRun('r1', { ...d, engine: deaf });
+    expect(r.status).toBe('partial');
+    expect(r.actions[0]!.error).toBe('CONFLICT: h1/c-u1: after restore the engine shows cpu 0.5 CPUs, was no CPU limit; memory 268435456 bytes, was no limit; memory+swap 536870912 bytes, was no limit; cpu shares 256, was 1024');
+  });
+});
+
+describe('refused actions (issue 12: the preview is the run)', () => {
+  const refusedAct = (host: string, id: string): PlannedAction => ({ ...act(host, id), refused: { code: 'protected-tier', reason: 'tier 0 is protected (guards.protectTiers)' } });
+
+  it('a refused action is reported in its place with its reason, never called nor locked, audited as refused; the run ends partial', async () => {
+    const engine = new FakeEngine();
+    engine.add('h1', 'a');
+    engine.add('h1', 'b');
+    const d = deps(engine);
+    const r = await executePlan({ ...d, runId: 'r1', plan: 'p', actions: [act('h1', 'a'), refusedAct('h1', 'b')] });
+    expect(r.status).toBe('partial');
+    expect(r.actions).toEqual([
+      { host: 'h1', container: 'c-a', action: 'stop', outcome: 'done' },
+      { host: 'h1', container: 'c-b', action: 'stop', outcome: 'refused', error: 'tier 0 is protected (guards.protectTiers)' },
+    ]);
+    expect(engine.calls.filter((c) => c.id === 'b')).toEqual([]);
+    expect(engine.containers.get('b')!.state).toBe('running');
+    const audit = await readAuditLog(dir);
+    expect(audit.map((e) => [e.targets[0], e.outcome])).toEqual(expect.arrayContaining([['h1/c-a', 'ok'], ['h1/c-b', 'refused']]));
+    // Resume does not retry a refusal (its reason holds), and restore puts back only what the run touched.
+    expect((await resumeRun('r1', d)).actions[1]!.outcome).toBe('refused');
+    expect((await restoreRun('r1', d)).actions.map((a) => [a.container, a.outcome])).toEqual([['c-a', 'done']]);
+    expect(engine.containers.get('a')!.state).toBe('running');
+    expect(engine.calls.filter((c) => c.id === 'b')).toEqual([]);
+  });
+
+  it('checked again live: a container removed since the preview, a CPU limit over the host count — refused, nothing changed', async () => {
+    const engine = new FakeEngine();
+    engine.add('h1', 'a');
+    engine.ncpu.set('h1', 2);
+    const over = { ...act('h1', 'a', 'limit'), limit: { nanoCpus: 3e9, memoryBytes: null, cpuShares: null } };
+    const before = structuredClone(engine.containers.get('a')!.hc);
+    const r = await executePlan({ ...deps(engine), runId: 'r1', plan: 'p', actions: [over, act('h1', 'gone')] });
+    expect(r.actions.map((a) => [a.outcome, a.error])).toEqual([
+      ['refused', 'cpus 3 is more than the 2 CPUs of h1: the engine refuses such a limit'],
+      ['refused', 'no such container on h1 any more (removed since the preview)'],
+    ]);
+    expect(engine.containers.get('a')!.hc).toEqual(before);
+    expect(engine.mutatingCalls()).toEqual([]);
   });
 });
 
@@ -211,13 +271,28 @@ describe('resumeRun after a crash at every journal record', () => {
 
 describe('pure pieces', () => {
   const p: PriorState = { state: 'running', nanoCpus: 0, cpuQuota: 0, cpuPeriod: 0, cpuShares: 0, memoryBytes: 0, memorySwapBytes: 0, restartPolicy: { name: 'always', maximumRetryCount: 0 } };
-  it('limitBody: NanoCpus, or a quota when the container is capped by quota; MemorySwap always sent', () => {
-    expect(limitBody({ nanoCpus: 5e8, memoryBytes: 100, cpuShares: null }, p)).toEqual({ NanoCpus: 5e8, Memory: 100, MemorySwap: 200 });
-    expect(limitBody({ nanoCpus: 5e8, memoryBytes: 100, cpuShares: 2 }, { ...p, cpuQuota: 80_000, cpuPeriod: 100_000, memorySwapBytes: -1 })).toEqual({ CpuPeriod: 100_000, CpuQuota: 50_000, Memory: 100, MemorySwap: -1, CpuShares: 2 });
+  it('limitBody: NanoCpus only where NanoCpus is set, else a quota (liftable); MemorySwap always sent', () => {
+    expect(limitBody({ nanoCpus: 5e8, memoryBytes: 100, cpuShares: null }, p)).toEqual({ CpuPeriod: 100_000, CpuQuota: 50_000, Memory: 100, MemorySwap: 200 });
+    expect(limitBody({ nanoCpus: 5e8, memoryBytes: 100, cpuShares: null }, { ...p, nanoCpus: 1e9, memoryBytes: 512, memorySwapBytes: 1024 })).toEqual({ NanoCpus: 5e8, Memory: 100, MemorySwap: 1024 });
+    expect(limitBody({ nanoCpus: 5e8, memoryBytes: 100, cpuShares: 2 }, { ...p, cpuQuota: 80_000, cpuPeriod: 50_000, memoryBytes: 512, memorySwapBytes: -1 })).toEqual({ CpuPeriod: 50_000, CpuQuota: 25_000, Memory: 100, MemorySwap: MEMORY_UNLIMITED, CpuShares: 2 });
+    // Lifted by an earlier restore: no limit in effect, so swap is twice the memory, as for a fresh container.
+    expect(limitBody({ nanoCpus: null, memoryBytes: 100, cpuShares: null }, { ...p, memoryBytes: MEMORY_UNLIMITED, memorySwapBytes: MEMORY_UNLIMITED })).toEqual({ Memory: 100, MemorySwap: 200 });
   });
-  it('restoreBody: only what differs, memory and swap together, 0 sent as -1', () => {
+  it('effectiveLimits: 0, -1 and the largest page-aligned value all mean no limit; shares 0 is 1024', () => {
+    const none = { nanoCpus: null, memoryBytes: null, memorySwapBytes: null, cpuShares: 1024 };
+    expect(effectiveLimits(p)).toEqual(none);
+    expect(effectiveLimits({ ...p, cpuQuota: -1, cpuPeriod: 100_000, memoryBytes: MEMORY_UNLIMITED, memorySwapBytes: -1, cpuShares: 1024 })).toEqual(none);
+    expect(effectiveLimits({ ...p, cpuQuota: 25_000, cpuPeriod: 50_000, memoryBytes: 512, memorySwapBytes: 0 })).toEqual({ nanoCpus: 5e8, memoryBytes: 512, memorySwapBytes: null, cpuShares: 1024 });
+    expect(effectiveLimits({ ...p, nanoCpus: 1e9, cpuQuota: 1 })).toMatchObject({ nanoCpus: 1e9 });
+  });
+  it('restoreBody: only what differs in effect, memory and swap together, no limit sent as the engine lifts it', () => {
     expect(restoreBody(p, p)).toEqual({});
-    expect(restoreBody(p, { ...p, memoryBytes: 100, memorySwapBytes: 200, restartPolicy: { name: 'no', maximumRetryCount: 0 } })).toEqual({ Memory: -1, MemorySwap: -1, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 } });
+    expect(restoreBody(p, { ...p, cpuQuota: -1, cpuPeriod: 100_000, memoryBytes: MEMORY_UNLIMITED, memorySwapBytes: MEMORY_UNLIMITED, cpuShares: 1024 })).toEqual({});
+    expect(restoreBody(p, { ...p, cpuQuota: 50_000, cpuPeriod: 100_000, memoryBytes: 100, memorySwapBytes: 200, cpuShares: 2, restartPolicy: { name: 'no', maximumRetryCount: 0 } })).toEqual({
+      CpuQuota: -1, Memory: MEMORY_UNLIMITED, MemorySwap: MEMORY_UNLIMITED, CpuShares: 1024, RestartPolicy: { Name: 'always', MaximumRetryCount: 0 },
+    });
+    const capped = { ...p, nanoCpus: 1e9, memoryBytes: 512 * MiB, memorySwapBytes: 1024 * MiB };
+    expect(restoreBody(capped, { ...capped, nanoCpus: 5e8, memoryBytes: 256 * MiB })).toEqual({ NanoCpus: 1e9, Memory: 512 * MiB, MemorySwap: 1024 * MiB });
   });
   it('stateCalls and priorOf', () => {
     expect(stateCalls('running', 'exited')).toEqual(['start']);

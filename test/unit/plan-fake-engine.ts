@@ -1,5 +1,6 @@
 // A small in-memory engine for the plan executor's unit tests: containers per host, the calls made, and
-// hosts that can be made unreachable. Update follows the engine: 0 leaves a field as is.
+// hosts that can be made unreachable. Update follows the engine (engine-facts.md, measured on 20.10): 0
+// leaves a field as is, NanoCpus and CpuQuota/CpuPeriod do not mix, memory under 6 MiB (or -1) is refused.
 
 export interface FakeContainer {
   host: string;
@@ -42,6 +43,8 @@ export class FakeEngine {
   refusing = new Set<string>();
   /** Delay of each call, ms. */
   delayMs = 0;
+  /** Each host's CPU count (`/info` NCPU); absent: not known. */
+  ncpu = new Map<string, number>();
   private inFlight = new Map<string, number>();
   maxInFlight = new Map<string, number>();
   maxInFlightAll = 0;
@@ -103,6 +106,10 @@ export class FakeEngine {
     return copy;
   }
 
+  cpus(host: string): number | null {
+    return this.ncpu.get(host) ?? null;
+  }
+
   client(host: string) {
     if (this.missing.has(host)) return undefined;
     return { getContainer: (id: string) => this.container(host, id) };
@@ -162,6 +169,10 @@ export class FakeEngine {
             if (typeof v === 'number' && v !== 0) c.hc[k] = v;
           };
           if (typeof opts.Memory === 'number' && opts.Memory > 0 && c.hc.MemorySwap > 0 && opts.Memory > c.hc.MemorySwap && !opts.MemorySwap) throw status(409);
+          if (typeof opts.Memory === 'number' && opts.Memory !== 0 && opts.Memory < 6 * 2 ** 20) throw status(400);
+          const quota = (typeof opts.CpuQuota === 'number' && opts.CpuQuota > 0) || (typeof opts.CpuPeriod === 'number' && opts.CpuPeriod > 0);
+          if (typeof opts.NanoCpus === 'number' && opts.NanoCpus > 0 && (c.hc.CpuPeriod > 0 || c.hc.CpuQuota > 0 || quota)) throw status(409);
+          if (quota && c.hc.NanoCpus > 0) throw status(409);
           (['NanoCpus', 'CpuQuota', 'CpuPeriod', 'CpuShares', 'Memory', 'MemorySwap'] as const).forEach(num);
           if (opts.RestartPolicy) c.hc.RestartPolicy = structuredClone(opts.RestartPolicy) as FakeContainer['hc']['RestartPolicy'];
           this.log(c.id, 'update');

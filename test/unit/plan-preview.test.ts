@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container, DomainEvent } from '../../src/engine/types.js';
-import { planPreview } from '../../src/plans/plan.js';
+import { limitRefusal } from '../../src/plans/engine-state.js';
+import { feasibleActions, planPreview } from '../../src/plans/plan.js';
 import { globMatch, selects } from '../../src/plans/selector.js';
 import { DEFAULT_GUARDS, type Plan, type PlanAction, type Selector } from '../../src/plans/types.js';
 import { container, hostUp, listed, stateOf } from './fixtures.js';
@@ -101,19 +102,56 @@ describe('planPreview', () => {
     expect(p.refusal).toBeNull();
   });
 
-  it('skips protected tiers and hosts that are down, with the reason', () => {
+  it('lists protected tiers and hosts that are down as refused actions, with the reason, in run order, counted apart', () => {
     const p = planPreview(
       plan([[{ lines: ['news', 'forum'], hosts: ['h2', 'h3'] }, { kind: 'stop' }]], { maxDownPerLine: 1 }),
-      fleet([hostUp('h3', { state: 'down', error: 'ECONNREFUSED: connect' })]),
+      fleet([hostUp('h3', { state: 'down', error: 'REFUSED: connect ECONNREFUSED' })]),
     );
-    expect(rows(p)).toEqual(['0 h2 forum-4 stop']);
-    expect(p.skipped).toEqual([
-      { step: 0, host: 'h2', name: 'news-2', reason: 'tier 0 is protected' },
-      { step: 0, host: 'h3', name: 'forum-5', reason: 'host down' },
-      { step: 0, host: 'h3', name: 'news-3', reason: 'host down' },
+    expect(p.actions.map((a) => `${a.host} ${a.name} ${a.action} ${a.refused ? `${a.refused.code}: ${a.refused.reason}` : 'ok'}`)).toEqual([
+      'h2 forum-4 stop ok',
+      'h2 news-2 stop protected-tier: tier 0 is protected (guards.protectTiers)',
+      'h3 forum-5 stop host-down: host h3 is down (REFUSED: connect ECONNREFUSED)',
+      'h3 news-3 stop protected-tier: tier 0 is protected (guards.protectTiers)',
     ]);
-    // Running is counted on the hosts that answer: forum-5 on h3 is not.
+    expect(feasibleActions(p).map((a) => a.name)).toEqual(['forum-4']);
+    expect(p.counts).toEqual({ feasible: 1, refused: 3, skipped: 0 });
+    expect(p.skipped).toEqual([]);
+    // Running is counted on the hosts that answer: forum-5 on h3 is not; refused actions free and take down nothing.
     expect(p.perLine).toEqual({ forum: { running: 4, down: 1, cpuPercent: 0, memBytes: 0 } });
+    expect(p.perHost).toEqual({ h2: { actions: 1, cpuPercent: 0, memBytes: 0 } });
+  });
+
+  it('refuses a limit the engine would refuse (more CPUs than the host has), per host; an unknown CPU count refuses nothing', () => {
+    const p = planPreview(
+      plan([[{ lines: ['ads'] }, { kind: 'limit', nanoCpus: 4e9, memoryBytes: null, cpuShares: null }]]),
+      fleet([hostUp('h1', { ncpu: 8 }), hostUp('h2', { ncpu: 2 })]),
+    );
+    expect(p.actions.map((a) => `${a.host} ${a.name} ${a.refused?.code ?? 'ok'}`)).toEqual(['h1 ads-1 ok', 'h2 ads-2 limit-infeasible', 'h2 ads-3 limit-infeasible', 'h3 ads-4 ok', 'h3 ads-5 ok']);
+    expect(p.actions[1]!.refused!.reason).toBe('cpus 4 is more than the 2 CPUs of h2: the engine refuses such a limit');
+    expect(p.counts).toEqual({ feasible: 3, refused: 2, skipped: 0 });
+  });
+
+  it('limitRefusal: memory under 6 MiB, CPUs over the host count', () => {
+    expect(limitRefusal({ nanoCpus: null, memoryBytes: 5 * MiB, cpuShares: null }, 'h1', 2)).toBe("memory 5242880 bytes is below the engine's minimum of 6 MiB");
+    expect(limitRefusal({ nanoCpus: 2e9, memoryBytes: 6 * MiB, cpuShares: null }, 'h1', 2)).toBeNull();
+    expect(limitRefusal({ nanoCpus: 2.5e9, memoryBytes: null, cpuShares: 2 }, 'h1', 2)).toMatch(/^cpus 2.5 is more than the 2 CPUs of h1/);
+    expect(limitRefusal({ nanoCpus: 64e9, memoryBytes: null, cpuShares: null }, 'h1', null)).toBeNull();
+  });
+
+  it('a memory limit below what the container uses now is shown with its current usage (not refused)', () => {
+    const p = planPreview(
+      plan([[{ names: ['ads-1', 'ads-2'] }, { kind: 'limit', nanoCpus: null, memoryBytes: 256 * MiB, cpuShares: null }]]),
+      fleet([sample('h1', 'ads-1', 10, 300 * MiB), sample('h2', 'ads-2', 10, 100 * MiB)]),
+    );
+    expect(p.actions[0]!.warning).toBe('uses 300.0 MiB now, more than the new 256.0 MiB limit: the kernel must reclaim it, or the engine refuses the update');
+    expect(p.actions[1]!.warning).toBeUndefined();
+    expect(p.counts.refused).toBe(0);
+  });
+
+  it('scaleDown: a protected container is a refused stop, and is not counted among those kept', () => {
+    const p = planPreview(plan([[{ lines: ['news', 'forum'], hosts: ['h1'] }, { kind: 'scaleDown', keep: 1 }]], { maxDownPerLine: 1 }), fleet());
+    expect(p.actions.map((a) => `${a.name} ${a.action} ${a.refused?.code ?? 'ok'}`)).toEqual(['forum-2 stop ok', 'forum-3 stop ok', 'news-1 stop protected-tier']);
+    expect(p.skipped.map((s) => s.name)).toEqual(['forum-1']);
   });
 
   it('scaleDown keeps K per line spread over hosts in host order, by name within a host, and stops the rest', () => {

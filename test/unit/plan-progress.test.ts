@@ -3,7 +3,7 @@ import type { RunProgress } from '../../src/plans/types.js';
 import { endStatus, formatElapsed, progressCounts, runElapsed } from '../../src/views/plan-progress.js';
 import { previewLines, progressLines } from '../../src/views/plan-lines.js';
 import { ended, isRunning, startedRun, withProgress } from '../../src/views/plan-run.js';
-import { double11Preview, report } from '../views/fake-plans.js';
+import { double11Preview, double11WithRefusal, report } from '../views/fake-plans.js';
 
 describe('progressCounts', () => {
   it('per host and step, hosts in first-seen order, steps ascending, with totals', () => {
@@ -19,15 +19,15 @@ describe('progressCounts', () => {
     };
     const { cells, totals } = progressCounts(p);
     expect(cells.map((c) => [c.host, c.step])).toEqual([['h2', 0], ['h2', 1], ['h1', 0]]);
-    expect(cells[0]).toEqual({ host: 'h2', step: 0, done: 1, failed: 0, pending: 0, inFlight: 1, skipped: 1, total: 3, ms: 100 });
-    expect(cells[1]).toEqual({ host: 'h2', step: 1, done: 0, failed: 0, pending: 1, inFlight: 0, skipped: 0, total: 1, ms: 0 });
-    expect(totals).toEqual({ done: 1, failed: 1, pending: 1, inFlight: 1, skipped: 1, total: 5, ms: 150 });
+    expect(cells[0]).toEqual({ host: 'h2', step: 0, done: 1, failed: 0, pending: 0, inFlight: 1, skipped: 1, refused: 0, total: 3, ms: 100 });
+    expect(cells[1]).toEqual({ host: 'h2', step: 1, done: 0, failed: 0, pending: 1, inFlight: 0, skipped: 0, refused: 0, total: 1, ms: 0 });
+    expect(totals).toEqual({ done: 1, failed: 1, pending: 1, inFlight: 1, skipped: 1, refused: 0, total: 5, ms: 150 });
   });
 
   it('an empty run has no cells and zero totals', () => {
     expect(progressCounts({ ...report('done', ['done', 'done', 'done']), actions: [] })).toEqual({
       cells: [],
-      totals: { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, total: 0, ms: 0 },
+      totals: { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, refused: 0, total: 0, ms: 0 },
     });
   });
 });
@@ -94,13 +94,33 @@ describe('previewLines and progressLines', () => {
     expect(text).toContain('step 2: 1 change, 1 skipped');
     expect(text.some((t) => t.includes('\u001b'))).toBe(false);
     expect(text.find((t) => t.includes('skip h2'))).toMatch(/skip h2\s+db-2\s+protected tier 0$/);
-    expect(previewLines({ ...p, actions: [], skipped: [], perHost: {}, perLine: {} })).toEqual([{ text: 'no container is selected by this plan', color: 'gray' }]);
+    expect(previewLines({ ...p, actions: [], counts: { feasible: 0, refused: 0, skipped: 0 }, skipped: [], perHost: {}, perLine: {} })).toEqual([{ text: 'no container is selected by this plan', color: 'gray' }]);
+  });
+
+  it('refused actions (issue 12): counted up front, each in its step with its reason, and not in the changes', () => {
+    const lines = previewLines(double11WithRefusal());
+    expect(lines[0]).toEqual({ text: '2 changes will run · 1 refused (marked below, with why): the run does the others and ends partial', color: 'yellow', bold: true });
+    expect(lines.map((l) => l.text)).toContain('step 1: 1 change, 1 refused');
+    const refused = lines.find((l) => l.text.includes('web-2'))!;
+    expect(refused.color).toBe('red');
+    expect(refused.text).toMatch(/^\s+h2\s+web-2\s+shop\s+2\s+stop\s+REFUSED: host h2 is down \(REFUSED: connect ECONNREFUSED\)$/);
+  });
+
+  it('a run whose only shortfall is refusals ends partial, and says so; refused actions are listed with why', () => {
+    const p = report('partial', ['done', 'refused', 'done']);
+    p.actions[1]!.error = 'host h2 is down';
+    const lines = progressLines(p, 1000);
+    expect(lines[0]).toEqual({ text: 'run run-7 partial: 1 refused, not done (listed below with why), the rest done', color: 'yellow' });
+    expect(lines[1]!.text).toContain('done 2 · failed 0 · refused 1 ·');
+    const at = lines.findIndex((l) => l.text === 'refused (1), not called');
+    expect(lines[at + 1]).toEqual({ text: expect.stringMatching(/^\s+h2\s+web-2\s+stop\s+host h2 is down$/), color: 'yellow' });
+    expect(endStatus(report('partial', ['failed', 'refused', 'done']))?.text).toBe('run run-7 partial: 1 failed (listed below), retryable; 1 refused');
   });
 
   it('progress: status, totals, a counts row per host and step, failed listed with their errors', () => {
     const lines = progressLines(report('partial', ['done', 'failed', 'done']), 65_000);
     expect(lines[0]).toEqual({ text: 'run run-7 partial: 1 failed (listed below), retryable', color: 'yellow' });
-    expect(lines[1]!.text).toBe('elapsed 1:05 · done 2 · failed 1 · in flight 0 · pending 0 · skipped 0 · of 3');
+    expect(lines[1]!.text).toBe('elapsed 1:05 · done 2 · failed 1 · refused 0 · in flight 0 · pending 0 · skipped 0 · of 3');
     const failed = lines.findIndex((l) => l.text === 'failed (1)');
     expect(lines[failed + 1]).toEqual({ text: expect.stringMatching(/^\s+h2\s+web-2\s+stop\s+ENGINE_DOWN/), color: 'red' });
   });

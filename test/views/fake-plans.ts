@@ -27,6 +27,7 @@ export function double11Preview(): PlanPreview {
       { step: 0, host: 'h2', id: 'id-web-2', name: 'web-2', line: 'shop', tier: 2, action: 'stop', frees: { cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
       { step: 1, host: 'h1', id: 'id-api-1', name: 'api-1', line: 'pay', tier: 1, action: 'limit', limit: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, cpuShares: null }, frees: { cpuPercent: 3, memBytes: 0 } },
     ],
+    counts: { feasible: 3, refused: 0, skipped: 1 },
     skipped: [{ step: 1, host: 'h2', name: 'db-2', reason: 'protected tier 0' }],
     perHost: { h1: { actions: 2, cpuPercent: 15, memBytes: 64 * 2 ** 20 }, h2: { actions: 1, cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
     perLine: { shop: { running: 2, down: 2, cpuPercent: 20, memBytes: 96 * 2 ** 20 }, pay: { running: 2, down: 0, cpuPercent: 3, memBytes: 0 } },
@@ -56,6 +57,16 @@ export function fakePlans(options: { preview?: (name: string) => PlanPreview; wi
     fake.restore = (runId, onProgress) => new Promise((resolve) => fake.restores.push({ name: runId, onProgress, signal: null, resolve }));
   }
   return fake;
+}
+
+/** double11 with web-2's stop refused (its host down): what the preview shows and the confirmation says. */
+export function double11WithRefusal(): PlanPreview {
+  const p = double11Preview();
+  p.actions[1] = { ...p.actions[1]!, frees: { cpuPercent: 0, memBytes: 0 }, refused: { code: 'host-down', reason: 'host h2 is down (REFUSED: connect ECONNREFUSED)' } };
+  p.counts = { feasible: 2, refused: 1, skipped: 1 };
+  p.perHost = { h1: p.perHost.h1! };
+  p.perLine = { ...p.perLine, shop: { running: 2, down: 1, cpuPercent: 12, memBytes: 64 * 2 ** 20 } };
+  return p;
 }
 
 /** A report of run-7 of double11 with these outcomes for web-1, web-2 and api-1, in that order. */
