@@ -184,8 +184,8 @@ describe('dockpit migrate', () => {
     const j = parse(r);
     expect(r.code, r.stderr).toBe(0);
     expect(j.steps[0]).toEqual({ step: 'network', state: 'done' });
-    const net = JSON.parse(await docker('h3', 'network', 'inspect', 'mig-side')) as Array<{ IPAM: { Config: Array<{ Subnet: string; Gateway: string }> }; Labels: Record<string, string> }>;
-    expect(net[0]!.IPAM.Config).toEqual([{ Subnet: '10.89.0.0/16', Gateway: '10.89.0.1' }]);
+    const net = JSON.parse(await docker('h3', 'network', 'inspect', 'mig-side')) as Array<{ IPAM: { Config: Array<{ Subnet: string; IPRange?: string; Gateway: string }> }; Labels: Record<string, string> }>;
+    expect(net[0]!.IPAM.Config).toEqual([{ Subnet: '10.89.0.0/16', IPRange: '10.89.254.0/24', Gateway: '10.89.0.1' }]); // issue 12: with the pool's ip-range
     expect(net[0]!.Labels).toMatchObject({ 'dockpit.pool': 'side' });
     expect((await inspect('h3', name)).NetworkSettings.Networks['mig-side']!.IPAddress).toBe('10.89.1.10');
   });
