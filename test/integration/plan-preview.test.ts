@@ -140,22 +140,24 @@ describe('dockpit plan show on the real fleet', () => {
     expect(r.code).toBe(0);
     const p = JSON.parse(r.stdout) as PlanPreview;
     expect(p.refusal).toBeNull();
-    expect(p.actions.map((a) => [a.step, a.host, a.name, a.action])).toEqual([
-      [0, 'h1', 'pv-ads-1', 'stop'],
-      [0, 'h1', 'pv-ads-4', 'stop'],
-      [0, 'h2', 'pv-ads-2', 'stop'],
-      [1, 'h1', 'pv-forum-2', 'stop'],
-      [1, 'h3', 'pv-forum-4', 'stop'],
-      [2, 'h1', 'pv-news-4', 'limit'],
-      [2, 'h1', 'pv-news-6', 'limit'],
-      [3, 'h2', 'pv-shop-1', 'pause'],
-      [3, 'h3', 'pv-shop-2', 'pause'],
+    // Issue 12: the protected container is in the list, refused with its reason, counted apart.
+    expect(p.actions.map((a) => [a.step, a.host, a.name, a.action, a.refused?.reason ?? null])).toEqual([
+      [0, 'h1', 'pv-ads-1', 'stop', null],
+      [0, 'h1', 'pv-ads-4', 'stop', null],
+      [0, 'h2', 'pv-ads-2', 'stop', null],
+      [1, 'h1', 'pv-forum-2', 'stop', null],
+      [1, 'h3', 'pv-forum-4', 'stop', null],
+      [2, 'h1', 'pv-news-1', 'limit', 'tier 0 is protected (guards.protectTiers)'],
+      [2, 'h1', 'pv-news-4', 'limit', null],
+      [2, 'h1', 'pv-news-6', 'limit', null],
+      [3, 'h2', 'pv-shop-1', 'pause', null],
+      [3, 'h3', 'pv-shop-2', 'pause', null],
     ]);
-    expect(p.actions[5]!.limit).toEqual({ nanoCpus: 500_000_000, memoryBytes: 256 * 1024 * 1024, cpuShares: null });
+    expect(p.counts).toEqual({ feasible: 9, refused: 1, skipped: 2 });
+    expect(p.actions[6]!.limit).toEqual({ nanoCpus: 500_000_000, memoryBytes: 256 * 1024 * 1024, cpuShares: null });
     expect(p.skipped).toEqual([
       { step: 1, host: 'h1', name: 'pv-forum-1', reason: 'kept running (keep 2)' },
       { step: 1, host: 'h2', name: 'pv-forum-3', reason: 'kept running (keep 2)' },
-      { step: 2, host: 'h1', name: 'pv-news-1', reason: 'tier 0 is protected' },
     ]);
     expect(Object.fromEntries(Object.entries(p.perLine).map(([l, x]) => [l, [x.down, x.running]]))).toEqual({
       pads: [3, 4], pforum: [2, 4], pnews: [0, 5], pshop: [2, 4],
