@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { fakeActions } from './fake-actions.js';
-import { DOUBLE11, fakePlans, report, type FakePlans } from './fake-plans.js';
+import { DOUBLE11, double11WithRefusal, fakePlans, report, type FakePlans } from './fake-plans.js';
 import { hFleet } from './fleet-fixture.js';
 import { ENTER, ESCAPE, frameLines, press, renderApp, settle, type Rendered } from './render-app.js';
 
@@ -40,6 +40,21 @@ describe('applying a plan', () => {
     const back = await press(r, ESCAPE, (f) => !f.includes('type "double11"'));
     expect(back).toContain('apply of double11 cancelled');
     expect(plans.applies).toEqual([]);
+  });
+
+  it('refused actions (issue 12): the preview marks each with why; the confirmation says only the feasible ones run', async () => {
+    const plans = fakePlans({ preview: () => double11WithRefusal() });
+    const r = await onPreview(plans);
+    const preview = r.lastFrame() ?? '';
+    expect(preview).toContain('2 changes will run · 1 refused (marked below, with why)');
+    expect(preview).toMatch(/web-2 .* REFUSED: host h2 is down/);
+    expect(preview).toContain('a apply the 2 feasible (1 refused)');
+    const confirm = await press(r, 'a', (f) => f.includes('type "double11"'));
+    expect(confirm).toContain('apply double11: changes 2 containers on 1 host');
+    expect(confirm).toContain('1 action of 3 refused (listed below, with why): applying runs only the 2 others, and the run ends partial');
+    await press(r, DOUBLE11, (f) => f.includes('double11█'));
+    await press(r, ENTER, (f) => f.includes('dockpit · plan run'));
+    expect(plans.applies.map((a) => a.name)).toEqual([DOUBLE11]);
   });
 
   it('typed letters are text, not keys: q, j, R, c, : and p do nothing but type', async () => {
