@@ -4,7 +4,7 @@ import { CLI, docker } from './fleet.js';
 // Issue 12, item 3: "no action twice, wherever the kill lands". The kill-anywhere tests crash dockpit at
 // seeded moments through its test-only fault point (src/engine/fault-point.ts: DOCKPIT_FAULT), then resume.
 // The normal suite runs a short subset; `npm run chaos` (DOCKPIT_CHAOS=full) runs every moment asked for.
-// DOCKPIT_CHAOS_SEED=N replays a run: the seed is printed by each file.
+// DOCKPIT_CHAOS_SEED=N replays a run: the seed is printed by each file; DOCKPIT_CHAOS_MOMENTS picks moments.
 
 export const CHAOS_FULL = process.env.DOCKPIT_CHAOS === 'full';
 
@@ -49,8 +49,13 @@ export function momentPool(records: number, calls: number, delaysMs: readonly nu
   };
 }
 
-/** Seeded moments: `n` of them, about half between records and half during calls. */
+/**
+ * Seeded moments: `n` of them, about half between records and half during calls. DOCKPIT_CHAOS_MOMENTS (a
+ * space-separated list of DOCKPIT_FAULT values) runs exactly those instead: to replay one moment alone.
+ */
 export function chooseMoments(pool: { between: string[]; during: string[] }, n: number, random: () => number): string[] {
+  const given = process.env.DOCKPIT_CHAOS_MOMENTS?.trim();
+  if (given) return given.split(/\s+/);
   const during = Math.min(pool.during.length, Math.ceil(n / 2));
   return [...pick(pool.between, n - during, random), ...pick(pool.during, during, random)];
 }
