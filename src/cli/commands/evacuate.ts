@@ -41,7 +41,10 @@ async function makeRoom(config: FleetConfig, state: StateStore, fleet: Connected
   const preview = planPreview(plan, fleet.store.getState());
   if (preview.refusal !== null) return `plan ${plan.name} refused: ${preview.refusal}`;
   const r = await executePlan({ ...planDeps(state, fleet.engine, plan.guards), runId: newRunId(), plan: plan.name, actions: preview.actions });
-  if (r.status !== 'done') return `plan ${plan.name} run ${r.runId} ended ${r.status}${r.error ? `: ${r.error}` : ''}`;
+  // Refused actions (issue 12: a protected tier, the evacuated host down) changed nothing and make the run
+  // partial; the room the plan could make is made: only a failure or a cancel stops the evacuation.
+  const onlyRefused = r.status === 'partial' && r.actions.every((a) => a.outcome === 'done' || a.outcome === 'refused');
+  if (r.status !== 'done' && !onlyRefused) return `plan ${plan.name} run ${r.runId} ended ${r.status}${r.error ? `: ${r.error}` : ''}`;
   // Let the engine's events of the plan's changes reach the store before capacity is weighed.
   await new Promise((resolve) => setTimeout(resolve, 300));
   fleet.flush();
