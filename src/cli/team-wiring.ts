@@ -37,7 +37,7 @@ export interface TeamContext {
   now: number;
 }
 
-const ENDED_ACTION: ReadonlySet<string> = new Set(['done', 'failed', 'skipped']);
+const ENDED_ACTION: ReadonlySet<string> = new Set(['done', 'failed', 'skipped', 'refused']);
 const ENDED_MOVE: ReadonlySet<string> = new Set(['done', 'rolled-back', 'failed', 'skipped']);
 
 /** Whoever started the run, or resumed it last. */
