@@ -106,7 +106,7 @@ describe('dockpit network ensure', () => {
     );
     expect(r.stderr).toContain(
       'warning: h1: network biz (pool lan): no ip-range (pool lan wants 10.88.254.0/24): a container started without --ip can take an address of the pool. ' +
-        'An engine cannot change an existing network's ip-range: once no container is attached to it on h1, remove it there (docker network rm biz) and run dockpit network ensure --host h1 --pool lan; dockpit never removes a network',
+        'An engine cannot change an existing network\'s ip-range: once no container is attached to it on h1, remove it there (docker network rm biz) and run dockpit network ensure --host h1 --pool lan; dockpit never removes a network',
     );
     expect(by('lan2')).toEqual([['h1', 'exists'], ['h2', 'exists'], ['h3', 'exists']]);
     expect(by('lan3')).toEqual([['h1', 'created'], ['h2', 'refused'], ['h3', 'created']]);
