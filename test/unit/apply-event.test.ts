@@ -27,6 +27,7 @@ describe('host.status', () => {
       apiVersion: null,
       latencyMs: 3,
       liveRestore: null,
+      ncpu: null,
       labels: {},
       lastSeen: null,
     });
