@@ -51,8 +51,8 @@ export function settleCall(call: SettledCall, marks: readonly EngineMark[], show
   if (!mark) return 'call';
   if (call !== 'stop') return 'undone'; // pause and update take effect before they answer
   // A stop that reached the engine and still shows running: in flight, unless the container was started
-  // again after it.
-  const restarted = marks.some((m) => m.timeNano > mark.timeNano && (m.action === 'start' || m.action === 'restart' || m.action === 'unpause'));
+  // again after it (an `unpause` does not count: stopping a paused container unpauses it on the way).
+  const restarted = marks.some((m) => m.timeNano > mark.timeNano && (m.action === 'start' || m.action === 'restart'));
   return restarted ? 'undone' : 'wait';
 }
 

@@ -43,7 +43,8 @@ describe('settleCall', () => {
     expect(settleCall('pause', [m('pause', 1), m('unpause', 2)], false)).toBe('undone');
     expect(settleCall('update', [m('update', 1)], false)).toBe('undone');
   });
-  it('a start before the stop does not make it undone', () => {
+  it('a start before the stop, or an unpause during it (a paused container being stopped), does not make it undone', () => {
     expect(settleCall('stop', [m('start', 5), m('kill', 10, '15')], false)).toBe('wait');
+    expect(settleCall('stop', [m('kill', 10, '15'), m('unpause', 11)], false)).toBe('wait');
   });
 });
