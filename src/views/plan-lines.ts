@@ -37,7 +37,7 @@ export function previewLines(preview: PlanPreview): ScreenLine[] {
   }
   const { feasible, refused } = preview.counts;
   // Issue 12: the refused actions are counted apart, up front: they are part of the run, as refusals.
-  if (refused > 0) {
+  if (refused > 0 && !preview.refusal) {
     out.push({ text: `${feasible} change${feasible === 1 ? '' : 's'} will run · ${refused} refused (marked below, with why): the run does the others and ends partial`, color: 'yellow', bold: true });
   }
   const steps = [...new Set([...preview.actions.map((a) => a.step), ...preview.skipped.map((s) => s.step)])].sort((a, b) => a - b);

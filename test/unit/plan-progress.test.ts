@@ -3,6 +3,7 @@ import type { RunProgress } from '../../src/plans/types.js';
 import { endStatus, formatElapsed, progressCounts, runElapsed } from '../../src/views/plan-progress.js';
 import { previewLines, progressLines } from '../../src/views/plan-lines.js';
 import { ended, isRunning, startedRun, withProgress } from '../../src/views/plan-run.js';
+import { countsText } from '../../src/cli/commands/plan.js';
 import { double11Preview, double11WithRefusal, report } from '../views/fake-plans.js';
 
 describe('progressCounts', () => {
@@ -104,6 +105,13 @@ describe('previewLines and progressLines', () => {
     const refused = lines.find((l) => l.text.includes('web-2'))!;
     expect(refused.color).toBe('red');
     expect(refused.text).toMatch(/^\s+h2\s+web-2\s+shop\s+2\s+stop\s+REFUSED: host h2 is down \(REFUSED: connect ECONNREFUSED\)$/);
+  });
+
+  it('a plan its guards refuse never says that some of its actions will run', () => {
+    const p = { ...double11WithRefusal(), refusal: 'line shop: the plan takes down 3 of its 3 running containers' };
+    expect(previewLines(p).some((l) => l.text.includes('will run'))).toBe(false);
+    expect(countsText(p)).toBe('3 actions: none will run, the guards refuse the plan (below); 1 container skipped by design');
+    expect(countsText(double11WithRefusal())).toBe('3 actions: 2 will run, 1 refused; 1 container skipped by design');
   });
 
   it('a run whose only shortfall is refusals ends partial, and says so; refused actions are listed with why', () => {

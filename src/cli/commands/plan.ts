@@ -42,7 +42,10 @@ function describeAction(a: PlannedAction): string {
 /** The preview's counts as one line: refused actions are counted apart from the feasible (issue 12). */
 export function countsText(p: PlanPreview): string {
   const { feasible, refused, skipped } = p.counts;
-  return `${feasible + refused} actions: ${feasible} will run, ${refused} refused${skipped > 0 ? `; ${skipped} containers skipped by design` : ''}`;
+  const skippedText = skipped > 0 ? `; ${skipped} container${skipped === 1 ? '' : 's'} skipped by design` : '';
+  // A guard refuses the whole plan: nothing runs, whatever each action's own verdict.
+  if (p.refusal !== null) return `${feasible + refused} actions: none will run, the guards refuse the plan (below)${skippedText}`;
+  return `${feasible + refused} actions: ${feasible} will run, ${refused} refused${skippedText}`;
 }
 
 export function printPreview(p: PlanPreview, out: (s: string) => void): void {
