@@ -39,7 +39,9 @@ function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']
     plan: view.plan ?? '',
     status: kind === 'restore' ? restoreStatus(view) : view.status,
     kind,
-    startedAt: view.started ?? new Date().toISOString(),
+    // Not the run's start for a restore: the apply may be hours old, and a run can be restored twice. ''
+    // makes the screen count from when this restore was asked for (its own clock).
+    startedAt: kind === 'restore' ? '' : (view.started ?? new Date().toISOString()),
     actions: view.actions.map((a) => ({
       step: a.action.step,
       host: a.action.host,
