@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationRecord } from '../../src/migrate/journal.js';
 import { CLI, docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
-import { poolConfig, removeByPrefix } from '../support/pool-config.js';
+import { census as censusOf, poolConfig, removeByPrefix, type Placed } from '../support/pool-config.js';
 import { closeTestStates, journalRecords, journalRuns, runLocksFreed } from '../support/state-backend.js';
 
 // Issue 6, done means: evacuating a host with 20 containers of 3 lines onto 2 hosts leaves all of them
@@ -30,32 +30,7 @@ lines:
 `);
 const CONFIG = POOLS.file;
 
-interface Placed {
-  host: string;
-  name: string;
-  state: string;
-  ip: string;
-  line: string;
-}
-
-/** Every container of this file on every host, from the engines themselves. */
-async function census(): Promise<Placed[]> {
-  const out: Placed[] = [];
-  for (const h of hosts) {
-    const ids = await docker(h, 'ps', '-aq', '--filter', `name=^${P}`);
-    if (!ids) continue;
-    const all = JSON.parse(await docker(h, 'inspect', ...ids.split('\n'))) as Array<{
-      Name: string;
-      State: { Status: string };
-      Config: { Labels: Record<string, string> };
-      NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
-    }>;
-    for (const c of all) {
-      out.push({ host: h, name: c.Name.slice(1), state: c.State.Status, ip: c.NetworkSettings.Networks.biz?.IPAddress ?? '', line: c.Config.Labels['dockpit.bizline'] ?? '' });
-    }
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
-}
+const census = (): Promise<Placed[]> => censusOf(hosts, P);
 
 async function populate(host: string, n: number, tag: string): Promise<Map<string, string>> {
   const ips = new Map<string, string>();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MigrationRecord } from '../../src/migrate/journal.js';
 import { CHAOS_FULL, chaosSeed, chooseMoments, count, eventsOn, momentPool, rng, runUntilKilled } from '../support/chaos.js';
 import { docker, dockpit, readFleet } from '../support/fleet.js';
-import { poolConfig, removeByPrefix } from '../support/pool-config.js';
+import { census as censusOf, poolConfig, removeByPrefix, type Placed } from '../support/pool-config.js';
 import { closeTestStates, journalRecords, journalRuns, runLocksFreed } from '../support/state-backend.js';
 
 // Issue 12, item 3, done means: the same for 10 moments of an evacuation. dockpit evacuating h3 is killed
@@ -54,23 +54,7 @@ async function populate(): Promise<Map<string, string>> {
   return new Map(SOURCES.map((s, i) => [s.name, ids[i]!]));
 }
 
-interface Placed {
-  host: string;
-  name: string;
-  state: string;
-  ip: string;
-}
-
-async function census(): Promise<Placed[]> {
-  const out: Placed[] = [];
-  for (const h of hosts) {
-    const ids = await docker(h, 'ps', '-aq', '--filter', `name=^${P}`);
-    if (!ids) continue;
-    const all = JSON.parse(await docker(h, 'inspect', ...ids.split('\n'))) as Array<{ Name: string; State: { Status: string }; NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }>;
-    for (const c of all) out.push({ host: h, name: c.Name.slice(1), state: c.State.Status, ip: c.NetworkSettings.Networks.biz?.IPAddress ?? '' });
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
-}
+const census = (): Promise<Placed[]> => censusOf(hosts, P);
 
 let sourceIds = new Map<string, string>();
 

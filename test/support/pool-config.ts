@@ -77,3 +77,31 @@ export async function whereIs(hosts: string[], name: string): Promise<string[]> 
   const found = await Promise.all(hosts.map(async (h) => ((await docker(h, 'ps', '-aq', '--filter', `name=^${name}$`)) ? h : null)));
   return found.filter((h): h is string => h !== null);
 }
+
+/** One container as the engines show it: where it is, its state, its pool address and its line. */
+export interface Placed {
+  host: string;
+  name: string;
+  state: string;
+  ip: string;
+  line: string;
+}
+
+/** Every container whose name starts with `prefix`, on every host, from the engines themselves; by name. */
+export async function census(hosts: string[], prefix: string): Promise<Placed[]> {
+  const out: Placed[] = [];
+  for (const h of hosts) {
+    const ids = await docker(h, 'ps', '-aq', '--filter', `name=^${prefix}`);
+    if (!ids) continue;
+    const all = JSON.parse(await docker(h, 'inspect', ...ids.split('\n'))) as Array<{
+      Name: string;
+      State: { Status: string };
+      Config: { Labels: Record<string, string> };
+      NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+    }>;
+    for (const c of all) {
+      out.push({ host: h, name: c.Name.slice(1), state: c.State.Status, ip: c.NetworkSettings.Networks.biz?.IPAddress ?? '', line: c.Config.Labels['dockpit.bizline'] ?? '' });
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
