@@ -102,12 +102,15 @@ Commands:
   migration status RUN_ID [--json]  where it stands, move by move
   migration runs [--json]           every migration and evacuation
   run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
-      [--restart POLICY] [--dry-run] [--json] IMAGE [COMMAND...]
+      [--restart POLICY] [--dry-run] [--keep-on-conflict] [--json] IMAGE [COMMAND...]
                      create and start a container of a business line: on --host, else on the
                      line's host with fewest of its containers, then most free memory; with the
                      next free static IP of the line's pool (or the name's reserved one) and the
                      bizline/tier labels. dockpit's options go before IMAGE: everything after it
                      is the container's command, verbatim. --dry-run prints the decision only.
+                     After the start, every host's running containers are listed: another
+                     holder of the address fails the run (exit 5, both named, the address
+                     stays reserved) and stops the new container unless --keep-on-conflict.
   audit [--since 10m|TIME] [--json]
                      every change dockpit made, from every jump host sharing the state
   state show [--json]            where the state is (files or etcd) and what it holds
@@ -141,11 +144,11 @@ written, or this dockpit lost its claim: nothing more was changed, 8 cancelled.`
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
   | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
-  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force';
+  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force' | 'keep-on-conflict';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
-  'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan', 'group', 'force',
+  'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan', 'group', 'force', 'keep-on-conflict',
 ];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
@@ -158,7 +161,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   top: ['json', 'host', 'bizline'],
   ip: ['json'],
   'network-ensure': ['json', 'host', 'pool'],
-  run: ['json', 'host', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run'],
+  run: ['json', 'host', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'keep-on-conflict'],
   'plan-ls': ['json'],
   'plan-show': ['json'],
   'plan-apply': ['json', 'dry-run', 'yes'],
@@ -231,6 +234,7 @@ const OPTIONS = {
   plan: { type: 'string' },
   group: { type: 'string' },
   force: { type: 'boolean' },
+  'keep-on-conflict': { type: 'boolean' },
 } as const;
 
 /**
@@ -302,6 +306,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
           memory: values.memory,
           restart: values.restart,
           dryRun: values['dry-run'] ?? false,
+          ...(values['keep-on-conflict'] === true && { keepOnConflict: true }),
           image: tail[0],
           cmd: tail.slice(1),
         }

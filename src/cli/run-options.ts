@@ -14,6 +14,8 @@ export interface RunArgs {
   memory?: string;
   restart?: string;
   dryRun: boolean;
+  /** `--keep-on-conflict`: a started container whose address another holds is left running (issue 13). */
+  keepOnConflict?: boolean;
   image?: string;
   /** The container's command: everything after IMAGE, verbatim. */
   cmd: string[];
@@ -34,6 +36,8 @@ export interface RunSpec {
   memoryBytes: number | null;
   restart: RestartPolicy | null;
   dryRun: boolean;
+  /** Leave the new container running when the census after its start finds another holder of its address. */
+  keepOnConflict?: true;
 }
 
 /** The engine's rule for container names (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
@@ -73,6 +77,7 @@ export function parseRunSpec(a: RunArgs): RunSpec {
     memoryBytes: a.memory === undefined ? null : parseMemory(a.memory),
     restart: a.restart === undefined ? null : parseRestart(a.restart),
     dryRun: a.dryRun,
+    ...(a.keepOnConflict === true && { keepOnConflict: true as const }),
   };
 }
 

@@ -34,7 +34,8 @@ export function engineInfo(docker: Docker, o: WithSignal): Promise<EngineInfo> {
   return (docker.info as unknown as Call<EngineInfo>).call(docker, o);
 }
 
-export function listContainers(docker: Docker, o: WithSignal & { all?: boolean; limit?: number }): Promise<ContainerInfo[]> {
+/** `filters` is the engine's JSON form, e.g. `{"status":["running"]}`. */
+export function listContainers(docker: Docker, o: WithSignal & { all?: boolean; limit?: number; filters?: string }): Promise<ContainerInfo[]> {
   return docker.listContainers(o);
 }
 

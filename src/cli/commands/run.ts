@@ -12,6 +12,7 @@ import { connectFleet } from '../connect.js';
 import { fleetFacts, fleetSource, type FleetSource } from '../fleet-source.js';
 import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
 import { withState } from '../with-state.js';
+import { addressConflict, verifyAddress } from './run-verify.js';
 import { changeTimeoutMs } from './network-ensure.js';
 import { requireHost } from './validate.js';
 import type { HeadlessCommand } from './types.js';
@@ -94,8 +95,8 @@ function summary(d: PlacementDecision): string {
   return `${d.name} → ${d.host} ${d.ip} (pool ${d.pool}, network ${d.network}, line ${d.line}, tier ${d.tier}${d.reused ? ', its reserved address' : ''})`;
 }
 
-function runJson(d: PlacementDecision, id: string | null, dryRun: boolean) {
-  return { name: d.name, host: d.host, ip: d.ip, pool: d.pool, network: d.network, line: d.line, id, dryRun };
+function runJson(d: PlacementDecision, id: string | null, dryRun: boolean, verifiedAt: string | null = null) {
+  return { name: d.name, host: d.host, ip: d.ip, pool: d.pool, network: d.network, line: d.line, id, dryRun, ...(verifiedAt !== null && { verifiedAt }) };
 }
 
 function auditDetails(spec: RunSpec, d: PlacementDecision | null) {
@@ -200,14 +201,18 @@ export async function placeContainer(
       err(`dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
       return 1;
     }
+    // Issue 13, item 4: the address is checked after the start, on every host's fresh list.
+    const verdict = await verifyAddress(config, source, pool.network, d.ip, { host: d.host, id });
+    if (verdict.others.length > 0) return await addressConflict(config, state, source, spec, d, id, verdict.others, { out, err }, json);
     try {
       await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: { ...auditDetails(spec, d), id }, outcome: 'ok' });
     } catch (e) {
       err(`dockpit: ${d.name} was started on ${d.host} (${id.slice(0, 12)}) but the audit log could not be written: ${toDockpitError(e).message}`);
       return 1;
     }
+    for (const u of verdict.unseen) err(`warning: ${d.ip} could not be verified on ${u.host} (${u.error})`);
     if (hold.lost) err(`warning: the placement lock of ${d.name} was lost while placing it (${hold.lost.message})`);
-    if (json) out(JSON.stringify(runJson(d, id, false), null, 2));
+    if (json) out(JSON.stringify(runJson(d, id, false, verdict.at), null, 2));
     else out(`${summary(d)}: started ${id.slice(0, 12)}\n  host: ${d.why}`);
     return 0;
   } finally {
