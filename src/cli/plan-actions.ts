@@ -99,7 +99,7 @@ export function planActions(config: FleetConfig, state: StateStore, engine: Flee
     const runId = newRunId();
     onRun(runId);
     return withProgress(runId, 'apply', onProgress, () =>
-      executePlan({ ...deps(plan.guards), signal, runId, plan: plan.name, actions: preview.actions }),
+      executePlan({ ...deps(plan.guards), signal, runId, plan: plan.name, actions: preview.actions, unseen: preview.unseen.map((u) => u.host) }),
     );
   };
   actions.restore = async (runId, onProgress) => {

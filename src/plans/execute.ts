@@ -43,14 +43,21 @@ export interface ExecuteDeps {
   guards: Guards;
   /** Aborting it cancels the run: actions not yet started are skipped, calls in flight finish. */
   signal?: AbortSignal;
+  /**
+   * Issue 13: on resume, the plan's actions on those of `hosts` (the run's unseen ones) that answer now, and
+   * which hosts answer: a host seen again is planned as the preview would have; absent, they stay unseen.
+   */
+  replan?: (hosts: readonly string[]) => { seen: string[]; actions: PlannedAction[] };
 }
 
 export interface RunResult {
   runId: string;
   status: RunStatus;
   actions: Array<{ host: string; container: string; action: PlannedAction['action']; outcome: ActionOutcome | 'pending' | 'in-flight'; error?: string }>;
-  /** Why a run was refused. */
+  /** Why a run was refused, or which hosts it could not see (issue 13). */
   error?: string;
+  /** Hosts the run has not seen: it stays `partial` until a resume sees them. */
+  unseen?: string[];
 }
 
 /** Codes that say the host, not the container, is unreachable: its other actions fail without waiting. */
@@ -198,8 +205,18 @@ async function runSteps(ctx: Ctx, work: Array<{ seq: number; action: PlannedActi
   }
 }
 
-function resultOf(view: RunView, error?: string): RunResult {
+/** Says which hosts a run could not see and what to do about it (issue 13). */
+function unseenNote(view: RunView): string | undefined {
+  const acts = view.actions.filter((a) => a.state !== 'done' && a.action.refused?.code === 'unseen').map((a) => a.action.host);
+  const hosts = [...new Set([...view.unseen, ...acts])];
+  if (hosts.length === 0) return undefined;
+  return `not seen: ${hosts.join(', ')} did not answer: what the plan selects there was not changed and the run is not done; dockpit plan resume ${view.runId} once ${hosts.length === 1 ? 'it answers' : 'they answer'}`;
+}
+
+function resultOf(view: RunView, error: string | undefined = unseenNote(view)): RunResult {
+  const unseen = [...new Set([...view.unseen, ...view.actions.filter((a) => a.state !== 'done' && a.action.refused?.code === 'unseen').map((a) => a.action.host)])];
   return {
+    ...(unseen.length > 0 && { unseen }),
     runId: view.runId,
     status: view.status,
     actions: view.actions.map((a) => ({
@@ -213,21 +230,22 @@ function resultOf(view: RunView, error?: string): RunResult {
   };
 }
 
-/** The containers a run locks: those it may change (a refused action touches nothing). */
-const targetsOf = (actions: readonly PlannedAction[]) => actions.filter((a) => !a.refused).map((a) => ({ id: a.id, label: label(a) }));
+/** The containers a run locks: those it may change (a refused action touches nothing; an unseen one will, on resume). */
+const targetsOf = (actions: readonly PlannedAction[]) => actions.filter((a) => !a.refused || a.refused.code === 'unseen').map((a) => ({ id: a.id, label: label(a) }));
 
 async function finish(ctx: Ctx): Promise<RunResult> {
   const view = runState(await ctx.journal.read(ctx.runId));
-  const status = endStatus(view.actions, view.actions.some((a) => a.state === 'skipped'));
+  const status = endStatus(view.actions, view.actions.some((a) => a.state === 'skipped'), view.unseen);
   await ctx.journal.append({ kind: 'run.end', runId: ctx.runId, status });
   return resultOf(runState(await ctx.journal.read(ctx.runId)));
 }
 
-export async function executePlan(args: ExecuteDeps & { runId: string; plan: string; actions: readonly PlannedAction[] }): Promise<RunResult> {
+export async function executePlan(args: ExecuteDeps & { runId: string; plan: string; actions: readonly PlannedAction[]; unseen?: readonly string[] }): Promise<RunResult> {
   const { runId, plan, actions, journal, lock, audit } = args;
   const operator: Operator = audit.operator;
   await audit.ready(); // an audit log that cannot be written stops the run before any change
-  await journal.append({ kind: 'run.start', runId, plan, operator, actions: [...actions] });
+  const unseen = args.unseen && args.unseen.length > 0 ? { unseen: [...args.unseen] } : {};
+  await journal.append({ kind: 'run.start', runId, plan, operator, actions: [...actions], ...unseen });
   let hold;
   try {
     hold = await lock.acquire(runId, operatorLabel(operator), targetsOf(actions));
@@ -262,16 +280,29 @@ export async function resumeRun(runId: string, deps: ExecuteDeps): Promise<RunRe
   const view = await readRun(deps.journal, runId);
   // Failed actions are retried too (issue 5: a partial run's failures are retryable); one whose intent was
   // written keeps its first prior, and the engine is asked first whether it already happened.
-  const work = view.actions
-    .filter((a) => a.state === 'pending' || a.state === 'in-flight' || a.state === 'failed')
-    .map((a) => ({ seq: a.seq, action: a.action, inFlight: a.state === 'in-flight' || (a.state === 'failed' && a.prior !== null) }));
-  if (work.length === 0 && view.status !== 'running') return resultOf(view);
+  // Issue 13: an action refused because its host was not seen is performed now (checked live like any other).
+  const unseenAction = (a: RunView['actions'][number]) => a.state === 'refused' && a.action.refused?.code === 'unseen';
+  const live = ({ refused: _refused, ...a }: PlannedAction): PlannedAction => a;
+  const workOf = (v: RunView) => v.actions
+    .filter((a) => a.state === 'pending' || a.state === 'in-flight' || a.state === 'failed' || unseenAction(a))
+    .map((a) => ({ seq: a.seq, action: unseenAction(a) ? live(a.action) : a.action, inFlight: a.state === 'in-flight' || (a.state === 'failed' && a.prior !== null) }));
+  let work = workOf(view);
+  if (work.length === 0 && view.unseen.length === 0 && view.status !== 'running') return resultOf(view);
   const operator = deps.audit.operator;
   await deps.audit.ready();
-  const hold = await deps.lock.acquire(runId, operatorLabel(operator), targetsOf(work.map((w) => w.action)));
+  // Hosts the run never saw and that answer now: what the plan makes there joins the run (not twice by
+  // name), planned before the lock so that the lock holds those containers too.
+  const seenAgain = view.unseen.length > 0 && deps.replan ? deps.replan(view.unseen) : null;
+  const known = new Set(view.actions.map((a) => label(a.action)));
+  const added = seenAgain ? seenAgain.actions.filter((a) => seenAgain.seen.includes(a.host) && !known.has(label(a))) : [];
+  const hold = await deps.lock.acquire(runId, operatorLabel(operator), targetsOf([...work.map((w) => w.action), ...added]));
   const ctx: Ctx = { ...deps, runId, plan: view.plan!, hostDown: new Map() };
   try {
     await deps.journal.append({ kind: 'run.resume', runId, operator });
+    if (seenAgain && seenAgain.seen.length > 0) {
+      await deps.journal.append({ kind: 'run.extend', runId, hosts: seenAgain.seen, actions: added });
+      work = workOf(runState(await deps.journal.read(runId)));
+    }
     await runSteps(ctx, work);
     return await finish(ctx);
   } finally {

@@ -17,7 +17,10 @@ export { checkRunId, newRunId } from '../state/run-id.js';
 export type ActionOutcome = 'done' | 'failed' | 'skipped' | 'refused';
 
 export type JournalRecord =
-  | { at: string; kind: 'run.start'; runId: string; plan: string; operator: Operator; actions: PlannedAction[] }
+  /** `unseen` (issue 13): hosts the plan may reach that did not answer: the run cannot end `done` while one is. */
+  | { at: string; kind: 'run.start'; runId: string; plan: string; operator: Operator; actions: PlannedAction[]; unseen?: string[] }
+  /** Issue 13: a resume saw unseen hosts again (`hosts`) and added the actions the plan makes there (seq after the last). */
+  | { at: string; kind: 'run.extend'; runId: string; hosts: string[]; actions: PlannedAction[] }
   /** Written when `resume` picks a run up again: the run is running until its next `run.end`. */
   | { at: string; kind: 'run.resume'; runId: string; operator: Operator }
   /**
@@ -36,7 +39,7 @@ export type JournalInput = JournalRecord extends infer R ? (R extends JournalRec
 export type Journal = RunJournal<JournalRecord, JournalInput>;
 
 /** The kinds of a plan run's records: anything else read back is damage. */
-export const JOURNAL_KINDS: ReadonlySet<string> = new Set(['run.start', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
+export const JOURNAL_KINDS: ReadonlySet<string> = new Set(['run.start', 'run.extend', 'run.resume', 'intent', 'outcome', 'run.end', 'restore.intent', 'restore.outcome']);
 
 /** The plan runs' journal of a state. */
 export function planJournal(state: Pick<StateStore, 'journal'>): Journal {
@@ -73,6 +76,8 @@ export interface RunView {
   ended: string | null;
   status: RunStatus;
   actions: ActionView[];
+  /** Hosts the run has not seen yet (issue 13): named in its result, and the run is `partial` while any is. */
+  unseen: string[];
 }
 
 /** Where a run stands, from its records alone (pure: the journal is the truth after a crash). */
@@ -86,6 +91,7 @@ export function runState(records: readonly JournalRecord[]): RunView {
     ended: null,
     status: 'running',
     actions: (start?.actions ?? []).map((action, seq) => ({ seq, action, state: 'pending', prior: null, restore: 'none' })),
+    unseen: [...(start?.unseen ?? [])],
   };
   for (const r of records) {
     const a = 'seq' in r ? view.actions[r.seq] : undefined;
@@ -116,6 +122,10 @@ export function runState(records: readonly JournalRecord[]): RunView {
         view.status = r.status;
         view.ended = r.at;
         break;
+      case 'run.extend':
+        for (const action of r.actions) view.actions.push({ seq: view.actions.length, action, state: 'pending', prior: null, restore: 'none' });
+        view.unseen = view.unseen.filter((h) => !r.hosts.includes(h));
+        break;
       case 'run.resume':
         view.status = 'running';
         view.ended = null;
@@ -131,7 +141,8 @@ export function runState(records: readonly JournalRecord[]): RunView {
  * The status a run ends with, from its actions' outcomes. A run with a refused action ends `partial` even
  * when every other action is done (issue 12): it did not do the whole plan, and must not read as complete.
  */
-export function endStatus(actions: readonly { state: ActionState }[], cancelled: boolean): Exclude<RunStatus, 'running' | 'refused'> {
+export function endStatus(actions: readonly { state: ActionState }[], cancelled: boolean, unseen: readonly string[] = []): Exclude<RunStatus, 'running' | 'refused'> {
   if (cancelled) return 'cancelled';
-  return actions.every((a) => a.state === 'done') ? 'done' : 'partial';
+  // Issue 13: a host nobody saw may still run what the plan selects: never counted as done.
+  return actions.every((a) => a.state === 'done') && unseen.length === 0 ? 'done' : 'partial';
 }

@@ -1,4 +1,5 @@
 import type { Container } from '../engine/types.js';
+import { hostIsUp } from '../engine/host-up.js';
 import type { FleetState } from '../store/state.js';
 import { lineOf, NO_LINE, selects } from './selector.js';
 import { limitRefusal } from './engine-state.js';
@@ -55,16 +56,35 @@ function freesOf(state: FleetState, c: Container, limit: PlannedAction['limit'])
   };
 }
 
-/** The preview of a plan against the fleet as the store shows it. Pure. */
-export function planPreview(plan: Plan, state: FleetState): PlanPreview {
+/** The last-seen containers of hosts the store has not listed (their inspect records), by host. */
+export type LastSeen = Readonly<Record<string, readonly Container[]>>;
+
+/** Whether some step of the plan may select containers on `host` (a step limited to other hosts may not). */
+const planReaches = (plan: Plan, host: string): boolean => plan.steps.some((s) => s.select.hosts === undefined || s.select.hosts.includes(host));
+
+/**
+ * The preview of a plan against the fleet as the store shows it. Pure.
+ * Issue 13, item 3: a host that does not answer (down, frozen, still connecting) is unknown, never "nothing
+ * to do": the containers it had when last seen (the store's last list, else `lastSeen`, its inspect records)
+ * that a step selects are listed as `unseen` actions, the guards count them as going down and count the line
+ * against everything it had, and the host is named in `unseen` even when nothing of it was ever seen.
+ */
+export function planPreview(plan: Plan, state: FleetState, lastSeen: LastSeen = {}): PlanPreview {
   const { guards } = plan;
   const hostIndex = new Map(state.hostOrder.map((h, i) => [h, i]));
+  const hostDown = (h: string): boolean => !hostIsUp(state.hosts[h]?.state);
   const fleet: Container[] = [];
+  const unseen: PlanPreview['unseen'] = [];
   for (const host of state.hostOrder) {
     const hc = state.containers[host];
-    if (hc) for (const id of hc.order) fleet.push(hc.byId[id]!);
+    const listed = hc ? hc.order.map((id) => hc.byId[id]!) : [];
+    const known = hostDown(host) && listed.length === 0 ? lastSeen[host] : listed;
+    if (known) fleet.push(...known);
+    if (hostDown(host) && planReaches(plan, host)) {
+      const h = state.hosts[host];
+      unseen.push({ host, state: h?.state ?? 'connecting', error: h?.error ?? null, lastSeen: known ? known.length : null });
+    }
   }
-  const hostDown = (h: string): boolean => state.hosts[h]?.state === 'down';
 
   const actions: PlannedAction[] = [];
   const skipped: PlanPreview['skipped'] = [];
@@ -99,7 +119,7 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
       const infeasible = limit ? limitRefusal(limit, c.host, state.hosts[c.host]?.ncpu ?? null) : null;
       if (earlier !== undefined) skip(`already in step ${earlier}`);
       else if (c.tier !== null && guards.protectTiers.includes(c.tier)) refuse('protected-tier', `tier ${c.tier} is protected (guards.protectTiers)`);
-      else if (hostDown(c.host)) refuse('host-down', `host ${c.host} is down${state.hosts[c.host]?.error ? ` (${state.hosts[c.host]!.error})` : ''}`);
+      else if (hostDown(c.host)) refuse('unseen', `not seen: host ${c.host} is ${state.hosts[c.host]?.state ?? 'not listed'}${state.hosts[c.host]?.error ? ` (${state.hosts[c.host]!.error})` : ''}; as last seen it was ${c.state}: resume performs it once the host answers`);
       else if (infeasible !== null) refuse('limit-infeasible', infeasible);
       else candidates.push(c);
     }
@@ -126,19 +146,22 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
   actions.sort(order);
   skipped.sort(order);
 
-  // Each line's running containers on the hosts that answer: the base the down share is counted against.
+  // Each line's running containers, those of unseen hosts as last seen: the base the down share is counted against.
   const running = new Map<string, number>();
   for (const c of fleet) {
-    if (c.state === 'running' && !hostDown(c.host)) running.set(lineOf(c), (running.get(lineOf(c)) ?? 0) + 1);
+    if (c.state === 'running') running.set(lineOf(c), (running.get(lineOf(c)) ?? 0) + 1);
   }
   const perHost: PlanPreview['perHost'] = {};
   const perLine: PlanPreview['perLine'] = {};
   const feasible = feasibleActions({ actions });
-  for (const x of feasible) {
-    const h = (perHost[x.host] ??= { actions: 0, cpuPercent: 0, memBytes: 0 });
-    h.actions++;
-    h.cpuPercent += x.frees.cpuPercent;
-    h.memBytes += x.frees.memBytes;
+  // An unseen action counts as down (pessimistically: resume performs it), though it frees nothing yet.
+  for (const x of [...feasible, ...actions.filter((a) => a.refused?.code === 'unseen')]) {
+    if (!x.refused) {
+      const h = (perHost[x.host] ??= { actions: 0, cpuPercent: 0, memBytes: 0 });
+      h.actions++;
+      h.cpuPercent += x.frees.cpuPercent;
+      h.memBytes += x.frees.memBytes;
+    }
     const lineName = x.line ?? NO_LINE;
     const l = (perLine[lineName] ??= { running: running.get(lineName) ?? 0, down: 0, cpuPercent: 0, memBytes: 0 });
     if (x.action !== 'limit') l.down++;
@@ -154,6 +177,11 @@ export function planPreview(plan: Plan, state: FleetState): PlanPreview {
       const allowed = Math.floor(guards.maxDownPerLine * l.running);
       return `line ${name}: the plan takes down ${l.down} of its ${l.running} running containers; guards.maxDownPerLine ${guards.maxDownPerLine} allows ${allowed}`;
     });
-  const counts = { feasible: feasible.length, refused: actions.length - feasible.length, skipped: skipped.length };
-  return { plan: plan.name, actions, counts, skipped, perHost, perLine, refusal: over.length > 0 ? over.join('; ') : null };
+  const counts = {
+    feasible: feasible.length,
+    refused: actions.length - feasible.length,
+    unseen: actions.filter((a) => a.refused?.code === 'unseen').length,
+    skipped: skipped.length,
+  };
+  return { plan: plan.name, actions, counts, skipped, unseen, perHost, perLine, refusal: over.length > 0 ? over.join('; ') : null };
 }

@@ -63,8 +63,10 @@ export interface PriorState {
 /**
  * Why the executor will not perform an action (issue 12: the preview is the run). The planner finds the
  * first four from the store; the executor checks the last two again live, and finds `gone` itself.
+ * `unseen` (issue 13): its host did not answer; not performed by this run (which ends partial), performed
+ * by a resume once the host answers. `host-down` is kept for journals written before it.
  */
-export type RefusalCode = 'protected-tier' | 'host-down' | 'gone' | 'limit-infeasible';
+export type RefusalCode = 'protected-tier' | 'host-down' | 'unseen' | 'gone' | 'limit-infeasible';
 
 export interface Refusal {
   code: RefusalCode;
@@ -95,11 +97,20 @@ export interface PlanPreview {
   plan: string;
   /** Every action of the plan in run order (step, host, name), the refused ones included (with `refused`). */
   actions: PlannedAction[];
-  /** `feasible` + `refused` = actions.length; `skipped` are selected containers the plan leaves alone by design. */
-  counts: { feasible: number; refused: number; skipped: number };
+  /**
+   * `feasible` + `refused` = actions.length; `unseen`: of the refused, those on hosts that did not answer;
+   * `skipped` are selected containers the plan leaves alone by design.
+   */
+  counts: { feasible: number; refused: number; unseen: number; skipped: number };
+  /**
+   * Issue 13: hosts the plan may reach that did not answer (down, frozen, connecting): whatever they run is
+   * unknown, the run cannot end `done`. `lastSeen`: how many containers they had when last seen (their
+   * selected ones are the `unseen` actions), null when never seen.
+   */
+  unseen: Array<{ host: string; state: string; error: string | null; lastSeen: number | null }>;
   /** Containers a step selected but the plan leaves alone by design, and why (already in a step, kept running). */
   skipped: Array<{ step: number; host: string; name: string; reason: string }>;
-  /** Feasible actions only, as perLine: what the run can change. */
+  /** Feasible actions only: what the run can change. perLine also counts the unseen actions as down. */
   perHost: Record<string, { actions: number; cpuPercent: number; memBytes: number }>;
   perLine: Record<string, { running: number; down: number; cpuPercent: number; memBytes: number }>;
   /** Set when a guard forbids the plan: nothing may be changed. */

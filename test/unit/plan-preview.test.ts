@@ -110,15 +110,45 @@ describe('planPreview', () => {
     expect(p.actions.map((a) => `${a.host} ${a.name} ${a.action} ${a.refused ? `${a.refused.code}: ${a.refused.reason}` : 'ok'}`)).toEqual([
       'h2 forum-4 stop ok',
       'h2 news-2 stop protected-tier: tier 0 is protected (guards.protectTiers)',
-      'h3 forum-5 stop host-down: host h3 is down (REFUSED: connect ECONNREFUSED)',
+      'h3 forum-5 stop unseen: not seen: host h3 is down (REFUSED: connect ECONNREFUSED); as last seen it was running: resume performs it once the host answers',
       'h3 news-3 stop protected-tier: tier 0 is protected (guards.protectTiers)',
     ]);
     expect(feasibleActions(p).map((a) => a.name)).toEqual(['forum-4']);
-    expect(p.counts).toEqual({ feasible: 1, refused: 3, skipped: 0 });
+    expect(p.counts).toEqual({ feasible: 1, refused: 3, unseen: 1, skipped: 0 });
     expect(p.skipped).toEqual([]);
-    // Running is counted on the hosts that answer: forum-5 on h3 is not; refused actions free and take down nothing.
-    expect(p.perLine).toEqual({ forum: { running: 4, down: 1, cpuPercent: 0, memBytes: 0 } });
+    expect(p.unseen).toEqual([{ host: 'h3', state: 'down', error: 'REFUSED: connect ECONNREFUSED', lastSeen: 5 }]);
+    // Issue 13: the down host counts as last seen: forum-5 is in the line's base and, unseen, counts as down.
+    expect(p.perLine).toEqual({ forum: { running: 5, down: 2, cpuPercent: 0, memBytes: 0 } });
     expect(p.perHost).toEqual({ h2: { actions: 1, cpuPercent: 0, memBytes: 0 } });
+  });
+
+  it('a host never listed (frozen at connect) is unseen: its recorded containers are actions not seen, counted in the guards', () => {
+    const hosts = ['h1', 'h2', 'h3'];
+    const state = stateOf([
+      ...hosts.map((h) => hostUp(h)),
+      ...['h1', 'h2'].map((h) => listed(h, FLEET.filter((x) => x.host === h))),
+      hostUp('h3', { state: 'down', error: 'TIMEOUT: no answer in 1500 ms' }),
+    ]);
+    const stop = plan([[{ lines: ['forum'] }, { kind: 'stop' }]], { maxDownPerLine: 1 });
+    // Without its records h3 is named, its containers unknown: never "nothing to do there".
+    const blind = planPreview(stop, state);
+    expect(blind.unseen).toEqual([{ host: 'h3', state: 'down', error: 'TIMEOUT: no answer in 1500 ms', lastSeen: null }]);
+    expect(blind.perLine.forum).toEqual({ running: 4, down: 4, cpuPercent: 0, memBytes: 0 });
+    const seen = planPreview(stop, state, { h3: FLEET.filter((x) => x.host === 'h3') });
+    expect(seen.actions.filter((a) => a.refused?.code === 'unseen').map((a) => a.name)).toEqual(['forum-5']);
+    expect(seen.perLine.forum).toEqual({ running: 5, down: 5, cpuPercent: 0, memBytes: 0 });
+    expect(seen.counts).toEqual({ feasible: 4, refused: 1, unseen: 1, skipped: 0 });
+    // The guard counts the unseen stop: 5 of 5 under a share of 0.8 is refused, where 4 of 4 seen would pass at 1.
+    expect(planPreview({ ...stop, guards: { ...stop.guards, maxDownPerLine: 0.8 } }, state, { h3: FLEET.filter((x) => x.host === 'h3') }).refusal)
+      .toBe('line forum: the plan takes down 5 of its 5 running containers; guards.maxDownPerLine 0.8 allows 4');
+    // A step limited to other hosts does not reach h3: nothing unseen.
+    expect(planPreview(plan([[{ lines: ['forum'], hosts: ['h1'] }, { kind: 'stop' }]], { maxDownPerLine: 1 }), state).unseen).toEqual([]);
+  });
+
+  it('a connecting host is unseen too, and a degraded one (it answers, slowly) is not', () => {
+    const p = planPreview(plan([[{ lines: ['forum'] }, { kind: 'stop' }]], { maxDownPerLine: 1 }), fleet([hostUp('h2', { state: 'connecting' }), hostUp('h3', { state: 'degraded' })]));
+    expect(p.unseen.map((u) => `${u.host} ${u.state}`)).toEqual(['h2 connecting']);
+    expect(p.actions.map((a) => `${a.name} ${a.refused?.code ?? 'ok'}`)).toEqual(['forum-1 ok', 'forum-2 ok', 'forum-3 ok', 'forum-4 unseen', 'forum-5 ok']);
   });
 
   it('refuses a limit the engine would refuse (more CPUs than the host has), per host; an unknown CPU count refuses nothing', () => {
@@ -128,7 +158,7 @@ describe('planPreview', () => {
     );
     expect(p.actions.map((a) => `${a.host} ${a.name} ${a.refused?.code ?? 'ok'}`)).toEqual(['h1 ads-1 ok', 'h2 ads-2 limit-infeasible', 'h2 ads-3 limit-infeasible', 'h3 ads-4 ok', 'h3 ads-5 ok']);
     expect(p.actions[1]!.refused!.reason).toBe('cpus 4 is more than the 2 CPUs of h2: the engine refuses such a limit');
-    expect(p.counts).toEqual({ feasible: 3, refused: 2, skipped: 0 });
+    expect(p.counts).toEqual({ feasible: 3, refused: 2, unseen: 0, skipped: 0 });
   });
 
   it('limitRefusal: memory under 6 MiB, CPUs over the host count', () => {

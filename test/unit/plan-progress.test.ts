@@ -95,7 +95,7 @@ describe('previewLines and progressLines', () => {
     expect(text).toContain('step 2: 1 change, 1 skipped');
     expect(text.some((t) => t.includes('\u001b'))).toBe(false);
     expect(text.find((t) => t.includes('skip h2'))).toMatch(/skip h2\s+db-2\s+protected tier 0$/);
-    expect(previewLines({ ...p, actions: [], counts: { feasible: 0, refused: 0, skipped: 0 }, skipped: [], perHost: {}, perLine: {} })).toEqual([{ text: 'no container is selected by this plan', color: 'gray' }]);
+    expect(previewLines({ ...p, actions: [], counts: { feasible: 0, refused: 0, unseen: 0, skipped: 0 }, skipped: [], unseen: [], perHost: {}, perLine: {} })).toEqual([{ text: 'no container is selected by this plan', color: 'gray' }]);
   });
 
   it('refused actions (issue 12): counted up front, each in its step with its reason, and not in the changes', () => {

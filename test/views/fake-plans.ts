@@ -27,7 +27,8 @@ export function double11Preview(): PlanPreview {
       { step: 0, host: 'h2', id: 'id-web-2', name: 'web-2', line: 'shop', tier: 2, action: 'stop', frees: { cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
       { step: 1, host: 'h1', id: 'id-api-1', name: 'api-1', line: 'pay', tier: 1, action: 'limit', limit: { nanoCpus: 5e8, memoryBytes: 256 * 2 ** 20, cpuShares: null }, frees: { cpuPercent: 3, memBytes: 0 } },
     ],
-    counts: { feasible: 3, refused: 0, skipped: 1 },
+    counts: { feasible: 3, refused: 0, unseen: 0, skipped: 1 },
+    unseen: [],
     skipped: [{ step: 1, host: 'h2', name: 'db-2', reason: 'protected tier 0' }],
     perHost: { h1: { actions: 2, cpuPercent: 15, memBytes: 64 * 2 ** 20 }, h2: { actions: 1, cpuPercent: 8, memBytes: 32 * 2 ** 20 } },
     perLine: { shop: { running: 2, down: 2, cpuPercent: 20, memBytes: 96 * 2 ** 20 }, pay: { running: 2, down: 0, cpuPercent: 3, memBytes: 0 } },
@@ -63,7 +64,7 @@ export function fakePlans(options: { preview?: (name: string) => PlanPreview; wi
 export function double11WithRefusal(): PlanPreview {
   const p = double11Preview();
   p.actions[1] = { ...p.actions[1]!, frees: { cpuPercent: 0, memBytes: 0 }, refused: { code: 'host-down', reason: 'host h2 is down (REFUSED: connect ECONNREFUSED)' } };
-  p.counts = { feasible: 2, refused: 1, skipped: 1 };
+  p.counts = { feasible: 2, refused: 1, unseen: 0, skipped: 1 };
   p.perHost = { h1: p.perHost.h1! };
   p.perLine = { ...p.perLine, shop: { running: 2, down: 1, cpuPercent: 12, memBytes: 64 * 2 ** 20 } };
   return p;

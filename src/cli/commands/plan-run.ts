@@ -4,7 +4,9 @@ import type { FleetConfig } from '../../config/types.js';
 import { executePlan, restoreRun, resumeRun, type ExecuteDeps, type RunResult } from '../../plans/execute.js';
 import { checkRunId, newRunId, planJournal, runState, type RunView } from '../../plans/journal.js';
 import { feasibleActions, planPreview } from '../../plans/plan.js';
-import type { Guards, Plan } from '../../plans/types.js';
+import type { Guards, Plan, PlannedAction } from '../../plans/types.js';
+import { hostIsUp } from '../../engine/host-up.js';
+import { lastSeenOf } from '../last-seen.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { failed } from '../move-options.js';
@@ -56,7 +58,8 @@ async function applyPlan({ args, config, out, err }: CommandContext, state: Stat
   await state.ready(); // a change the state cannot record is not begun (exit 7)
   const fleet = await connectFleet(config);
   try {
-    const preview = planPreview(plan, fleet.store.getState());
+    // Issue 13: a host that does not answer counts with what it had when last seen (its inspect records).
+    const preview = planPreview(plan, fleet.store.getState(), await lastSeenOf(fleet.store.getState(), state.records, config.labels));
     if (preview.refusal !== null) {
       // Refused before any change: no run, no lock, nothing journaled but the audit entry.
       await state.audit.append({ action: 'plan.apply', targets: [plan.name], details: { refusal: preview.refusal }, outcome: 'refused', error: preview.refusal });
@@ -83,7 +86,7 @@ async function applyPlan({ args, config, out, err }: CommandContext, state: Stat
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const result = await executePlan({ ...deps(state, fleet, plan.guards), signal: controller.signal, runId, plan: plan.name, actions: preview.actions });
+      const result = await executePlan({ ...deps(state, fleet, plan.guards), signal: controller.signal, runId, plan: plan.name, actions: preview.actions, unseen: preview.unseen.map((u) => u.host) });
       return printResult(result, args.json, out, err);
     } finally {
       process.off('SIGINT', onSigint);
@@ -113,14 +116,23 @@ function onRun(
     const view = await viewOf(state, args.target!);
     await state.ready();
     const fleet = await connectFleet(config);
+    const plan = config.plans.find((p) => p.name === view.plan);
+    // Issue 13: a host the run never saw is planned when it answers again, as the preview would have.
+    const replan = plan && ((hosts: readonly string[]) => replanHosts(plan, fleet, hosts));
     try {
-      return await work(view, deps(state, fleet, guardsOf(config, view)));
+      return await work(view, { ...deps(state, fleet, guardsOf(config, view)), ...(replan && { replan }) });
     } catch (e) {
       return failed(e, err);
     } finally {
       await fleet.close();
     }
   });
+}
+
+function replanHosts(plan: Plan, fleet: Connected, hosts: readonly string[]): { seen: string[]; actions: PlannedAction[] } {
+  const s = fleet.store.getState();
+  const seen = hosts.filter((h) => hostIsUp(s.hosts[h]?.state));
+  return { seen, actions: planPreview(plan, s).actions.filter((a) => seen.includes(a.host)) };
 }
 
 export const planResumeCommand: HeadlessCommand = (ctx) =>

@@ -2,7 +2,9 @@ import { UsageError } from '../../config/config-error.js';
 import type { FleetConfig } from '../../config/types.js';
 import { snapshotStats } from '../../engine/stats-sampler.js';
 import type { StatsSample } from '../../engine/types.js';
-import { planPreview } from '../../plans/plan.js';
+import { planPreview, type LastSeen } from '../../plans/plan.js';
+import { lastSeenOf } from '../last-seen.js';
+import { withState } from '../with-state.js';
 import { selects } from '../../plans/selector.js';
 import type { Plan, PlannedAction, PlanPreview } from '../../plans/types.js';
 import { containerRows } from '../../store/selectors.js';
@@ -45,7 +47,19 @@ export function countsText(p: PlanPreview): string {
   const skippedText = skipped > 0 ? `; ${skipped} container${skipped === 1 ? '' : 's'} skipped by design` : '';
   // A guard refuses the whole plan: nothing runs, whatever each action's own verdict.
   if (p.refusal !== null) return `${feasible + refused} actions: none will run, the guards refuse the plan (below)${skippedText}`;
-  return `${feasible + refused} actions: ${feasible} will run, ${refused} refused${skippedText}`;
+  const unseenText = p.counts.unseen > 0 ? ` (${p.counts.unseen} not seen: their host does not answer)` : '';
+  return `${feasible + refused} actions: ${feasible} will run, ${refused} refused${unseenText}${skippedText}`;
+}
+
+/** Issue 13: the hosts the plan cannot see, one line each: what they run is unknown, the run cannot end done. */
+export function unseenLines(p: Pick<PlanPreview, 'unseen'>): string[] {
+  return p.unseen.map((u) => {
+    const why = `${u.state}${u.error ? ` (${u.error})` : ''}`;
+    const what = u.lastSeen === null
+      ? 'never seen: its containers are unknown and not counted'
+      : `its ${u.lastSeen} containers as last seen are counted, the selected ones listed as not seen`;
+    return `not seen: host ${u.host} is ${why}; ${what}; the run will end partial`;
+  });
 }
 
 export function printPreview(p: PlanPreview, out: (s: string) => void): void {
@@ -57,6 +71,7 @@ export function printPreview(p: PlanPreview, out: (s: string) => void): void {
     ]),
   ));
   out(countsText(p));
+  for (const line of unseenLines(p)) out(line);
   if (p.skipped.length > 0) {
     out('');
     out(textTable(['STEP', 'HOST', 'SKIPPED', 'WHY'], p.skipped.map((s) => [String(s.step), s.host, s.name, s.reason])));
@@ -72,8 +87,13 @@ export const planShowCommand: HeadlessCommand = async ({ args, config, out, err 
   const plan = findPlan(config, args.target);
   const fleet = await connectFleet(config);
   let state;
+  let lastSeen: LastSeen = {};
   try {
     state = fleet.store.getState();
+    // Issue 13: hosts that do not answer count with their inspect records; a state that cannot be read
+    // leaves them unknown (still named), as a read-only preview must not fail on it.
+    const s = state;
+    lastSeen = await withState(config, (st) => lastSeenOf(s, st.records, config.labels)).catch(() => ({}));
     // What each container would free: one-shot stats of the running containers the plan selects.
     const targets = containerRows(state).filter((c) => c.state === 'running' && plan.steps.some((s) => selects(s.select, c)));
     const read = await snapshotStats(targets, (h) => fleet.engine.connections.get(h)?.client ?? null, {
@@ -86,7 +106,7 @@ export const planShowCommand: HeadlessCommand = async ({ args, config, out, err 
   } finally {
     await fleet.close();
   }
-  const preview = planPreview(plan, state);
+  const preview = planPreview(plan, state, lastSeen);
   if (args.json) out(JSON.stringify(preview, null, 2));
   else printPreview(preview, out);
   if (preview.refusal !== null) {
