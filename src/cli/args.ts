@@ -3,7 +3,7 @@ import { UsageError } from '../config/config-error.js';
 import type { RunArgs } from './run-options.js';
 
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
-  | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs'
+  | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs' | 'plan-abandon' | 'migration-abandon'
   | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs'
   | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show';
 
@@ -84,7 +84,11 @@ Commands:
   plan restore RUN_ID [--json]   put every container the run touched back as it was
   plan resume RUN_ID [--json]    finish a run dockpit did not finish (killed, cancelled host)
   plan status RUN_ID [--json]    where a run stands, action by action
-  plan runs [--json]             every run: id, plan, status, operator, started, ended
+  plan runs [--json]             every run: id, plan, status, operator, started, ended; a run
+                                 whose dockpit is gone shows interrupted (resume or abandon it)
+  plan abandon RUN_ID [--json]   end an unfinished run where it stands, releasing its claim on
+                                 its containers (says what it leaves each in); never resumed.
+                                 Exit 0 abandoned, 2 already ended, 6 its dockpit still runs
   migrate NAME --to HOST [--from H] [--dry-run] [--yes] [--json] [--leave-data]
       [--keep-source] [--fenced HOST] [--gate-seconds N]
                      move a container to HOST keeping its name, configuration and static IP:
@@ -100,7 +104,9 @@ Commands:
                      the line, then most free memory); --plan applies a degradation plan first
   migration resume RUN_ID [--json]  finish a migration or evacuation dockpit did not finish
   migration status RUN_ID [--json]  where it stands, move by move
-  migration runs [--json]           every migration and evacuation
+  migration runs [--json]           every migration and evacuation (interrupted: its dockpit is gone)
+  migration abandon RUN_ID [--json] end an unfinished migration where it stands (as plan abandon);
+                                    its parked copies are never started by dockpit again
   run --name NAME --line LINE [--host H] [--env K=V]... [--cpus N] [--memory SIZE]
       [--restart POLICY] [--dry-run] [--keep-on-conflict] [--json] IMAGE [COMMAND...]
                      create and start a container of a business line: on --host, else on the
@@ -169,12 +175,14 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'plan-resume': ['json'],
   'plan-status': ['json'],
   'plan-runs': ['json'],
+  'plan-abandon': ['json'],
   record: ['json', 'host'],
   migrate: ['json', 'to', 'from', 'dry-run', 'yes', 'leave-data', 'keep-source', 'fenced', 'gate-seconds'],
   evacuate: ['json', 'to', 'dry-run', 'yes', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan'],
   'migration-resume': ['json'],
   'migration-status': ['json'],
   'migration-runs': ['json'],
+  'migration-abandon': ['json'],
   audit: ['json', 'since'],
   'state-show': ['json'],
   'state-init': ['group'],
@@ -185,9 +193,9 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
 /** Two-word commands: the first word, then each second word and the command it names. */
 const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   network: { ensure: 'network-ensure' },
-  migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs' },
+  migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs', abandon: 'migration-abandon' },
   state: { show: 'state-show', init: 'state-init', copy: 'state-copy', prune: 'state-prune' },
-  plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs' },
+  plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs', abandon: 'plan-abandon' },
 };
 
 /** Commands that take one positional argument: what it is, for the message when it is missing. */
@@ -198,10 +206,12 @@ const TARGETS: Partial<Record<CommandName, string>> = {
   'plan-restore': 'a run id (plan runs lists them)',
   'plan-resume': 'a run id (plan runs lists them)',
   'plan-status': 'a run id (plan runs lists them)',
+  'plan-abandon': 'a run id (plan runs lists them)',
   migrate: 'a container name',
   evacuate: 'a host name',
   'migration-resume': 'a run id (migration runs lists them)',
   'migration-status': 'a run id (migration runs lists them)',
+  'migration-abandon': 'a run id (migration runs lists them)',
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];

@@ -7,6 +7,7 @@ import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
 import { LockBusyError, StateError } from '../state/types.js';
 import type { MoveArgs } from './args.js';
+import { RunClaimedError } from './run-claims.js';
 import { textTable } from './text-table.js';
 
 // What `migrate` and `evacuate` share: option checks (usage errors, exit 2, nothing contacted), the typed
@@ -18,6 +19,8 @@ export const MOVE_EXIT: Record<MigrationStatus | MoveStatus, number> = {
   failed: 5,
   'rolled-back': 5,
   refused: 6,
+  // A resume of an abandoned run is refused: it ended where it stood (issue 13).
+  abandoned: 6,
   // 7 is EXIT_STATE_UNAVAILABLE (src/state/types.ts).
   cancelled: 8,
   skipped: 8,
@@ -97,5 +100,5 @@ export function failed(e: unknown, err: (s: string) => void): number {
   if (e instanceof UsageError || e instanceof StateError) throw e;
   err(`dockpit: ${toDockpitError(e).toString()}`);
   // Another run (on this or another jump host) holds a container: refused, nothing changed.
-  return e instanceof LockBusyError ? MOVE_EXIT.refused : 1;
+  return e instanceof LockBusyError || e instanceof RunClaimedError ? MOVE_EXIT.refused : 1;
 }

@@ -81,7 +81,7 @@ export type LedgerEvent =
   | { type: 'ledger.failed'; error: string };
 
 /** Where another operator's run stands ('interrupted': the journal says running, but nobody holds its locks). */
-export type TeamRunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'refused' | 'interrupted';
+export type TeamRunStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'refused' | 'abandoned' | 'interrupted';
 
 /**
  * Issue 11, item 4: a plan run or a migration as the shared state's journals show it, whoever started it

@@ -462,6 +462,9 @@ export async function resumeMigration(deps: MigrateDeps, runId: string): Promise
   const view = await readMigration(deps.journal, runId);
   const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed');
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
+  // Issue 13: an abandoned run ended where it stood and released its claim: the name may run elsewhere
+  // since, so its moves are never picked up again (its parked copies are never started).
+  if (view.status === 'abandoned') return resultOf(view, `migration ${runId} was abandoned: it is never resumed; nothing changed`);
   const ctx: Ctx = { ...deps, runId, transfers: new Map() };
   await deps.audit.ready();
   // The locks first: while another live process holds the run, this one is refused by the lock (naming the

@@ -8,7 +8,8 @@ import type { MovePlan, RollbackStep, StepName } from './types.js';
 
 export type StepOutcome = 'done' | 'failed' | 'skipped';
 export type MoveStatus = 'pending' | 'running' | 'rolling-back' | 'done' | 'rolled-back' | 'failed' | 'skipped';
-export type MigrationStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'refused';
+/** `abandoned`: ended by `migration abandon` where it stood (issue 13): its claim is released, it is never resumed. */
+export type MigrationStatus = 'running' | 'done' | 'partial' | 'failed' | 'cancelled' | 'refused' | 'abandoned';
 
 /** What a step learned that later steps (or a resume) need. */
 export interface StepData {

@@ -288,6 +288,9 @@ export async function resumeRun(runId: string, deps: ExecuteDeps): Promise<RunRe
     .map((a) => ({ seq: a.seq, action: unseenAction(a) ? live(a.action) : a.action, inFlight: a.state === 'in-flight' || (a.state === 'failed' && a.prior !== null) }));
   let work = workOf(view);
   if (work.length === 0 && view.unseen.length === 0 && view.status !== 'running') return resultOf(view);
+  // Issue 13: an abandoned run ended where it stood and released its claim: others may have changed its
+  // containers since, so it is never picked up again.
+  if (view.status === 'abandoned') return { ...resultOf(view), error: `run ${runId} was abandoned: it is never resumed (plan restore ${runId} puts back what it changed); nothing changed` };
   const operator = deps.audit.operator;
   await deps.audit.ready();
   // Hosts the run never saw and that answer now: what the plan makes there joins the run (not twice by

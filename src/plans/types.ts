@@ -119,7 +119,8 @@ export interface PlanPreview {
 
 export type ActionOutcome = 'pending' | 'in-flight' | 'done' | 'failed' | 'skipped' | 'refused';
 
-export type RunStatus = 'running' | 'done' | 'partial' | 'cancelled' | 'refused';
+/** `abandoned`: ended by `plan abandon` where it stood (issue 13): its claim is released, it is never resumed. */
+export type RunStatus = 'running' | 'done' | 'partial' | 'cancelled' | 'refused' | 'abandoned';
 
 /** A run as it goes: what the TUI's progress screen and `plan status` show. */
 export interface RunProgress {

@@ -87,6 +87,8 @@ export function endStatus(p: RunProgress): { text: string; color: 'green' | 'yel
       return { text: `${what} ${p.runId} partial: ${failed} failed (listed below), retryable${refused > 0 ? `; ${refused} refused` : ''}`, color: 'yellow' };
     case 'cancelled':
       return { text: `${what} ${p.runId} cancelled: ${skipped} not started (skipped)`, color: 'yellow' };
+    case 'abandoned':
+      return { text: `${what} ${p.runId} abandoned: ended where it stood (plan status lists each action)`, color: 'yellow' };
     case 'refused':
       return { text: `${what} ${p.runId} refused: nothing was changed`, color: 'red' };
   }

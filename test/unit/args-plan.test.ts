@@ -26,8 +26,8 @@ describe('parseCli: plan ls / plan show', () => {
   });
 
   it('refuses a missing or unknown subcommand, a missing name, extra arguments and foreign options', () => {
-    expect(usageError(['plan']).message).toBe('plan needs a subcommand: plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs');
-    expect(usageError(['plan', 'apply-now', 'x']).message).toBe('unknown command "plan apply-now" (expected plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs)');
+    expect(usageError(['plan']).message).toBe('plan needs a subcommand: plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs or plan abandon');
+    expect(usageError(['plan', 'apply-now', 'x']).message).toBe('unknown command "plan apply-now" (expected plan ls or plan show or plan apply or plan restore or plan resume or plan status or plan runs or plan abandon)');
     expect(usageError(['plan', 'restore']).message).toBe('plan restore needs a run id (plan runs lists them)');
     expect(usageError(['plan', 'runs', '--yes']).message).toBe('--yes does not apply to "plan runs"');
     expect(usageError(['plan', 'show']).message).toBe('plan show needs a plan name');

@@ -16,6 +16,7 @@ import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../fleet-source.js';
 import { withState } from '../with-state.js';
+import { assertUnclaimed } from '../run-claims.js';
 
 // `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
 // executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.
@@ -96,6 +97,8 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
         out(args.json ? JSON.stringify({ runId: null, status: 'done', host, moves: [] }, null, 2) : `${host} has no containers: nothing to do`);
         return 0;
       }
+      // Issue 13: an unfinished run that claims one of the containers refuses the evacuation, naming itself.
+      await assertUnclaimed(state, ev.moves.map((m) => ({ name: m.name, id: m.sourceId })), { action: 'evacuate.start' });
       if (!args.yes) {
         err(preview.join('\n'));
         if (!(await confirmByName(`evacuate ${host}`, host, err))) {

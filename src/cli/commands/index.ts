@@ -15,6 +15,7 @@ import { recordCommand } from './record.js';
 import { runCommand } from './run.js';
 import { topCommand } from './top.js';
 import { auditCommand } from './audit.js';
+import { migrationAbandonCommand, planAbandonCommand } from './abandon.js';
 import { stateInit } from './state.js';
 import { stateCopyCommand } from './state-copy.js';
 import { stateShowCommand, statePruneCommand } from './state-info.js';
@@ -38,11 +39,13 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   'plan-resume': planResumeCommand,
   'plan-status': planStatusCommand,
   'plan-runs': planRunsCommand,
+  'plan-abandon': planAbandonCommand,
   migrate: migrateCommand,
   evacuate: evacuateCommand,
   'migration-resume': migrationResumeCommand,
   'migration-status': migrationStatusCommand,
   'migration-runs': migrationRunsCommand,
+  'migration-abandon': migrationAbandonCommand,
   record: recordCommand,
   audit: auditCommand,
   'state-init': (ctx) => stateInit({ group: ctx.args.group ?? null }, ctx),

@@ -11,6 +11,7 @@ import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } 
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../fleet-source.js';
 import { withState } from '../with-state.js';
+import { assertUnclaimed } from '../run-claims.js';
 
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
 // configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).
@@ -41,6 +42,14 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
   const to = move.to[0]!;
   return withState(config, async (state) => {
     if (!args.dryRun) await state.ready(); // a change the state cannot record is not begun (exit 7)
+    // Issue 13: by name first: a claimed name may stand on two hosts mid-move (which one is the run's to say).
+    if (!args.dryRun) {
+      try {
+        await assertUnclaimed(state, [{ name }], { action: 'migrate.start' });
+      } catch (e) {
+        return failed(e, err);
+      }
+    }
     const fleet = await connectFleet(config);
     try {
       const source = fleetSource(fleet.store, fleet.engine);
@@ -68,6 +77,8 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
         for (const b of plan.blockers) err(`dockpit: ${b.message}`);
         return MOVE_EXIT.refused;
       }
+      // Issue 13: an unfinished run that claims the container (by ID) refuses the move, naming itself.
+      await assertUnclaimed(state, [{ name: plan.name, id: plan.sourceId }], { action: 'migrate.start' });
       if (!args.yes) {
         err(preview.join('\n'));
         if (!(await confirmByName(`migrate ${name}`, name, err))) {

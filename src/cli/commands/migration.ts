@@ -5,9 +5,10 @@ import { checkRunId } from '../../state/run-id.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../migrate-deps.js';
-import { failed, MOVE_EXIT, printMoves } from '../move-options.js';
+import { failed, MOVE_EXIT, printMoves, withCtrlC } from '../move-options.js';
 import { textTable } from '../text-table.js';
 import { withState } from '../with-state.js';
+import { statusShower } from '../run-claims.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit migration resume | status | runs` (issue 6, item 6): the journal is the truth after a crash.
@@ -24,9 +25,11 @@ export const migrationResumeCommand: HeadlessCommand = ({ args, config, out, err
     await state.ready();
     const fleet = await connectFleet(config);
     try {
-      const r = await resumeMigration(migrateDeps(config, state, fleet.engine), view.runId);
+      // Ctrl-C cancels the moves not yet begun, as in `migrate`/`evacuate`: they stay resumable.
+      const r = await withCtrlC((signal) => resumeMigration({ ...migrateDeps(config, state, fleet.engine), signal }, view.runId));
       if (args.json) out(JSON.stringify(r, null, 2));
       else printMoves(r, out);
+      if (r.error) err(`dockpit: ${r.error}`);
       return MOVE_EXIT[r.status];
     } catch (e) {
       return failed(e, err);
@@ -36,12 +39,16 @@ export const migrationResumeCommand: HeadlessCommand = ({ args, config, out, err
   });
 
 export const migrationStatusCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const view = await withState(config, (state) => viewOf(state, args.target!));
-  const r = { ...resultOf(view), what: view.what, host: view.host, operator: view.operator, started: view.started, ended: view.ended };
+  const { view, status } = await withState(config, async (state) => {
+    const v = await viewOf(state, args.target!);
+    // Issue 13: `interrupted` when no live process runs it (resume or abandon it).
+    return { view: v, status: (await statusShower(state))(v.status, await migrationJournal(state).read(v.runId)) };
+  });
+  const r = { ...resultOf(view), status, what: view.what, host: view.host, operator: view.operator, started: view.started, ended: view.ended };
   if (args.json) out(JSON.stringify(r, null, 2));
   else {
-    out(`${view.what} ${view.host ?? ''} run ${view.runId}: ${view.status} (started ${view.started ?? '-'}, ended ${view.ended ?? '-'})`);
-    printMoves(r, out);
+    out(`${view.what} ${view.host ?? ''} run ${view.runId}: ${status} (started ${view.started ?? '-'}, ended ${view.ended ?? '-'})`);
+    printMoves({ ...r, status: view.status }, out);
   }
   return 0;
 };
@@ -49,10 +56,12 @@ export const migrationStatusCommand: HeadlessCommand = async ({ args, config, ou
 export const migrationRunsCommand: HeadlessCommand = async ({ args, config, out }) => {
   const runs = await withState(config, async (state) => {
     const journal = migrationJournal(state);
+    const shown = await statusShower(state);
     const all = [];
     for (const id of await journal.runs()) {
-      const v = migrationState(await journal.read(id));
-      all.push({ runId: v.runId, what: v.what, host: v.host, status: v.status, moves: v.moves.length, operator: v.operator, started: v.started, ended: v.ended });
+      const records = await journal.read(id);
+      const v = migrationState(records);
+      all.push({ runId: v.runId, what: v.what, host: v.host, status: shown(v.status, records), moves: v.moves.length, operator: v.operator, started: v.started, ended: v.ended });
     }
     return all;
   });

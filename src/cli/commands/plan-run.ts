@@ -13,6 +13,7 @@ import { failed } from '../move-options.js';
 import { guardsOfPlan, planDeps } from '../plan-deps.js';
 import { textTable } from '../text-table.js';
 import { withState } from '../with-state.js';
+import { assertUnclaimed, RunClaimedError, statusShower } from '../run-claims.js';
 import { findPlan, planShowCommand, printPreview } from './plan.js';
 import type { CommandContext, HeadlessCommand } from './types.js';
 
@@ -20,7 +21,7 @@ import type { CommandContext, HeadlessCommand } from './types.js';
 // (src/plans/execute.ts), which journals every change before it makes it.
 
 /** Exit codes of apply/resume/restore: scripts tell the outcomes apart by these alone. */
-export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 8, running: 1 } as const;
+export const PLAN_EXIT = { done: 0, partial: 5, refused: 6, cancelled: 8, running: 1, abandoned: 6 } as const;
 
 const deps = (state: StateStore, fleet: Connected, guards: Guards): ExecuteDeps => planDeps(state, fleet.engine, guards);
 
@@ -66,6 +67,13 @@ async function applyPlan({ args, config, out, err }: CommandContext, state: Stat
       return printResult({ runId: '', status: 'refused', actions: [], error: `plan ${plan.name} refused: ${preview.refusal}` }, args.json, out, err);
     }
     const feasible = feasibleActions(preview);
+    // Issue 13: an unfinished run that claims one of the containers refuses the plan, naming itself.
+    try {
+      await assertUnclaimed(state, feasible.map((a) => ({ name: a.name, id: a.id })), { action: 'plan.apply' });
+    } catch (e) {
+      if (!(e instanceof RunClaimedError)) throw e;
+      return printResult({ runId: '', status: 'refused', actions: [], error: e.message }, args.json, out, err);
+    }
     // Issue 12: a plan with refused actions runs its feasible ones only, and says so before it starts.
     const refusedNote = preview.counts.refused > 0
       ? `${preview.counts.refused} of ${preview.actions.length} actions are refused (listed with why): only the ${feasible.length} others will run, and the run will end partial`
@@ -162,7 +170,12 @@ function statusJson(v: RunView) {
 }
 
 export const planStatusCommand: HeadlessCommand = async ({ args, config, out }) => {
-  const s = statusJson(await withState(config, (state) => viewOf(state, args.target!)));
+  const s = await withState(config, async (state) => {
+    const records = await planJournal(state).read(checkRunId(args.target!));
+    const j = statusJson(await viewOf(state, args.target!));
+    // Issue 13: `interrupted` when no live process runs it (resume or abandon it).
+    return { ...j, status: (await statusShower(state))(j.status, records) };
+  });
   if (args.json) out(JSON.stringify(s, null, 2));
   else {
     out(`run ${s.runId} of plan ${s.plan}: ${s.status} (started ${s.started ?? '-'}, ended ${s.ended ?? '-'})`);
@@ -174,10 +187,12 @@ export const planStatusCommand: HeadlessCommand = async ({ args, config, out }) 
 export const planRunsCommand: HeadlessCommand = async ({ args, config, out }) => {
   const runs = await withState(config, async (state) => {
     const journal = planJournal(state);
+    const shown = await statusShower(state);
     const all = [];
     for (const id of await journal.runs()) {
-      const { actions: _actions, ...rest } = statusJson(runState(await journal.read(id)));
-      all.push(rest);
+      const records = await journal.read(id);
+      const { actions: _actions, ...rest } = statusJson(runState(records));
+      all.push({ ...rest, status: shown(rest.status, records) });
     }
     return all;
   });

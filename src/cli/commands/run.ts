@@ -12,6 +12,10 @@ import { connectFleet } from '../connect.js';
 import { fleetFacts, fleetSource, type FleetSource } from '../fleet-source.js';
 import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
 import { withState } from '../with-state.js';
+import { claimOn, RunClaimedError, unsettledRuns } from '../run-claims.js';
+
+/** Refused: an unfinished plan run or migration claims the name (issue 13). */
+const RUN_CLAIMED_EXIT = 6;
 import { addressConflict, verifyAddress } from './run-verify.js';
 import { changeTimeoutMs } from './network-ensure.js';
 import { requireHost } from './validate.js';
@@ -174,6 +178,12 @@ export async function placeContainer(
     throw e;
   }
   try {
+    // Issue 13: a name an unfinished run claims (its move may start it elsewhere, or its parked copy) is not placed.
+    const claimed = claimOn(await unsettledRuns(state), [{ name: spec.name }]);
+    if (claimed) {
+      await refused(new RunClaimedError(claimed.claim, claimed.names).message, 'CLAIMED');
+      return RUN_CLAIMED_EXIT;
+    }
     const facts = await gatherFacts(config, source, line, pool, onlyHost);
     let p: Placement;
     try {
