@@ -75,6 +75,11 @@ async function spinnerCpu(): Promise<number> {
   return Number.parseFloat(text.replace('%', ''));
 }
 
+/** The spinner's CFS quota as the kernel has it (cgroup v1, the container's own cgroup mounted in it): -1 is none. */
+async function quotaSeenByKernel(): Promise<number> {
+  return Number(await docker(SPINNER.host, 'exec', SPINNER.name, 'cat', '/sys/fs/cgroup/cpu/cpu.cfs_quota_us'));
+}
+
 /** No CPU and no memory limit in effect (README: what restore puts back). */
 const unlimited = (c: HostConfig) => c.NanoCpus === 0 && c.CpuQuota <= 0 && (c.Memory === 0 || c.Memory >= 9223372036854771712);
 
@@ -127,6 +132,7 @@ describe('plan limits on containers with and without limits', () => {
       else expect(c, name).toMatchObject({ NanoCpus: 0, CpuQuota: 50_000, CpuPeriod: 100_000, Memory: 256 * MiB, MemorySwap: 512 * MiB });
     }
     const cpuLimited = await spinnerCpu();
+    expect(await quotaSeenByKernel()).toBe(50_000);
 
     const restore = await dockpit(['plan', 'restore', run.runId, '--json', '--config', config]);
     const restored = JSON.parse(restore.stdout) as { status: string; actions: Array<{ outcome: string; error?: string }> };
@@ -139,12 +145,13 @@ describe('plan limits on containers with and without limits', () => {
       else expect(unlimited(c), `${name}: ${JSON.stringify(c)}`).toBe(true);
     }
     expect(before['plim-h1-4']).toMatchObject({ NanoCpus: 1e9, Memory: 512 * MiB });
+    expect(await quotaSeenByKernel()).toBe(-1); // the kernel's own "no limit"
     const cpuRestored = await spinnerCpu();
     console.log(`spinner CPU: before ${cpuBefore} %, limited to 0.5 ${cpuLimited} %, restored ${cpuRestored} %`);
-    expect(cpuLimited).toBeGreaterThan(35);
+    // The cap holds however busy the machine is. What the spinner gets without it depends on the load
+    // (a full core, 95 %, when the machine is idle; 38–59 % measured with three other fleets on these 2
+    // CPUs), so "no limit again" is the kernel's quota above, and the figures are printed.
     expect(cpuLimited).toBeLessThan(60);
-    // A full core on an idle machine; other fleets share these 2 CPUs, so well above the cap is the test.
-    expect(cpuRestored).toBeGreaterThan(75);
   }, 90_000);
 
   it('plan show --json lists every action with its refusals, and plan apply --json reports the same, action by action', async () => {
