@@ -5,6 +5,7 @@ import { operatorLabel } from '../state/operator.js';
 import { sameTeamRun } from '../store/team.js';
 import type { JournalEntry, JournalName, LockTarget, Operator, StateStore } from '../state/types.js';
 import type { HeldContainer } from '../views/actions.js';
+import { livenessOf } from './run-claims.js';
 
 // Issue 11, item 4: team awareness. Several operators, on several jump hosts, share one state: the cockpit
 // shows their plan runs and migrations as they go, from the journals every run writes. On start it reads
@@ -22,12 +23,8 @@ export const KEEP_ENDED_MS = 60_000;
 const RESCAN_MS = 30_000;
 /** A lock change is followed by a rescan after this (run start, run end, a lost lease). */
 const LOCKS_SETTLE_MS = 300;
-/**
- * A run the journal says is running, with no live holder of its locks, is interrupted (its process died;
- * `resume` finishes it) once it started longer ago than this: a run writes its start record just before
- * it takes its locks.
- */
-const LOCK_GRACE_MS = 10_000;
+/** How often the holders of locks are read, when not told (the fleet's probe interval): a killed run's owner leaves no change to watch. */
+const LIVENESS_MS = 2_000;
 
 export interface TeamContext {
   /** Whether this process started the run. */
@@ -59,9 +56,8 @@ interface ViewOf {
 function teamRunOf(kind: TeamRun['kind'], v: ViewOf, facts: Pick<TeamRun, 'title' | 'done' | 'total'>, records: readonly JournalEntry[], ctx: TeamContext): TeamRun {
   const who = lastOperator(records);
   const run: TeamRun = { kind, runId: v.runId, ...facts, operator: who ? operatorLabel(who) : '?', status: v.status, started: v.started, ended: v.ended, own: ctx.own };
-  if (run.status !== 'running' || ctx.live === null || ctx.live.has(run.runId)) return run;
-  const started = run.started === null ? NaN : Date.parse(run.started);
-  if (!(ctx.now - started > LOCK_GRACE_MS)) return run;
+  // The same rule as `runs` and `status` (run-claims.ts): a start record alone has a short grace.
+  if (run.status !== 'running' || ctx.live === null || livenessOf(records, ctx.live, ctx.now) === 'running') return run;
   return { ...run, status: 'interrupted', ended: records[records.length - 1]?.at ?? run.started };
 }
 
@@ -85,7 +81,8 @@ export function migrationTeamRun(records: readonly MigrationRecord[], ctx: TeamC
 
 /** Until when an ended run is shown (epoch ms); Infinity while it runs. */
 export function shownUntil(run: TeamRun, keepMs = KEEP_ENDED_MS): number {
-  if (run.ended === null) return Infinity;
+  // Interrupted: shown until someone resumes or abandons it (issue 13), however long that takes.
+  if (run.ended === null || run.status === 'interrupted') return Infinity;
   const ended = Date.parse(run.ended);
   return Number.isFinite(ended) ? ended + keepMs : -Infinity;
 }
@@ -99,6 +96,8 @@ export interface TeamWatcherOptions {
   debounceMs?: number;
   keepEndedMs?: number;
   rescanMs?: number;
+  /** How often the locks' holders are read (a killed owner changes nothing else): the fleet's probe interval. */
+  livenessMs?: number;
 }
 
 export interface TeamWatcher {
@@ -178,7 +177,13 @@ export function startTeamWatcher(opts: TeamWatcherOptions): TeamWatcher {
       do {
         again.delete(key);
         try {
-          show(runId, await journals[name].teamRun(runId));
+          let run = await journals[name].teamRun(runId);
+          // Interrupted by a live set read before the run took its locks? Read the holders again first.
+          if (run?.status === 'interrupted') {
+            await readLocks();
+            run = await journals[name].teamRun(runId);
+          }
+          show(runId, run);
         } catch {
           // see above
         }
@@ -206,6 +211,20 @@ export function startTeamWatcher(opts: TeamWatcherOptions): TeamWatcher {
     } catch {
       live = null;
     }
+  };
+
+  /**
+   * Issue 13, item 2: a killed dockpit's locks go stale with no change to watch (file: its pid is gone; etcd:
+   * a lease expires quietly): the holders are read every probe interval, and the shown runs that are
+   * running, or interrupted, are read again when the live set changed.
+   */
+  const sameSet = (a: ReadonlySet<string> | null, b: ReadonlySet<string> | null) => a === b || (a !== null && b !== null && a.size === b.size && [...a].every((x) => b.has(x)));
+  const checkLiveness = async () => {
+    const before = live;
+    await readLocks();
+    if (sameSet(before, live) || stopped) return;
+    const open = [...shown.values()].filter((s) => s.run.status === 'running' || s.run.status === 'interrupted');
+    await Promise.all(open.map((s) => read(JOURNAL_OF[s.run.kind], s.run.runId)));
   };
 
   let scanning: Promise<void> | null = null;
@@ -243,6 +262,8 @@ export function startTeamWatcher(opts: TeamWatcherOptions): TeamWatcher {
   void scan();
   const timer = setInterval(() => void scan(), opts.rescanMs ?? RESCAN_MS);
   timer.unref();
+  const livenessTimer = setInterval(() => void checkLiveness(), opts.livenessMs ?? LIVENESS_MS);
+  livenessTimer.unref();
 
   return {
     scan,
@@ -250,6 +271,7 @@ export function startTeamWatcher(opts: TeamWatcherOptions): TeamWatcher {
       stopped = true;
       unwatch();
       clearInterval(timer);
+      clearInterval(livenessTimer);
       if (locksTimer) clearTimeout(locksTimer);
       for (const t of pending.values()) clearTimeout(t);
       pending.clear();

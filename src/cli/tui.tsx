@@ -64,7 +64,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
   // Issue 11: the runs of every operator sharing the state, live; this process's own are marked as such.
   const ownRuns = new Set<string>();
   const onRun = (runId: string) => void ownRuns.add(runId);
-  const team = startTeamWatcher({ state, emit: coalescer.sink, isOwn: (runId) => ownRuns.has(runId) });
+  const team = startTeamWatcher({ state, emit: coalescer.sink, isOwn: (runId) => ownRuns.has(runId), livenessMs: config.engine.probeIntervalMs });
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
   actions.heldBy = lockHolders(state);
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.

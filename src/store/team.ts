@@ -31,9 +31,12 @@ export function applyTeam(state: FleetState, event: TeamEvent): FleetState {
 
 /** What the status line says about the others' runs. */
 export interface TeamStatus {
-  /** The run it names: the newest of the others' running runs, else the one of theirs that ended last. */
+  /**
+   * The run it names: the newest of the others' interrupted runs (issue 13: they wait for a resume or an
+   * abandon), else of their running runs, else the one of theirs that ended last.
+   */
   lead: TeamRun | null;
-  /** The others' running runs besides the lead. */
+  /** The others' runs of the lead's status (interrupted or running) besides the lead. */
   more: number;
 }
 
@@ -42,6 +45,8 @@ export const NO_TEAM_STATUS: TeamStatus = Object.freeze({ lead: null, more: 0 })
 /** The others' runs for the status line. This process's own runs are left out: its own screens show them. */
 export function teamStatus(runs: readonly TeamRun[]): TeamStatus {
   const others = runs.filter((r) => !r.own);
+  const interrupted = others.filter((r) => r.status === 'interrupted');
+  if (interrupted.length > 0) return { lead: interrupted[interrupted.length - 1]!, more: interrupted.length - 1 };
   const running = others.filter((r) => r.status === 'running');
   if (running.length > 0) return { lead: running[running.length - 1]!, more: running.length - 1 };
   const ended = others.filter((r) => r.ended !== null).sort((a, b) => (a.ended! < b.ended! ? -1 : a.ended! > b.ended! ? 1 : 0));

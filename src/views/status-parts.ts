@@ -26,7 +26,10 @@ export function teamForms({ lead, more }: TeamStatus): string[] {
   const forms =
     lead.status === 'running'
       ? [`${who}: ${lead.title}`, `${user}: ${lead.title}`, `${user}: ${short}`, user].map((f) => `▶ ${f}${count}${more > 0 ? ` +${more}` : ''}`)
-      : [`${who}: ${lead.title}`, `${user}: ${lead.title}`, `${user}: ${short}`, user].map((f) => `${lead.status === 'done' ? '✓' : '✗'} ${f} ${lead.status === 'done' ? 'done' : `${lead.status}${count}`}`);
+      : lead.status === 'interrupted'
+        ? // Issue 13: its dockpit is gone; it keeps its containers claimed until resumed or abandoned.
+          [`${who}: ${lead.title}`, `${user}: ${lead.title}`, `${user}: ${short}`, user].map((f) => `⚠ ${f} interrupted${count}${more > 0 ? ` +${more}` : ''}`)
+        : [`${who}: ${lead.title}`, `${user}: ${lead.title}`, `${user}: ${short}`, user].map((f) => `${lead.status === 'done' ? '✓' : '✗'} ${f} ${lead.status === 'done' ? 'done' : `${lead.status}${count}`}`);
   return [...new Set(forms)];
 }
 

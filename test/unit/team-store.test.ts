@@ -71,6 +71,9 @@ describe('the status line selector', () => {
   it('with none running, the one that ended last; with only own runs, nothing', () => {
     expect(teamStatus([teamRun('r1', { status: 'partial', ended: '2026-12-03T10:20:00.000Z' }), teamRun('r2', { status: 'done', ended: '2026-12-03T10:18:00.000Z' })]).lead?.runId).toBe('r1');
     expect(teamStatus([teamRun('r1', { own: true })])).toEqual({ lead: null, more: 0 });
+    // Issue 13: interrupted runs come first (they wait for a resume or an abandon), the newest named.
+    const ir = teamStatus([teamRun('r1', { status: 'interrupted', ended: 'x' }), teamRun('r2'), teamRun('r3', { status: 'interrupted', ended: 'y' })]);
+    expect(ir).toMatchObject({ lead: { runId: 'r3' }, more: 1 });
   });
 
   it('is stable: the same object while what it says is the same (an own run advancing, another event)', () => {
@@ -103,6 +106,9 @@ describe('the status line’s team part', () => {
     expect(teamForms({ ...running, more: 2 })[0]).toBe('▶ alice@jump-a: plan shed 3/9 +2');
     expect(teamForms({ lead: teamRun('r1', { status: 'done', done: 9, ended: 'x' }), more: 0 })[0]).toBe('✓ alice@jump-a: plan shed done');
     expect(teamForms({ lead: teamRun('r1', { status: 'partial', done: 9, ended: 'x' }), more: 0 })[0]).toBe('✗ alice@jump-a: plan shed partial 9/9');
+    expect(teamForms({ lead: teamRun('r1', { status: 'interrupted', ended: 'x' }), more: 1 })).toEqual([
+      '⚠ alice@jump-a: plan shed interrupted 3/9 +1', '⚠ alice: plan shed interrupted 3/9 +1', '⚠ alice: shed interrupted 3/9 +1', '⚠ alice interrupted 3/9 +1',
+    ]);
     expect(teamForms({ lead: null, more: 0 })).toEqual([]);
   });
 

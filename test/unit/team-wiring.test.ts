@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockHolders, migrationTeamRun, planTeamRun, startTeamWatcher, type TeamWatcher } from '../../src/cli/team-wiring.js';
+import { lockHolders, migrationTeamRun, planTeamRun, shownUntil, startTeamWatcher, type TeamWatcher } from '../../src/cli/team-wiring.js';
 import { DEFAULT_RETENTION } from '../../src/config/state-config.js';
 import type { DomainEvent, TeamEvent, TeamRun } from '../../src/engine/types.js';
 import type { MigrationRecord } from '../../src/migrate/journal.js';
@@ -46,11 +46,21 @@ describe('a run as the team sees it (pure)', () => {
   });
 
   it('running in the journal but nobody holds its locks: interrupted, once past the moment it takes them', () => {
+    // A start record alone: the run takes its locks right after writing it, so a short grace.
+    expect(planTeamRun([start], { own: false, live: new Set(), now: Date.parse(at(3)) })?.status).toBe('running');
+    expect(planTeamRun([start], { own: false, live: new Set(), now: Date.parse(at(60)) })?.status).toBe('interrupted');
+    // Any later record was written holding the locks (issue 13): nobody holds them now, so interrupted at once.
     const records = [start, outcome(0, 1), outcome(1, 2)];
-    expect(planTeamRun(records, { own: false, live: new Set(), now: Date.parse(at(3)) })?.status).toBe('running');
+    expect(planTeamRun(records, { own: false, live: new Set(), now: Date.parse(at(3)) })).toMatchObject({ status: 'interrupted', ended: at(2) });
     expect(planTeamRun(records, { own: false, live: new Set(), now: Date.parse(at(60)) })).toMatchObject({ status: 'interrupted', ended: at(2) });
     // Locks unknown (unreadable): not called interrupted.
     expect(planTeamRun(records, { own: false, live: null, now: Date.parse(at(60)) })?.status).toBe('running');
+  });
+
+  it('an interrupted run stays shown until it is resumed or abandoned (issue 13); an ended one for a while', () => {
+    const run = planTeamRun([start, outcome(0, 1)], { own: false, live: new Set(), now: Date.parse(at(60)) })!;
+    expect(shownUntil(run, 1000)).toBe(Infinity);
+    expect(shownUntil({ ...run, status: 'partial' }, 1000)).toBe(Date.parse(at(1)) + 1000);
   });
 
   it('no start record yet: nothing to show', () => {
