@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MigrationRecord } from '../../src/migrate/journal.js';
 import { CHAOS_FULL, chaosSeed, pick, rng, runUntilKilled } from '../support/chaos.js';
-import { docker, dockpit, readFleet } from '../support/fleet.js';
+import { docker, dockpit, readFleet, waitFor } from '../support/fleet.js';
+import { TmuxSession } from '../support/tmux.js';
 import { census as censusOf, poolConfig, removeByPrefix, type Placed } from '../support/pool-config.js';
 import { closeTestStates, journalRecords, journalRuns, runLocksFreed } from '../support/state-backend.js';
 
@@ -10,7 +11,9 @@ import { closeTestStates, journalRecords, journalRuns, runLocksFreed } from '../
 // run, interrupted; `migration runs` says interrupted; `migration resume` of the first ends it, and the
 // second migrate then goes through: each time the name runs on exactly one host with its address, and no
 // parked copy runs. Abandon: the run ends where it stands, is never resumed, and its parked copy stays
-// stopped. The normal suite runs 2 seeded moments; `npm run chaos` 5.
+// stopped. The normal suite runs 1 seeded moment; `npm run chaos` 5. Item 2: the killed run shows
+// `interrupted` in `migration runs`, `migration status` and the cockpit's status line, the cockpit within
+// one probe interval (2 s) of the kill.
 
 const fleet = readFleet();
 const hosts = fleet.hosts.map((h) => h.name);
@@ -35,22 +38,23 @@ const CONFIG = POOLS.file;
 const BETWEEN = Array.from({ length: 13 }, (_, i) => `crash-after:journal:${i + 2}`);
 const SEED = chaosSeed();
 const given = process.env.DOCKPIT_CHAOS_MOMENTS?.trim();
-const MOMENTS = given ? given.split(/\s+/) : pick(BETWEEN, CHAOS_FULL ? 5 : 2, rng(SEED));
+const MOMENTS = given ? given.split(/\s+/) : pick(BETWEEN, CHAOS_FULL ? 5 : 1, rng(SEED));
 console.log(`run claims: seed ${SEED} (replay: DOCKPIT_CHAOS_SEED=${SEED}${CHAOS_FULL ? ' DOCKPIT_CHAOS=full' : ''}), moments: ${MOMENTS.join(' ')}`);
 
 const census = (): Promise<Placed[]> => censusOf(hosts, P);
 const running = async () => (await census()).filter((c) => c.state === 'running');
 
 /** The killed first migration: its run id and where its journal stops. */
-async function killFirst(fault: string): Promise<{ runId: string; where: string }> {
+async function killFirst(fault: string): Promise<{ runId: string; where: string; killedAt: number }> {
   const earlier = new Set(await journalRuns(CONFIG, 'migrations'));
   const killed = await runUntilKilled(['migrate', NAME, '--to', 'h2', '--config', CONFIG, '--yes', '--json', '--gate-seconds', '1'], fault);
+  const killedAt = Date.now();
   expect(killed.signal, `${fault}: dockpit was not killed (exit ${killed.code}) ${killed.stderr}`).toBe('SIGKILL');
   const runId = (await journalRuns(CONFIG, 'migrations')).find((r) => !earlier.has(r));
   expect(runId, 'the killed run has a journal').toBeDefined();
   const records = await journalRecords<MigrationRecord>(CONFIG, 'migrations', runId!);
   await runLocksFreed(CONFIG, runId!); // etcd: the killed dockpit's lease expires first
-  return { runId: runId!, where: records.map((r) => ('step' in r ? `${r.kind}:${r.step}` : r.kind)).join(',') };
+  return { runId: runId!, killedAt, where: records.map((r) => ('step' in r ? `${r.kind}:${r.step}` : r.kind)).join(',') };
 }
 
 /** The second migrate is refused, naming the first run, interrupted, and both ways to settle it. */
@@ -113,8 +117,24 @@ describe(`an unfinished migration keeps its claim (seed ${SEED})`, () => {
   });
 
   it('abandon: ends the run where it stands, says so, releases the claim; the parked copy is never started', async () => {
-    // Killed after park-source's outcome: the target is created on h2, the source parked (stopped) on h1.
-    const { runId, where } = await killFirst('crash-after:journal:7');
+    // The cockpit, open before the kill: its status line tells the killed run interrupted.
+    const tui = new TmuxSession(['--config', CONFIG], { columns: 160, rows: 30 });
+    let runId: string;
+    let where: string;
+    let killedAt: number;
+    try {
+      await waitFor(() => /hosts 3\/3 up/.test(tui.screen()), 20_000, 50, () => tui.screen());
+      // Killed after park-source's outcome: the target is created on h2, the source parked (stopped) on h1.
+      ({ runId, where, killedAt } = await killFirst('crash-after:journal:7'));
+      await waitFor(() => /⚠ .*migrate rc-0 → h2 interrupted/.test(tui.screen()), 10_000, 50, () => tui.screen());
+      const ms = Date.now() - killedAt;
+      console.log(`cockpit: the killed run shown interrupted ${ms.toFixed(0)} ms after dockpit died`);
+      expect(ms, 'within one probe interval (2 s), with a margin for the read').toBeLessThan(2_500);
+    } finally {
+      tui.kill();
+    }
+    const status = await dockpit(['migration', 'status', runId, '--config', CONFIG]);
+    expect(status.stdout).toContain(`run ${runId}: interrupted`);
     await expectRefusedBy(runId, where);
     const abandoned = await dockpit(['migration', 'abandon', runId, '--config', CONFIG, '--json']);
     expect(abandoned.code, abandoned.stderr).toBe(0);
