@@ -77,7 +77,20 @@ export function printMoves(r: MigrationResult, out: (s: string) => void): void {
     ['NAME', 'FROM', 'TO', 'IP', 'STATUS', 'DOWNTIME', 'NOTE'],
     r.moves.map((m) => [m.name, m.from, m.to, m.ip ?? '-', m.status, m.downtimeMs === null ? '-' : `${(m.downtimeMs / 1000).toFixed(2)} s`, m.error ?? '']),
   ));
-  out(`run ${r.runId}: ${r.status}`);
+  out(`run ${r.runId}: ${endedAs(r)}`);
+}
+
+/**
+ * How a run ended, in words (issue 13, item 6): a run whose every move was undone is `failed` in the
+ * journal (nothing moved) but, for the operator, rolled back: every source runs where it was.
+ */
+export function endedAs(r: Pick<MigrationResult, 'status' | 'moves'>): string {
+  if (r.status === 'failed' && r.moves.length > 0 && r.moves.every((m) => m.status === 'rolled-back')) return 'rolled back (nothing moved: each source runs where it was)';
+  if (r.status === 'cancelled') {
+    const notBegun = r.moves.filter((m) => m.status === 'skipped').length;
+    return `cancelled (${notBegun} move${notBegun === 1 ? '' : 's'} not begun: migration resume runs them, migration abandon ends the run)`;
+  }
+  return r.status;
 }
 
 /** Runs a migration with Ctrl-C cancelling the moves not yet begun (moves under way finish or roll back). */

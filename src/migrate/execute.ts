@@ -4,6 +4,7 @@ import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { ensureImage } from '../engine/image-transfer.js';
 import { mapLimited } from '../engine/map-limited.js';
+import { engineInfo } from '../engine/engine-calls.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { networkCreateBody } from '../pool/network-spec.js';
 import { operatorLabel } from '../state/operator.js';
@@ -49,6 +50,8 @@ export interface MigrateDeps {
   onImageBytes?: (move: number, bytes: number) => void;
   /** After a move's gate passed: e.g. the ledger notes the name's new host. */
   onMoved?: (plan: MovePlan) => Promise<void>;
+  /** Every configured host: a rollback never puts the source back while another host runs the name (issue 13). */
+  hosts?: readonly string[];
 }
 
 export interface MoveResult {
@@ -95,6 +98,8 @@ interface MoveRun {
   touched: Set<StepName | RollbackStep>;
   done: Set<StepName | RollbackStep>;
   stoppedAt: string | null;
+  /** The source engine's clock when stop-source was first begun: where its `die` is looked for (issue 13). */
+  stopEngineAt: number | null;
   /** Steps an earlier process began without an outcome on record: settled from the engine before a call (issue 12). */
   earlier: Map<StepName | RollbackStep, EarlierIntent>;
 }
@@ -240,6 +245,17 @@ function stepDeadline(ctx: Ctx, p: MovePlan, step: StepName | RollbackStep): num
   return call;
 }
 
+/** A host other than the source's that runs a container of the move's name now (hosts not connected are not known). */
+async function runningElsewhere(ctx: Ctx, p: MovePlan, signal: AbortSignal): Promise<string | null> {
+  for (const host of ctx.hosts ?? []) {
+    const docker = host === p.from ? undefined : ctx.client(host);
+    if (!docker) continue;
+    const c = await inspectIn(docker, p.name, signal);
+    if (c?.State?.Running) return host;
+  }
+  return null;
+}
+
 /** One rollback step, idempotent. */
 async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortSignal): Promise<void> {
   const p = m.plan;
@@ -258,6 +274,12 @@ async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortS
   const docker = clientOf(ctx, p.from);
   const s = await inspectIn(docker, p.sourceId, signal);
   if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}: nothing to put back`);
+  // Issue 13, finding 1: the name may run elsewhere since (another move, a hand-made copy): the parked
+  // source is then never put back, or one name and one address would run on two hosts.
+  const elsewhere = await runningElsewhere(ctx, p, signal);
+  if (elsewhere) {
+    throw new DockpitError('CONFLICT', `${p.name} runs on ${elsewhere}: the source on ${p.from} is not put back (it stays ${nameOf(s) === p.name ? 'stopped' : `parked as ${nameOf(s)}`}) so that ${p.ip ?? 'its address'} cannot run twice`);
+  }
   if (step === 'unpark-source') {
     if (nameOf(s) !== p.name) await docker.getContainer(p.sourceId).rename({ name: p.name, abortSignal: signal } as object);
   } else if (!s.State?.Running) {
@@ -272,6 +294,7 @@ async function runStep(ctx: Ctx, m: MoveRun, step: StepName | RollbackStep): Pro
   const p = m.plan;
   const engineAt = ctx.records(stepHost(p, step))?.now();
   await append(ctx, { kind: 'step.intent', runId: ctx.runId, move: m.index, step, ...(engineAt !== undefined && Number.isFinite(engineAt) && { engineAt }) });
+  if (step === 'stop-source' && m.stopEngineAt === null && engineAt !== undefined && Number.isFinite(engineAt)) m.stopEngineAt = engineAt;
   m.touched.add(step);
   let data: StepData = {};
   let failure: StepFailure | null = null;
@@ -338,6 +361,7 @@ function moveRun(v: MoveView): MoveRun {
     touched: new Set(v.steps.map((s) => s.step)),
     done: new Set(v.steps.filter((s) => s.state === 'done').map((s) => s.step)),
     stoppedAt: v.stoppedAt,
+    stopEngineAt: v.steps.find((s) => s.step === 'stop-source')?.engineAt ?? null,
     earlier: earlierIntents(v.steps),
   };
 }
@@ -351,7 +375,7 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
     await rollBack(ctx, m, v.error ?? v.steps.find((s) => s.state === 'failed')?.error ?? 'interrupted');
     return;
   }
-  if (v.status === 'pending' && ctx.signal?.aborted) {
+  if ((v.status === 'pending' || v.status === 'skipped') && ctx.signal?.aborted) {
     await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'skipped', downtimeMs: null, error: 'cancelled before it began' });
     return;
   }
@@ -381,8 +405,52 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
   }
   if (p.sourceMode === 'recorded') error = `the source on ${p.from} (fenced) was not touched: remove ${p.name} there before the host rejoins`;
   await ctx.onMoved?.(p).catch(() => undefined); // the ledger is informational here: the move itself is done
-  const downtimeMs = gateAt !== null && m.stoppedAt !== null ? Date.parse(gateAt) - Date.parse(m.stoppedAt) : null;
+  // Issue 13, item 6: the engines' own times (source `die` → target `start`); dockpit's timestamps around
+  // the steps only when the engines no longer have them (a fenced source, a host gone, events rotated out).
+  const measured = await eventDowntimeMs(ctx, m).catch(() => null);
+  const downtimeMs = measured ?? (gateAt !== null && m.stoppedAt !== null ? Date.parse(gateAt) - Date.parse(m.stoppedAt) : null);
   await append(ctx, { kind: 'move.end', runId: ctx.runId, move: m.index, status: 'done', downtimeMs, ...(error !== undefined && { error }) });
+}
+
+/**
+ * An engine's clock minus ours, ms, measured now around one /info call: its midpoint errs by at most half
+ * the round trip. The connection's offset, taken once after the call returns, errs by the whole call
+ * (about 100 ms over ssh under load, measured here): too coarse for a downtime of about a second.
+ */
+async function clockOffsetMs(docker: Docker, signal: AbortSignal): Promise<number | null> {
+  const t0 = Date.now();
+  const info = await engineInfo(docker, { abortSignal: signal });
+  const t1 = Date.now();
+  const engine = info.SystemTime ? Date.parse(info.SystemTime) : NaN;
+  return Number.isFinite(engine) ? engine - (t0 + t1) / 2 : null;
+}
+
+/**
+ * The service's downtime as the engines saw it: from the source's last `die` since stop-source began to the
+ * target's first `start` after it, each on its own engine's clock converted to local time. Null when
+ * either engine cannot tell (not connected, a fenced source, the event no longer in its last 256).
+ */
+async function eventDowntimeMs(ctx: Ctx, m: MoveRun): Promise<number | null> {
+  const p = m.plan;
+  const source = ctx.records(p.from);
+  const target = ctx.records(p.to);
+  const sourceDocker = ctx.client(p.from);
+  const targetDocker = ctx.client(p.to);
+  if (p.sourceMode !== 'live' || !source || !target || !sourceDocker || !targetDocker || !m.data.targetId || m.stopEngineAt === null) return null;
+  const targetId = m.data.targetId;
+  const stopEngineAt = m.stopEngineAt;
+  return withDeadline(ctx.callTimeoutMs ?? DEFAULT_CALL_MS, async (signal) => {
+    const [sourceOffset, targetOffset] = await Promise.all([clockOffsetMs(sourceDocker, signal), clockOffsetMs(targetDocker, signal)]);
+    if (sourceOffset === null || targetOffset === null) return null;
+    // The target's `since`: the same moment on its clock, a second early for the clocks' error.
+    const sinceTarget = (stopEngineAt * 1000 - sourceOffset + targetOffset) / 1000 - 1;
+    const [died, started] = await Promise.all([source.marks(p.sourceId, stopEngineAt - 1, signal), target.marks(targetId, sinceTarget, signal)]);
+    const die = died.filter((e) => e.action === 'die').map((e) => e.timeNano / 1e6 - sourceOffset).at(-1);
+    if (die === undefined) return null;
+    // The target's first start after the source died (the move starts it only once the source is stopped).
+    const start = started.filter((e) => e.action === 'start').map((e) => e.timeNano / 1e6 - targetOffset).find((t) => t >= die - 1000);
+    return start === undefined ? null : Math.max(0, Math.round(start - die));
+  });
 }
 
 export function resultOf(view: MigrationView, error?: string): MigrationResult {
@@ -460,7 +528,9 @@ export async function readMigration(journal: MigrationJournal, runId: string): P
  */
 export async function resumeMigration(deps: MigrateDeps, runId: string): Promise<MigrationResult> {
   const view = await readMigration(deps.journal, runId);
-  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed');
+  // Issue 13, item 6: a cancelled run's moves that never began (skipped at the cancel) are picked up too.
+  const notBegun = (m: MoveView) => m.status === 'skipped' && m.steps.length === 0;
+  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed' || notBegun(m));
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
   // Issue 13: an abandoned run ended where it stood and released its claim: the name may run elsewhere
   // since, so its moves are never picked up again (its parked copies are never started).

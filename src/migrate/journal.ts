@@ -111,7 +111,7 @@ export function migrationState(records: readonly MigrationRecord[]): MigrationVi
         else m.steps.push(sv);
         if (r.data) m.data = { ...m.data, ...r.data };
         if (isRollbackStep(r.step)) m.status = 'rolling-back';
-        else if (m.status === 'pending') m.status = 'running';
+        else if (m.status === 'pending' || m.status === 'skipped') m.status = 'running'; // skipped: a cancelled move resumed
         if (r.kind === 'step.outcome' && r.step === 'stop-source' && r.outcome === 'done') m.stoppedAt = r.at;
         break;
       }
