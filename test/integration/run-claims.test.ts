@@ -157,4 +157,18 @@ describe(`an unfinished migration keeps its claim (seed ${SEED})`, () => {
     expect(second.code, second.stderr).toBe(0);
     await expectOnce('h3', 'after abandon');
   });
+
+  it('a resume that rolls back never puts the parked source back while the name runs elsewhere', async () => {
+    // Finding 1's end: killed in the gate (rc-0 started on h2, the source parked on h1); then the target is
+    // gone and a copy of rc-0 with its address runs on h3. The resume rolls back, and must stop there.
+    const { runId, where } = await killFirst('crash-after:journal:10');
+    await docker('h2', 'rm', '-f', NAME);
+    await docker('h3', 'run', '-d', '--name', NAME, '--network', 'biz', '--ip', IP, '--label', 'dockpit.bizline=claims', '--label', 'dockpit.tier=3', '--memory', '16m', fleet.image, 'sleep', '100000');
+    const resumed = await dockpit(['migration', 'resume', runId, '--config', CONFIG, '--json']);
+    expect(resumed.code, `${where}\n${resumed.stderr}`).toBe(5);
+    const j = JSON.parse(resumed.stdout) as { moves: Array<{ status: string; error?: string }> };
+    expect(j.moves[0]).toMatchObject({ status: 'failed' });
+    expect(j.moves[0]!.error).toMatch(/rc-0 runs on h3: the source on h1 is not put back \(it stays parked as rc-0_parked_\w+\)/);
+    await expectOnce('h3', where);
+  });
 });
