@@ -97,12 +97,15 @@ Commands:
                      { runId, status, from, to, ip, downtimeMs, steps }. A source host that is
                      down: from dockpit's recorded configuration, only with --fenced HOST.
                      Exit 0 done, 3 no such container, 5 rolled back or failed (migration resume
-                     retries), 6 refused
+                     retries), 6 refused, 8 cancelled (Ctrl-C: moves not begun; resume runs them)
   evacuate HOST [--to H,H] [--parallel N] [--plan NAME] [--dry-run] [--yes] [--json]
       [--leave-data] [--keep-source] [--fenced HOST] [--gate-seconds N]
                      migrate every container off HOST onto its line's other hosts (fewest of
-                     the line, then most free memory); --plan applies a degradation plan first
-  migration resume RUN_ID [--json]  finish a migration or evacuation dockpit did not finish
+                     the line, then most free memory); --plan applies a degradation plan first.
+                     Exit codes as migrate's (5 partial: some moves did not go through)
+  migration resume RUN_ID [--json]  finish a migration or evacuation dockpit did not finish (also
+                                    a cancelled one's moves not begun, with its --parallel); exit 0
+                                    done, 5 rolled back or failed, 8 cancelled again
   migration status RUN_ID [--json]  where it stands, move by move
   migration runs [--json]           every migration and evacuation (interrupted: its dockpit is gone)
   migration abandon RUN_ID [--json] end an unfinished migration where it stands (as plan abandon);
