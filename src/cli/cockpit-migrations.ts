@@ -12,6 +12,7 @@ import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from '../views/actions.js';
 import { migrateDeps } from './migrate-deps.js';
+import { assertUnclaimed, RunClaimedError } from './run-claims.js';
 import { fleetFacts, fleetSource } from './fleet-source.js';
 import { locateSource, moveFacts, planEvacuationOn, targetFacts } from './migrate-facts.js';
 
@@ -71,6 +72,13 @@ export function cockpitMigrations(config: FleetConfig, state: StateStore, engine
   /** Runs the moves through the executor, reporting the journal's view; the final view is read back from the journal. */
   const run = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[], onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd> => {
     const deps = migrateDeps(config, state, engine);
+    // Issue 13: a container an unfinished run claims is not moved (the refusal `migrate` and `evacuate` give).
+    try {
+      await assertUnclaimed(state, moves.map((m) => ({ name: m.name, id: m.sourceId })), { action: `${what}.start` });
+    } catch (e) {
+      if (e instanceof RunClaimedError) return { refused: e.message };
+      throw e;
+    }
     const runId = newRunId();
     onRun(runId);
     const reporter = viewReporter(onView);
