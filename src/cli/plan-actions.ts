@@ -8,6 +8,7 @@ import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { PlanActions } from '../views/actions.js';
 import { guardsOfPlan, planDeps } from './plan-deps.js';
+import { followMoves } from './follow-moves.js';
 
 /** How often the progress screen reads the journal while a run goes: the journal is the truth. */
 const PROGRESS_EVERY_MS = 250;
@@ -104,7 +105,7 @@ export function planActions(config: FleetConfig, state: StateStore, engine: Flee
   };
   actions.restore = async (runId, onProgress) => {
     const view = runState(await journal.read(runId));
-    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, deps(guardsOfPlan(config, view.plan))));
+    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, { ...deps(guardsOfPlan(config, view.plan)), follow: followMoves(state, () => store.getState()) }));
   };
   return actions;
 }

@@ -48,6 +48,14 @@ export interface ExecuteDeps {
    * which hosts answer: a host seen again is planned as the preview would have; absent, they stay unseen.
    */
   replan?: (hosts: readonly string[]) => { seen: string[]; actions: PlannedAction[] };
+  /**
+   * Issue 13, item 5: where a container the run touched lives now, for restore: `moved` from the migration
+   * journals (null: no migration moved it), `byName` the one up host other than `notOn` that lists the name.
+   */
+  follow?: {
+    moved(at: { host: string; id: string }): Promise<{ host: string; id: string } | null>;
+    byName(name: string, notOn: string): { host: string; id: string } | null;
+  };
 }
 
 export interface RunResult {
@@ -335,7 +343,11 @@ export function stateCalls(prior: PriorState['state'], now: PriorState['state'])
 export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'>): Promise<RestoreResult> {
   const { journal, audit } = deps;
   const view = await readRun(journal, runId);
-  const touched = view.actions.filter((a) => a.prior !== null);
+  // Issue 13, item 5: a container a migration moved since is restored where it lives now, under its new ID.
+  const touched = await Promise.all(view.actions.filter((a) => a.prior !== null).map(async (v) => {
+    const moved = deps.follow ? await deps.follow.moved({ host: v.action.host, id: v.action.id }) : null;
+    return moved ? { ...v, action: { ...v.action, ...moved } } : v;
+  }));
   await audit.ready();
   const hold = await deps.lock.acquire(runId, operatorLabel(audit.operator), targetsOf(touched.map((a) => a.action)));
   const ctx: Ctx = { ...deps, runId, plan: view.plan!, hostDown: new Map() };
@@ -345,7 +357,7 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
     await Promise.all(
       touched.map((v) =>
         limit(v.action.host, async () => {
-          const a = v.action;
+          let a = v.action;
           const prior = v.prior!;
           const calls: string[] = [];
           let outcome: ActionOutcome = 'done';
@@ -358,8 +370,18 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
           } else {
             try {
               await withDeadline(deps.guards.actionTimeout * 1000, async (signal) => {
-                const c = containerOf(ctx, a.host, a.id);
-                const now = await inspectNow(c, signal);
+                let c = containerOf(ctx, a.host, a.id);
+                let now: PriorState;
+                try {
+                  now = await inspectNow(c, signal);
+                } catch (err) {
+                  // Gone from where the run left it and no journal says where: the one other host with its name.
+                  const elsewhere = toDockpitError(err).code === 'NOT_FOUND' ? deps.follow?.byName(a.name, a.host) ?? null : null;
+                  if (!elsewhere) throw err;
+                  a = { ...a, ...elsewhere };
+                  c = containerOf(ctx, a.host, a.id);
+                  now = await inspectNow(c, signal);
+                }
                 const body = restoreBody(prior, now);
                 const states = stateCalls(prior.state, now.state);
                 if (Object.keys(body).length === 0 && states.length === 0) return;

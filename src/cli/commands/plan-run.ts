@@ -7,6 +7,7 @@ import { feasibleActions, planPreview } from '../../plans/plan.js';
 import type { Guards, Plan, PlannedAction } from '../../plans/types.js';
 import { hostIsUp } from '../../engine/host-up.js';
 import { lastSeenOf } from '../last-seen.js';
+import { followMoves } from '../follow-moves.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { failed } from '../move-options.js';
@@ -128,7 +129,8 @@ function onRun(
     // Issue 13: a host the run never saw is planned when it answers again, as the preview would have.
     const replan = plan && ((hosts: readonly string[]) => replanHosts(plan, fleet, hosts));
     try {
-      return await work(view, { ...deps(state, fleet, guardsOf(config, view)), ...(replan && { replan }) });
+      const follow = followMoves(state, () => fleet.store.getState());
+      return await work(view, { ...deps(state, fleet, guardsOf(config, view)), ...(replan && { replan }), follow });
     } catch (e) {
       return failed(e, err);
     } finally {
