@@ -15,14 +15,17 @@ export async function addressCensus(
   network: string,
   keys: LabelKeys,
   timeoutMs: number,
+  parent?: AbortSignal,
 ): Promise<HostCensus[]> {
   return Promise.all(
     hosts.map(async ({ name, client }): Promise<HostCensus> => {
       if (!client) return { host: name, error: 'not connected' };
       try {
         // Filtered by the engine: only running containers attached to the pool's network come back.
-        const raw = await withDeadline(timeoutMs, (abortSignal) =>
-          listContainers(client, { abortSignal, filters: JSON.stringify({ network: [network], status: ['running'] }) }),
+        const raw = await withDeadline(
+          timeoutMs,
+          (abortSignal) => listContainers(client, { abortSignal, filters: JSON.stringify({ network: [network], status: ['running'] }) }),
+          parent,
         );
         return { host: name, containers: raw.map((r) => mapContainer(name, r, keys)) };
       } catch (err) {

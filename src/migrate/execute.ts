@@ -4,7 +4,9 @@ import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { ensureImage } from '../engine/image-transfer.js';
 import { mapLimited } from '../engine/map-limited.js';
+import { addressCensus } from '../engine/address-census.js';
 import { engineInfo } from '../engine/engine-calls.js';
+import { holderText, type AddressHolder } from '../pool/address-holders.js';
 import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { networkCreateBody } from '../pool/network-spec.js';
 import { operatorLabel } from '../state/operator.js';
@@ -211,6 +213,12 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       const t = await findTarget(ctx, m, signal);
       if (!t) throw new DockpitError('NOT_FOUND', `the target ${p.name} is gone from ${p.to}`);
       if (!t.State?.Running) await ignore304(clientOf(ctx, p.to).getContainer(t.Id).start({ abortSignal: signal } as object));
+      // Issue 13, item 4: the address is verified after the start on every host's fresh list; another
+      // running holder (a `docker run --ip` by hand since the preflight) fails the move: it rolls back.
+      const others = await addressHeldBy(ctx, p, t.Id, signal);
+      if (others.length > 0) {
+        throw new StepFailure(new DockpitError('CONFLICT', `${p.ip} is also held by ${others.map(holderText).join(', ')}: two running containers would share it`), { targetId: t.Id });
+      }
       return { targetId: t.Id };
     }
     case 'gate': {
@@ -256,6 +264,19 @@ async function runningElsewhere(ctx: Ctx, p: MovePlan, signal: AbortSignal): Pro
   return null;
 }
 
+/** Running containers other than `self` holding the move's address on its network, on every connected host. */
+async function addressHeldBy(ctx: Ctx, p: MovePlan, self: string, signal: AbortSignal): Promise<AddressHolder[]> {
+  if (p.ip === null || p.network === null) return [];
+  const census = await addressCensus(
+    (ctx.hosts ?? [p.from, p.to]).map((name) => ({ name, client: ctx.client(name) ?? null })),
+    p.network,
+    { bizline: '', tier: '' }, // only ids, names and addresses are read
+    ctx.callTimeoutMs ?? DEFAULT_CALL_MS,
+    signal,
+  );
+  return census.flatMap((c) => ('containers' in c ? c.containers : [])).filter((c) => c.id !== self && c.state === 'running' && c.ips[p.network!] === p.ip).map((c) => ({ host: c.host, id: c.id, name: c.name }));
+}
+
 /** One rollback step, idempotent. */
 async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortSignal): Promise<void> {
   const p = m.plan;
@@ -279,6 +300,11 @@ async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortS
   const elsewhere = await runningElsewhere(ctx, p, signal);
   if (elsewhere) {
     throw new DockpitError('CONFLICT', `${p.name} runs on ${elsewhere}: the source on ${p.from} is not put back (it stays ${nameOf(s) === p.name ? 'stopped' : `parked as ${nameOf(s)}`}) so that ${p.ip ?? 'its address'} cannot run twice`);
+  }
+  // Issue 13, item 4: nor while another running container holds its address (it would be shared).
+  const holders = step === 'start-source' && !s.State?.Running ? await addressHeldBy(ctx, p, p.sourceId, signal) : [];
+  if (holders.length > 0) {
+    throw new DockpitError('CONFLICT', `${p.ip} is held by ${holders.map(holderText).join(', ')}: the source on ${p.from} stays stopped so that it cannot run twice`);
   }
   if (step === 'unpark-source') {
     if (nameOf(s) !== p.name) await docker.getContainer(p.sourceId).rename({ name: p.name, abortSignal: signal } as object);

@@ -140,4 +140,26 @@ describe('a cancelled or killed evacuation, resumed (issue 13, item 6)', () => {
     expect(reported).not.toBeNull();
     expect(Math.abs(reported! - engines)).toBeLessThanOrEqual(0.1 * engines);
   }, 90_000);
+  it('a hand-made holder of the address during the move: the target start is refused and nothing shares it (item 4)', async () => {
+    const one = SOURCES[1]!;
+    await removeByPrefix(hosts, P);
+    // A 3 s stop (busybox ignores SIGTERM): the hand container is started on h2 while the source stops.
+    await docker('h3', 'run', '-d', '--name', one.name, '--network', 'biz', '--ip', one.ip, '--label', 'dockpit.bizline=evr', '--label', 'dockpit.tier=3',
+      '--stop-timeout', '3', fleet.image, 'sleep', '100000');
+    const before = new Set(await journalRuns(CONFIG, 'migrations'));
+    const moving = dockpit(['migrate', one.name, '--to', 'h1', '--config', CONFIG, '--yes', '--json', '--gate-seconds', '1']);
+    const runId = await newRun(before);
+    await waitFor(async () => (await journalRecords<MigrationRecord>(CONFIG, 'migrations', runId)).some((r) => r.kind === 'step.intent' && r.step === 'stop-source'), 20_000, 20);
+    await docker('h2', 'run', '-d', '--name', `${P}hand`, '--network', 'biz', '--ip', one.ip, '--stop-timeout', '1', fleet.image, 'sleep', '100000');
+    const r = await moving;
+    expect(r.code, r.stderr).toBe(5);
+    const j = JSON.parse(r.stdout) as { status: string; error?: string; steps: { step: string; state: string; error?: string }[] };
+    const start = j.steps.find((s) => s.step === 'start-target');
+    expect(start?.state, r.stdout).toBe('failed');
+    expect(start?.error).toMatch(new RegExp(`held by h2/${P}hand`));
+    // Exactly one running holder of the address in the fleet: the hand container; the target is gone.
+    const running = (await census(hosts, P)).filter((c) => c.state === 'running' && c.ip === one.ip);
+    expect(running.map((c) => `${c.host}/${c.name}`)).toEqual([`h2/${P}hand`]);
+    expect((await census(hosts, P)).filter((c) => c.host === 'h1')).toEqual([]);
+  }, 90_000);
 });
