@@ -59,9 +59,12 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
     for (const h of f.fleet) {
       for (const c of h.containers) {
         if (h.name === source.host && (c.id === inspect.Id || c.name === name)) continue; // the source itself
-        if (c.ips[network] === ip) blockers.push({ code: 'IP_TAKEN', message: `${ip} is held by ${h.name}/${c.name} (${c.state})` });
+        if (c.ips[network] === ip) blockers.push({ code: 'IP_TAKEN', message: `${ip} is held by ${h.name}/${c.name} (${c.state})${hostIsUp(h.state) ? '' : ` as last seen: ${h.name} is ${h.state}`}` });
       }
     }
+    // Issue 13, item 3: a host that does not answer is unknown, not empty: it may hold the address.
+    const unseen = f.fleet.filter((h) => h.name !== source.host && h.name !== target.name && !hostIsUp(h.state)).map((h) => `${h.name} (${h.state})`);
+    if (unseen.length > 0) warnings.push(`not seen: ${unseen.join(', ')} did not answer: whether ${unseen.length === 1 ? 'it holds' : 'they hold'} ${ip} is not known`);
   }
 
   let networkAction: MovePlan['networkAction'] = 'none';

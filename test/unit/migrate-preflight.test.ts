@@ -228,6 +228,16 @@ describe('preflight: blockers on the target side', () => {
     expect(p.blockers).toEqual([{ code: 'IP_TAKEN', message: '10.88.1.20 is held by h3/squatter (exited)' }]);
   });
 
+  it('a host that does not answer is unknown, not empty (issue 13): last seen holding the address blocks, never seen warns', () => {
+    const t = target();
+    const h3 = host('h3', { state: 'down', error: 'TIMEOUT: no answer', containers: [container('h3', 'ab12', 'squatter', { state: 'running', ips: { biz: '10.88.1.20' } })] });
+    const lastSeen = run(facts({ target: t, fleet: [host('h1', { containers: [shopApiListed()] }), t, h3] }));
+    expect(lastSeen.blockers).toEqual([{ code: 'IP_TAKEN', message: '10.88.1.20 is held by h3/squatter (running) as last seen: h3 is down' }]);
+    const blind = run(facts({ target: t, fleet: [host('h1', { containers: [shopApiListed()] }), t, host('h3', { state: 'connecting', containers: [] })] }));
+    expect(blind.blockers).toEqual([]);
+    expect(blind.warnings).toContain('not seen: h3 (connecting) did not answer: whether it holds 10.88.1.20 is not known');
+  });
+
   it('does not count the source itself, by ID or by name, as holding its address', () => {
     expect(run().blockers).toEqual([]);
     const byName = host('h1', { containers: [shopApiListed({ id: 'recreated0000' })] });
