@@ -40,6 +40,11 @@ export function previewLines(preview: PlanPreview): ScreenLine[] {
   if (refused > 0 && !preview.refusal) {
     out.push({ text: `${feasible} change${feasible === 1 ? '' : 's'} will run · ${refused} refused (marked below, with why): the run does the others and ends partial`, color: 'yellow', bold: true });
   }
+  // Issue 13: a host that does not answer is unknown, and the run cannot end done while it is.
+  for (const u of preview.unseen) {
+    const what = u.lastSeen === null ? 'never seen: its containers are unknown' : `its selected containers as last seen are marked below`;
+    out.push({ text: `not seen: ${u.host} is ${u.state}${u.error ? ` (${printable(u.error)})` : ''}; ${what}; the run will end partial`, color: 'yellow' });
+  }
   const steps = [...new Set([...preview.actions.map((a) => a.step), ...preview.skipped.map((s) => s.step)])].sort((a, b) => a - b);
   if (steps.length === 0) out.push({ text: 'no container is selected by this plan', color: 'gray' });
   for (const step of steps) {

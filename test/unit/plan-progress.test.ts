@@ -96,6 +96,9 @@ describe('previewLines and progressLines', () => {
     expect(text.some((t) => t.includes('\u001b'))).toBe(false);
     expect(text.find((t) => t.includes('skip h2'))).toMatch(/skip h2\s+db-2\s+protected tier 0$/);
     expect(previewLines({ ...p, actions: [], counts: { feasible: 0, refused: 0, unseen: 0, skipped: 0 }, skipped: [], unseen: [], perHost: {}, perLine: {} })).toEqual([{ text: 'no container is selected by this plan', color: 'gray' }]);
+    // Issue 13: a host that does not answer is named, never left out.
+    expect(previewLines({ ...p, unseen: [{ host: 'h3', state: 'down', error: 'TIMEOUT: no answer', lastSeen: null }] })).toContainEqual(
+      { text: 'not seen: h3 is down (TIMEOUT: no answer); never seen: its containers are unknown; the run will end partial', color: 'yellow' });
   });
 
   it('refused actions (issue 12): counted up front, each in its step with its reason, and not in the changes', () => {
