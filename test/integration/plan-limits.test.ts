@@ -167,7 +167,7 @@ describe('plan limits on containers with and without limits', () => {
       ...hosts.map((h) => [1, h, `plim-${h}-3`, 'limit', `cpus ${TOO_MANY} is more than the ${NCPU} CPUs of ${h}: the engine refuses such a limit`]),
       [2, 'h2', 'plim-h2-3', 'limit', null],
     ]);
-    expect(preview.counts).toEqual({ feasible: 4, refused: 6, skipped: 0 });
+    expect(preview.counts).toEqual({ feasible: 4, refused: 6, unseen: 0, skipped: 0 });
 
     const apply = await dockpit(['plan', 'apply', 'mixed', '--yes', '--json', '--config', config]);
     expect(apply.stderr).toBe('dockpit: plan mixed: 6 of 10 actions are refused (listed with why): only the 4 others will run, and the run will end partial\n');

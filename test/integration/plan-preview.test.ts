@@ -153,7 +153,7 @@ describe('dockpit plan show on the real fleet', () => {
       [3, 'h2', 'pv-shop-1', 'pause', null],
       [3, 'h3', 'pv-shop-2', 'pause', null],
     ]);
-    expect(p.counts).toEqual({ feasible: 9, refused: 1, skipped: 2 });
+    expect(p.counts).toEqual({ feasible: 9, refused: 1, unseen: 0, skipped: 2 });
     expect(p.actions[6]!.limit).toEqual({ nanoCpus: 500_000_000, memoryBytes: 256 * 1024 * 1024, cpuShares: null });
     expect(p.skipped).toEqual([
       { step: 1, host: 'h1', name: 'pv-forum-1', reason: 'kept running (keep 2)' },
