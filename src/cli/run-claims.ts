@@ -3,6 +3,7 @@ import { parkName } from '../migrate/container-spec.js';
 import { migrationJournal, migrationState } from '../migrate/journal.js';
 import { planJournal, runState } from '../plans/journal.js';
 import { operatorLabel } from '../state/operator.js';
+import { deadHere } from '../state/owner-alive.js';
 import type { JournalEntry, LockOwner, StateStore } from '../state/types.js';
 
 // Issue 13, item 1: a run's claim outlives its process. A plan run or a migration whose journal has no end
@@ -55,10 +56,10 @@ function lastOperator(records: readonly JournalEntry[]): string {
   return who;
 }
 
-/** Live holders by run id (any one of its locks). */
+/** Live holders by run id (any one of its locks); an owner on this jump host whose pid is gone is not live. */
 export async function liveOwners(state: Pick<StateStore, 'locks'>): Promise<Map<string, LockOwner>> {
   const byRun = new Map<string, LockOwner>();
-  for (const o of (await state.locks.holders()).values()) if (!byRun.has(o.runId)) byRun.set(o.runId, o);
+  for (const o of (await state.locks.holders()).values()) if (!byRun.has(o.runId) && !deadHere(o)) byRun.set(o.runId, o);
   return byRun;
 }
 

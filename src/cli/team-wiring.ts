@@ -2,6 +2,7 @@ import type { DomainEventSink, TeamRun } from '../engine/types.js';
 import { migrationJournal, migrationState, type MigrationRecord } from '../migrate/journal.js';
 import { planJournal, runState, type JournalRecord } from '../plans/journal.js';
 import { operatorLabel } from '../state/operator.js';
+import { deadHere } from '../state/owner-alive.js';
 import { sameTeamRun } from '../store/team.js';
 import type { JournalEntry, JournalName, LockTarget, Operator, StateStore } from '../state/types.js';
 import type { HeldContainer } from '../views/actions.js';
@@ -207,7 +208,7 @@ export function startTeamWatcher(opts: TeamWatcherOptions): TeamWatcher {
 
   const readLocks = async () => {
     try {
-      live = new Set([...(await state.locks.holders()).values()].map((o) => o.runId));
+      live = new Set([...(await state.locks.holders()).values()].filter((o) => !deadHere(o)).map((o) => o.runId));
     } catch {
       live = null;
     }

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { migrationLeftovers, planLeftovers } from '../../src/cli/abandon-lines.js';
-import { claimOn, livenessOf, RunClaimedError, type RunClaim } from '../../src/cli/run-claims.js';
+import { claimOn, liveOwners, livenessOf, RunClaimedError, type RunClaim } from '../../src/cli/run-claims.js';
 import { migrationState, type MigrationRecord } from '../../src/migrate/journal.js';
 import type { MovePlan } from '../../src/migrate/types.js';
 import { parkName } from '../../src/migrate/container-spec.js';
@@ -20,6 +22,20 @@ describe('livenessOf', () => {
     expect(livenessOf([start, step], new Set(), T0 + 2_000)).toBe('interrupted');
     expect(livenessOf([start], new Set(), T0 + 2_000)).toBe('running');
     expect(livenessOf([start], new Set(), T0 + 60_000)).toBe('interrupted');
+  });
+});
+
+describe('liveOwners', () => {
+  it("an owner on this jump host whose pid is gone is not live, whatever the backend still holds (etcd: the lease's TTL)", async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited: its pid is free
+    const owner = (runId: string, pid: number, host: string) => ({ runId, operator: 'ann@j1', since: at(0), pid, host });
+    const held = new Map([
+      ['id-a', owner('A', process.pid, os.hostname())],
+      ['id-b', owner('B', dead, os.hostname())],
+      ['id-c', owner('C', dead, 'another-jump-host')], // its pid means nothing here: the backend decides
+    ]);
+    const live = await liveOwners({ locks: { holders: async () => held, acquire: () => Promise.reject(new Error('unused')) } });
+    expect([...live.keys()].sort()).toEqual(['A', 'C']);
   });
 });
 

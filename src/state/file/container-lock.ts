@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { DockpitError } from '../../engine/errors.js';
+import { pidAlive } from '../owner-alive.js';
 import { checkRunId } from '../run-id.js';
 import { LockBusyError, StateError, type ContainerLock, type LockOwner, type LockTarget } from '../types.js';
 import { FILE_MODE, mkdirp, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
@@ -22,15 +23,6 @@ import { FILE_MODE, mkdirp, readdirIfExists, syncDir, type EnsureDir } from './d
 /** How long to wait for another process taking or checking its set (they hold the folder briefly). */
 const FOLDER_RETRIES = { retries: 200, factor: 1.3, minTimeout: 5, maxTimeout: 100, randomize: true };
 const FOLDER_STALE_MS = 10_000;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
-  }
-}
 
 async function readOwner(file: string): Promise<LockOwner | null | 'torn'> {
   try {
