@@ -2,13 +2,14 @@ import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
 import { newRunId, planJournal, runState, type JournalRecord, type RunView } from '../plans/journal.js';
-import { planPreview } from '../plans/plan.js';
+import { feasibleActions, planPreview } from '../plans/plan.js';
 import type { Guards, RunProgress } from '../plans/types.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { PlanActions } from '../views/actions.js';
 import { guardsOfPlan, planDeps } from './plan-deps.js';
 import { followMoves } from './follow-moves.js';
+import { assertUnclaimed } from './run-claims.js';
 
 /** How often the progress screen reads the journal while a run goes: the journal is the truth. */
 const PROGRESS_EVERY_MS = 250;
@@ -97,6 +98,9 @@ export function planActions(config: FleetConfig, state: StateStore, engine: Flee
   actions.apply = async (name, onProgress, signal) => {
     const plan = config.plans.find((p) => p.name === name)!;
     const preview = planPreview(plan, store.getState());
+    // Issue 13: as `plan apply` does, an unfinished run that claims one of the containers refuses the plan
+    // before it starts (the error names the run, whether its dockpit lives, and how to resume or abandon it).
+    await assertUnclaimed(state, feasibleActions(preview).map((a) => ({ name: a.name, id: a.id })), { action: 'plan.apply' });
     const runId = newRunId();
     onRun(runId);
     return withProgress(runId, 'apply', onProgress, () =>
