@@ -111,7 +111,9 @@ describe('IP conflicts and drift on the real fleet', () => {
     const r = await dockpit(['ip', '--config', configFile]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('dockpit: 1 IP conflict: 10.88.5.5 (lan) held by ipc-a on h1 (running), ipc-b on h2 (running)');
-    expect(r.stdout).toMatch(/^POOL\s+NETWORK\s+SUBNET\s+SIZE\s+USED\s+FREE\nlan\s+biz\s+10\.88\.0\.0\/16\s+65533\s+/);
+    // 65,536 less the subnet's network and broadcast, the gateway, and the network's ip-range 10.88.254.0/24
+    // (issue 12: the pool never hands those out).
+    expect(r.stdout).toMatch(/^POOL\s+NETWORK\s+SUBNET\s+SIZE\s+USED\s+FREE\nlan\s+biz\s+10\.88\.0\.0\/16\s+65277\s+/);
     expect(r.stdout).toMatch(/conflicts:\nIP\s+POOL\s+HOLDERS\n10\.88\.5\.5\s+lan\s+ipc-a@h1 \(running\), ipc-b@h2 \(running\)/);
   });
 
