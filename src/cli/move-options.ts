@@ -7,8 +7,8 @@ import type { MigrationStatus, MoveStatus } from '../migrate/journal.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions } from '../migrate/types.js';
 import { LockBusyError, StateError } from '../state/types.js';
 import type { MoveArgs } from './args.js';
-import { RunClaimedError } from './run-claims.js';
-import { textTable } from './text-table.js';
+import { RunClaimedError } from '../app/run-claims.js';
+import { textTable } from '../render/text-table.js';
 
 // What `migrate` and `evacuate` share: option checks (usage errors, exit 2, nothing contacted), the typed
 // confirmation, and how a result is printed and turned into an exit code.

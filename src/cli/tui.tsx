@@ -7,16 +7,16 @@ import { DockpitError, toDockpitError } from '../engine/errors.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
 import type { StatsSampler } from '../engine/stats-sampler.js';
 import { openState } from '../state/open-state.js';
-import type { CockpitActions } from '../views/actions.js';
+import type { CockpitActions } from '../app/ports.js';
 import { App } from '../views/App.js';
 import type { StartedFleet } from './connect.js';
-import { startLedgerPoller } from './ledger-wiring.js';
-import { cockpitMigrations } from './cockpit-migrations.js';
-import { placeAction } from './place-action.js';
-import { planActions } from './plan-actions.js';
-import { startInspectRecorder, type InspectRecorder } from './record-wiring.js';
-import { startSampler } from './stats-wiring.js';
-import { lockHolders, startTeamWatcher } from './team-wiring.js';
+import { startLedgerPoller } from '../app/ledger-watch.js';
+import { cockpitMigrations } from '../app/migrations.js';
+import { placeAction } from '../app/placement.js';
+import { planActions } from '../app/plans.js';
+import { startInspectRecorder, type InspectRecorder } from '../app/inspect-recorder.js';
+import { startSampler } from '../app/stats-sampling.js';
+import { lockHolders, startTeamWatcher } from '../app/team-watch.js';
 
 export interface TuiOptions {
   readOnly: boolean;

@@ -1,5 +1,5 @@
 // Domain types shared by the engine, the store and the views. Plain data only.
-
+import type { MoveRun, PlanRun } from '../store/own-runs.js';
 import type { IpPool } from '../config/types.js';
 import type { Reservation } from '../state/types.js';
 
@@ -72,7 +72,8 @@ export type DomainEvent =
   | { type: 'container.event'; event: ContainerEventRecord }
   | StatsEvent
   | LedgerEvent
-  | TeamEvent;
+  | TeamEvent
+  | OwnRunEvent;
 
 /** Issue 4: the configured pools (once, at start), and each read of the reservation ledger. */
 export type LedgerEvent =
@@ -108,6 +109,9 @@ export interface TeamRun {
 
 /** A run read from the journals (new or changed), or one no longer shown (ended a while ago, pruned). */
 export type TeamEvent = { type: 'team.run'; run: TeamRun } | { type: 'team.gone'; runId: string };
+
+/** Issue 14: a run this process started, whole, each time it changes (src/store/own-runs.ts). */
+export type OwnRunEvent = { type: 'run.plan'; run: PlanRun } | { type: 'run.move'; run: MoveRun };
 
 export type DomainEventSink = (event: DomainEvent) => void;
 

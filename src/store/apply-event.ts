@@ -2,6 +2,7 @@ import type { Container, ContainerEventRecord, DomainEvent, HostStatus } from '.
 import { applyLedger } from './reservations.js';
 import { applyStats } from './stats.js';
 import { applyTeam } from './team.js';
+import { applyOwnRun } from './own-runs.js';
 import { insertEvent, insertEvents } from './timeline.js';
 import { EMPTY_HOST_CONTAINERS, TIMELINE_LIMIT, type FleetState, type HostContainers } from './state.js';
 
@@ -128,6 +129,9 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
     case 'team.run':
     case 'team.gone':
       return applyTeam(state, event);
+    case 'run.plan':
+    case 'run.move':
+      return applyOwnRun(state, event);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IpPool } from '../config/types.js';
 import type { Container, ContainerEventRecord, HostStatus, TeamRun } from '../engine/types.js';
 import type { Reservation } from '../state/types.js';
+import { NO_OWN_RUNS, type OwnRuns } from './own-runs.js';
 import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
 /** One host's containers, normalized: a change copies only this host's maps (engine-facts.md). */
@@ -27,6 +28,8 @@ export interface FleetState {
   reservations: ReservationsState;
   /** Plan runs and migrations of every operator sharing the state, running or ended a moment ago, by run id (start time). */
   team: readonly TeamRun[];
+  /** The runs this process started (issue 14): their progress reaches the screens as store data. */
+  runs: OwnRuns;
 }
 
 /** The ledger as the cockpit last read it. */
@@ -50,5 +53,5 @@ export const TIMELINE_LIMIT = 2000;
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], lineTiers: NO_LINE_TIERS, reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], lineTiers: NO_LINE_TIERS, reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS, runs: NO_OWN_RUNS };
 }

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect, useMemo } from 'react';
-import { detailLines } from './detail-lines.js';
-import { fit } from './format.js';
+import { detailLines } from '../render/detail-lines.js';
+import { fit } from '../render/format.js';
 import { useInspect } from './use-inspect.js';
 
 export interface ScrollScreenProps {

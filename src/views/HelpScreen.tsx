@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import type { Binding } from './keymap.js';
 
 function entry(b: Binding, keysWidth: number): string {

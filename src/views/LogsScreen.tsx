@@ -2,9 +2,9 @@ import { Box, Text } from 'ink';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useActions } from './actions-context.js';
 import { scrollPositions, type ScrollScreenProps } from './DetailScreen.js';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import { appendLog, EMPTY_LOG, releaseHeld, type LogBuffer } from './log-buffer.js';
-import { printable } from './printable.js';
+import { printable } from '../render/printable.js';
 
 /** Lines asked for when the screen opens. */
 export const LOG_TAIL = 500;

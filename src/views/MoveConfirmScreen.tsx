@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import type { MoveConfirm } from './move-confirm.js';
 import { evacuationBlast, evacuationLines, moveBlast, movePreviewLines } from './move-lines.js';
 import type { ScreenLine } from './plan-lines.js';

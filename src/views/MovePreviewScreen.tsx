@@ -3,7 +3,7 @@ import type { PreflightResult } from '../migrate/preflight.js';
 import type { Loaded } from './use-move-flow.js';
 import { evacuationLines, evacuationStatus, movePreviewLines, movePreviewStatus } from './move-lines.js';
 import type { ScreenLine } from './plan-lines.js';
-import { printable } from './printable.js';
+import { printable } from '../render/printable.js';
 import { ScrollLines } from './ScrollLines.js';
 import { wrapLines } from './wrap-lines.js';
 

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect, useRef } from 'react';
-import type { MoveTargets } from './actions.js';
-import { fit } from './format.js';
+import type { MoveTargets } from '../app/ports.js';
+import { fit } from '../render/format.js';
 import { targetHeader, targetLine, targetsTitle } from './move-lines.js';
 import type { Loaded } from './use-move-flow.js';
 import { clampCursor, scrollOffset } from './table-layout.js';

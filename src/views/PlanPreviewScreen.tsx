@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import type { PlanActions } from './actions.js';
-import { fit } from './format.js';
+import type { PlanActions } from '../app/ports.js';
+import { fit } from '../render/format.js';
 import { blastRadius, blastRadiusText, refusedText, type PlanConfirm } from './plan-confirm.js';
 import { previewLines, type ScreenLine } from './plan-lines.js';
 import type { PlanPreview } from '../plans/types.js';

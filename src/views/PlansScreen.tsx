@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect, useRef } from 'react';
-import type { PlanActions } from './actions.js';
-import { fit } from './format.js';
-import { printable } from './printable.js';
+import type { PlanActions } from '../app/ports.js';
+import { fit } from '../render/format.js';
+import { printable } from '../render/printable.js';
 import { clampCursor, scrollOffset } from './table-layout.js';
 
 /** `:plans`: the configured degradation plans (name, description, steps); Enter previews one. */

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import { RUN_FIELDS, type RunFormState } from './run-form.js';
 
 /** The placement form: fields, then the planner's preview or the outcome. */

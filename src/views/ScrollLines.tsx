@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useLayoutEffect } from 'react';
 import { scrollPositions } from './DetailScreen.js';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import type { ScreenLine } from './plan-lines.js';
 
 /**

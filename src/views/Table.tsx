@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import stringWidth from 'string-width';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import { columnWidths, visibleColumns, type ColumnSpec } from './table-layout.js';
 
 export interface Column<Row> extends ColumnSpec {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { NO_ACTIONS, type CockpitActions } from './actions.js';
+import { NO_ACTIONS, type CockpitActions } from '../app/ports.js';
 
 export const ActionsContext = createContext<CockpitActions>(NO_ACTIONS);
 

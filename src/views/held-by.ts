@@ -1,5 +1,5 @@
 import type { LockTarget } from '../state/types.js';
-import type { CockpitActions, HeldContainer } from './actions.js';
+import type { CockpitActions, HeldContainer } from '../app/ports.js';
 
 // Issue 11, item 4: before a typed confirmation (a plan's apply, a move, an evacuation), the cockpit asks
 // who holds the containers it would lock. A container held by another run refuses here, naming the holder,

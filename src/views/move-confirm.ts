@@ -1,6 +1,6 @@
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { MovePlan } from '../migrate/types.js';
-import type { MoveChoices } from './actions.js';
+import type { MoveChoices } from '../app/ports.js';
 import type { ConfirmKey } from './plan-confirm.js';
 
 // The dangerous confirmation of a migration or an evacuation (issue 6; style.md after Shopify CLI): the

@@ -2,12 +2,12 @@ import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { MoveStatus, MoveView, StepView } from '../migrate/journal.js';
 import { previewLines as movePlanLines } from '../migrate/preview-lines.js';
 import type { Blocker, BlockerCode, MovePlan } from '../migrate/types.js';
-import type { MoveTarget, MoveTargets } from './actions.js';
-import { fit, formatBytes } from './format.js';
+import type { MoveTarget, MoveTargets } from '../app/ports.js';
+import { fit, formatBytes } from '../render/format.js';
 import type { MoveRun } from './move-run.js';
 import { formatElapsed } from './plan-progress.js';
 import type { ScreenLine } from './plan-lines.js';
-import { printable } from './printable.js';
+import { printable } from '../render/printable.js';
 
 // The migration screens as lines of text (issue 6), pure: the screens only scroll and draw them.
 

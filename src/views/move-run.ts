@@ -1,5 +1,5 @@
 import type { MigrationView } from '../migrate/journal.js';
-import type { MoveRunEnd } from './actions.js';
+import type { MoveRunEnd } from '../app/ports.js';
 
 /** A migration or evacuation the cockpit started, as its progress screen shows it. */
 export interface MoveRun {

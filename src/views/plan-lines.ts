@@ -1,7 +1,7 @@
 import type { PlannedAction, PlanPreview, RunProgress } from '../plans/types.js';
-import { fit, formatBytes, formatLatency, formatPercent } from './format.js';
+import { fit, formatBytes, formatLatency, formatPercent } from '../render/format.js';
 import { endStatus, formatElapsed, progressCounts } from './plan-progress.js';
-import { printable } from './printable.js';
+import { printable } from '../render/printable.js';
 
 // The preview and progress screens as lines of text, pure: the screens only scroll and draw them, so a
 // long plan is virtualized like the detail screen (engine-facts.md: render only the visible rows).

@@ -1,4 +1,5 @@
 // The placement form (`:run`), as pure data and a pure key reducer; RunFormScreen draws it.
+import type { RunRequest } from '../app/ports.js';
 
 export const RUN_FIELDS = [
   { key: 'name', label: 'name', hint: 'container name (unique in the fleet)' },
@@ -29,19 +30,6 @@ export function emptyRunForm(line = ''): RunFormState {
   values.line = line;
   values.restart = 'unless-stopped';
   return { values, focus: 0, phase: 'edit', message: [] };
-}
-
-/** What the form asks for, as `dockpit run` arguments take it. */
-export interface RunRequest {
-  name: string;
-  line: string;
-  host: string | null;
-  image: string;
-  command: string[];
-  env: string[];
-  cpus: string | null;
-  memory: string | null;
-  restart: string | null;
 }
 
 export function toRunRequest(values: Record<RunFieldKey, string>): RunRequest | { error: string } {

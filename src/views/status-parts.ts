@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import type { TeamStatus } from '../store/team.js';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 
 // The status line's parts, fitted into one line (pure; test/unit/status-parts.test.ts). Each part gets
 // room in the order an operator needs it: the fleet's summary, an IP conflict, the runs of other

@@ -1,5 +1,5 @@
 import stringWidth from 'string-width';
-import { fit } from './format.js';
+import { fit } from '../render/format.js';
 import type { SummaryLine } from './screens/table-screen.js';
 
 // The lines a table screen shows above its table (issue 4's IP pools), laid out so the frame never grows:

@@ -2,7 +2,7 @@ import type { Key } from 'ink';
 import { useRef } from 'react';
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { PreflightResult } from '../migrate/preflight.js';
-import type { CockpitActions, MigrateActions, MoveTargets } from './actions.js';
+import type { CockpitActions, MigrateActions, MoveTargets } from '../app/ports.js';
 import { ASKING, whenFree } from './held-by.js';
 import { moveConfirmKey, openMoveConfirm, type MoveConfirm, type MoveSubject } from './move-confirm.js';
 import { canConfirm, canConfirmEvacuation, refusalNote } from './move-lines.js';

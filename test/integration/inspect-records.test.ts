@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInspectRecorder, type InspectRecorder } from '../../src/cli/record-wiring.js';
+import { startInspectRecorder, type InspectRecorder } from '../../src/app/inspect-recorder.js';
 import type { RecordResult } from '../../src/cli/commands/record.js';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
 import { stableProjection } from '../../src/state/inspect-projection.js';

@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
 import { followLogs } from '../../src/engine/container-actions.js';
-import { detailLines } from '../../src/views/detail-lines.js';
+import { detailLines } from '../../src/render/detail-lines.js';
 import { docker, dockpit, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, TEST_LABEL, waitFor } from '../support/fleet.js';
 
 // Done means (issue "The cockpit", items 2 and 8): `dockpit inspect NAME --json` is the engine's own inspect

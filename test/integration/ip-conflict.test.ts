@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLedgerPoller, type LedgerPoller } from '../../src/cli/ledger-wiring.js';
+import { startLedgerPoller, type LedgerPoller } from '../../src/app/ledger-watch.js';
 import { detect, type IpReport } from '../../src/pool/detect.js';
 import { selectIpAlerts } from '../../src/store/ip-report.js';
 import { containerRows } from '../../src/store/selectors.js';

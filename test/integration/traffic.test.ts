@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSampler } from '../../src/cli/stats-wiring.js';
+import { startSampler } from '../../src/app/stats-sampling.js';
 import type { StatsSampler } from '../../src/engine/stats-sampler.js';
 import { lineRows } from '../../src/store/lines.js';
 import { containerRows } from '../../src/store/selectors.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
-import { detailLines, formatNanos, formatTime, shellQuote } from '../../src/views/detail-lines.js';
-import { printable } from '../../src/views/printable.js';
+import { detailLines, formatNanos, formatTime, shellQuote } from '../../src/render/detail-lines.js';
+import { printable } from '../../src/render/printable.js';
 
 // The fixture is `GET /containers/{id}/json` of dockerd 20.10 (API 1.41, the fleet's engine) for:
 //   docker run -d --name shop-api --label dockpit.bizline=shop --label dockpit.tier=1 --label dockpit.test=1 \

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, formatBool, formatBytes, formatIps, formatLatency, formatPercent, formatRate } from '../../src/views/format.js';
+import { fit, formatBool, formatBytes, formatIps, formatLatency, formatPercent, formatRate } from '../../src/render/format.js';
 
 describe('fit', () => {
   it('pads, keeps, or cuts with an ellipsis to exactly the width', () => {

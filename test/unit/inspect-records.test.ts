@@ -8,7 +8,7 @@ import type { FleetEngine } from '../../src/engine/fleet-engine.js';
 import { inspectRecords } from '../../src/state/file/inspect-records.js';
 import { stableProjection } from '../../src/state/inspect-projection.js';
 import type { Container, DomainEvent } from '../../src/engine/types.js';
-import { startInspectRecorder, type InspectRecorder, type RecorderOptions } from '../../src/cli/record-wiring.js';
+import { startInspectRecorder, type InspectRecorder, type RecorderOptions } from '../../src/app/inspect-recorder.js';
 import { applyEvents } from '../../src/store/apply-event.js';
 import { createFleetStore } from '../../src/store/fleet-store.js';
 

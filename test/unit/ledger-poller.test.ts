@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startLedgerPoller, type LedgerPoller } from '../../src/cli/ledger-wiring.js';
+import { startLedgerPoller, type LedgerPoller } from '../../src/app/ledger-watch.js';
 import type { DomainEvent } from '../../src/engine/types.js';
 import type { StateStore } from '../../src/state/types.js';
 import { fileStateAt } from '../support/file-state.js';

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { migrationLeftovers, planLeftovers } from '../../src/cli/abandon-lines.js';
-import { claimOn, liveOwners, livenessOf, RunClaimedError, type RunClaim } from '../../src/cli/run-claims.js';
+import { migrationLeftovers, planLeftovers } from '../../src/render/abandon-lines.js';
+import { claimOn, liveOwners, livenessOf, RunClaimedError, type RunClaim } from '../../src/app/run-claims.js';
 import { migrationState, type MigrationRecord } from '../../src/migrate/journal.js';
 import type { MovePlan } from '../../src/migrate/types.js';
 import { parkName } from '../../src/migrate/container-spec.js';

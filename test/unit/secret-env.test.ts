@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSecretKey, MASK, maskEnv, maskEnvEntry, maskInspect, SECRET_KEY_PARTS } from '../../src/views/secret-env.js';
+import { isSecretKey, MASK, maskEnv, maskEnvEntry, maskInspect, SECRET_KEY_PARTS } from '../../src/render/secret-env.js';
 
 describe('secret env', () => {
   it('lists the key parts that mark a secret, in one place', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { lockHolders, migrationTeamRun, planTeamRun, shownUntil, startTeamWatcher, type TeamWatcher } from '../../src/cli/team-wiring.js';
+import { lockHolders, migrationTeamRun, planTeamRun, shownUntil, startTeamWatcher, type TeamWatcher } from '../../src/app/team-watch.js';
 import { DEFAULT_RETENTION } from '../../src/config/state-config.js';
 import type { DomainEvent, TeamEvent, TeamRun } from '../../src/engine/types.js';
 import type { MigrationRecord } from '../../src/migrate/journal.js';

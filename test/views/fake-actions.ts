@@ -1,7 +1,7 @@
 // A fake CockpitActions for view tests: inspect answers what the test says, log streams are driven by hand.
 import fs from 'node:fs';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
-import type { CockpitActions } from '../../src/views/actions.js';
+import type { CockpitActions } from '../../src/app/ports.js';
 
 export interface FakeLogStream {
   host: string;

@@ -7,7 +7,7 @@ import { DEFAULT_MOVE_OPTIONS, type MovePlan, type SourceFacts, type StepName } 
 import { applyEvents } from '../../src/store/apply-event.js';
 import { createFleetStore, type FleetStore } from '../../src/store/fleet-store.js';
 import { initialFleetState } from '../../src/store/state.js';
-import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTargets } from '../../src/views/actions.js';
+import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTargets } from '../../src/app/ports.js';
 import { container, hostUp, listed } from '../unit/fixtures.js';
 import { host, inspectOf, liveSource, MiB, shopApi, SHOP_ID, shopApiListed, target } from '../unit/fixtures/migrate/inspect.js';
 import { LAN, pools } from '../unit/ip-fixtures.js';

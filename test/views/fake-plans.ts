@@ -1,6 +1,6 @@
 // A fake PlanActions for the plan screens' view tests: a fixed preview, and runs driven by hand.
 import type { PlanPreview, RunProgress, RunStatus, ActionOutcome } from '../../src/plans/types.js';
-import type { PlanActions } from '../../src/views/actions.js';
+import type { PlanActions } from '../../src/app/ports.js';
 
 export interface FakeRun {
   name: string;

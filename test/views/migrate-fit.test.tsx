@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import stringWidth from 'string-width';
-import type { MoveTarget } from '../../src/views/actions.js';
+import type { MoveTarget } from '../../src/app/ports.js';
 import { fakeActions } from './fake-actions.js';
 import { evacuationOf, fakeMigrate, JournalScript, moveFleet, planOf } from './fake-migrate.js';
 import { ENTER, ESCAPE, frameLines, press, renderApp } from './render-app.js';

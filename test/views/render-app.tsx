@@ -3,7 +3,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import type { FleetStore } from '../../src/store/fleet-store.js';
-import type { CockpitActions } from '../../src/views/actions.js';
+import type { CockpitActions } from '../../src/app/ports.js';
 import { App } from '../../src/views/App.js';
 import type { Route } from '../../src/views/routes.js';
 

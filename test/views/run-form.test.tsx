@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunRequest } from '../../src/views/run-form.js';
+import type { RunRequest } from '../../src/app/ports.js';
 import { fakeActions } from './fake-actions.js';
 import { hFleet } from './fleet-fixture.js';
 import { ENTER, ESCAPE, frameLines, press, renderApp, settle, TAB } from './render-app.js';

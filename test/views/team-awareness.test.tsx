@@ -4,7 +4,7 @@ import type { TeamRun } from '../../src/engine/types.js';
 import { applyEvent, applyEvents } from '../../src/store/apply-event.js';
 import type { FleetStore } from '../../src/store/fleet-store.js';
 import type { LockTarget } from '../../src/state/types.js';
-import type { HeldContainer } from '../../src/views/actions.js';
+import type { HeldContainer } from '../../src/app/ports.js';
 import { fakeActions } from './fake-actions.js';
 import { fakeMigrate, moveFleet } from './fake-migrate.js';
 import { DOUBLE11, fakePlans, type FakePlans } from './fake-plans.js';

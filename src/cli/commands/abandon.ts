@@ -4,8 +4,8 @@ import { planJournal, runState } from '../../plans/journal.js';
 import { operatorLabel } from '../../state/operator.js';
 import { checkRunId } from '../../state/run-id.js';
 import { LockBusyError, type LockTarget, type StateStore } from '../../state/types.js';
-import { migrationLeftovers, planLeftovers, type LeftContainer } from '../abandon-lines.js';
-import { textTable } from '../text-table.js';
+import { migrationLeftovers, planLeftovers, type LeftContainer } from '../../render/abandon-lines.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import type { CommandContext, HeadlessCommand } from './types.js';
 

@@ -1,5 +1,5 @@
 import { openState } from '../../state/open-state.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { parseSince } from './events.js';
 import type { HeadlessCommand } from './types.js';
 

@@ -7,16 +7,16 @@ import { executePlan } from '../../plans/execute.js';
 import { newRunId } from '../../state/run-id.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
-import { migrateDeps } from '../migrate-deps.js';
-import { planEvacuationOn } from '../migrate-facts.js';
+import { migrateDeps } from '../../app/migrate-deps.js';
+import { planEvacuationOn } from '../../app/migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, printMoves, withCtrlC } from '../move-options.js';
-import { planDeps } from '../plan-deps.js';
-import { textTable } from '../text-table.js';
+import { planDeps } from '../../app/plan-deps.js';
+import { textTable } from '../../render/text-table.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
-import { fleetSource } from '../fleet-source.js';
+import { fleetSource } from '../../app/fleet-source.js';
 import { withState } from '../with-state.js';
-import { assertUnclaimed } from '../run-claims.js';
+import { assertUnclaimed } from '../../app/run-claims.js';
 
 // `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
 // executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.

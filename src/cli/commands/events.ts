@@ -6,7 +6,7 @@ import { toDockpitError } from '../../engine/errors.js';
 import type { ContainerEventRecord } from '../../engine/types.js';
 import { formatEventTime } from '../../views/screens/events-screen.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

@@ -1,8 +1,8 @@
 import { hostRows } from '../../store/selectors.js';
-import { formatBool, formatLatency } from '../../views/format.js';
+import { formatBool, formatLatency } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { hostJson } from '../json-output.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 

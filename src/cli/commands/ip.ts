@@ -3,7 +3,7 @@ import { detect, type IpConflict, type IpReport } from '../../pool/detect.js';
 import type { Reservation } from '../../state/types.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 

@@ -1,7 +1,7 @@
 import { lineRows, tierText } from '../../store/lines.js';
-import { formatBytes, formatPercent } from '../../views/format.js';
+import { formatBytes, formatPercent } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
 
 export const linesCommand: HeadlessCommand = async ({ args, config, out }) => {

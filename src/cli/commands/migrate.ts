@@ -5,13 +5,13 @@ import { previewLines } from '../../migrate/preview-lines.js';
 import type { MovePlan } from '../../migrate/types.js';
 import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
-import { migrateDeps } from '../migrate-deps.js';
-import { moveFacts } from '../migrate-facts.js';
+import { migrateDeps } from '../../app/migrate-deps.js';
+import { moveFacts } from '../../app/migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
-import { fleetSource } from '../fleet-source.js';
+import { fleetSource } from '../../app/fleet-source.js';
 import { withState } from '../with-state.js';
-import { assertUnclaimed } from '../run-claims.js';
+import { assertUnclaimed } from '../../app/run-claims.js';
 
 // `dockpit migrate NAME --to HOST` (issue 6, item 1): preflight (pure, from the live fleet or the recorded
 // configuration), preview, typed confirmation, then the journaled executor (src/migrate/execute.ts).

@@ -4,11 +4,11 @@ import { migrationJournal, migrationState, type MigrationView } from '../../migr
 import { checkRunId } from '../../state/run-id.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet } from '../connect.js';
-import { migrateDeps } from '../migrate-deps.js';
+import { migrateDeps } from '../../app/migrate-deps.js';
 import { endedAs, failed, MOVE_EXIT, printMoves, withCtrlC } from '../move-options.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
-import { statusShower } from '../run-claims.js';
+import { statusShower } from '../../app/run-claims.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit migration resume | status | runs` (issue 6, item 6): the journal is the truth after a crash.

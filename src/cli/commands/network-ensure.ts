@@ -8,7 +8,7 @@ import { ipRangeProblem, networkCreateBody, networkDifferences } from '../../poo
 import { StateError, type AuditLog, type AuditRecord } from '../../state/types.js';
 import { hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import { requireHost } from './validate.js';
 import type { HeadlessCommand } from './types.js';

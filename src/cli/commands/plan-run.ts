@@ -6,15 +6,15 @@ import { checkRunId, newRunId, planJournal, runState, type RunView } from '../..
 import { feasibleActions, planPreview } from '../../plans/plan.js';
 import type { Guards, Plan, PlannedAction } from '../../plans/types.js';
 import { hostIsUp } from '../../engine/host-up.js';
-import { lastSeenOf } from '../last-seen.js';
-import { followMoves } from '../follow-moves.js';
+import { lastSeenOf } from '../../app/last-seen.js';
+import { followMoves } from '../../app/follow-moves.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet, type Connected } from '../connect.js';
 import { failed } from '../move-options.js';
-import { guardsOfPlan, planDeps } from '../plan-deps.js';
-import { textTable } from '../text-table.js';
+import { guardsOfPlan, planDeps } from '../../app/plan-deps.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
-import { assertUnclaimed, RunClaimedError, statusShower } from '../run-claims.js';
+import { assertUnclaimed, RunClaimedError, statusShower } from '../../app/run-claims.js';
 import { findPlan, planShowCommand, printPreview } from './plan.js';
 import type { CommandContext, HeadlessCommand } from './types.js';
 

@@ -3,15 +3,15 @@ import type { FleetConfig } from '../../config/types.js';
 import { snapshotStats } from '../../engine/stats-sampler.js';
 import type { StatsSample } from '../../engine/types.js';
 import { planPreview, type LastSeen } from '../../plans/plan.js';
-import { lastSeenOf } from '../last-seen.js';
+import { lastSeenOf } from '../../app/last-seen.js';
 import { withState } from '../with-state.js';
 import { selects } from '../../plans/selector.js';
 import type { Plan, PlannedAction, PlanPreview } from '../../plans/types.js';
 import { containerRows } from '../../store/selectors.js';
 import { applyStats } from '../../store/stats.js';
-import { formatBytes, formatPercent } from '../../views/format.js';
+import { formatBytes, formatPercent } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit plan ls` and `dockpit plan show NAME` (issue 5, items 1–3): the plans and their preview. Both

@@ -1,8 +1,8 @@
 import { containerRows, hostRows } from '../../store/selectors.js';
-import { formatIps } from '../../views/format.js';
+import { formatIps } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { containerJson } from '../json-output.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { requireHost } from './validate.js';
 import type { HeadlessCommand } from './types.js';
 

@@ -7,7 +7,7 @@ import { mapLimited } from '../../engine/map-limited.js';
 import type { InspectRecords } from '../../state/types.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 import { requireHost } from './validate.js';

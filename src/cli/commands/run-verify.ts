@@ -5,7 +5,7 @@ import { toDockpitError } from '../../engine/errors.js';
 import type { PlacementDecision } from '../../pool/place.js';
 import { holderText, otherHolders, type AddressHolder, type AddressVerdict } from '../../pool/address-holders.js';
 import type { StateStore } from '../../state/types.js';
-import type { FleetSource } from '../fleet-source.js';
+import type { FleetSource } from '../../app/fleet-source.js';
 import type { RunSpec } from '../run-options.js';
 import { changeTimeoutMs } from './network-ensure.js';
 

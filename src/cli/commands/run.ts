@@ -7,12 +7,12 @@ import { findNetwork } from '../../engine/network-calls.js';
 import { allowedHosts, checkRequest, place, reserve, type HostFacts, type Placement, type PlacementDecision, type PlacementRequest } from '../../pool/place.js';
 import { operatorLabel } from '../../state/operator.js';
 import { NameBusyError, StateError, type Ledger, type LockHold, type StateStore } from '../../state/types.js';
-import { maskEnv } from '../../views/secret-env.js';
+import { maskEnv } from '../../render/secret-env.js';
 import { connectFleet } from '../connect.js';
-import { fleetFacts, fleetSource, type FleetSource } from '../fleet-source.js';
+import { fleetFacts, fleetSource, type FleetSource } from '../../app/fleet-source.js';
 import { containerCreateBody, parseRunSpec, type RunSpec } from '../run-options.js';
 import { withState } from '../with-state.js';
-import { claimOn, RunClaimedError, unsettledRuns } from '../run-claims.js';
+import { claimOn, RunClaimedError, unsettledRuns } from '../../app/run-claims.js';
 
 /** Refused: an unfinished plan run or migration claims the name (issue 13). */
 const RUN_CLAIMED_EXIT = 6;

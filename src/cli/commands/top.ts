@@ -1,8 +1,8 @@
 import { snapshotStats } from '../../engine/stats-sampler.js';
 import { containerRows } from '../../store/selectors.js';
-import { formatBytes, formatPercent, formatRate } from '../../views/format.js';
+import { formatBytes, formatPercent, formatRate } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../text-table.js';
+import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
 import { requireHost } from './validate.js';
 

@@ -2,7 +2,7 @@ import type { Container, ContainerState } from '../../engine/types.js';
 import { sampleOf } from '../../store/lines.js';
 import { containerRows } from '../../store/selectors.js';
 import type { FleetState, HostContainers } from '../../store/state.js';
-import { formatBytes, formatIps, formatPercent, formatRate } from '../format.js';
+import { formatBytes, formatIps, formatPercent, formatRate } from '../../render/format.js';
 import type { Route } from '../routes.js';
 import type { TableScreen } from './table-screen.js';
 

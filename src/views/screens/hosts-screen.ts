@@ -1,7 +1,7 @@
 import type { HostState } from '../../engine/types.js';
 import { hostTraffic, type Traffic } from '../../store/lines.js';
 import { hostRows, type HostRow } from '../../store/selectors.js';
-import { formatBool, formatBytes, formatLatency, formatPercent, formatRate, sparkline } from '../format.js';
+import { formatBool, formatBytes, formatLatency, formatPercent, formatRate, sparkline } from '../../render/format.js';
 import type { TableScreen } from './table-screen.js';
 
 export const HOST_STATE_COLOR: Record<HostState, string> = { up: 'green', degraded: 'yellow', down: 'red', connecting: 'cyan' };

@@ -1,5 +1,5 @@
 import { lineRows, tierText, type LineHealth, type LineRow } from '../../store/lines.js';
-import { formatBytes, formatPercent, formatRate, sparkline } from '../format.js';
+import { formatBytes, formatPercent, formatRate, sparkline } from '../../render/format.js';
 import type { TableScreen } from './table-screen.js';
 
 const HEALTH_COLOR: Record<LineHealth, string> = { up: 'green', degraded: 'yellow', down: 'red' };

@@ -6,7 +6,7 @@ import { feasibleActions, planPreview } from '../plans/plan.js';
 import type { Guards, RunProgress } from '../plans/types.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { PlanActions } from '../views/actions.js';
+import type { PlanActions } from './ports.js';
 import { guardsOfPlan, planDeps } from './plan-deps.js';
 import { followMoves } from './follow-moves.js';
 import { assertUnclaimed } from './run-claims.js';

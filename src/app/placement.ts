@@ -4,9 +4,9 @@ import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { CockpitActions } from '../views/actions.js';
-import { checkRun, placeContainer } from './commands/run.js';
-import { parseRunSpec } from './run-options.js';
+import type { CockpitActions } from './ports.js';
+import { checkRun, placeContainer } from '../cli/commands/run.js';
+import { parseRunSpec } from '../cli/run-options.js';
 import { fleetSource } from './fleet-source.js';
 
 /** The cockpit form's `place`: the same checks and executor as `dockpit run`, on the live fleet. */

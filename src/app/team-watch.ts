@@ -5,7 +5,7 @@ import { operatorLabel } from '../state/operator.js';
 import { deadHere } from '../state/owner-alive.js';
 import { sameTeamRun } from '../store/team.js';
 import type { JournalEntry, JournalName, LockTarget, Operator, StateStore } from '../state/types.js';
-import type { HeldContainer } from '../views/actions.js';
+import type { HeldContainer } from './ports.js';
 import { livenessOf } from './run-claims.js';
 
 // Issue 11, item 4: team awareness. Several operators, on several jump hosts, share one state: the cockpit

@@ -6,7 +6,6 @@ import type { PreflightResult } from '../migrate/preflight.js';
 import type { Blocker } from '../migrate/types.js';
 import type { PlanPreview, RunProgress, RunStatus } from '../plans/types.js';
 import type { LockOwner, LockTarget } from '../state/types.js';
-import type { RunRequest } from './run-form.js';
 
 /** What views may ask of the engine. Views never call Docker; tests pass fakes. */
 export interface CockpitActions {
@@ -118,3 +117,16 @@ export const NO_ACTIONS: CockpitActions = {
   },
   setVisible: () => undefined,
 };
+
+/** What the form asks for, as `dockpit run` arguments take it. */
+export interface RunRequest {
+  name: string;
+  line: string;
+  host: string | null;
+  image: string;
+  command: string[];
+  env: string[];
+  cpus: string | null;
+  memory: string | null;
+  restart: string | null;
+}

@@ -10,7 +10,7 @@ import { freeMemory } from '../pool/place.js';
 import { newRunId } from '../state/run-id.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from '../views/actions.js';
+import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from './ports.js';
 import { migrateDeps } from './migrate-deps.js';
 import { assertUnclaimed, RunClaimedError } from './run-claims.js';
 import { fleetFacts, fleetSource } from './fleet-source.js';
