@@ -73,3 +73,8 @@ export function sparkline(points: readonly number[], width: number, floor = 100)
   const bars = shown.map((p) => (Number.isFinite(p) && p > 0 ? BARS[Math.min(7, Math.floor((p / max) * 8))]! : ' '));
   return bars.join('').padStart(width);
 }
+
+/** An engine event's time of day (UTC, ms): the events screen's and `dockpit events`' TIME column. */
+export function formatEventTime(timeNano: number): string {
+  return new Date(Math.floor(timeNano / 1e6)).toISOString().slice(11, 23);
+}

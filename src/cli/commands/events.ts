@@ -4,7 +4,7 @@ import { eventsBetween } from '../../engine/engine-calls.js';
 import { toTimelineRecord, type EngineEvent } from '../../engine/engine-event.js';
 import { toDockpitError } from '../../engine/errors.js';
 import type { ContainerEventRecord } from '../../engine/types.js';
-import { formatEventTime } from '../../views/screens/events-screen.js';
+import { formatEventTime } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';

@@ -1,12 +1,8 @@
 import type { ContainerEventRecord } from '../../engine/types.js';
+import { formatEventTime } from '../../render/format.js';
 import type { TableScreen } from './table-screen.js';
 
 const ACTION_COLOR: Record<string, string> = { die: 'red', kill: 'red', oom: 'red', destroy: 'magenta', start: 'green', restart: 'yellow' };
-
-export function formatEventTime(timeNano: number): string {
-  const d = new Date(Math.floor(timeNano / 1e6));
-  return `${d.toISOString().slice(11, 23)}`;
-}
 
 export const eventsScreen: TableScreen<ContainerEventRecord> = {
   title: () => 'fleet events (newest first)',
