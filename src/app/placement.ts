@@ -5,15 +5,15 @@ import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { CockpitActions } from './ports.js';
-import { checkRun, placeContainer } from '../cli/commands/run.js';
-import { parseRunSpec } from '../cli/run-options.js';
+import { placeLines } from '../render/place-lines.js';
 import { fleetSource } from './fleet-source.js';
+import { checkRun, placeContainer } from './place-container.js';
+import { enginePlacement } from './placement-engine.js';
+import { parseRunSpec } from './run-spec.js';
 
 /** The cockpit form's `place`: the same checks and executor as `dockpit run`, on the live fleet. */
 export function placeAction(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore): NonNullable<CockpitActions['place']> {
   return async (request, dryRun) => {
-    const lines: string[] = [];
-    const collect = (text: string) => lines.push(...text.split('\n').map((l) => l.replace(/^dockpit: /, '')));
     try {
       const spec = parseRunSpec({
         name: request.name,
@@ -28,12 +28,13 @@ export function placeAction(config: FleetConfig, state: StateStore, engine: Flee
       });
       const host = request.host ?? undefined;
       checkRun(config, spec, host);
-      const source = fleetSource(store, engine);
-      const code = await placeContainer(config, state, source, spec, host, false, { out: collect, err: collect });
-      return { ok: code === 0, lines };
+      const outcome = await placeContainer({ config, state, engine: enginePlacement(config, fleetSource(store, engine)) }, spec, host);
+      const { err, out } = placeLines(outcome);
+      const lines = [...err, ...(out === null ? [] : [out])].flatMap((text) => text.split('\n')).map((l) => l.replace(/^dockpit: /, ''));
+      return { ok: outcome.kind === 'planned' || outcome.kind === 'started', lines };
     } catch (err) {
       const message = err instanceof UsageError || err instanceof ConfigError ? err.message : toDockpitError(err).toString();
-      return { ok: false, lines: [...lines, message] };
+      return { ok: false, lines: [message] };
     }
   };
 }

@@ -12,7 +12,7 @@ import { planLsCommand, planShowCommand } from './plan.js';
 import { planApplyCommand, planRestoreCommand, planResumeCommand, planRunsCommand, planStatusCommand } from './plan-run.js';
 import { psCommand } from './ps.js';
 import { recordCommand } from './record.js';
-import { runCommand } from './run.js';
+import { runContainerCommand } from './run.js';
 import { topCommand } from './top.js';
 import { auditCommand } from './audit.js';
 import { migrationAbandonCommand, planAbandonCommand } from './abandon.js';
@@ -31,7 +31,7 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   top: topCommand,
   ip: ipCommand,
   'network-ensure': networkEnsureCommand,
-  run: runCommand,
+  run: runContainerCommand,
   'plan-ls': planLsCommand,
   'plan-show': planShowCommand,
   'plan-apply': planApplyCommand,

@@ -7,7 +7,7 @@ import type { FleetState } from '../../store/state.js';
 import { detailLines } from '../../render/detail-lines.js';
 import { maskInspect } from '../../render/secret-env.js';
 import { connectFleet } from '../connect.js';
-import { requireHost } from './validate.js';
+import { requireHost } from '../../app/require-host.js';
 import type { HeadlessCommand } from './types.js';
 
 /** Exit codes of `inspect` (documented in USAGE). */

@@ -10,7 +10,7 @@ import { hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
-import { requireHost } from './validate.js';
+import { requireHost } from '../../app/require-host.js';
 import type { HeadlessCommand } from './types.js';
 
 // `dockpit network ensure [--host H] [--pool P] [--json]` (issue 4, item 4): each pool's docker network on

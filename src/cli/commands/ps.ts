@@ -3,7 +3,7 @@ import { formatIps } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { containerJson } from '../json-output.js';
 import { textTable } from '../../render/text-table.js';
-import { requireHost } from './validate.js';
+import { requireHost } from '../../app/require-host.js';
 import type { HeadlessCommand } from './types.js';
 
 export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => {

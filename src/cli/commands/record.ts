@@ -10,7 +10,7 @@ import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
-import { requireHost } from './validate.js';
+import { requireHost } from '../../app/require-host.js';
 import { hostIsUp } from '../../engine/host-up.js';
 
 // `dockpit record [--host H] [--json]`: inspects every container of every up host (or H) and saves it as

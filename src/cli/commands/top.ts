@@ -4,7 +4,7 @@ import { formatBytes, formatPercent, formatRate } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
-import { requireHost } from './validate.js';
+import { requireHost } from '../../app/require-host.js';
 
 /** `dockpit top`: two one-shot reads a second apart of every running container (never a stream each). */
 export const topCommand: HeadlessCommand = async ({ args, config, out }) => {
