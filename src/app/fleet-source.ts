@@ -1,6 +1,8 @@
 import type Docker from 'dockerode';
 import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
+import { dockerodeMigrateHost } from '../migrate/dockerode-engine.js';
+import type { MigrateHost } from '../migrate/engine-port.js';
 import type { HostFacts } from '../pool/place.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import { containerRows } from '../store/selectors.js';
@@ -12,11 +14,21 @@ import type { FleetState } from '../store/state.js';
 export interface FleetSource {
   state: FleetState;
   client(host: string): Docker | null;
+  /** The host's engine through the migration port (issue 14, item 4): what the migration preflight asks; null when not connected. */
+  host(name: string): MigrateHost | null;
 }
 
 /** The store as it is now and the engine's current clients (a reconnected host has a new one). */
 export function fleetSource(store: FleetStore, engine: FleetEngine): FleetSource {
-  return { state: store.getState(), client: (h) => engine.connections.get(h)?.client ?? null };
+  const client = (h: string) => engine.connections.get(h)?.client ?? null;
+  return {
+    state: store.getState(),
+    client,
+    host: (h) => {
+      const docker = client(h);
+      return docker ? dockerodeMigrateHost(docker, h) : null;
+    },
+  };
 }
 
 /** Every configured host's state and containers, from the store (what fleet-wide checks read). */

@@ -7,7 +7,16 @@ export interface SourceInspect {
   Name: string;
   Image: string;
   Created?: string;
-  State?: { Status?: string; Running?: boolean; Paused?: boolean; Restarting?: boolean; RestartCount?: number; StartedAt?: string; Health?: { Status?: string } };
+  State?: {
+    Status?: string;
+    Running?: boolean;
+    Paused?: boolean;
+    Restarting?: boolean;
+    RestartCount?: number;
+    StartedAt?: string;
+    ExitCode?: number;
+    Health?: { Status?: string; Log?: Array<{ Output?: string; ExitCode?: number }> };
+  };
   RestartCount?: number;
   Config: Record<string, unknown> & {
     Hostname?: string;

@@ -1,17 +1,13 @@
-import type Docker from 'dockerode';
 import type { IpPool } from '../config/types.js';
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
-import { ensureImage } from '../engine/image-transfer.js';
 import { mapLimited } from '../engine/map-limited.js';
-import { addressCensus } from '../engine/address-census.js';
-import { engineInfo } from '../engine/engine-calls.js';
 import { holderText, type AddressHolder } from '../pool/address-holders.js';
-import { createNetwork, findNetwork } from '../engine/network-calls.js';
 import { networkCreateBody } from '../pool/network-spec.js';
 import { operatorLabel } from '../state/operator.js';
 import { LockBusyError, StateError, type AuditLog, type ContainerLock } from '../state/types.js';
 import { configDifferences, isIdReference, nameOf, parkName, type SourceInspect } from './container-spec.js';
+import type { MigrateEngine, MigrateHost } from './engine-port.js';
 import { healthGate } from './health-gate.js';
 import {
   migrationEnd,
@@ -25,7 +21,6 @@ import {
   type StepView,
 } from './journal.js';
 import type { MovePlan, RollbackStep, StepName } from './types.js';
-import type { EngineRecords } from '../engine/container-marks.js';
 import { earlierIntents, stepHost, stopOnce, type EarlierIntent } from './settle-step.js';
 
 // Issue 6, items 3 and 6: the thin executor behind the preflight. Each move runs its steps in order, each
@@ -34,10 +29,8 @@ import { earlierIntents, stepHost, stopOnce, type EarlierIntent } from './settle
 // removed first, so the source is only started again once no copy of its address can run elsewhere.
 
 export interface MigrateDeps {
-  /** The host's client; undefined when it is not connected. */
-  client(host: string): Docker | undefined;
-  /** The host's clock and its own record of a container, undefined when not connected: settles a step in flight. */
-  records(host: string): EngineRecords | undefined;
+  /** The hosts' engines (issue 14, item 4): a host not connected has none. */
+  engine: MigrateEngine;
   journal: MigrationJournal;
   lock: ContainerLock;
   audit: AuditLog;
@@ -76,8 +69,6 @@ export interface MigrationResult {
 }
 
 const DEFAULT_CALL_MS = 30_000;
-const isNotFound = (err: unknown) => (err as { statusCode?: unknown }).statusCode === 404;
-const isNotModified = (err: unknown) => (err as { statusCode?: unknown }).statusCode === 304;
 
 /** A failed step, with what it learned before failing (a created target's ID must reach the rollback). */
 class StepFailure extends Error {
@@ -106,8 +97,8 @@ interface MoveRun {
   earlier: Map<StepName | RollbackStep, EarlierIntent>;
 }
 
-function clientOf(ctx: Ctx, host: string): Docker {
-  const c = ctx.client(host);
+function clientOf(ctx: Ctx, host: string): MigrateHost {
+  const c = ctx.engine.host(host);
   if (!c) throw new DockpitError('UNREACHABLE', `${host}: not connected`);
   return c;
 }
@@ -120,14 +111,7 @@ async function append(ctx: Ctx, r: Parameters<MigrationJournal['append']>[0]): P
   return written;
 }
 
-async function inspectIn(docker: Docker, idOrName: string, signal: AbortSignal): Promise<SourceInspect | null> {
-  try {
-    return (await docker.getContainer(idOrName).inspect({ abortSignal: signal } as object)) as unknown as SourceInspect;
-  } catch (err) {
-    if (isNotFound(err)) return null;
-    throw err;
-  }
-}
+const inspectIn = (docker: MigrateHost, idOrName: string, signal: AbortSignal): Promise<SourceInspect | null> => docker.inspect(idOrName, signal);
 
 /** The target this move created: by the recorded ID, else by name when the create may have happened unrecorded. */
 async function findTarget(ctx: Ctx, m: MoveRun, signal: AbortSignal): Promise<SourceInspect | null> {
@@ -139,37 +123,29 @@ async function findTarget(ctx: Ctx, m: MoveRun, signal: AbortSignal): Promise<So
   return byName && byName.Image === m.plan.image.id ? byName : null;
 }
 
-async function ignore304<T>(call: Promise<T>): Promise<void> {
-  try {
-    await call;
-  } catch (err) {
-    if (!isNotModified(err)) throw err;
-  }
-}
-
 /** One forward step, idempotent. Returns what it learned. */
 async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal): Promise<StepData> {
   const p = m.plan;
   switch (step) {
     case 'network': {
       const docker = clientOf(ctx, p.to);
-      if (await findNetwork(docker, p.network!, signal)) return {};
+      if (await docker.findNetwork(p.network!, signal)) return {};
       const pool = ctx.pools.find((x) => x.name === p.pool);
       if (!pool) throw new DockpitError('NOT_FOUND', `pool ${p.pool} is no longer in the config`);
-      await createNetwork(docker, networkCreateBody(pool), signal);
+      await docker.createNetwork(networkCreateBody(pool), signal);
       return {};
     }
     case 'image': {
       const key = `${p.to}|${p.image.id}`;
       const transfers = (ctx.transfers ??= new Map());
-      const source = p.sourceMode === 'live' ? (ctx.client(p.from) ?? null) : null;
+      const source = p.sourceMode === 'live' ? p.from : null;
       const tags = isIdReference(p.image.ref, p.image.id) ? [] : [p.image.ref];
       const before = transfers.get(key);
       // Chained, and set before any await: a second move of the same image to the same host waits for the
       // first transfer, then finds the image present (or tries again if the first failed).
       const call = (async () => {
         await before?.catch(() => undefined);
-        return ensureImage(source, clientOf(ctx, p.to), { id: p.image.id, tags }, {
+        return ctx.engine.ensureImage(source, p.to, { id: p.image.id, tags }, {
           registry: p.options.registry ?? undefined,
           signal,
           onProgress: (bytes: number) => ctx.onImageBytes?.(m.index, bytes),
@@ -184,7 +160,7 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       let target = await findTarget(ctx, m, signal);
       if (target && target.State?.Running) throw new DockpitError('CONFLICT', `${p.to} already runs a ${p.name}`);
       if (!target) {
-        const { id } = await docker.createContainer({ ...p.body, abortSignal: signal } as unknown as Docker.ContainerCreateOptions);
+        const id = await docker.create(p.body, signal);
         target = await inspectIn(docker, id, signal);
         if (!target) throw new StepFailure(new DockpitError('NOT_FOUND', `the created ${p.name} vanished from ${p.to}`), { targetId: id });
       }
@@ -198,7 +174,7 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       const docker = clientOf(ctx, p.from);
       const s = await inspectIn(docker, p.sourceId, signal);
       if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}`);
-      await stopOnce(docker, ctx.records(p.from), p.sourceId, Boolean(s.State?.Running || s.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
+      await stopOnce(docker, ctx.engine.records(p.from), p.sourceId, Boolean(s.State?.Running || s.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
       return {};
     }
     case 'park-source': {
@@ -206,13 +182,13 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       const s = await inspectIn(docker, p.sourceId, signal);
       if (!s) throw new DockpitError('NOT_FOUND', `${p.name} (${p.sourceId.slice(0, 12)}) is gone from ${p.from}`);
       const park = parkName(p.name, ctx.runId);
-      if (nameOf(s) !== park) await docker.getContainer(p.sourceId).rename({ name: park, abortSignal: signal } as object);
+      if (nameOf(s) !== park) await docker.rename(p.sourceId, park, signal);
       return {};
     }
     case 'start-target': {
       const t = await findTarget(ctx, m, signal);
       if (!t) throw new DockpitError('NOT_FOUND', `the target ${p.name} is gone from ${p.to}`);
-      if (!t.State?.Running) await ignore304(clientOf(ctx, p.to).getContainer(t.Id).start({ abortSignal: signal } as object));
+      if (!t.State?.Running) await clientOf(ctx, p.to).start(t.Id, signal);
       // Issue 13, item 4: the address is verified after the start on every host's fresh list; another
       // running holder (a `docker run --ip` by hand since the preflight) fails the move: it rolls back.
       const others = await addressHeldBy(ctx, p, t.Id, signal);
@@ -228,11 +204,7 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       return {};
     }
     case 'remove-source': {
-      try {
-        await clientOf(ctx, p.from).getContainer(p.sourceId).remove({ force: true, abortSignal: signal } as object);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      await clientOf(ctx, p.from).remove(p.sourceId, signal);
       return {};
     }
   }
@@ -256,7 +228,7 @@ function stepDeadline(ctx: Ctx, p: MovePlan, step: StepName | RollbackStep): num
 /** A host other than the source's that runs a container of the move's name now (hosts not connected are not known). */
 async function runningElsewhere(ctx: Ctx, p: MovePlan, signal: AbortSignal): Promise<string | null> {
   for (const host of ctx.hosts ?? []) {
-    const docker = host === p.from ? undefined : ctx.client(host);
+    const docker = host === p.from ? undefined : ctx.engine.host(host);
     if (!docker) continue;
     const c = await inspectIn(docker, p.name, signal);
     if (c?.State?.Running) return host;
@@ -267,14 +239,16 @@ async function runningElsewhere(ctx: Ctx, p: MovePlan, signal: AbortSignal): Pro
 /** Running containers other than `self` holding the move's address on its network, on every connected host. */
 async function addressHeldBy(ctx: Ctx, p: MovePlan, self: string, signal: AbortSignal): Promise<AddressHolder[]> {
   if (p.ip === null || p.network === null) return [];
-  const census = await addressCensus(
-    (ctx.hosts ?? [p.from, p.to]).map((name) => ({ name, client: ctx.client(name) ?? null })),
-    p.network,
-    { bizline: '', tier: '' }, // only ids, names and addresses are read
-    ctx.callTimeoutMs ?? DEFAULT_CALL_MS,
-    signal,
+  const network = p.network;
+  // Each host under its own deadline; a host not connected or not answering is not known (as before the start).
+  const lists = await Promise.all(
+    (ctx.hosts ?? [p.from, p.to]).map(async (name) => {
+      const host = ctx.engine.host(name);
+      if (!host) return [];
+      return withDeadline(ctx.callTimeoutMs ?? DEFAULT_CALL_MS, (s) => host.runningOn(network, s), signal).catch(() => []);
+    }),
   );
-  return census.flatMap((c) => ('containers' in c ? c.containers : [])).filter((c) => c.id !== self && c.state === 'running' && c.ips[p.network!] === p.ip).map((c) => ({ host: c.host, id: c.id, name: c.name }));
+  return lists.flat().filter((c) => c.id !== self && c.state === 'running' && c.ips[p.network!] === p.ip).map((c) => ({ host: c.host, id: c.id, name: c.name }));
 }
 
 /** One rollback step, idempotent. */
@@ -283,13 +257,9 @@ async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortS
   if (step === 'remove-target') {
     const t = await findTarget(ctx, m, signal);
     if (!t) return;
-    const c = clientOf(ctx, p.to).getContainer(t.Id);
-    await stopOnce(clientOf(ctx, p.to), ctx.records(p.to), t.Id, Boolean(t.State?.Running || t.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
-    try {
-      await c.remove({ force: true, abortSignal: signal } as object);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    const docker = clientOf(ctx, p.to);
+    await stopOnce(docker, ctx.engine.records(p.to), t.Id, Boolean(t.State?.Running || t.State?.Paused), m.earlier.get(step), stopSeconds(p), signal);
+    await docker.remove(t.Id, signal);
     return;
   }
   const docker = clientOf(ctx, p.from);
@@ -307,9 +277,9 @@ async function backward(ctx: Ctx, m: MoveRun, step: RollbackStep, signal: AbortS
     throw new DockpitError('CONFLICT', `${p.ip} is held by ${holders.map(holderText).join(', ')}: the source on ${p.from} stays stopped so that it cannot run twice`);
   }
   if (step === 'unpark-source') {
-    if (nameOf(s) !== p.name) await docker.getContainer(p.sourceId).rename({ name: p.name, abortSignal: signal } as object);
+    if (nameOf(s) !== p.name) await docker.rename(p.sourceId, p.name, signal);
   } else if (!s.State?.Running) {
-    await ignore304(docker.getContainer(p.sourceId).start({ abortSignal: signal } as object));
+    await docker.start(p.sourceId, signal);
   }
 }
 
@@ -318,7 +288,7 @@ const AUDITED: ReadonlySet<string> = new Set(['network', 'image', 'create', 'sto
 /** Journals, performs and audits one step; throws a StepFailure when it fails. */
 async function runStep(ctx: Ctx, m: MoveRun, step: StepName | RollbackStep): Promise<MigrationRecord> {
   const p = m.plan;
-  const engineAt = ctx.records(stepHost(p, step))?.now();
+  const engineAt = ctx.engine.records(stepHost(p, step))?.now();
   await append(ctx, { kind: 'step.intent', runId: ctx.runId, move: m.index, step, ...(engineAt !== undefined && Number.isFinite(engineAt) && { engineAt }) });
   if (step === 'stop-source' && m.stopEngineAt === null && engineAt !== undefined && Number.isFinite(engineAt)) m.stopEngineAt = engineAt;
   m.touched.add(step);
@@ -392,6 +362,24 @@ function moveRun(v: MoveView): MoveRun {
   };
 }
 
+/**
+ * Tells the state the move is done (the ledger's host for the name, the source host's record dropped).
+ * The move itself is done either way, so a failure does not undo it; it is said instead (issue 14, item 5):
+ * in the move's end (journal, progress screen, result) and in the audit log. Null when it went through.
+ */
+async function noteMoved(ctx: Ctx, m: MoveRun): Promise<string | null> {
+  if (!ctx.onMoved) return null;
+  const p = m.plan;
+  try {
+    await ctx.onMoved(p);
+    return null;
+  } catch (err) {
+    const e = toDockpitError(err, 'after the move');
+    await ctx.audit.append({ action: 'migrate.moved', targets: [label(p)], details: { runId: ctx.runId, move: m.index }, outcome: 'failed', error: e.toString() });
+    return `moved, but the state was not updated: ${e.toString()}`;
+  }
+}
+
 /** Runs (or resumes) one move to an end: done, rolled back, or failed with the reason on record. */
 async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
   const m = moveRun(v);
@@ -430,7 +418,8 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
     }
   }
   if (p.sourceMode === 'recorded') error = `the source on ${p.from} (fenced) was not touched: remove ${p.name} there before the host rejoins`;
-  await ctx.onMoved?.(p).catch(() => undefined); // the ledger is informational here: the move itself is done
+  const noted = await noteMoved(ctx, m);
+  if (noted !== null) error = error === undefined ? noted : `${error}; ${noted}`;
   // Issue 13, item 6: the engines' own times (source `die` → target `start`); dockpit's timestamps around
   // the steps only when the engines no longer have them (a fenced source, a host gone, events rotated out).
   const measured = await eventDowntimeMs(ctx, m).catch(() => null);
@@ -443,9 +432,9 @@ async function runMove(ctx: Ctx, v: MoveView): Promise<void> {
  * the round trip. The connection's offset, taken once after the call returns, errs by the whole call
  * (about 100 ms over ssh under load, measured here): too coarse for a downtime of about a second.
  */
-async function clockOffsetMs(docker: Docker, signal: AbortSignal): Promise<number | null> {
+async function clockOffsetMs(docker: MigrateHost, signal: AbortSignal): Promise<number | null> {
   const t0 = Date.now();
-  const info = await engineInfo(docker, { abortSignal: signal });
+  const info = await docker.info(signal);
   const t1 = Date.now();
   const engine = info.SystemTime ? Date.parse(info.SystemTime) : NaN;
   return Number.isFinite(engine) ? engine - (t0 + t1) / 2 : null;
@@ -458,10 +447,10 @@ async function clockOffsetMs(docker: Docker, signal: AbortSignal): Promise<numbe
  */
 async function eventDowntimeMs(ctx: Ctx, m: MoveRun): Promise<number | null> {
   const p = m.plan;
-  const source = ctx.records(p.from);
-  const target = ctx.records(p.to);
-  const sourceDocker = ctx.client(p.from);
-  const targetDocker = ctx.client(p.to);
+  const source = ctx.engine.records(p.from);
+  const target = ctx.engine.records(p.to);
+  const sourceDocker = ctx.engine.host(p.from);
+  const targetDocker = ctx.engine.host(p.to);
   if (p.sourceMode !== 'live' || !source || !target || !sourceDocker || !targetDocker || !m.data.targetId || m.stopEngineAt === null) return null;
   const targetId = m.data.targetId;
   const stopEngineAt = m.stopEngineAt;

@@ -1,5 +1,6 @@
-import type Docker from 'dockerode';
 import { DockpitError } from '../engine/errors.js';
+import type { SourceInspect } from './container-spec.js';
+import type { MigrateHost } from './engine-port.js';
 import type { MovePlan } from './types.js';
 
 // Issue 6, item 3: the health gate a moved container must pass before its source is removed: its
@@ -8,10 +9,7 @@ import type { MovePlan } from './types.js';
 
 const POLL_MS = 100;
 
-interface GateInspect {
-  RestartCount?: number;
-  State?: { Status?: string; Running?: boolean; Restarting?: boolean; StartedAt?: string; ExitCode?: number; Health?: { Status?: string; Log?: Array<{ Output?: string; ExitCode?: number }> } };
-}
+type GateInspect = Pick<SourceInspect, 'RestartCount' | 'State'>;
 
 /** A pause that ends early when `signal` aborts, and leaves no listener behind either way (the gate polls many times). */
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -34,9 +32,12 @@ function lastHealthOutput(s: GateInspect['State']): string {
 }
 
 /** Resolves when the gate passes; throws a DockpitError saying why it failed. */
-export async function healthGate(docker: Docker, id: string, gate: MovePlan['gate'], signal?: AbortSignal): Promise<void> {
-  const container = docker.getContainer(id);
-  const read = async () => (await container.inspect({ abortSignal: signal } as object)) as GateInspect;
+export async function healthGate(engine: MigrateHost, id: string, gate: MovePlan['gate'], signal: AbortSignal): Promise<void> {
+  const read = async (): Promise<GateInspect> => {
+    const i = await engine.inspect(id, signal);
+    if (!i) throw new DockpitError('NOT_FOUND', `the target ${id.slice(0, 12)} is gone`);
+    return i;
+  };
   const first = await read();
   const started = first.State?.StartedAt;
   const restarts = first.RestartCount ?? 0;

@@ -100,6 +100,7 @@ export function preflight(f: MoveFacts, pools: readonly IpPool[], o: MoveOptions
   const dropped = otherNetworks(inspect, network);
   if (dropped.length > 0) warnings.push(`${name} is also on ${dropped.join(', ')}: the target is attached to ${network ?? inspect.HostConfig.NetworkMode} only`);
   if (!live) warnings.push(`from the configuration recorded at ${source.recordedAt ?? '?'}: changes made since on ${source.host} are not known`);
+  if (source.recordError !== undefined) warnings.push(`not recorded: ${source.recordError}: a later move from ${source.host}, once it is down, would have no record of it`);
 
   // A container that was not running moves as it is: created on the target, never started.
   const running = inspect.State?.Running === true || inspect.State?.Status === 'running' || inspect.State?.Status === 'paused';

@@ -1,7 +1,7 @@
-import type Docker from 'dockerode';
 import { SETTLE_MARGIN_SECONDS, settleCall } from '../engine/call-settlement.js';
 import type { EngineRecords } from '../engine/container-marks.js';
 import { DockpitError } from '../engine/errors.js';
+import type { MigrateHost } from './engine-port.js';
 import type { StepView } from './journal.js';
 import type { MovePlan, RollbackStep, StepName } from './types.js';
 
@@ -34,7 +34,7 @@ export function earlierIntents(steps: readonly StepView[]): Map<StepName | Rollb
  * waited for, a stop undone since is refused; only a stop the engine never saw is sent.
  */
 export async function stopOnce(
-  docker: Docker,
+  engine: MigrateHost,
   records: EngineRecords | undefined,
   id: string,
   running: boolean,
@@ -42,26 +42,21 @@ export async function stopOnce(
   stopSeconds: number,
   signal: AbortSignal,
 ): Promise<'stopped' | 'was-stopped' | 'waited'> {
-  const container = docker.getContainer(id);
   let settlement = running ? 'call' : 'reached';
   if (earlier && running) {
     if (!records) throw new DockpitError('UNREACHABLE', 'the host is not connected');
     const since = earlier.engineAt ?? Date.parse(earlier.at) / 1000 + (records.now() - Date.now() / 1000);
     const marks = await records.marks(id, since - SETTLE_MARGIN_SECONDS, signal);
     // The state after the events, so that a stop ending in between shows in one of them.
-    const s = (await container.inspect({ abortSignal: signal } as object)) as { State?: { Running?: boolean; Paused?: boolean } };
-    settlement = settleCall('stop', marks, !(s.State?.Running || s.State?.Paused));
+    const s = await engine.inspect(id, signal);
+    settlement = settleCall('stop', marks, !(s?.State?.Running || s?.State?.Paused));
   }
   if (settlement === 'reached') return 'was-stopped';
   if (settlement === 'undone') throw new DockpitError('CONFLICT', `${id.slice(0, 12)} was stopped by this run and started again since by someone else; not stopped twice`);
   if (settlement === 'wait') {
-    await container.wait({ condition: 'not-running', abortSignal: signal } as object);
+    await engine.waitStopped(id, signal);
     return 'waited';
   }
-  try {
-    await container.stop({ t: stopSeconds, abortSignal: signal } as object);
-  } catch (err) {
-    if ((err as { statusCode?: unknown }).statusCode !== 304) throw err;
-  }
+  await engine.stop(id, stopSeconds, signal);
   return 'stopped';
 }

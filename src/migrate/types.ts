@@ -48,6 +48,8 @@ export interface SourceFacts {
   recordedAt: string | null;
   /** Why there is no inspect, when the lookup knows better than "not on the host". */
   missing?: string;
+  /** Why the live inspect could not be recorded (issue 14, item 5): the move can go on; a later one from the dead host has no record. */
+  recordError?: string;
 }
 
 export interface TargetFacts extends HostFacts {
