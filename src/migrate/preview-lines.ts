@@ -22,7 +22,7 @@ const IMAGE_WORDS: Record<MovePlan['image']['action'], string> = {
   conflict: "names another image on the target (blocked)",
 };
 
-export function previewLines(p: MovePlan): string[] {
+export function movePlanLines(p: MovePlan): string[] {
   const lines = [
     `${p.name}: ${p.from} → ${p.to}${p.ip ? `, keeps ${p.ip} on ${p.network}` : ''}`,
     `  source: ${p.sourceMode === 'live' ? `live, ${p.sourceState}` : `recorded ${p.recordedAt ?? '?'} (host unreachable)`}; image ${p.image.ref} ${IMAGE_WORDS[p.image.action]}; memory ${mib(p.memoryBytes)}`,

@@ -1,7 +1,7 @@
 import { withDeadline } from '../engine/deadline.js';
 import { DockpitError, toDockpitError, type ErrorCode } from '../engine/errors.js';
 import { configDiff, limitBody, limitRefusal, priorOf, reached, restoreBody, type InspectLike } from './engine-state.js';
-import { endStatus, runState, type ActionOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
+import { endStatus, runState, type JournaledOutcome, type Journal, type RunStatus, type RunView } from './journal.js';
 import { operatorLabel } from '../state/operator.js';
 import { LockBusyError, StateError, type AuditLog, type ContainerLock, type Operator } from '../state/types.js';
 import type { Guards, PlannedAction, PriorState, Refusal } from './types.js';
@@ -61,7 +61,7 @@ export interface ExecuteDeps {
 export interface RunResult {
   runId: string;
   status: RunStatus;
-  actions: Array<{ host: string; container: string; action: PlannedAction['action']; outcome: ActionOutcome | 'pending' | 'in-flight'; error?: string }>;
+  actions: Array<{ host: string; container: string; action: PlannedAction['action']; outcome: JournaledOutcome | 'pending' | 'in-flight'; error?: string }>;
   /** Why a run was refused, or which hosts it could not see (issue 13). */
   error?: string;
   /** Hosts the run has not seen: it stays `partial` until a resume sees them. */
@@ -152,11 +152,11 @@ async function callAction(c: PlanContainer, a: PlannedAction, now: PriorState, g
  * Performs one action. `inFlight`: its intent is already journaled (a killed run): the prior is kept, and
  * the engine is asked first whether the call already happened.
  */
-async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: boolean): Promise<{ outcome: ActionOutcome; error?: string }> {
+async function performAction(ctx: Ctx, seq: number, a: PlannedAction, inFlight: boolean): Promise<{ outcome: JournaledOutcome; error?: string }> {
   const { journal, runId } = ctx;
   const down = ctx.hostDown.get(a.host);
   let intentWritten = inFlight;
-  let result: { outcome: ActionOutcome; error?: string };
+  let result: { outcome: JournaledOutcome; error?: string };
   if (a.refused) {
     // Refused by the preview: reported with its reason, in its place, never called (the preview is the run).
     result = { outcome: 'refused', error: a.refused.reason };
@@ -324,7 +324,7 @@ export async function resumeRun(runId: string, deps: ExecuteDeps): Promise<RunRe
 export interface RestoreResult {
   runId: string;
   status: 'done' | 'partial';
-  actions: Array<{ host: string; container: string; outcome: ActionOutcome; calls: string[]; error?: string }>;
+  actions: Array<{ host: string; container: string; outcome: JournaledOutcome; calls: string[]; error?: string }>;
 }
 
 /** The engine calls that put `now`'s state back to `prior`'s, in order (after the update, if any). */
@@ -360,7 +360,7 @@ export async function restoreRun(runId: string, deps: Omit<ExecuteDeps, 'signal'
           let a = v.action;
           const prior = v.prior!;
           const calls: string[] = [];
-          let outcome: ActionOutcome = 'done';
+          let outcome: JournaledOutcome = 'done';
           let error: string | undefined;
           let intent = false;
           const down = ctx.hostDown.get(a.host);

@@ -1,6 +1,6 @@
 import { parseJsonl } from '../state/journal-lines.js';
 import type { Operator, RunJournal, StateStore } from '../state/types.js';
-import type { ActionOutcome as ProgressOutcome, PlannedAction, PriorState, RunStatus } from './types.js';
+import type { ActionOutcome, PlannedAction, PriorState, RunStatus } from './types.js';
 
 export type { RunStatus };
 export { checkRunId, newRunId } from '../state/run-id.js';
@@ -13,8 +13,11 @@ export { checkRunId, newRunId } from '../state/run-id.js';
 // mid-write leaves a torn last record: readers ignore it (the call it described was never made: the record
 // is written before the call).
 
-/** `refused`: never called, with its reason (the preview's, or one found live: issue 12). */
-export type ActionOutcome = 'done' | 'failed' | 'skipped' | 'refused';
+/**
+ * How an action ended, as the journal records it. `refused`: never called, with its reason (the preview's,
+ * or one found live: issue 12). The progress screen's ActionOutcome (types.ts) adds `pending` and `in-flight`.
+ */
+export type JournaledOutcome = 'done' | 'failed' | 'skipped' | 'refused';
 
 export type JournalRecord =
   /** `unseen` (issue 13): hosts the plan may reach that did not answer: the run cannot end `done` while one is. */
@@ -28,10 +31,10 @@ export type JournalRecord =
    * it: where a resume starts reading the engine's own record of the call (issue 12; absent in older journals).
    */
   | { at: string; kind: 'intent'; runId: string; seq: number; host: string; id: string; name: string; action: PlannedAction['action']; prior: PriorState; engineAt?: number }
-  | { at: string; kind: 'outcome'; runId: string; seq: number; outcome: ActionOutcome; error?: string }
+  | { at: string; kind: 'outcome'; runId: string; seq: number; outcome: JournaledOutcome; error?: string }
   | { at: string; kind: 'run.end'; runId: string; status: Exclude<RunStatus, 'running'> }
   | { at: string; kind: 'restore.intent'; runId: string; seq: number; host: string; id: string; name: string; prior: PriorState }
-  | { at: string; kind: 'restore.outcome'; runId: string; seq: number; outcome: ActionOutcome; error?: string };
+  | { at: string; kind: 'restore.outcome'; runId: string; seq: number; outcome: JournaledOutcome; error?: string };
 
 /** A record before the journal stamps it. */
 export type JournalInput = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'at'> : never) : never;
@@ -52,7 +55,7 @@ export function parseJournal(text: string, where: string): JournalRecord[] {
 }
 
 /** Where an action stands: the same words the progress screen shows. */
-export type ActionState = ProgressOutcome;
+export type ActionState = ActionOutcome;
 
 export interface ActionView {
   seq: number;

@@ -1,6 +1,6 @@
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { MoveStatus, MoveView, StepView } from '../migrate/journal.js';
-import { previewLines as movePlanLines } from '../migrate/preview-lines.js';
+import { movePlanLines } from '../migrate/preview-lines.js';
 import type { Blocker, BlockerCode, MovePlan } from '../migrate/types.js';
 import type { MoveTarget, MoveTargets } from '../app/ports.js';
 import { fit, formatBytes } from '../render/format.js';
@@ -97,7 +97,7 @@ function fenceBanner(host: string, recordedAt: string | null): ScreenLine[] {
   ];
 }
 
-/** The preview: the source's state, the steps (previewLines), data left behind, warnings, then what blocks it. */
+/** The preview: the source's state, the steps (movePlanLines), data left behind, warnings, then what blocks it. */
 export function movePreviewLines(plan: MovePlan): ScreenLine[] {
   const out: ScreenLine[] = [];
   if (plan.sourceMode === 'recorded') out.push(...fenceBanner(plan.from, plan.recordedAt));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IpPool } from '../../src/config/types.js';
 import { createBody } from '../../src/migrate/container-spec.js';
 import { preflight, type PreflightResult } from '../../src/migrate/preflight.js';
-import { previewLines } from '../../src/migrate/preview-lines.js';
+import { movePlanLines } from '../../src/migrate/preview-lines.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveFacts, type MoveOptions, type MovePlan } from '../../src/migrate/types.js';
 import { container } from './fixtures.js';
 import { BIZ_NET, host, liveSource, SHOP_ID, SHOP_IMAGE, shopApi, shopApiListed, shopApiNoData, target } from './fixtures/migrate/inspect.js';
@@ -278,7 +278,7 @@ describe('preflight: blockers on the target side', () => {
     ]);
     // Never "present on the target" in the preview (issue 13, item 6): the tag there is another image.
     expect(p.image.action).toBe('conflict');
-    expect(previewLines(p)[1]).toContain('dockpit/busybox:latest names another image on the target (blocked)');
+    expect(movePlanLines(p)[1]).toContain('dockpit/busybox:latest names another image on the target (blocked)');
   });
 
   it('collects every blocker at once', () => {

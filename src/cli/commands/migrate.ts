@@ -1,7 +1,7 @@
 import { UsageError } from '../../config/config-error.js';
 import { executeMigration, type MigrationResult } from '../../migrate/execute.js';
 import { preflight } from '../../migrate/preflight.js';
-import { previewLines } from '../../migrate/preview-lines.js';
+import { movePlanLines } from '../../migrate/preview-lines.js';
 import type { MovePlan } from '../../migrate/types.js';
 import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
@@ -64,7 +64,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
       }
       const plan = pf.plan;
       if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
-      const preview = previewLines(plan);
+      const preview = movePlanLines(plan);
       if (args.dryRun) {
         if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));
         else out(preview.join('\n'));
