@@ -33,8 +33,10 @@ export type FileInspectRecords = InspectRecords & {
 export function inspectRecords(stateDir: string, now: () => Date = () => new Date(), ensureDir: EnsureDir = mkdirp): FileInspectRecords {
   const root = path.join(stateDir, RECORDS_DIR);
   const fileOf = (host: string, name: string) => path.join(root, safeName('host', host), `${safeName('container', name)}.json`);
-  // One read-compare-write at a time per file in this process, so two saves cannot both decide "changed"
-  // and write out of order (across processes the rename keeps each file whole; the last writer wins).
+  // One read-compare-write at a time per file in this process, whichever instance makes it (the cockpit makes
+  // several: the recorder, the migration facts, the state's own): inTurn's queue is the module's, keyed by
+  // the file's path. So two saves cannot both decide "changed" and write out of order. Across processes the
+  // rename keeps each file whole; the last writer wins.
   const serial = inTurn;
 
   const load = async (host: string, name: string): Promise<InspectRecord | null> => {
