@@ -6,23 +6,38 @@ import { blastRadius, blastRadiusText, refusedText, type PlanConfirm } from './p
 import { previewLines, type ScreenLine } from './plan-lines.js';
 import type { PlanPreview } from '../plans/types.js';
 import { ScrollLines } from './ScrollLines.js';
-import { useFleet } from './store-context.js';
+import type { FleetState } from '../store/state.js';
+import { shallowEqual, useFleetWith } from './store-context.js';
 
 /**
- * The preview of one plan, recomputed from the store whenever it changes (the planner is pure and cheap),
- * so what the operator confirms is what the fleet is now. Null and an error when the planner throws.
+ * What the planner reads of the store (plans/plan.ts): the containers, their samples (what an action frees),
+ * and of each host its state, error and CPU count, as one string: a probe's latency or last-seen time is
+ * not an input, and must not recompute the preview.
+ */
+function planInputs(s: FleetState) {
+  let hosts = '';
+  for (const h of s.hostOrder) {
+    const st = s.hosts[h];
+    hosts += `${h}\u0000${st?.state}\u0000${st?.error}\u0000${st?.ncpu}\u0001`;
+  }
+  return { hostOrder: s.hostOrder, containers: s.containers, stats: s.stats, hosts };
+}
+
+/**
+ * The preview of one plan, recomputed from the store whenever what it reads changes (the planner is pure
+ * and cheap), so what the operator confirms is what the fleet is now. Null and an error when the planner throws.
  */
 export function useLivePreview(plans: PlanActions, name: string): { preview: PlanPreview | null; error: string | null } {
-  const state = useFleet((s) => s);
+  const inputs = useFleetWith(planInputs, shallowEqual);
   return useMemo(() => {
     try {
       return { preview: plans.preview(name), error: null };
     } catch (err) {
       return { preview: null, error: (err as Error).message };
     }
-    // `state` is what the preview is computed from: a new store state, a new preview.
+    // `inputs` is what the preview is computed from (plans.preview reads them from the store itself).
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [plans, name, state]);
+  }, [plans, name, inputs]);
 }
 
 export function PlanPreviewScreen({ plans, name, scroll, height, width, onLines, canApply }: {

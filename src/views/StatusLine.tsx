@@ -1,10 +1,10 @@
 import { Text } from 'ink';
-import { useMemo } from 'react';
+import { memo } from 'react';
 import { selectIpAlerts, type IpAlerts } from '../store/ip-report.js';
 import { fleetSummary } from '../store/selectors.js';
 import { selectTeamStatus } from '../store/team.js';
 import { layoutStatus, teamForms } from './status-parts.js';
-import { useFleet } from './store-context.js';
+import { shallowEqual, useFleet, useFleetWith } from './store-context.js';
 
 /** Issue 4: the same IP on two hosts is an outage on a bridged LAN; it outranks the error and the help. */
 export function ipAlertText({ conflicts, drift }: IpAlerts): string {
@@ -18,13 +18,12 @@ const TEAM_COLOR = { running: 'cyan', done: 'green' } as const;
 
 /**
  * Always visible: hosts up/total, containers running/total, IP conflicts, other operators' runs (issue 11),
- * the last error. One line at any width.
+ * the last error. One line at any width. Memoized: the shell redrawing does not redraw it; its own selectors
+ * do when what it shows changes.
  */
-export function StatusLine({ width }: { width: number }) {
-  const hostOrder = useFleet((s) => s.hostOrder);
-  const hosts = useFleet((s) => s.hosts);
-  const containers = useFleet((s) => s.containers);
-  const sum = useMemo(() => fleetSummary({ hostOrder, hosts, containers }), [hostOrder, hosts, containers]);
+export const StatusLine = memo(function StatusLine({ width }: { width: number }) {
+  // The counts it shows, not the maps they come from: a probe's latency or a stats sample changes neither.
+  const sum = useFleetWith(fleetSummary, shallowEqual);
   // Memoized selectors with stable results: recomputed only when containers, pools or the ledger change;
   // the team's only when another operator's run changes.
   const alert = ipAlertText(useFleet(selectIpAlerts));
@@ -45,4 +44,4 @@ export function StatusLine({ width }: { width: number }) {
       <Text dimColor>{parts.help}</Text>
     </Text>
   );
-}
+});

@@ -1,7 +1,10 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
 import stringWidth from 'string-width';
 import { fit } from '../render/format.js';
+import type { FleetState } from '../store/state.js';
 import { columnWidths, visibleColumns, type ColumnSpec } from './table-layout.js';
+import { TableRow } from './TableRow.js';
 
 export interface Column<Row> extends ColumnSpec {
   header: string;
@@ -13,8 +16,10 @@ export interface Column<Row> extends ColumnSpec {
 
 interface TableProps<Row> {
   columns: readonly Column<Row>[];
-  rows: readonly Row[];
-  rowKey: (row: Row) => string;
+  /** The screen's rows as a memoized selector: each row selects its own, the table only their keys. */
+  select: (state: FleetState) => readonly Row[];
+  /** The keys of the rows in view, from `offset` on. */
+  keys: readonly string[];
   cursor: number;
   /** The first row shown (see scrollOffset). */
   offset: number;
@@ -33,31 +38,22 @@ function headerCell(header: string, width: number, desc: boolean | null): string
 }
 
 /** Renders only the rows that fit (engine-facts.md: 2,000 rows cost over 100 ms a frame). */
-export function Table<Row>({ columns, rows, rowKey, cursor, offset, height, width, empty, sort }: TableProps<Row>) {
-  const bodyHeight = Math.max(0, height - 1);
-  const shownIdx = visibleColumns(columns, width);
-  const shown = shownIdx.map((i) => columns[i]!);
-  const widths = columnWidths(shown, width);
-  const visible = rows.slice(offset, offset + bodyHeight);
+export function Table<Row>({ columns, select, keys, cursor, offset, height, width, empty, sort }: TableProps<Row>) {
+  // The same arrays while the columns and the width stay: the rows compare them by identity.
+  const { shownIdx, shown, widths } = useMemo(() => {
+    const idx = visibleColumns(columns, width);
+    const cols = idx.map((i) => columns[i]!);
+    return { shownIdx: idx, shown: cols, widths: columnWidths(cols, width) };
+  }, [columns, width]);
   return (
     <Box flexDirection="column" height={height}>
       <Text bold wrap="truncate">
         {shown.map((c, i) => headerCell(c.header, widths[i]!, sort && sort.column === shownIdx[i] ? sort.desc : null)).join(' ')}
       </Text>
-      {visible.length === 0 && empty ? <Text dimColor>{fit(empty, width)}</Text> : null}
-      {visible.map((row, i) => {
-        const selected = offset + i === cursor;
-        return (
-          <Text key={rowKey(row)} inverse={selected} wrap="truncate">
-            {shown.map((c, j) => (
-              <Text key={c.header} color={c.color?.(row)}>
-                {fit(c.value(row), widths[j]!)}
-                {j < shown.length - 1 ? ' ' : ''}
-              </Text>
-            ))}
-          </Text>
-        );
-      })}
+      {keys.length === 0 && empty ? <Text dimColor>{fit(empty, width)}</Text> : null}
+      {keys.map((key, i) => (
+        <TableRow key={key} select={select} index={offset + i} columns={shown} widths={widths} selected={offset + i === cursor} />
+      ))}
     </Box>
   );
 }

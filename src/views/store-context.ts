@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
@@ -10,4 +10,31 @@ export function useFleet<T>(selector: (s: FleetState) => T): T {
   const store = useContext(StoreContext);
   if (!store) throw new Error('useFleet outside StoreContext');
   return useStore(store, selector);
+}
+
+/**
+ * Selects a value the selector builds anew on each call (an object, a list): while `equal` says it is the
+ * same as the last one, the last one is returned, so the component does not re-render (issue 14: a stats
+ * sample redraws only what changed).
+ */
+export function useFleetWith<T>(selector: (s: FleetState) => T, equal: (a: T, b: T) => boolean): T {
+  const last = useRef<{ value: T } | null>(null);
+  return useFleet((s) => {
+    const value = selector(s);
+    if (last.current && equal(last.current.value, value)) return last.current.value;
+    last.current = { value };
+    return value;
+  });
+}
+
+/** Same fields, each the same value or object. */
+export function shallowEqual<T extends object>(a: T, b: T): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as Array<keyof T>;
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
+}
+
+/** Same length, the same elements in the same order. */
+export function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => Object.is(x, b[i])));
 }

@@ -36,3 +36,16 @@ export function fitSummaryLine(line: SummaryLine, width: number): SummaryLine {
   }
   return out;
 }
+
+/** The same lines, piece by piece: a summary rebuilt from an unchanged report is not redrawn. */
+export function sameSummary(a: readonly SummaryLine[], b: readonly SummaryLine[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((line, i) => {
+    const other = b[i]!;
+    return line.length === other.length && line.every((p, j) => {
+      const q = other[j]!;
+      return p.text === q.text && p.color === q.color && p.bold === q.bold && p.dim === q.dim;
+    });
+  });
+}

@@ -1,6 +1,10 @@
 import type { ContainerEventRecord } from '../../engine/types.js';
 import { formatEventTime } from '../../render/format.js';
+import { memoOnInputs } from './stable-rows.js';
 import type { TableScreen } from './table-screen.js';
+
+// Once per timeline, not once per commit: a stats sample leaves the timeline as it was.
+const newestFirst = memoOnInputs((timeline: readonly ContainerEventRecord[]): ContainerEventRecord[] => [...timeline].reverse());
 
 const ACTION_COLOR: Record<string, string> = { die: 'red', kill: 'red', oom: 'red', destroy: 'magenta', start: 'green', restart: 'yellow' };
 
@@ -13,7 +17,7 @@ export const eventsScreen: TableScreen<ContainerEventRecord> = {
     { header: 'ACTION', width: 12, flex: 1, value: (e) => e.action, color: (e) => ACTION_COLOR[e.action.split(':')[0]!] },
   ],
   // Newest first; equal engine times keep arrival order.
-  rows: (state) => [...state.timeline].reverse(),
+  rows: (state) => newestFirst(state.timeline),
   key: (e) => `${e.host}/${e.id}/${e.timeNano}/${e.action}`,
   search: (e) => `${e.host} ${e.name} ${e.action}`,
   open: (e) => ({ kind: 'detail', host: e.host, id: e.id }),

@@ -2,11 +2,17 @@ import type { HostState } from '../../engine/types.js';
 import { hostTraffic, type Traffic } from '../../store/lines.js';
 import { hostRows, type HostRow } from '../../store/selectors.js';
 import { formatBool, formatBytes, formatLatency, formatPercent, formatRate, sparkline } from '../../render/format.js';
+import { createRowKeeper } from './stable-rows.js';
 import type { TableScreen } from './table-screen.js';
+
+const NO_HISTORY: readonly number[] = Object.freeze([]);
 
 export const HOST_STATE_COLOR: Record<HostState, string> = { up: 'green', degraded: 'yellow', down: 'red', connecting: 'cyan' };
 
 export type HostScreenRow = HostRow & { traffic: Traffic; cpuHistory: readonly number[] };
+
+// A host's row keeps its object while nothing it shows changed: a sample on one host redraws that row only.
+const keepRows = createRowKeeper<HostScreenRow>((h) => h.name);
 
 export const hostsScreen: TableScreen<HostScreenRow> = {
   title: () => 'hosts',
@@ -25,7 +31,7 @@ export const hostsScreen: TableScreen<HostScreenRow> = {
     { header: 'TX', drop: 9, width: 9, value: (h) => formatRate(h.traffic.sampled ? h.traffic.txBytesPerSec : null), sort: (h) => h.traffic.txBytesPerSec },
     { header: 'ERROR', width: 22, flex: 3, value: (h) => h.error ?? '', color: () => 'red' },
   ],
-  rows: (state) => hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name), cpuHistory: state.history.hosts[h.name] ?? [] })),
+  rows: (state) => keepRows(hostRows(state).map((h) => ({ ...h, traffic: hostTraffic(state, h.name), cpuHistory: state.history.hosts[h.name] ?? NO_HISTORY }))),
   key: (h) => h.name,
   search: (h) => `${h.name} ${h.url} ${h.state} ${h.error ?? ''}`,
   open: (h) => ({ kind: 'containers', host: h.name }),

@@ -5,6 +5,7 @@ import { selectIpReport } from '../../store/ip-report.js';
 import { containerRows } from '../../store/selectors.js';
 import type { FleetState } from '../../store/state.js';
 import { CONTAINER_STATE_COLOR } from './containers-screen.js';
+import { createRowKeeper, memoOnInputs } from './stable-rows.js';
 import type { SummaryLine, TableScreen } from './table-screen.js';
 
 /** What is wrong with an address, worst first (the table shows them in this order, before the rest). */
@@ -34,8 +35,24 @@ function holdsKey(host: string, id: string, network: string): string {
   return `${host}/${id}/${network}`;
 }
 
+function rowKey(r: IpRow): string {
+  return r.container ? `${r.container.host}/${r.container.id}/${r.network}` : `reserved/${r.reservation?.pool}/${r.reservation?.name}/${r.ip}`;
+}
+
+// The rows depend on the containers, the pools and the ledger only: a stats sample or a host's probe
+// returns the same array, and a change keeps the objects of the rows it left as they were (issue 14).
+const keepRows = createRowKeeper(rowKey);
+type RowInputs = Pick<FleetState, 'hostOrder' | 'containers' | 'pools' | 'reservations'>;
+
+const rowsOf = memoOnInputs((report: IpReport, hostOrder: RowInputs['hostOrder'], containers: RowInputs['containers'], pools: RowInputs['pools'], reservations: RowInputs['reservations']) =>
+  keepRows(buildRows({ hostOrder, containers, pools, reservations }, report)),
+);
+
 function rows(state: FleetState): IpRow[] {
-  const report = selectIpReport(state);
+  return rowsOf(selectIpReport(state), state.hostOrder, state.containers, state.pools, state.reservations);
+}
+
+function buildRows(state: RowInputs, report: IpReport): IpRow[] {
   const poolByNetwork = new Map(state.pools.map((p) => [p.network, p.name]));
   const conflicts = new Map(report.conflicts.map((c) => [`${c.network}/${c.ip}`, c]));
   const drift = new Map(report.drift.map((d) => [holdsKey(d.host, d.id, d.network), d]));
@@ -149,7 +166,7 @@ function poolLines(p: PoolUsage, width: number): SummaryLine[] {
   return lines;
 }
 
-function problemsLine(state: FleetState, report: IpReport): SummaryLine {
+function problemsLine(r: FleetState['reservations'], report: IpReport): SummaryLine {
   const { conflicts, drift, outside, stale } = report;
   const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   const line: SummaryLine = [
@@ -163,18 +180,23 @@ function problemsLine(state: FleetState, report: IpReport): SummaryLine {
       ? { text: `${stale.reservations.length} stale`, color: stale.reservations.length ? 'yellow' : undefined }
       : { text: `stale unknown (not up: ${stale.hostsNotUp.join(', ')})`, dim: true },
   ];
-  const r = state.reservations;
   if (r.error) line.push({ text: ` · ledger: ${r.error}`, color: 'red' });
   else if (!r.loaded) line.push({ text: ' · ledger not read yet', dim: true });
   else line.push({ text: ` · ${count(r.list.length, 'reservation')}`, dim: true });
   return line;
 }
 
+const NO_LINES: SummaryLine[] = [];
+
+// Rebuilt only when the report, the ledger or the width changes: a stats sample leaves it as it was.
+const summaryOf = memoOnInputs((report: IpReport, reservations: FleetState['reservations'], width: number): SummaryLine[] =>
+  [problemsLine(reservations, report), ...report.pools.flatMap((p) => poolLines(p, width))],
+);
+
 /** The block above the table: each pool with its usage bar and per-line ranges, then what is wrong. */
 function summary(state: FleetState, width: number): SummaryLine[] {
-  if (state.pools.length === 0) return [];
-  const report = selectIpReport(state);
-  return [problemsLine(state, report), ...report.pools.flatMap((p) => poolLines(p, width))];
+  if (state.pools.length === 0) return NO_LINES;
+  return summaryOf(selectIpReport(state), state.reservations, width);
 }
 
 export const ipsScreen: TableScreen<IpRow> = {
@@ -196,7 +218,7 @@ export const ipsScreen: TableScreen<IpRow> = {
   ],
   rows,
   summary,
-  key: (r) => (r.container ? `${r.container.host}/${r.container.id}/${r.network}` : `reserved/${r.reservation?.pool}/${r.reservation?.name}/${r.ip}`),
+  key: rowKey,
   search: (r) => `${r.ip} ${r.container?.name ?? ''} ${r.reservation?.name ?? ''} ${r.container?.host ?? ''} ${r.network}`,
   open: (r) => (r.container ? { kind: 'detail', host: r.container.host, id: r.container.id } : null),
   detail: (r) => (r.container ? { kind: 'detail', host: r.container.host, id: r.container.id } : null),

@@ -1,11 +1,17 @@
 import { lineRows, tierText, type LineHealth, type LineRow } from '../../store/lines.js';
 import { formatBytes, formatPercent, formatRate, sparkline } from '../../render/format.js';
+import { createRowKeeper } from './stable-rows.js';
 import type { TableScreen } from './table-screen.js';
 
 const HEALTH_COLOR: Record<LineHealth, string> = { up: 'green', degraded: 'yellow', down: 'red' };
 const HEALTH_MARK: Record<LineHealth, string> = { up: '● up', degraded: '◐ degraded', down: '○ down' };
 
 type LineScreenRow = LineRow & { cpuHistory: readonly number[] };
+
+const NO_HISTORY: readonly number[] = Object.freeze([]);
+
+// A line's row keeps its object while nothing it shows changed: a sample redraws only the lines it touches.
+const keepRows = createRowKeeper<LineScreenRow>((l) => l.name);
 
 export const linesScreen: TableScreen<LineScreenRow> = {
   title: () => 'business lines',
@@ -21,7 +27,7 @@ export const linesScreen: TableScreen<LineScreenRow> = {
     { header: 'TX', drop: 7, width: 9, value: (l) => formatRate(l.sampled ? l.txBytesPerSec : null), sort: (l) => l.txBytesPerSec },
     { header: 'HOSTS', drop: 3, width: 8, flex: 2, value: (l) => l.hosts.join(','), sort: (l) => l.hosts.length },
   ],
-  rows: (state) => lineRows(state).map((l) => ({ ...l, cpuHistory: state.history.lines[l.name] ?? [] })),
+  rows: (state) => keepRows(lineRows(state).map((l) => ({ ...l, cpuHistory: state.history.lines[l.name] ?? NO_HISTORY }))),
   key: (l) => l.name,
   search: (l) => `${l.name} ${l.hosts.join(' ')} ${l.health}`,
   open: (l) => ({ kind: 'containers', bizline: l.name }),

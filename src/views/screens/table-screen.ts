@@ -88,3 +88,20 @@ export function viewRows<Row>(screen: TableScreen<Row>, state: FleetState, route
   }
   return rows;
 }
+
+/**
+ * `viewRows` as a selector for one view (screen, route, filter, sort): computed once per store state, and
+ * the previous array returned while it holds the same row objects, so the table and each of its rows can
+ * select from it on every commit for the price of one computation.
+ */
+export function createRowsSelector<Row>(screen: TableScreen<Row>, route: Route, filter: string, sort: SortState | null): (state: FleetState) => readonly Row[] {
+  let last: { state: FleetState; rows: readonly Row[] } | null = null;
+  return (state) => {
+    if (last?.state === state) return last.rows;
+    const rows = viewRows(screen, state, route, filter, sort);
+    const prev = last?.rows;
+    const same = prev !== undefined && prev.length === rows.length && prev.every((r, i) => r === rows[i]);
+    last = { state, rows: same ? prev : rows };
+    return last.rows;
+  };
+}
