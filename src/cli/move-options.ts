@@ -61,12 +61,16 @@ export function parallelOf(m: MoveArgs): number {
   return positiveInt(m.parallel, '--parallel', 64) ?? 4;
 }
 
-/** Typing the name is the confirmation (a destructive action); --yes is for scripts. */
-export async function confirmByName(what: string, name: string, err: (s: string) => void): Promise<boolean> {
+/**
+ * Typing the name is the confirmation (a destructive action); --yes is for scripts. `blast` (what it will
+ * change) is shown first, on a terminal only.
+ */
+export async function confirmByName(what: string, name: string, err: (s: string) => void, ask: { blast?: string; question?: string } = {}): Promise<boolean> {
   if (!process.stdin.isTTY) throw new UsageError(`${what} changes the fleet: pass --yes, or run it on a terminal to confirm`);
+  if (ask.blast !== undefined) err(ask.blast);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return (await rl.question(`type ${name} to confirm: `)).trim() === name;
+    return (await rl.question(ask.question ?? `type ${name} to confirm: `)).trim() === name;
   } finally {
     rl.close();
   }

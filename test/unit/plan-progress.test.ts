@@ -3,7 +3,7 @@ import type { RunProgress } from '../../src/plans/types.js';
 import { endStatus, formatElapsed, progressCounts, runElapsed } from '../../src/views/plan-progress.js';
 import { previewLines, progressLines } from '../../src/views/plan-lines.js';
 import { ended, isRunning, startedRun, withProgress } from '../../src/views/plan-run.js';
-import { countsText } from '../../src/cli/commands/plan.js';
+import { countsText } from '../../src/render/plan-lines.js';
 import { double11Preview, double11WithRefusal, report } from '../views/fake-plans.js';
 
 describe('progressCounts', () => {

@@ -1,17 +1,13 @@
 import { UsageError } from '../../config/config-error.js';
-import type { FleetConfig } from '../../config/types.js';
-import { evacuationProblems, type EvacuationPlan } from '../../migrate/evacuate-plan.js';
+import { evacuationProblems } from '../../migrate/evacuate-plan.js';
+import { makeRoom } from '../../app/plan-run.js';
+import { evacuationPreviewLines } from '../../render/evacuation-lines.js';
 import { executeMigration } from '../../migrate/execute.js';
-import { planPreview } from '../../plans/plan.js';
-import { executePlan } from '../../plans/execute.js';
 import { newRunId } from '../../state/run-id.js';
-import type { StateStore } from '../../state/types.js';
-import { connectFleet, type Connected } from '../connect.js';
+import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
 import { planEvacuationOn } from '../../app/migrate-facts.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, printMoves, withCtrlC } from '../move-options.js';
-import { planDeps } from '../../app/plan-deps.js';
-import { textTable } from '../../render/text-table.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
@@ -20,37 +16,6 @@ import { assertUnclaimed } from '../../app/run-claims.js';
 
 // `dockpit evacuate HOST` (issue 6, item 5): every container off HOST, each a journaled move (the same
 // executor as `migrate`), at most --parallel at a time; optionally after a degradation plan made room.
-
-function previewOf(ev: EvacuationPlan): string[] {
-  const rows = ev.moves.map((m) => [
-    m.name,
-    m.to,
-    m.ip ?? '-',
-    m.image.action === 'present' ? 'present' : m.image.action,
-    m.gate.kind === 'healthcheck' ? 'health' : `${m.gate.seconds} s`,
-    m.blockers.map((b) => b.message).join('; ') || (m.localData.length > 0 ? `leaves ${m.localData.length} mounts` : ''),
-  ]);
-  const lines = [textTable(['NAME', 'TO', 'IP', 'IMAGE', 'GATE', 'NOTE'], rows)];
-  for (const u of ev.unplaced) lines.push(`cannot place ${u.name}: ${u.blocker.message}`);
-  lines.push(`evacuate ${ev.host}: ${ev.moves.length} containers → ${Object.entries(ev.load).map(([h, n]) => `${h} ${n}`).join(', ') || 'nowhere'}`);
-  return lines;
-}
-
-/** Applies the degradation plan first: resolves to an error message when it did not run through. */
-async function makeRoom(config: FleetConfig, state: StateStore, fleet: Connected, name: string): Promise<string | null> {
-  const plan = findPlan(config, name);
-  const preview = planPreview(plan, fleet.store.getState());
-  if (preview.refusal !== null) return `plan ${plan.name} refused: ${preview.refusal}`;
-  const r = await executePlan({ ...planDeps(state, fleet.engine, plan.guards), runId: newRunId(), plan: plan.name, actions: preview.actions });
-  // Refused actions (issue 12: a protected tier, the evacuated host down) changed nothing and make the run
-  // partial; the room the plan could make is made: only a failure or a cancel stops the evacuation.
-  const onlyRefused = r.status === 'partial' && r.actions.every((a) => a.outcome === 'done' || a.outcome === 'refused');
-  if (r.status !== 'done' && !onlyRefused) return `plan ${plan.name} run ${r.runId} ended ${r.status}${r.error ? `: ${r.error}` : ''}`;
-  // Let the engine's events of the plan's changes reach the store before capacity is weighed.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  fleet.flush();
-  return null;
-}
 
 export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   const host = args.target!;
@@ -71,7 +36,7 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
           err('dockpit: not confirmed; nothing changed');
           return 1;
         }
-        const failed = await makeRoom(config, state, fleet, move.plan);
+        const failed = await makeRoom(state, fleet, findPlan(config, move.plan));
         if (failed) {
           err(`dockpit: ${failed}; nothing evacuated`);
           return MOVE_EXIT.refused;
@@ -79,7 +44,7 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
       }
       const ev = await planEvacuationOn(config, state.records, fleetSource(fleet.store, fleet.engine), host, move.to, options);
       const problems = evacuationProblems(ev);
-      const preview = previewOf(ev);
+      const preview = evacuationPreviewLines(ev);
       if (args.dryRun) {
         if (args.json) out(JSON.stringify({ dryRun: true, host, load: ev.load, moves: ev.moves.map(({ body: _b, source: _s, ...m }) => m), unplaced: ev.unplaced }, null, 2));
         else out(preview.join('\n'));
