@@ -1,4 +1,3 @@
-import type Docker from 'dockerode';
 import { inspectContainer } from '../engine/container-actions.js';
 import type { ContainerInspect } from '../engine/container-inspect.js';
 import { withDeadline } from '../engine/deadline.js';
@@ -36,6 +35,27 @@ export interface RecorderOptions {
   onError?: (host: string, err: DockpitError) => void;
 }
 
+/** What the recorder asks of the engines (issue 14: the app services run on a port, the unit tests on memory). */
+export interface RecorderEngine {
+  /** Whether the host has a connection now: a host without one pauses its queue. */
+  connected(host: string): boolean;
+  /** The container's whole inspect body; throws a coded error (NOT_FOUND: removed since). */
+  inspect(host: string, id: string, signal: AbortSignal): Promise<ContainerInspect>;
+}
+
+/** The recorder's port on the fleet engine's current connections (a reconnected host has a new client). */
+export function recorderEngine(engine: FleetEngine): RecorderEngine {
+  const clientOf = (host: string) => engine.connections.get(host)?.client ?? null;
+  return {
+    connected: (host) => clientOf(host) !== null,
+    inspect(host, id, signal) {
+      const docker = clientOf(host);
+      if (!docker) throw new DockpitError('UNREACHABLE', `${host}: not connected`);
+      return inspectContainer(docker, id, signal);
+    },
+  };
+}
+
 export interface InspectRecorder {
   stop(): Promise<void>;
   /** Resolves once nothing is queued, waiting or in flight, except on hosts with no connection (paused). */
@@ -64,7 +84,7 @@ interface HostQueue {
 }
 
 export function startInspectRecorder(
-  engine: FleetEngine,
+  fleet: FleetEngine | RecorderEngine,
   store: FleetStore,
   records: Pick<InspectRecords, 'save' | 'remove'> & Partial<Pick<InspectRecords, 'load'>>,
   opts: RecorderOptions = {},
@@ -87,11 +107,12 @@ export function startInspectRecorder(
     if (!q) queues.set(host, (q = { pending: new Set(), timer: null, running: null, seen: new Map(), ran: new Map(), settling: new Map(), hc: null, failed: false, firstSight: new Set() }));
     return q;
   };
-  const clientOf = (host: string): Docker | null => engine.connections.get(host)?.client ?? null;
+  const engine = 'connections' in fleet ? recorderEngine(fleet) : fleet;
+  const connected = (host: string) => engine.connected(host);
 
   const isIdle = () =>
     stopping.signal.aborted ||
-    [...queues.entries()].every(([host, q]) => !q.timer && !q.running && ((q.pending.size === 0 && q.settling.size === 0) || !clientOf(host)));
+    [...queues.entries()].every(([host, q]) => !q.timer && !q.running && ((q.pending.size === 0 && q.settling.size === 0) || !connected(host)));
   const checkIdle = () => {
     if (!isIdle()) return;
     const waiters = idleWaiters;
@@ -100,7 +121,7 @@ export function startInspectRecorder(
   };
 
   const schedule = (host: string, q: HostQueue, delay: number) => {
-    if (stopping.signal.aborted || q.timer || q.running || q.pending.size === 0 || !clientOf(host)) return;
+    if (stopping.signal.aborted || q.timer || q.running || q.pending.size === 0 || !connected(host)) return;
     q.timer = setTimeout(() => {
       q.timer = null;
       q.running = runBatch(host, q).finally(() => {
@@ -114,8 +135,7 @@ export function startInspectRecorder(
 
   /** One batch: what was pending when the timer fired, `perHost` at a time. */
   async function runBatch(host: string, q: HostQueue): Promise<void> {
-    const docker = clientOf(host);
-    if (!docker) return; // went down meanwhile: the ids stay pending until it is back
+    if (!connected(host)) return; // went down meanwhile: the ids stay pending until it is back
     const batch = [...q.pending];
     q.pending.clear();
     const worker = async () => {
@@ -133,7 +153,7 @@ export function startInspectRecorder(
         }
         let inspect: ContainerInspect;
         try {
-          inspect = await withDeadline(callTimeoutMs, (signal) => inspectContainer(docker, id, signal), stopping.signal);
+          inspect = await withDeadline(callTimeoutMs, (signal) => engine.inspect(host, id, signal), stopping.signal);
         } catch (err) {
           // 404: removed before we looked. Anything else is the host's trouble, which its connection shows;
           // retry once things settle (a host that goes down pauses its queue).

@@ -26,6 +26,25 @@ export interface Call {
   opts: Record<string, unknown>;
 }
 
+/**
+ * `POST /containers/{id}/update` on a HostConfig as the 20.10 engine does it (engine-facts.md): 0 leaves a
+ * field as is; NanoCpus and CpuQuota/CpuPeriod do not mix; memory under 6 MiB is refused, and memory above
+ * the swap limit without a new swap limit. Shared with test/support/memory-engine.ts.
+ */
+export function applyUpdate(hc: FakeContainer['hc'], opts: Record<string, unknown>, status: (code: number) => Error): void {
+  const num = (k: 'NanoCpus' | 'CpuQuota' | 'CpuPeriod' | 'CpuShares' | 'Memory' | 'MemorySwap') => {
+    const v = opts[k];
+    if (typeof v === 'number' && v !== 0) hc[k] = v;
+  };
+  if (typeof opts.Memory === 'number' && opts.Memory > 0 && hc.MemorySwap > 0 && opts.Memory > hc.MemorySwap && !opts.MemorySwap) throw status(409);
+  if (typeof opts.Memory === 'number' && opts.Memory !== 0 && opts.Memory < 6 * 2 ** 20) throw status(400);
+  const quota = (typeof opts.CpuQuota === 'number' && opts.CpuQuota > 0) || (typeof opts.CpuPeriod === 'number' && opts.CpuPeriod > 0);
+  if (typeof opts.NanoCpus === 'number' && opts.NanoCpus > 0 && ((hc.CpuPeriod ?? 0) > 0 || (hc.CpuQuota ?? 0) > 0 || quota)) throw status(409);
+  if (quota && (hc.NanoCpus ?? 0) > 0) throw status(409);
+  (['NanoCpus', 'CpuQuota', 'CpuPeriod', 'CpuShares', 'Memory', 'MemorySwap'] as const).forEach(num);
+  if (opts.RestartPolicy) hc.RestartPolicy = structuredClone(opts.RestartPolicy) as FakeContainer['hc']['RestartPolicy'];
+}
+
 const refused = () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
 const status = (statusCode: number) => Object.assign(new Error(`HTTP ${statusCode}`), { statusCode });
 
@@ -164,17 +183,7 @@ export class FakeEngine {
         }),
       update: (opts: Record<string, unknown>) =>
         call('update', { ...opts }, (c) => {
-          const num = (k: 'NanoCpus' | 'CpuQuota' | 'CpuPeriod' | 'CpuShares' | 'Memory' | 'MemorySwap') => {
-            const v = opts[k];
-            if (typeof v === 'number' && v !== 0) c.hc[k] = v;
-          };
-          if (typeof opts.Memory === 'number' && opts.Memory > 0 && c.hc.MemorySwap > 0 && opts.Memory > c.hc.MemorySwap && !opts.MemorySwap) throw status(409);
-          if (typeof opts.Memory === 'number' && opts.Memory !== 0 && opts.Memory < 6 * 2 ** 20) throw status(400);
-          const quota = (typeof opts.CpuQuota === 'number' && opts.CpuQuota > 0) || (typeof opts.CpuPeriod === 'number' && opts.CpuPeriod > 0);
-          if (typeof opts.NanoCpus === 'number' && opts.NanoCpus > 0 && (c.hc.CpuPeriod > 0 || c.hc.CpuQuota > 0 || quota)) throw status(409);
-          if (quota && c.hc.NanoCpus > 0) throw status(409);
-          (['NanoCpus', 'CpuQuota', 'CpuPeriod', 'CpuShares', 'Memory', 'MemorySwap'] as const).forEach(num);
-          if (opts.RestartPolicy) c.hc.RestartPolicy = structuredClone(opts.RestartPolicy) as FakeContainer['hc']['RestartPolicy'];
+          applyUpdate(c.hc, opts, status);
           this.log(c.id, 'update');
         }),
       wait: (opts?: object) =>
