@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli, USAGE } from '../../src/cli/args.js';
-import { conflictText, ipJson } from '../../src/cli/commands/ip.js';
+import { ipJson } from '../../src/cli/commands/ip.js';
+import { conflictText } from '../../src/render/ip-lines.js';
 import { UsageError } from '../../src/config/config-error.js';
 import type { FleetConfig } from '../../src/config/types.js';
 import { DEFAULT_LABELS, DEFAULT_TUNING } from '../../src/config/types.js';

@@ -1,9 +1,9 @@
 import type { FleetConfig } from '../../config/types.js';
-import { detect, type IpConflict, type IpReport } from '../../pool/detect.js';
+import { detect, type IpReport } from '../../pool/detect.js';
 import type { Reservation } from '../../state/types.js';
 import { containerRows, hostRows } from '../../store/selectors.js';
 import { connectFleet } from '../connect.js';
-import { textTable } from '../../render/text-table.js';
+import { conflictText, ipReportText } from '../../render/ip-lines.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
 
@@ -39,35 +39,6 @@ export function ipJson(config: FleetConfig, report: IpReport, reservations: Rese
   };
 }
 
-export function conflictText(c: IpConflict): string {
-  return `${c.ip} (${c.pool}) held by ${c.holders.map((h) => `${h.name} on ${h.host} (${h.state})`).join(', ')}`;
-}
-
-function textReport(report: IpReport, reservations: Reservation[] | null): string {
-  const out: string[] = [];
-  const rows = report.pools.flatMap((p) => [
-    [p.name, p.network, p.subnet, String(p.size), String(p.used), String(p.free)],
-    ...p.lines.map((l) => [`  ${l.line}`, '', l.range, String(l.size), String(l.used), String(l.free)]),
-  ]);
-  out.push(textTable(['POOL', 'NETWORK', 'SUBNET', 'SIZE', 'USED', 'FREE'], rows));
-  const section = (title: string, headers: string[], body: string[][] | null) => {
-    out.push('');
-    if (body === null) out.push(`${title}: unknown (the ledger could not be read)`);
-    else if (body.length === 0) out.push(`${title}: none`);
-    else out.push(`${title}:`, textTable(headers, body));
-  };
-  section('reservations', ['NAME', 'POOL', 'IP', 'LINE', 'HOST'], reservations?.map((r) => [r.name, r.pool, r.ip, r.line ?? '-', r.host ?? '-']) ?? null);
-  section('conflicts', ['IP', 'POOL', 'HOLDERS'], report.conflicts.map((c) => [c.ip, c.pool, c.holders.map((h) => `${h.name}@${h.host} (${h.state})`).join(', ')]));
-  section('drift', ['NAME', 'HOST', 'POOL', 'RESERVED', 'ACTUAL'], reservations ? report.drift.map((d) => [d.name, d.host, d.pool, d.reserved, d.actual]) : null);
-  section('outside', ['NAME', 'HOST', 'POOL', 'IP', 'EXPECTED'], report.outside.map((o) => [o.name, o.host, o.pool, o.ip, `${o.expected}${o.reason === 'line-range' ? ` (line ${o.line})` : ''}`]));
-  out.push('');
-  if (!reservations) out.push('stale: unknown (the ledger could not be read)');
-  else if (!report.stale.known) out.push(`stale: unknown while hosts are not up (${report.stale.hostsNotUp.join(', ')})`);
-  else if (report.stale.reservations.length === 0) out.push('stale: none');
-  else out.push('stale (reserved, no container on any host):', textTable(['NAME', 'POOL', 'IP'], report.stale.reservations.map((r) => [r.name, r.pool, r.ip])));
-  return out.join('\n');
-}
-
 export const ipCommand: HeadlessCommand = ({ args, config, out, err }) => withState(config, async ({ ledger }) => {
   // Read while the engines connect; neither waits for the other.
   const reading = ledger.list().then(
@@ -92,7 +63,7 @@ export const ipCommand: HeadlessCommand = ({ args, config, out, err }) => withSt
     return 0;
   }
   if (config.pools.length === 0) err(`warning: no ipPools in ${config.source}`);
-  out(textReport(report, list));
+  out(ipReportText(report, list));
   if (report.conflicts.length > 0) {
     err(`dockpit: ${report.conflicts.length} IP conflict${report.conflicts.length === 1 ? '' : 's'}: ${report.conflicts.map(conflictText).join('; ')}`);
   }
