@@ -1,4 +1,4 @@
-import type { Container, ContainerState } from '../../engine/types.js';
+import type { Container, ContainerState, StatsSample } from '../../engine/types.js';
 import { sampleOf } from '../../store/lines.js';
 import { containerRows } from '../../store/selectors.js';
 import type { FleetState, HostContainers } from '../../store/state.js';
@@ -16,6 +16,13 @@ export const CONTAINER_STATE_COLOR: Partial<Record<ContainerState, string>> = {
 
 export type ContainerScreenRow = Container & { sample: ReturnType<typeof sampleOf>; /** The store's object it was made from. */ container: Container };
 
+/** Whether two samples show the same in the table's columns (CPU, MEM, RX, TX); when taken is not shown. */
+function sameFigures(a: StatsSample | undefined, b: StatsSample | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return a.cpuPercent === b.cpuPercent && a.memBytes === b.memBytes && a.rxBytesPerSec === b.rxBytesPerSec && a.txBytesPerSec === b.txBytesPerSec;
+}
+
 // One host's rows, kept while its containers and samples stay the same objects: at 10,000 containers a
 // commit (30 a second in a storm) otherwise rebuilds 10,000 rows to show 40 of them. By host name, so that
 // when a host changes, its unchanged containers keep their row objects (and the filter its text of them).
@@ -30,9 +37,10 @@ function hostRows(state: FleetState, host: string): readonly ContainerScreenRow[
   const prev = new Map((cached?.rows ?? []).map((r) => [r.id, r]));
   const rows = containerRows({ hostOrder: [host], containers: state.containers }).map((c) => {
     const sample = sampleOf(state, c);
-    // The same container object (the store keeps unchanged ones) and the same sample: the same row.
+    // The same container object (the store keeps unchanged ones) and a sample showing the same figures: the
+    // same row, so its table row is not redrawn (issue 14; an idle container's samples repeat themselves).
     const old = prev.get(c.id);
-    return old && old.container === c && old.sample === sample ? old : { ...c, sample, container: c };
+    return old && old.container === c && sameFigures(old.sample, sample) ? old : { ...c, sample, container: c };
   });
   hostRowsCache.set(host, { hc, stats, rows });
   return rows;
