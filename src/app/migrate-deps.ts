@@ -3,6 +3,7 @@ import { connectionRecords } from '../engine/container-marks.js';
 import { DockpitError, toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { dockerodeMigrateEngine } from '../migrate/dockerode-engine.js';
+import type { MigrateEngine } from '../migrate/engine-port.js';
 import type { MigrateDeps } from '../migrate/execute.js';
 import { migrationJournal } from '../migrate/journal.js';
 import type { StateStore } from '../state/types.js';
@@ -11,12 +12,9 @@ import type { StateStore } from '../state/types.js';
  * The migration executor's journal, lock (the plans' lock: one run per container, plan or migration),
  * audit log and ledger, from the state, on the engine's current clients: CLI and cockpit alike.
  */
-export function migrateDeps(config: FleetConfig, state: StateStore, engine: FleetEngine): MigrateDeps {
+export function migrateDeps(config: FleetConfig, state: StateStore, engine: FleetEngine | MigrateEngine): MigrateDeps {
   return {
-    engine: dockerodeMigrateEngine(
-      (h) => engine.connections.get(h)?.client ?? undefined,
-      (h) => connectionRecords(engine.connections.get(h)),
-    ),
+    engine: 'connections' in engine ? fleetMigrateEngine(engine) : engine,
     journal: migrationJournal(state),
     lock: state.locks,
     audit: state.audit,
@@ -35,4 +33,12 @@ export function migrateDeps(config: FleetConfig, state: StateStore, engine: Flee
       if (failed.length > 0) throw new DockpitError('STATE', failed.join('; '));
     },
   };
+}
+
+/** The migration port on the fleet engine's current connections (a reconnected host has a new client). */
+export function fleetMigrateEngine(engine: FleetEngine): MigrateEngine {
+  return dockerodeMigrateEngine(
+    (h) => engine.connections.get(h)?.client ?? undefined,
+    (h) => connectionRecords(engine.connections.get(h)),
+  );
 }
