@@ -1,12 +1,11 @@
 import { UsageError } from '../../config/config-error.js';
 import { executeMigration, type MigrationResult } from '../../migrate/execute.js';
-import { preflight } from '../../migrate/preflight.js';
 import { movePlanLines } from '../../migrate/preview-lines.js';
 import type { MovePlan } from '../../migrate/types.js';
 import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
-import { moveFacts } from '../../app/migrate-facts.js';
+import { preflightMove, refuseBlocked } from '../../app/move-preflight.js';
 import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
@@ -52,13 +51,9 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
     }
     const fleet = await connectFleet(config);
     try {
-      const source = fleetSource(fleet.store, fleet.engine);
-      const facts = await moveFacts(config, state.records, source, name, to, move.from);
-      const pf = preflight(facts, config.pools, { ...options, fenced: move.fenced !== undefined && move.fenced === facts.source.host });
-      const deps = migrateDeps(config, state, fleet.engine);
+      const pf = await preflightMove(config, state, fleetSource(fleet.store, fleet.engine), { name, to, ...(move.from !== undefined && { from: move.from }), ...(move.fenced !== undefined && { fenced: move.fenced }) }, options);
       if (!pf.ok) {
-        await deps.audit.append({ action: 'migrate.preflight', targets: [`${facts.source.host}/${name} → ${to}`], details: {}, outcome: 'refused', error: `${pf.blocker.code}: ${pf.blocker.message}` });
-        if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: facts.source.host, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
+        if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: pf.from, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
         err(`dockpit: ${pf.blocker.message}`);
         return pf.blocker.code === 'NO_SOURCE' ? NOT_FOUND_EXIT : MOVE_EXIT.refused;
       }
@@ -71,7 +66,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
         return plan.blockers.length > 0 ? MOVE_EXIT.refused : 0;
       }
       if (plan.blockers.length > 0) {
-        await deps.audit.append({ action: 'migrate.preflight', targets: [`${plan.from}/${name} → ${to}`], details: { blockers: plan.blockers }, outcome: 'refused', error: plan.blockers.map((b) => b.code).join(', ') });
+        await refuseBlocked(state, plan, to);
         if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: plan.from, to, ip: plan.ip, downtimeMs: null, steps: [], blockers: plan.blockers }, null, 2));
         else out(preview.join('\n'));
         for (const b of plan.blockers) err(`dockpit: ${b.message}`);
@@ -86,7 +81,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
           return 1;
         }
       }
-      const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
+      const result = await withCtrlC((signal) => executeMigration({ ...migrateDeps(config, state, fleet.engine), signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
       const j = moveJson(result, plan);
       if (args.json) out(JSON.stringify(j, null, 2));
       else printMoves(result, out);
