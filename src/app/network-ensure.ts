@@ -9,6 +9,7 @@ import { StateError, type AuditLog, type AuditRecord } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import { hostRows } from '../store/selectors.js';
 import { changeTimeoutMs } from './change-timeout.js';
+import { hostNotUpText } from '../render/host-down.js';
 
 // `dockpit network ensure [--host H] [--pool P] [--json]` (issue 4, item 4): each pool's docker network on
 // each host, created where missing with the pool's subnet, gateway and driver; never changed where one of
@@ -107,7 +108,7 @@ export async function ensureNetworks(config: FleetConfig, log: AuditLog, fleet: 
       for (const pool of pools) {
         if (!docker) {
           const h = status.get(host);
-          rs.push({ host, pool: pool.name, network: pool.network, result: 'down', id: null, differences: [], ipRange: null, warnings: [], error: `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}` });
+          rs.push({ host, pool: pool.name, network: pool.network, result: 'down', id: null, differences: [], ipRange: null, warnings: [], error: hostNotUpText(h) });
         } else {
           rs.push(await ensureNetwork(docker, host, pool, config, audit)); // one host's pools in turn
         }

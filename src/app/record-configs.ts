@@ -8,6 +8,7 @@ import { hostIsUp } from '../engine/host-up.js';
 import { mapLimited } from '../engine/map-limited.js';
 import type { InspectRecords } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
+import { hostNotUpText } from '../render/host-down.js';
 import { containerRows, hostRows } from '../store/selectors.js';
 
 // `dockpit record`'s service: inspects every container of every up host (or one) and saves it as its
@@ -74,7 +75,7 @@ export async function recordFleet(config: FleetConfig, fleet: { store: FleetStor
       const up = hostIsUp(status.get(host)?.state);
       if (!docker || !up) {
         const h = status.get(host);
-        const why = `host is ${h?.state ?? 'down'}${h?.error ? `: ${h.error}` : ''}`;
+        const why = hostNotUpText(h);
         return { host, state: 'down', recorded: 0, changed: 0, failed: 0, pruned: 0, errors: [why] };
       }
       const ids = containerRows(state, { host }).map((c) => ({ id: c.id, name: c.name }));
