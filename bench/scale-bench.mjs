@@ -21,7 +21,7 @@ function curlListTimes(hollow) {
 }
 
 /** CPU % of one core and RSS of a process over a window. */
-async function usage(pid, ms) {
+export async function usage(pid, ms) {
   const c0 = cpuSeconds(pid);
   const t0 = performance.now();
   await sleep(ms);
@@ -34,14 +34,14 @@ function completePattern(hosts, total) {
 }
 
 /** Launch → the frame that shows every host up and every container listed. */
-async function launchOnce(cli, config, hosts, total) {
-  const screen = new PtyScreen(['node', cli, '--config', config]);
+export async function launchOnce(cli, config, hosts, total, nodeFlags = []) {
+  const screen = new PtyScreen(['node', ...nodeFlags, cli, '--config', config]);
   const seen = await screen.waitFor(completePattern(hosts, total), 60_000);
   return { screen, ms: seen ? seen.at - screen.startedAt : NaN };
 }
 
 /** Renames probe containers one after another and times each new name's first frame. */
-async function probeLatency(screen, hollow, probeHosts, count, gapMs) {
+export async function probeLatency(screen, hollow, probeHosts, count, gapMs) {
   const latencies = [];
   let missed = 0;
   for (let i = 0; i < count; i++) {
@@ -84,7 +84,7 @@ async function keypressLatency(screen, count, gapMs) {
 }
 
 /** The cockpit on the probes: `:ps`, then `/probe` (every probe row on screen). */
-async function showProbes(screen, probeHosts) {
+export async function showProbes(screen, probeHosts) {
   screen.write(':ps\r');
   await sleep(500);
   screen.write('/probe');
@@ -117,7 +117,7 @@ export async function inProcess(config, hollow, rate, seconds) {
   const { loadConfigFile } = await import('../dist/config/load-config.js');
   const { FleetEngine } = await import('../dist/engine/fleet-engine.js');
   const { createCoalescer, createFleetStore } = await import('../dist/store/fleet-store.js');
-  const { startSampler } = await import('../dist/cli/stats-wiring.js');
+  const { startSampler } = await import('../dist/app/stats-sampling.js');
   const cfg = loadConfigFile(config);
   const store = createFleetStore();
   const costs = [];
