@@ -48,10 +48,12 @@ interface Track {
 export class StatsSampler {
   private readonly tracks = new Map<string, Track>();
   private visible: ContainerRef[] = [];
+  private visibleKeys = new Set<string>();
   private readonly inFlight = new Map<string, number>();
   private readonly rotation = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
-  private pending: StatsSample[] = [];
+  /** Samples waiting to go out: those of containers on screen [0] and of the background rotation [1]. */
+  private readonly pending: [StatsSample[], StatsSample[]] = [[], []];
   private readonly o: Required<Omit<StatsSamplerOptions, 'client' | 'running' | 'emit'>>;
   /** Background reads allowed now (a token bucket refilled at backgroundPerSecond, one second deep). */
   private budget: number;
@@ -75,6 +77,7 @@ export class StatsSampler {
 
   setVisible(list: readonly ContainerRef[]): void {
     this.visible = [...list];
+    this.visibleKeys = new Set(list.map((r) => `${r.host}/${r.id}`));
   }
 
   start(): void {
@@ -117,7 +120,7 @@ export class StatsSampler {
         if (free <= 0) break;
         if (v.host !== host || !runningKeys.has(`${v.host}/${v.id}`)) continue;
         if (this.due(this.track(v), this.o.visibleEveryMs, now)) {
-          this.read(v, now);
+          this.read(v, now, false);
           free--;
         }
       }
@@ -127,7 +130,7 @@ export class StatsSampler {
         const i = (from + k) % list.length;
         const ref = list[i]!;
         if (this.due(this.track(ref), this.o.backgroundEveryMs, now)) {
-          this.read(ref, now);
+          this.read(ref, now, !this.visibleKeys.has(`${ref.host}/${ref.id}`));
           free--;
           this.budget--;
           this.rotation.set(host, i + 1);
@@ -152,7 +155,7 @@ export class StatsSampler {
     return this.grouped;
   }
 
-  private read(ref: ContainerRef, now: number): void {
+  private read(ref: ContainerRef, now: number, background: boolean): void {
     const docker = this.opts.client(ref.host);
     if (!docker) return;
     const t = this.track(ref);
@@ -163,7 +166,7 @@ export class StatsSampler {
       .then((raw) => {
         const reading = toReading(raw);
         if (reading && t.last) {
-          this.queue(sampleOf(ref, t.last, reading));
+          this.queue(sampleOf(ref, t.last, reading), background);
           t.emitted = true;
         }
         t.last = reading;
@@ -177,14 +180,15 @@ export class StatsSampler {
       });
   }
 
-  private queue(sample: StatsSample): void {
-    this.pending.push(sample);
-    if (this.pending.length === 1) {
+  private queue(sample: StatsSample, background: boolean): void {
+    const k = background ? 1 : 0;
+    this.pending[k].push(sample);
+    if (this.pending[k].length === 1) {
       // Samples finishing in the same moment go to the store as one event.
       setImmediate(() => {
-        const samples = this.pending;
-        this.pending = [];
-        this.opts.emit({ type: 'stats.sampled', samples });
+        const samples = this.pending[k];
+        this.pending[k] = [];
+        this.opts.emit(background ? { type: 'stats.sampled', samples, background } : { type: 'stats.sampled', samples });
       });
     }
   }

@@ -129,4 +129,12 @@ export interface StatsSample {
   txBytesPerSec: number;
 }
 
-export type StatsEvent = { type: 'stats.sampled'; samples: StatsSample[] };
+export type StatsEvent = {
+  type: 'stats.sampled';
+  samples: StatsSample[];
+  /**
+   * Samples of the background rotation (no container on screen): they feed line and host sums only, which the
+   * store may commit at a slower pace (issue 14: idle CPU).
+   */
+  background?: boolean;
+};

@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { DomainEvent, DomainEventSink } from '../engine/types.js';
-import { applyEvents } from './apply-event.js';
+import { applyEvent, applyEvents } from './apply-event.js';
 import { initialFleetState, type FleetState } from './state.js';
 
 export type FleetStore = StoreApi<FleetState>;
@@ -14,12 +14,20 @@ export interface CoalescerOptions {
   /** The most commits a second, however fast events arrive (engine-facts.md: React work is not throttled). */
   maxCommitsPerSecond?: number;
   /**
-   * The most often a batch of telemetry alone commits, ms: samples and probes that found a host as it was
-   * (latency, last seen). At 10,000 containers they arrive all the time, and committing them 30 times a
-   * second redrew the cockpit 30 times a second while idle (issue 7). Any other event commits at once and
-   * takes the queued telemetry with it.
+   * The most often figures of containers on screen alone commit, ms (stats samples the sampler read because
+   * their rows are visible). At 10,000 containers samples arrive all the time, and committing them 30 times a
+   * second redrew the cockpit 30 times a second while idle (issue 7). Any event that changes what an operator
+   * must see commits at once and takes the queued figures with it.
    */
   telemetryIntervalMs?: number;
+  /**
+   * The most often background telemetry alone commits, ms; default ten times telemetryIntervalMs. Background:
+   * samples of the rotation over containers not on screen (they move line and host sums, which change slowly),
+   * a probe that found its host as it was (latency, last contact), and a re-list or ledger read that finds
+   * what the store already holds. Each commit costs a React render and an Ink frame (about 10 ms at 10,000
+   * containers): at 2 commits a second they were a third of the idle cockpit's main thread (issue 14).
+   */
+  backgroundIntervalMs?: number;
   /** Told after each commit how long it took (apply + subscribers, ms) and how many events it held: the benchmark's probe. */
   onCommit?: (ms: number, events: number) => void;
 }
@@ -33,22 +41,35 @@ export interface Coalescer {
   readonly commits: number;
 }
 
-/** Live figures, and a probe's word that changes nothing but the host's latency and last contact. */
-function isTelemetry(event: DomainEvent, state: FleetState): boolean {
-  if (event.type === 'stats.sampled') return true;
-  if (event.type !== 'host.status') return false;
-  const host = state.hosts[event.host];
-  if (!host) return false;
-  const patch = event.patch as Record<string, unknown>;
-  const now = host as unknown as Record<string, unknown>;
-  return Object.keys(patch).every((k) => k === 'latencyMs' || k === 'lastSeen' || patch[k] === now[k]);
+/** How soon an event must reach the store: at once, with the figures on screen, or in the background. */
+type Pace = 'now' | 'figures' | 'background';
+
+/** Events that usually repeat what the store holds (periodic re-lists and reads): checked against it. */
+const REPEATING: ReadonlySet<DomainEvent['type']> = new Set(['host.listed', 'ledger.read', 'ledger.failed', 'pools.configured']);
+
+function paceOf(event: DomainEvent, state: FleetState): Pace {
+  if (event.type === 'stats.sampled') return event.background ? 'background' : 'figures';
+  if (event.type === 'host.status') {
+    const host = state.hosts[event.host];
+    if (!host) return 'now';
+    const patch = event.patch as Record<string, unknown>;
+    const now = host as unknown as Record<string, unknown>;
+    const probeOnly = Object.keys(patch).every((k) => k === 'latencyMs' || k === 'lastSeen' || patch[k] === now[k]);
+    return probeOnly ? 'background' : 'now';
+  }
+  // Order is kept whatever the pace (the queue is applied in order); only when the commit comes changes.
+  if (REPEATING.has(event.type)) return applyEvent(state, event) === state ? 'background' : 'now';
+  return 'now';
 }
 
 /** Queues domain events and applies them to the store in batches, at most N commits a second. */
 export function createCoalescer(store: FleetStore, options: CoalescerOptions = {}): Coalescer {
   // Rounded up: timers fire on whole milliseconds, and 33 ms would allow 31 commits a second.
   const interval = Math.ceil(1000 / (options.maxCommitsPerSecond ?? 30));
-  const telemetryInterval = Math.max(interval, options.telemetryIntervalMs ?? 500);
+  const telemetryMs = options.telemetryIntervalMs ?? 500;
+  const telemetryInterval = Math.max(interval, telemetryMs);
+  const backgroundInterval = Math.max(telemetryInterval, options.backgroundIntervalMs ?? 10 * telemetryMs);
+  const gap: Record<Pace, number> = { now: interval, figures: telemetryInterval, background: backgroundInterval };
   let queue: DomainEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
   /** When the pending timer fires (performance.now()). */
@@ -78,7 +99,7 @@ export function createCoalescer(store: FleetStore, options: CoalescerOptions = {
   const sink: DomainEventSink = (event) => {
     queue.push(event);
     const now = performance.now();
-    const at = Math.max(now, lastCommit + (isTelemetry(event, store.getState()) ? telemetryInterval : interval));
+    const at = Math.max(now, lastCommit + gap[paceOf(event, store.getState())]);
     if (timer && due <= at) return;
     if (timer) clearTimeout(timer);
     due = at;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DomainEvent } from '../../src/engine/types.js';
+import type { Container, DomainEvent } from '../../src/engine/types.js';
 import { createCoalescer, createFleetStore } from '../../src/store/fleet-store.js';
 import { initialFleetState } from '../../src/store/state.js';
 import { hostUp } from './fixtures.js';
@@ -166,6 +166,56 @@ describe('createCoalescer telemetry', () => {
     vi.advanceTimersByTime(0);
     expect(store.getState().hosts.h!.state).toBe('down');
     expect(store.getState().stats.h!.a).toBeDefined();
+    c.stop();
+  });
+  const backgroundSample = (host: string, id: string): DomainEvent => ({ ...(sample(host, id) as Extract<DomainEvent, { type: 'stats.sampled' }>), background: true });
+
+  it('background telemetry (rotation samples, unchanged probes) commits at most every backgroundIntervalMs', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store, { telemetryIntervalMs: 500, backgroundIntervalMs: 5000 });
+    c.sink(hostUp('h'));
+    vi.advanceTimersByTime(0);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    for (let ms = 0; ms < 10_000; ms += 10) {
+      c.sink(ms % 20 ? backgroundSample('h', `c${ms}`) : latency('h', ms));
+      vi.advanceTimersByTime(10);
+    }
+    expect(notified).toBeGreaterThanOrEqual(2);
+    expect(notified).toBeLessThanOrEqual(3);
+    vi.advanceTimersByTime(5000);
+    expect(store.getState().hosts.h!.latencyMs).toBe(9980);
+    expect(Object.keys(store.getState().stats.h!)).toHaveLength(500);
+    // A sample of a container on screen does not wait for the background's pace.
+    const before = notified;
+    c.sink(sample('h', 'on-screen'));
+    vi.advanceTimersByTime(500);
+    expect(notified).toBe(before + 1);
+    expect(store.getState().stats.h!['on-screen']).toBeDefined();
+    c.stop();
+  });
+
+  it('a re-list or ledger read that repeats the store does not pull queued telemetry into an early commit; one that changes it commits at once', () => {
+    const store = createFleetStore();
+    const c = createCoalescer(store, { telemetryIntervalMs: 500, backgroundIntervalMs: 5000 });
+    const container: Container = { host: 'h', id: 'a1', name: 'web', image: 'img', state: 'running', status: 'Up', created: 1, bizline: null, tier: null, ips: {}, labels: {} };
+    c.sink(hostUp('h'));
+    c.sink({ type: 'host.listed', host: 'h', containers: [container] });
+    c.sink({ type: 'ledger.read', reservations: [] });
+    vi.advanceTimersByTime(0);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    c.sink(latency('h', 7));
+    vi.advanceTimersByTime(100);
+    c.sink({ type: 'host.listed', host: 'h', containers: [{ ...container }] });
+    c.sink({ type: 'ledger.read', reservations: [] });
+    vi.advanceTimersByTime(1000);
+    expect(notified).toBe(0);
+    c.sink({ type: 'host.listed', host: 'h', containers: [{ ...container, state: 'exited' }] });
+    vi.advanceTimersByTime(0);
+    expect(notified).toBe(1);
+    expect(store.getState().containers.h!.byId.a1!.state).toBe('exited');
+    expect(store.getState().hosts.h!.latencyMs).toBe(7);
     c.stop();
   });
 });

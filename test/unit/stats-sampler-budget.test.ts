@@ -63,3 +63,28 @@ describe('StatsSampler background budget', () => {
     expect(f.reads.get('h1')).toBeLessThanOrEqual(4);
   });
 });
+
+describe('StatsSampler events', () => {
+  it('marks the rotation\'s samples as background and those on screen not (issue 14: the store commits them at two paces)', async () => {
+    const f = fakeFleet(2, 5);
+    const events: Array<{ ids: string[]; background: boolean }> = [];
+    const sampler = new StatsSampler({
+      client: (h) => f.clients.get(h) ?? null,
+      running: () => f.running,
+      emit: (e) => {
+        if (e.type === 'stats.sampled') events.push({ ids: e.samples.map((s) => s.id), background: e.background === true });
+      },
+      backgroundPerSecond: 100,
+      backgroundEveryMs: 1000,
+    });
+    sampler.setVisible([{ host: 'h1', id: 'h1-3' }]);
+    await runFor(sampler, 4);
+    await new Promise((r) => setImmediate(r));
+    const onScreen = events.filter((e) => !e.background).flatMap((e) => e.ids);
+    const background = events.filter((e) => e.background).flatMap((e) => e.ids);
+    expect(onScreen.length).toBeGreaterThan(0);
+    expect(new Set(onScreen)).toEqual(new Set(['h1-3']));
+    expect(background.length).toBeGreaterThan(0);
+    expect(background).not.toContain('h1-3');
+  });
+});
