@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { dockerodeMigrateHost } from '../migrate/dockerode-engine.js';
-import type { MigrateHost } from '../migrate/engine-port.js';
+import type { MigrateEngine, MigrateHost } from '../migrate/engine-port.js';
 import type { HostFacts } from '../pool/place.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import { containerRows } from '../store/selectors.js';
@@ -18,8 +18,12 @@ export interface FleetSource {
   host(name: string): MigrateHost | null;
 }
 
-/** The store as it is now and the engine's current clients (a reconnected host has a new one). */
-export function fleetSource(store: FleetStore, engine: FleetEngine): FleetSource {
+/**
+ * The store as it is now and the engine's current clients (a reconnected host has a new one). On the
+ * migration port alone (the in-memory engine of the unit tests) there are no dockerode clients.
+ */
+export function fleetSource(store: FleetStore, engine: FleetEngine | MigrateEngine): FleetSource {
+  if (!('connections' in engine)) return { state: store.getState(), client: () => null, host: (h) => engine.host(h) ?? null };
   const client = (h: string) => engine.connections.get(h)?.client ?? null;
   return {
     state: store.getState(),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FleetSource } from '../../src/app/fleet-source.js';
+import { fleetSource, type FleetSource } from '../../src/app/fleet-source.js';
 import { DEFAULT_TUNING, type FleetConfig } from '../../src/config/types.js';
 import { DEFAULT_RETENTION } from '../../src/config/state-config.js';
 import type { DomainEvent } from '../../src/engine/types.js';
@@ -71,6 +71,6 @@ export function memoryFleet(engine: MemoryEngine, stateDir: string): MemoryFleet
     config: memoryConfig(hosts, stateDir),
     apply,
     relist,
-    source: () => ({ state: store.getState(), client: () => null, host: (h) => engine.host(h) ?? null }),
+    source: () => fleetSource(store, engine),
   };
 }
