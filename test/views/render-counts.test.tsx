@@ -12,10 +12,13 @@ import { createFleetStore, type FleetStore } from '../../src/store/fleet-store.j
 import { initialFleetState } from '../../src/store/state.js';
 import { entry, type Route } from '../../src/views/routes.js';
 import { tableScreenFor } from '../../src/views/screens/registry.js';
+import type { PlanActions } from '../../src/app/ports.js';
+import { PlanPreviewScreen } from '../../src/views/PlanPreviewScreen.js';
 import { StatusLine } from '../../src/views/StatusLine.js';
 import { StoreContext } from '../../src/views/store-context.js';
 import { TableView } from '../../src/views/TableView.js';
 import { container, hostUp, listed } from '../unit/fixtures.js';
+import { double11Preview } from './fake-plans.js';
 import { frameLines, renderApp, settle, waitForFrame, type Rendered } from './render-app.js';
 
 afterEach(() => cleanup());
@@ -209,5 +212,40 @@ describe('a stats sample of one container re-renders only its row (issue 14)', (
     // Besides the row, only the shell itself may re-render (App.tsx, being rewritten not to read the whole
     // store); printed so the figure can be compared before and after.
     console.info(`cockpit, one stats commit: ${got.length} components (${names.join(', ')})`);
+  });
+});
+
+describe('the plan preview recomputes only when what the planner reads changes', () => {
+  it('a probe\'s latency does not recompute or redraw it; a sample (what an action frees) does', async () => {
+    const store = sampledFleet();
+    let previews = 0;
+    const plans: PlanActions = {
+      list: () => [],
+      preview: () => {
+        previews++;
+        return double11Preview();
+      },
+      lastRun: () => Promise.resolve(null),
+    };
+    const onLines = () => {};
+    const r = render(
+      <StoreContext.Provider value={store}>
+        <PlanPreviewScreen plans={plans} name="double11" scroll={0} height={HEIGHT} width={WIDTH} onLines={onLines} canApply={false} />
+      </StoreContext.Provider>,
+    );
+    await waitForFrame(r, (f) => f.includes('web-1'));
+    await settle();
+    const renders = renderCounter(r);
+    const before = previews;
+
+    store.setState(applyEvent(store.getState(), { type: 'host.status', host: 'h2', patch: { latencyMs: 250, lastSeen: AT + 1000 } }), true);
+    await settle();
+    expect(previews).toBe(before);
+    expect(renders()).toEqual([]);
+
+    sampleOne(store, 42);
+    await settle();
+    expect(previews).toBe(before + 1);
+    expect(ours(renders())).toContain('PlanPreviewScreen');
   });
 });
