@@ -173,6 +173,7 @@ describe('holdName: one placement per name at a time', () => {
     }
     expect(busy).toBeInstanceOf(NameBusyError);
     expect((busy as Error).message).toBe('web-1 is being placed by another dockpit (alice@jump) since 2026-03-01T10:00:00.000Z');
+    expect((busy as NameBusyError).code).toBe('CONFLICT'); // a coded error: the place service maps it by type to its BUSY refusal (exit 1)
     expect(performance.now() - t0).toBeLessThan(1000);
     // Another name is free meanwhile.
     await (await holdName(dir, 'web-2', 'bob@jump')).release();
