@@ -7,7 +7,8 @@ import { previewLines, type ScreenLine } from './plan-lines.js';
 import type { PlanPreview } from '../plans/types.js';
 import { ScrollLines } from './ScrollLines.js';
 import type { FleetState } from '../store/state.js';
-import { shallowEqual, useFleetWith } from './store-context.js';
+import { shallowEqual } from './equality.js';
+import { useFleetWith } from './store-context.js';
 
 /**
  * What the planner reads of the store (plans/plan.ts): the containers, their samples (what an action frees),

@@ -4,7 +4,8 @@ import { selectIpAlerts, type IpAlerts } from '../store/ip-report.js';
 import { fleetSummary } from '../store/selectors.js';
 import { selectTeamStatus } from '../store/team.js';
 import { layoutStatus, teamForms } from './status-parts.js';
-import { shallowEqual, useFleet, useFleetWith } from './store-context.js';
+import { shallowEqual } from './equality.js';
+import { useFleet, useFleetWith } from './store-context.js';
 
 /** Issue 4: the same IP on two hosts is an outage on a bridged LAN; it outranks the error and the help. */
 export function ipAlertText({ conflicts, drift }: IpAlerts): string {

@@ -27,14 +27,3 @@ export function useFleetWith<T>(selector: (s: FleetState) => T, equal: (a: T, b:
   });
 }
 
-/** Same fields, each the same value or object. */
-export function shallowEqual<T extends object>(a: T, b: T): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(a) as Array<keyof T>;
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.is(a[k], b[k]));
-}
-
-/** Same length, the same elements in the same order. */
-export function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a === b || (a.length === b.length && a.every((x, i) => Object.is(x, b[i])));
-}

@@ -1,5 +1,6 @@
 import type { FleetState } from '../../store/state.js';
 import type { Route, SortState } from '../routes.js';
+import { sameElements } from '../equality.js';
 import type { Column } from '../Table.js';
 
 /** One line of text in coloured pieces. */
@@ -100,8 +101,7 @@ export function createRowsSelector<Row>(screen: TableScreen<Row>, route: Route, 
     if (last?.state === state) return last.rows;
     const rows = viewRows(screen, state, route, filter, sort);
     const prev = last?.rows;
-    const same = prev !== undefined && prev.length === rows.length && prev.every((r, i) => r === rows[i]);
-    last = { state, rows: same ? prev : rows };
+    last = { state, rows: prev !== undefined && sameElements(prev, rows) ? prev : rows };
     return last.rows;
   };
 }
