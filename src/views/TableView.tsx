@@ -3,7 +3,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, type ReactElement } from
 import type { FleetState } from '../store/state.js';
 import { useActions } from './actions-context.js';
 import type { NavEntry } from './routes.js';
-import { createRowsSelector, type SummaryLine, type TableScreen } from './screens/table-screen.js';
+import { rowsSelectorFor, type SummaryLine, type TableScreen } from './screens/table-screen.js';
 import { sameElements } from './equality.js';
 import { useFleetWith } from './store-context.js';
 import { fitSummaryLine, sameSummary, summaryToShow } from './summary-block.js';
@@ -50,7 +50,7 @@ const NO_SUMMARY: SummaryLine[] = [];
  */
 function TableViewBody<Row>({ screen, nav, height, width }: TableViewProps<Row>) {
   const { route, filter, sort } = nav;
-  const select = useMemo(() => createRowsSelector(screen, route, filter, sort), [screen, route, filter, sort]);
+  const select = useMemo(() => rowsSelectorFor(screen, { route, filter, sort }), [screen, route, filter, sort]);
   // The summary (issue 4's IP pools) takes its lines from the table: the frame never grows.
   const selectSummary = useCallback((s: FleetState) => screen.summary?.(s, width) ?? NO_SUMMARY, [screen, width]);
   const allSummary = useFleetWith(selectSummary, sameSummary);

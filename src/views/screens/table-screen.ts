@@ -105,3 +105,16 @@ export function createRowsSelector<Row>(screen: TableScreen<Row>, route: Route, 
     return last.rows;
   };
 }
+
+// One rows selector per view, shared by whoever shows that view (the table, the heading's count): the rows
+// are computed once per commit however many ask. By route object (a nav entry keeps its route while it
+// lives); only its latest filter and sort, so typing a filter does not keep a selector per keystroke.
+const viewSelectors = new WeakMap<Route, { key: string; select: (state: FleetState) => readonly unknown[] }>();
+
+/** The memoized rows selector (createRowsSelector) of a view: the same function while the view is the same. */
+export function rowsSelectorFor<Row>(screen: TableScreen<Row>, view: { route: Route; filter: string; sort: SortState | null }): (state: FleetState) => readonly Row[] {
+  const key = `${view.filter}\u0000${view.sort ? `${view.sort.column}:${view.sort.desc}` : ''}`;
+  let entry = viewSelectors.get(view.route);
+  if (!entry || entry.key !== key) viewSelectors.set(view.route, (entry = { key, select: createRowsSelector(screen, view.route, view.filter, view.sort) }));
+  return entry.select as (state: FleetState) => readonly Row[];
+}
