@@ -2,13 +2,16 @@ import type { FleetState } from '../store/state.js';
 import type { Command } from './keymap.js';
 import { entry, type NavEntry, type Route } from './routes.js';
 import { tableScreenFor } from './screens/registry.js';
-import { viewRows } from './screens/table-screen.js';
+import { rowsSelectorFor } from './screens/table-screen.js';
 import { clampCursor } from './table-layout.js';
 
-/** The rows the top screen shows now, from the store's current state. */
-export function currentRows(top: NavEntry, state: FleetState): unknown[] | null {
+/**
+ * The rows the top screen shows now, from the store's current state: the table's own selector (issue 14),
+ * so the heading's count, a key and the table compute them once per commit. Shared: not to be changed.
+ */
+export function currentRows(top: NavEntry, state: FleetState): readonly unknown[] | null {
   const screen = tableScreenFor(top.route);
-  return screen ? viewRows(screen, state, top.route, top.filter, top.sort) : null;
+  return screen ? rowsSelectorFor(screen, top)(state) : null;
 }
 
 function push(stack: readonly NavEntry[], route: Route | null | undefined): NavEntry[] {
