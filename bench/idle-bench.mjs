@@ -14,7 +14,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startHollowFleet } from './hollow/fleet-process.mjs';
-import { fmt, median } from './lib.mjs';
+import { fmt, median, threadCpuSeconds } from './lib.mjs';
 import { formatSummary, summarise } from './profile-summary.mjs';
 import { launchOnce, probeLatency, showProbes, usage } from './scale-bench.mjs';
 
@@ -62,12 +62,15 @@ try {
         await sleep(Number(values.settle) * 1000);
         const req0 = await hollow.requests();
         const bytes0 = screen.bytes;
+        const threads0 = threadCpuSeconds(pid);
         const from = nowUs();
         const u = await usage(pid, Number(values.idle) * 1000);
         const to = nowUs();
         const secs = (to - from) / 1e6;
+        const threads1 = threadCpuSeconds(pid);
+        const threads = Object.entries(threads1).map(([name, s]) => [name, ((s - (threads0[name] ?? 0)) / secs) * 100]).filter(([, p]) => p > 0).sort((a, b) => b[1] - a[1]);
         const req = Object.fromEntries(Object.entries(diff(req0, await hollow.requests())).map(([kind, n]) => [kind, n / secs]));
-        const r = { launchMs: ms, cpu: u.cpuPercent, rss: u.rssMiB, ptyBytesPerSec: (screen.bytes - bytes0) / secs, req, from, to };
+        const r = { launchMs: ms, cpu: u.cpuPercent, rss: u.rssMiB, ptyBytesPerSec: (screen.bytes - bytes0) / secs, req, threads, from, to };
         if (values.storm) {
           await showProbes(screen, probeHosts);
           await hollow.setRate(Number(values.storm));
@@ -77,7 +80,7 @@ try {
         }
         results.get(cli).push(r);
         const reqText = Object.entries(req).map(([kind, n]) => `${kind} ${fmt(n, 1)}/s`).join(', ');
-        console.log(`${label} ${path.relative(process.cwd(), cli)}: launch ${fmt(ms, 0)} ms; idle CPU ${fmt(r.cpu, 2)} % of a core, RSS ${fmt(r.rss, 0)} MiB; terminal ${fmt(r.ptyBytesPerSec, 0)} B/s; ${reqText}${r.storm ? `; 1,000/s event → screen p50 ${fmt(r.storm.p50, 0)} ms p99 ${fmt(r.storm.p99, 0)} ms (${r.storm.missed} missed)` : ''}`);
+        console.log(`${label} ${path.relative(process.cwd(), cli)}: launch ${fmt(ms, 0)} ms; idle CPU ${fmt(r.cpu, 2)} % of a core, RSS ${fmt(r.rss, 0)} MiB (threads: ${threads.map(([n, p]) => `${n} ${fmt(p, 2)}`).join(', ')}); terminal ${fmt(r.ptyBytesPerSec, 0)} B/s; ${reqText}${r.storm ? `; 1,000/s event → screen p50 ${fmt(r.storm.p50, 0)} ms p99 ${fmt(r.storm.p99, 0)} ms (${r.storm.missed} missed)` : ''}`);
       } finally {
         await screen.quit();
       }

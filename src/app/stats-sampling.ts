@@ -28,6 +28,7 @@ export function startSampler(engine: FleetEngine, store: FleetStore, emit: Domai
     client: (host) => engine.connections.get(host)?.client ?? null,
     running: runningRefsOf(store),
     emit,
+    onAnswer: (host, latencyMs) => engine.connections.get(host)?.noteAnswer(latencyMs),
     callTimeoutMs,
     ...(backgroundPerSecond !== undefined && { backgroundPerSecond }),
   });

@@ -63,6 +63,8 @@ export class HostConnection {
   /** The newest event seen, engine nanoseconds: after a reconnect the backfill starts there. */
   private lastEventNano = 0;
   private readonly overlay = new EventOverlay();
+  /** When a container call on this host last answered in time (performance.now()): the probe's proof of life. */
+  private answeredAt = -Infinity;
 
   constructor(private readonly opts: HostConnectionOptions) {}
 
@@ -78,6 +80,16 @@ export class HostConnection {
   /** The engine's CPU count from its last `/info`, null before: plans refuse a CPU limit above it. */
   get cpus(): number | null {
     return this.ncpu;
+  }
+
+  /**
+   * Another container call (a stats read) answered in `latencyMs`: as good a proof of life as the probe's
+   * list, so the probe waits a whole interval from it (issue 14: at 200 hosts the stats rotation already
+   * reaches every host about every 10 s, and probes were a third of the idle cockpit's requests). A slow
+   * answer proves nothing: the probe then runs and says the host is degraded.
+   */
+  noteAnswer(latencyMs: number): void {
+    if (latencyMs <= this.opts.tuning.slowThresholdMs) this.answeredAt = performance.now();
   }
 
   start(): void {
@@ -232,6 +244,7 @@ export class HostConnection {
         const { containers, disagreed } = this.overlay.apply(listed, Date.now());
         this.opts.emit({ type: 'host.listed', host: this.name, containers });
         if (disagreed) this.confirmLater(docker, deadline);
+        this.noteAnswer(latencyMs);
         this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
       } while (this.listAgain);
     };
@@ -302,44 +315,54 @@ export class HostConnection {
     if (LIST_CHANGING_ACTIONS.has(action) || action.startsWith('health_status')) scheduleRelist();
   }
 
-  /** Health probe: a container list with a deadline (an engine can answer /_ping while container calls hang). */
+  /**
+   * Health probe: a container list with a deadline (an engine can answer /_ping while container calls hang),
+   * run when nothing else has proved the host alive for a probe interval (noteAnswer).
+   */
   private probeLoop(docker: Docker, deadline: Deadline, fail: (err: unknown) => void): () => void {
     const { probeIntervalMs, resyncIntervalMs } = this.opts.tuning;
     let failures = 0;
-    let busy = false;
+    let stopped = false;
     const probeOnce = async () => {
-      if (busy) return;
-      busy = true;
       const t0 = performance.now();
       try {
         await deadline((abortSignal) => listContainers(docker, { limit: 1, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         failures = 0;
+        this.noteAnswer(latencyMs);
         this.status({ state: this.stateFor(latencyMs), latencyMs, lastSeen: Date.now(), error: null });
       } catch (err) {
         failures++;
         const coded = toDockpitError(err, 'health probe');
         if (failures >= FAILURES_BEFORE_DOWN) fail(coded);
         else this.status({ state: 'degraded', error: coded.toString() });
-      } finally {
-        busy = false;
       }
+    };
+    let probe: NodeJS.Timeout | null = null;
+    const next = (ms: number) => {
+      if (!stopped) probe = setTimeout(tick, Math.max(0, ms));
+    };
+    const tick = async () => {
+      const t0 = performance.now();
+      const quiet = t0 - this.answeredAt;
+      // A host proved alive lately is probed one interval after that proof: a hang still shows within an
+      // interval of the last answer, as with a probe every interval. After a failure, every interval.
+      if (failures === 0 && quiet < probeIntervalMs) return next(probeIntervalMs - quiet);
+      await probeOnce();
+      next(probeIntervalMs - (performance.now() - t0));
     };
     // Each loop starts at a random phase: hosts connect together at launch, and in step, 200 hosts probed in
     // the same millisecond every 2 s and re-listed together every 15 s (bursts measured in issue 7). The
     // first probe comes sooner than an interval, never later.
-    let probe: NodeJS.Timeout | null = null;
     let resync: NodeJS.Timeout | null = null;
     const phases = [
-      setTimeout(() => {
-        void probeOnce();
-        probe = setInterval(probeOnce, probeIntervalMs);
-      }, Math.random() * probeIntervalMs),
+      setTimeout(() => void tick(), Math.random() * probeIntervalMs),
       setTimeout(() => (resync = setInterval(() => this.relist(docker, deadline).catch(() => undefined), resyncIntervalMs)), Math.random() * resyncIntervalMs),
     ];
     return () => {
+      stopped = true;
       for (const t of phases) clearTimeout(t);
-      if (probe) clearInterval(probe);
+      if (probe) clearTimeout(probe);
       if (resync) clearInterval(resync);
     };
   }

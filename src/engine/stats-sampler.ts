@@ -15,6 +15,8 @@ export interface StatsSamplerOptions {
   /** Every running container of the fleet now (the background rotation walks these). */
   running: () => readonly ContainerRef[];
   emit: DomainEventSink;
+  /** A read answered in `latencyMs`: the host's connection counts it as a proof of life (its probe waits). */
+  onAnswer?: (host: string, latencyMs: number) => void;
   /** Requests in flight per host at most: the engine, not dockpit, is what must not be flooded. */
   perHost?: number;
   /** How often a container on screen is sampled, ms. */
@@ -54,7 +56,7 @@ export class StatsSampler {
   private timer: NodeJS.Timeout | null = null;
   /** Samples waiting to go out: those of containers on screen [0] and of the background rotation [1]. */
   private readonly pending: [StatsSample[], StatsSample[]] = [[], []];
-  private readonly o: Required<Omit<StatsSamplerOptions, 'client' | 'running' | 'emit'>>;
+  private readonly o: Required<Omit<StatsSamplerOptions, 'client' | 'running' | 'emit' | 'onAnswer'>>;
   /** Background reads allowed now (a token bucket refilled at backgroundPerSecond, one second deep). */
   private budget: number;
   private lastTick = 0;
@@ -162,8 +164,10 @@ export class StatsSampler {
     t.inFlight = true;
     t.takenAt = now;
     this.inFlight.set(ref.host, (this.inFlight.get(ref.host) ?? 0) + 1);
+    const t0 = performance.now();
     withDeadline(this.o.callTimeoutMs, (abortSignal) => oneShotStats(docker, ref.id, { abortSignal }))
       .then((raw) => {
+        this.opts.onAnswer?.(ref.host, performance.now() - t0);
         const reading = toReading(raw);
         if (reading && t.last) {
           this.queue(sampleOf(ref, t.last, reading), background);
