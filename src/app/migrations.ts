@@ -1,16 +1,18 @@
 import type { FleetConfig } from '../config/types.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
+import type { DomainEventSink } from '../engine/types.js';
 import { evacuationProblems, type EvacuationPlan } from '../migrate/evacuate-plan.js';
 import { executeMigration } from '../migrate/execute.js';
-import { migrationState, type MigrationRecord, type MigrationView } from '../migrate/journal.js';
+import { migrationState, type MigrationRecord } from '../migrate/journal.js';
 import { noSourceReason, preflight } from '../migrate/preflight.js';
 import { DEFAULT_MOVE_OPTIONS, type MoveOptions, type MovePlan } from '../migrate/types.js';
 import { freeMemory } from '../pool/place.js';
 import { newRunId } from '../state/run-id.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
-import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTarget } from './ports.js';
+import { endedMoveRun, isMoveRunning, moveRunWithView, startedMoveRun, type MoveRun } from '../store/own-runs.js';
+import type { MigrateActions, MoveChoices, MoveTarget } from './ports.js';
 import { migrateDeps } from './migrate-deps.js';
 import { assertUnclaimed, RunClaimedError } from './run-claims.js';
 import { fleetFacts, fleetSource } from './fleet-source.js';
@@ -18,10 +20,10 @@ import { locateSource, moveFacts, planEvacuationOn, targetFacts } from './migrat
 
 // The cockpit's migrations (issue 6, items 1 and 5): the same facts, preflight, planner and journaled
 // executor as `dockpit migrate` / `evacuate`, on the live fleet. Progress comes from the journal's records
-// as they are written (onRecord), folded by migrationState: the journal is the truth.
+// as they are written (onRecord), folded by migrationState (the journal is the truth), and reaches the
+// screens as store data: a `run.move` event per record, into the coalescer, which makes one commit of a
+// burst (issue 14).
 
-/** How often the progress screen is told about new records: a burst of records makes one frame. */
-const REPORT_EVERY_MS = 100;
 /** Evacuation moves at once: the CLI's default (--parallel). */
 const PARALLEL = 4;
 
@@ -38,66 +40,77 @@ function optionsOf(config: FleetConfig, c: MoveChoices): MoveOptions {
   return { ...DEFAULT_MOVE_OPTIONS, leaveData: c.leaveData, fenced: c.fenced, registry: config.registry ?? null };
 }
 
-/** Calls `report` with the journal's view at most every REPORT_EVERY_MS, and once more at `flush`. */
-function viewReporter(report: (v: MigrationView) => void) {
-  const records: MigrationRecord[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  const emit = () => {
-    timer = null;
-    report(migrationState(records));
-  };
-  return {
-    onRecord(r: MigrationRecord) {
-      records.push(r);
-      timer ??= setTimeout(emit, REPORT_EVERY_MS);
-    },
-    flush() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-    },
-  };
-}
-
 /** Same containers to the same hosts: what the operator confirmed is what would run. */
 function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
   const of = (p: EvacuationPlan) => p.moves.map((m) => `${m.name}→${m.to}`).sort().join(',');
   return of(a) === of(b) && a.unplaced.length === b.unplaced.length;
 }
 
-/** `onRun` is told each run id this process starts, before its first record (the team watcher tells its own runs apart). */
-export function cockpitMigrations(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, onRun: (runId: string) => void = () => undefined): CockpitMigrations {
-  const fleet = () => fleetSource(store, engine);
-  let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
+export interface MigrationServiceDeps {
+  config: FleetConfig;
+  state: StateStore;
+  engine: FleetEngine;
+  store: FleetStore;
+  /** The coalescer's sink: each change of the run goes there as a `run.move` event. */
+  emit: DomainEventSink;
+  /** Told each run id this process starts, before its first record (the team watcher tells its own runs apart). */
+  onRun?: (runId: string) => void;
+}
 
-  /** Runs the moves through the executor, reporting the journal's view; the final view is read back from the journal. */
-  const run = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[], onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd> => {
+export function cockpitMigrations({ config, state, engine, store, emit, onRun = () => undefined }: MigrationServiceDeps): CockpitMigrations {
+  const fleet = () => fleetSource(store, engine);
+  let run: MoveRun | null = null;
+  let current: { runId: string; controller: AbortController; done: Promise<string> } | null = null;
+  const set = (next: MoveRun): MoveRun => {
+    run = next;
+    emit({ type: 'run.move', run: next });
+    return next;
+  };
+  const end = (e: Parameters<typeof endedMoveRun>[2]) => set(endedMoveRun(run!, Date.now(), e));
+
+  /** Runs the moves through the executor, each journal record reported to the store; the end is read back from the journal. */
+  const execute = async (what: 'migrate' | 'evacuate', host: string | null, moves: MovePlan[]): Promise<MoveRun> => {
     const deps = migrateDeps(config, state, engine);
     // Issue 13: a container an unfinished run claims is not moved (the refusal `migrate` and `evacuate` give).
     try {
       await assertUnclaimed(state, moves.map((m) => ({ name: m.name, id: m.sourceId })), { action: `${what}.start` });
     } catch (e) {
-      if (e instanceof RunClaimedError) return { refused: e.message };
+      if (e instanceof RunClaimedError) return end({ refused: e.message });
       throw e;
     }
     const runId = newRunId();
     onRun(runId);
-    const reporter = viewReporter(onView);
+    const records: MigrationRecord[] = [];
+    const onRecord = (r: MigrationRecord) => {
+      records.push(r);
+      set(moveRunWithView(run!, migrationState(records)));
+    };
     // The cockpit's own cancel (c) and the drain at quit both abort through this controller.
     const controller = new AbortController();
-    signal.addEventListener('abort', () => controller.abort(), { once: true });
-    const work = executeMigration({ ...deps, signal: controller.signal, onRecord: reporter.onRecord }, { runId, what, host, moves, parallel: PARALLEL });
+    const work = executeMigration({ ...deps, signal: controller.signal, onRecord }, { runId, what, host, moves, parallel: PARALLEL });
     current = { runId, controller, done: work.then((r) => r.status, (err: unknown) => `stopped: ${toDockpitError(err).toString()}`) };
     try {
       const result = await work;
-      reporter.flush();
-      if (result.status === 'refused') return { refused: result.error ?? 'refused' };
-      return { view: migrationState(await deps.journal.read(runId)) };
+      if (result.status === 'refused') return end({ refused: result.error ?? 'refused' });
+      return end({ view: migrationState(await deps.journal.read(runId)) });
     } catch (err) {
       // Not a failed move (those are in the journal): the executor itself stopped, e.g. the journal's disk.
-      return { error: toDockpitError(err).toString(), runId };
+      return end({ error: `${toDockpitError(err).toString()} (where each move stands: dockpit migration status ${runId})` });
     } finally {
-      reporter.flush();
       current = null;
+    }
+  };
+
+  /** One run at a time: started in the store at once, refused (nothing changed) when `plan` says so. */
+  const start = async (what: 'migrate' | 'evacuate', subject: string, plan: () => Promise<{ refused: string } | { host: string | null; moves: MovePlan[] }>): Promise<MoveRun> => {
+    if (run && isMoveRunning(run)) throw new Error('a migration is running: wait for its end (M shows it)');
+    set(startedMoveRun(what, subject, Date.now()));
+    try {
+      const p = await plan();
+      if ('refused' in p) return end(p);
+      return await execute(what, p.host, p.moves);
+    } catch (err) {
+      return end({ refused: toDockpitError(err).toString() });
     }
   };
 
@@ -136,31 +149,31 @@ export function cockpitMigrations(config: FleetConfig, state: StateStore, engine
     preview: async (host, name, to, choices) => {
       return preflight(await moveFacts(config, state.records, fleet(), name, to, host), config.pools, optionsOf(config, choices));
     },
-    migrate: async (host, name, to, choices, onView, signal) => {
-      try {
+    migrate: (host, name, to, choices) =>
+      start('migrate', `${name} ${host} → ${to}`, async () => {
         // The fleet may have changed since the preview: plan again, and a blocker now still refuses.
         const pf = await actions.preview(host, name, to, choices);
         if (!pf.ok) return { refused: pf.blocker.message };
         if (pf.plan.blockers.length > 0) return { refused: pf.plan.blockers.map((b) => b.message).join('; ') };
-        return await run('migrate', null, [pf.plan], onView, signal);
-      } catch (err) {
-        return { refused: toDockpitError(err).toString() };
-      }
-    },
+        return { host: null, moves: [pf.plan] };
+      }),
     evacuationPreview: async (host, choices) => {
       return planEvacuationOn(config, state.records, fleet(), host, [], optionsOf(config, choices));
     },
-    evacuate: async (confirmed, choices, onView, signal) => {
-      try {
+    evacuate: (confirmed, choices) =>
+      start('evacuate', confirmed.host, async () => {
         const now = await actions.evacuationPreview(confirmed.host, choices);
         const problems = evacuationProblems(now);
         if (problems.length > 0) return { refused: problems.join('; ') };
         if (!sameAssignment(confirmed, now)) return { refused: 'the fleet changed since the preview (containers or targets differ): look at the new preview and confirm again' };
         if (now.moves.length === 0) return { refused: `${confirmed.host} has no containers: nothing to do` };
-        return await run('evacuate', confirmed.host, now.moves, onView, signal);
-      } catch (err) {
-        return { refused: toDockpitError(err).toString() };
-      }
+        return { host: confirmed.host, moves: now.moves };
+      }),
+    cancel: () => {
+      if (!current || !run?.cancellable || !isMoveRunning(run)) return false;
+      current.controller.abort();
+      set({ ...run, cancellable: false });
+      return true;
     },
   };
 

@@ -1,18 +1,18 @@
 import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
-import { executePlan, restoreRun, type ExecuteDeps } from '../plans/execute.js';
-import { newRunId, planJournal, runState, type JournalRecord, type RunView } from '../plans/journal.js';
+import { toDockpitError } from '../engine/errors.js';
+import type { DomainEventSink } from '../engine/types.js';
+import { executePlan, restoreRun } from '../plans/execute.js';
+import { newRunId, planJournal, runState, type Journal, type JournalRecord, type RunView } from '../plans/journal.js';
 import { feasibleActions, planPreview } from '../plans/plan.js';
-import type { Guards, RunProgress } from '../plans/types.js';
+import type { RunProgress } from '../plans/types.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
+import { endedPlanRun, isPlanRunning, planRunWithProgress, startedPlanRun, type PlanRun } from '../store/own-runs.js';
 import type { PlanActions } from './ports.js';
 import { guardsOfPlan, planDeps } from './plan-deps.js';
 import { followMoves } from './follow-moves.js';
 import { assertUnclaimed } from './run-claims.js';
-
-/** How often the progress screen reads the journal while a run goes: the journal is the truth. */
-const PROGRESS_EVERY_MS = 250;
 
 function restoreStatus(view: RunView): RunProgress['status'] {
   const touched = view.actions.filter((a) => a.prior !== null);
@@ -59,28 +59,68 @@ function progressOf(records: readonly JournalRecord[], kind: RunProgress['kind']
   };
 }
 
-/**
- * The cockpit's plans: preview from the live store, apply and restore through the journaled executor.
- * `onRun` is told each run id this process starts, before its first record (the team watcher tells its own runs apart).
- */
-export function planActions(config: FleetConfig, state: StateStore, engine: FleetEngine, store: FleetStore, readOnly: boolean, onRun: (runId: string) => void = () => undefined): PlanActions {
+/** A journal that also folds each record of `runId` it writes into the run's progress, as it is written. */
+function reportingJournal(journal: Journal, runId: string, records: JournalRecord[], kind: RunProgress['kind'], onProgress: (p: RunProgress) => void): Journal {
+  return {
+    ...journal,
+    append: async (input) => {
+      const record = await journal.append(input);
+      if (record.runId === runId) {
+        records.push(record);
+        onProgress(progressOf(records, kind));
+      }
+      return record;
+    },
+  };
+}
+
+export interface PlanServiceDeps {
+  config: FleetConfig;
+  state: StateStore;
+  engine: FleetEngine;
+  store: FleetStore;
+  /** The coalescer's sink: each change of the run goes there as a `run.plan` event (issue 14). */
+  emit: DomainEventSink;
+  readOnly: boolean;
+  /** Told each run id this process starts, before its first record (the team watcher tells its own runs apart). */
+  onRun?: (runId: string) => void;
+}
+
+/** The cockpit's plans: preview from the live store, apply and restore through the journaled executor. */
+export function planActions({ config, state, engine, store, emit, readOnly, onRun = () => undefined }: PlanServiceDeps): PlanActions {
   const journal = planJournal(state);
-  const deps = (guards: Guards): ExecuteDeps => ({ ...planDeps(state, engine, guards), journal });
-  /** Runs `work` while reporting the journal's view of `runId` every PROGRESS_EVERY_MS, and once at the end. */
-  const withProgress = async (runId: string, kind: RunProgress['kind'], onProgress: (p: RunProgress) => void, work: () => Promise<unknown>): Promise<RunProgress> => {
-    const report = async () => {
-      const records = await journal.read(runId);
-      if (records.length > 0) onProgress(progressOf(records, kind));
-    };
-    const timer = setInterval(() => void report().catch(() => undefined), PROGRESS_EVERY_MS);
+  let current: { run: PlanRun; controller: AbortController | null } | null = null;
+  const set = (run: PlanRun) => {
+    if (current) current.run = run;
+    emit({ type: 'run.plan', run });
+  };
+
+  /** Runs `work` as this cockpit's plan run; the store hears of each journal record of `runId` as it is written. */
+  const track = async (name: string, kind: RunProgress['kind'], prepare: () => Promise<{ runId: string; records: JournalRecord[]; plan: string }>, work: (journal: Journal, runId: string, signal: AbortSignal) => Promise<unknown>): Promise<PlanRun> => {
+    if (current && isPlanRunning(current.run)) throw new Error('a run is still in progress: wait for its end or cancel it (c)');
+    const controller = kind === 'apply' ? new AbortController() : null;
+    current = { run: startedPlanRun(name, kind, Date.now(), controller !== null), controller };
+    emit({ type: 'run.plan', run: current.run });
+    let started: { runId: string; records: JournalRecord[]; plan: string };
     try {
-      await work();
-    } finally {
-      clearInterval(timer);
+      started = await prepare();
+    } catch (err) {
+      // Never started: nothing changed. Said on the progress screen, and to the caller.
+      set(endedPlanRun(current.run, Date.now(), { error: toDockpitError(err).message }));
+      throw err;
     }
-    const final = progressOf(await journal.read(runId), kind);
-    onProgress(final);
-    return final;
+    const { records } = started;
+    if (started.plan !== current.run.plan) set({ ...current.run, plan: started.plan });
+    const wrapped = reportingJournal(journal, started.runId, records, kind, (p) => set(planRunWithProgress(current!.run, p)));
+    try {
+      await work(wrapped, started.runId, controller?.signal ?? new AbortController().signal);
+    } catch (err) {
+      set(endedPlanRun(current.run, Date.now(), { error: toDockpitError(err).message }));
+      return current.run;
+    }
+    // The journal is the truth: the end as it reads back (a record another writer added included).
+    set(endedPlanRun(current.run, Date.now(), { progress: progressOf(await journal.read(started.runId), kind) }));
+    return current.run;
   };
 
   const actions: PlanActions = {
@@ -95,21 +135,34 @@ export function planActions(config: FleetConfig, state: StateStore, engine: Flee
     },
   };
   if (readOnly) return actions;
-  actions.apply = async (name, onProgress, signal) => {
+  actions.apply = (name) => {
     const plan = config.plans.find((p) => p.name === name)!;
     const preview = planPreview(plan, store.getState());
-    // Issue 13: as `plan apply` does, an unfinished run that claims one of the containers refuses the plan
-    // before it starts (the error names the run, whether its dockpit lives, and how to resume or abandon it).
-    await assertUnclaimed(state, feasibleActions(preview).map((a) => ({ name: a.name, id: a.id })), { action: 'plan.apply' });
-    const runId = newRunId();
-    onRun(runId);
-    return withProgress(runId, 'apply', onProgress, () =>
-      executePlan({ ...deps(plan.guards), signal, runId, plan: plan.name, actions: preview.actions, unseen: preview.unseen.map((u) => u.host) }),
+    return track(name, 'apply', async () => {
+      // Issue 13: as `plan apply` does, an unfinished run that claims one of the containers refuses the plan
+      // before it starts (the error names the run, whether its dockpit lives, and how to resume or abandon it).
+      await assertUnclaimed(state, feasibleActions(preview).map((a) => ({ name: a.name, id: a.id })), { action: 'plan.apply' });
+      const runId = newRunId();
+      onRun(runId);
+      return { runId, records: [], plan: name };
+    }, (j, runId, signal) =>
+      executePlan({ ...planDeps(state, engine, plan.guards), journal: j, signal, runId, plan: plan.name, actions: preview.actions, unseen: preview.unseen.map((u) => u.host) }),
     );
   };
-  actions.restore = async (runId, onProgress) => {
-    const view = runState(await journal.read(runId));
-    return withProgress(runId, 'restore', onProgress, () => restoreRun(runId, { ...deps(guardsOfPlan(config, view.plan)), follow: followMoves(state, () => store.getState()) }));
+  actions.restore = (runId) => {
+    let plan: string | null = null;
+    return track(runId, 'restore', async () => {
+      // The apply's records first: the restore's own are folded onto them as they are written.
+      const records = await journal.read(runId);
+      plan = runState(records).plan;
+      return { runId, records, plan: plan ?? runId };
+    }, (j) => restoreRun(runId, { ...planDeps(state, engine, guardsOfPlan(config, plan)), journal: j, follow: followMoves(state, () => store.getState()) }));
+  };
+  actions.cancel = () => {
+    if (!current?.controller || !isPlanRunning(current.run)) return false;
+    current.controller.abort();
+    set({ ...current.run, cancellable: false });
+    return true;
   };
   return actions;
 }

@@ -1,11 +1,11 @@
 import type { ContainerInspect } from '../engine/container-inspect.js';
 import type { HostState } from '../engine/types.js';
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
-import type { MigrationView } from '../migrate/journal.js';
 import type { PreflightResult } from '../migrate/preflight.js';
 import type { Blocker } from '../migrate/types.js';
-import type { PlanPreview, RunProgress, RunStatus } from '../plans/types.js';
+import type { PlanPreview, RunStatus } from '../plans/types.js';
 import type { LockOwner, LockTarget } from '../state/types.js';
+import type { MoveRun, PlanRun } from '../store/own-runs.js';
 
 /** What views may ask of the engine. Views never call Docker; tests pass fakes. */
 export interface CockpitActions {
@@ -73,26 +73,23 @@ export interface MoveTargets {
   targets: MoveTarget[];
 }
 
-/**
- * A run's end as the cockpit sees it: the journal's view; why it never started (nothing changed); or the
- * executor itself stopped (the journal says where each move stands: `dockpit migration status RUN`).
- */
-export type MoveRunEnd = { view: MigrationView } | { refused: string } | { error: string; runId: string };
-
 export interface MigrateActions {
   /** The other hosts, each with its capacity and the preflight's verdict for this container. */
   targets(host: string, name: string): Promise<MoveTargets>;
   /** The preflight of moving NAME from HOST to TO (a pure plan from facts read now: the preview). */
   preview(host: string, name: string, to: string, choices: MoveChoices): Promise<PreflightResult>;
   /**
-   * Plans the move again from the fleet as it is now and, when nothing blocks it, runs it; `onView` gets the
-   * journal's view as records are written. The signal cancels what has not begun.
+   * Plans the move again from the fleet as it is now and, when nothing blocks it, runs it. The run is store
+   * data (`runs.move`, issue 14): a `run.move` event each time the journal's view changes. Resolves to the
+   * run as it ended (refused ones included: nothing changed); one run at a time.
    */
-  migrate(host: string, name: string, to: string, choices: MoveChoices, onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd>;
+  migrate(host: string, name: string, to: string, choices: MoveChoices): Promise<MoveRun>;
   /** Where each container of HOST would go (pure planner over facts read now). */
   evacuationPreview(host: string, choices: MoveChoices): Promise<EvacuationPlan>;
   /** Plans again and runs it if it still matches what was confirmed (same containers, same targets). */
-  evacuate(confirmed: EvacuationPlan, choices: MoveChoices, onView: (v: MigrationView) => void, signal: AbortSignal): Promise<MoveRunEnd>;
+  evacuate(confirmed: EvacuationPlan, choices: MoveChoices): Promise<MoveRun>;
+  /** Skips the moves of the running evacuation not begun (those under way end done or rolled back); false: nothing to cancel. */
+  cancel(): boolean;
   /** Moves of an evacuation in flight at once. */
   parallel: number;
 }
@@ -101,10 +98,15 @@ export interface PlanActions {
   list(): Array<{ name: string; description: string; steps: number }>;
   /** The preview from the store as it is now (pure: changes nothing). */
   preview(name: string): PlanPreview;
-  /** Runs the plan; progress as it goes; the signal cancels what has not started. */
-  apply?(name: string, onProgress: (p: RunProgress) => void, signal: AbortSignal): Promise<RunProgress>;
-  /** Puts every container a run touched back as it was. */
-  restore?(runId: string, onProgress: (p: RunProgress) => void): Promise<RunProgress>;
+  /**
+   * Runs the plan. The run is store data (`runs.plan`, issue 14): a `run.plan` event each time a journal
+   * record is written. Resolves to the run as it ended; rejects when it never started (also said in the store).
+   */
+  apply?(name: string): Promise<PlanRun>;
+  /** Puts every container a run touched back as it was; the run goes to the store as apply's does. */
+  restore?(runId: string): Promise<PlanRun>;
+  /** Skips what the running apply has not started; false: nothing to cancel. */
+  cancel?(): boolean;
   /** The newest run on this jump host, to restore with one key. */
   lastRun(): Promise<{ runId: string; plan: string; status: RunStatus } | null>;
 }

@@ -70,3 +70,38 @@ export function moveCounts(run: MoveRun): { ended: number; total: number; done: 
   const ended = moves.filter((m) => m.status !== 'pending' && m.status !== 'running' && m.status !== 'rolling-back').length;
   return { ended, total: moves.length, done: moves.filter((m) => m.status === 'done').length };
 }
+
+// The runs' changes, as the services make them (pure: each returns a new run, the store's event carries it).
+
+export function startedPlanRun(plan: string, kind: PlanRun['kind'], now: number, cancellable: boolean): PlanRun {
+  return { plan, kind, progress: null, startedAt: now, endedAt: null, error: null, cancellable };
+}
+
+/** A progress report: ignored once the run has ended (a late report must not bring back "running"). */
+export function planRunWithProgress(run: PlanRun, progress: RunProgress): PlanRun {
+  return run.endedAt === null ? { ...run, progress } : run;
+}
+
+/** The run's end: its last progress, or why it stopped (or never started). */
+export function endedPlanRun(run: PlanRun, now: number, end: { progress: RunProgress } | { error: string }): PlanRun {
+  const base = { ...run, endedAt: now, cancellable: false };
+  return 'error' in end ? { ...base, error: end.error } : { ...base, progress: end.progress };
+}
+
+export function startedMoveRun(what: MoveRun['what'], subject: string, now: number): MoveRun {
+  // Cancelling skips moves not begun: a single migration has begun as soon as it runs.
+  return { what, subject, view: null, startedAt: now, endedAt: null, refused: null, error: null, cancellable: what === 'evacuate' };
+}
+
+/** A report: ignored once the run has ended (a late one must not bring back "running"). */
+export function moveRunWithView(run: MoveRun, view: MigrationView): MoveRun {
+  return run.endedAt === null ? { ...run, view } : run;
+}
+
+/** The run's end: the journal's last view, why it never started, or why the executor stopped. */
+export function endedMoveRun(run: MoveRun, now: number, end: { view: MigrationView } | { refused: string } | { error: string }): MoveRun {
+  const base = { ...run, endedAt: now, cancellable: false };
+  if ('view' in end) return { ...base, view: end.view };
+  if ('refused' in end) return { ...base, refused: end.refused };
+  return { ...base, error: end.error };
+}

@@ -15,7 +15,7 @@ function names(state: FleetState, command: string): string[] {
 }
 
 /** `plansConfigured`: the cockpit was given degradation plans (CockpitActions.plans). */
-export function runCommand(text: string, state: FleetState, readOnly = false, plansConfigured = false): CommandResult {
+export function parseCommandLine(text: string, state: FleetState, readOnly = false, plansConfigured = false): CommandResult {
   const [cmd = '', ...args] = text.trim().split(/\s+/);
   const arg = args.join(' ');
   switch (cmd) {

@@ -4,7 +4,7 @@ import { movePlanLines } from '../migrate/preview-lines.js';
 import type { Blocker, BlockerCode, MovePlan } from '../migrate/types.js';
 import type { MoveTarget, MoveTargets } from '../app/ports.js';
 import { fit, formatBytes } from '../render/format.js';
-import type { MoveRun } from './move-run.js';
+import type { MoveRun } from '../store/own-runs.js';
 import { formatElapsed } from './plan-progress.js';
 import type { ScreenLine } from './plan-lines.js';
 import { printable } from '../render/printable.js';

@@ -3,7 +3,7 @@ import type { ActionOutcome, RunProgress } from '../plans/types.js';
 // The progress screen's figures (issue 5 item 3): counts per host and step, elapsed time, the end status.
 // Pure, from the RunProgress the executor reports.
 
-export interface Counts {
+export interface OutcomeCounts {
   done: number;
   failed: number;
   pending: number;
@@ -16,14 +16,14 @@ export interface Counts {
   ms: number;
 }
 
-export interface ProgressCell extends Counts {
+export interface ProgressCell extends OutcomeCounts {
   host: string;
   step: number;
 }
 
-const ZERO: Counts = { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, refused: 0, total: 0, ms: 0 };
+const ZERO: OutcomeCounts = { done: 0, failed: 0, pending: 0, inFlight: 0, skipped: 0, refused: 0, total: 0, ms: 0 };
 
-const FIELD: Record<ActionOutcome, keyof Omit<Counts, 'total' | 'ms'>> = {
+const FIELD: Record<ActionOutcome, keyof Omit<OutcomeCounts, 'total' | 'ms'>> = {
   done: 'done',
   failed: 'failed',
   pending: 'pending',
@@ -32,13 +32,13 @@ const FIELD: Record<ActionOutcome, keyof Omit<Counts, 'total' | 'ms'>> = {
   refused: 'refused',
 };
 
-function add(c: Counts, outcome: ActionOutcome, ms: number | undefined): Counts {
+function add(c: OutcomeCounts, outcome: ActionOutcome, ms: number | undefined): OutcomeCounts {
   const f = FIELD[outcome];
   return { ...c, [f]: c[f] + 1, total: c.total + 1, ms: c.ms + (ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : 0) };
 }
 
-/** Counts per (host, step), hosts in first-seen order then steps ascending, and the totals. */
-export function progressCounts(p: RunProgress): { cells: ProgressCell[]; totals: Counts } {
+/** OutcomeCounts per (host, step), hosts in first-seen order then steps ascending, and the totals. */
+export function progressCounts(p: RunProgress): { cells: ProgressCell[]; totals: OutcomeCounts } {
   const cells = new Map<string, ProgressCell>();
   const hostOrder: string[] = [];
   let totals = ZERO;

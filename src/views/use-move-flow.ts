@@ -1,12 +1,13 @@
 import type { Key } from 'ink';
-import { useRef } from 'react';
+import { useContext } from 'react';
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { PreflightResult } from '../migrate/preflight.js';
 import type { CockpitActions, MigrateActions, MoveTargets } from '../app/ports.js';
 import { ASKING, whenFree } from './held-by.js';
 import { moveConfirmKey, openMoveConfirm, type MoveConfirm, type MoveSubject } from './move-confirm.js';
 import { canConfirm, canConfirmEvacuation, refusalNote } from './move-lines.js';
-import { endedMoveRun, isMoveRunning, moveCounts, startedMoveRun, withView, type MoveRun } from './move-run.js';
+import { isMoveRunning, moveCounts, type MoveRun } from '../store/own-runs.js';
+import { StoreContext } from './store-context.js';
 import type { ConfirmKey } from './plan-confirm.js';
 import { entry, type NavEntry, type Route } from './routes.js';
 import { clampCursor } from './table-layout.js';
@@ -14,7 +15,8 @@ import { useSyncState } from './use-sync-state.js';
 
 // Issue 6 in the cockpit: `m` (target picker → preview → typed confirmation → progress) and `E` (evacuation
 // preview → typed confirmation → progress). The data each screen shows is loaded here, keyed by its route,
-// so key handlers read what is on screen synchronously; the screens only draw it.
+// so key handlers read what is on screen synchronously; the screens only draw it. The run itself is store
+// data (runs.move, issue 14): the service reports it, the progress screen selects it.
 
 /** What an asynchronous screen shows: for which route (`key`), the data once read, or the error. */
 export interface Loaded<T> {
@@ -38,6 +40,13 @@ export interface MoveFlowDeps {
   hostState: (host: string) => string;
 }
 
+/** Said at the bottom of every other screen while a run goes on out of sight. */
+export function moveBackgroundNote(run: MoveRun | null, onProgressScreen: boolean): string {
+  if (!run || !isMoveRunning(run) || onProgressScreen) return '';
+  const { ended, total } = moveCounts(run);
+  return `▸ ${run.what} ${run.subject} running${total ? `: ${ended}/${total} ended` : ''} · M shows it`;
+}
+
 function endNote(run: MoveRun): string {
   if (run.refused !== null) return `${run.what} ${run.subject} refused: ${run.refused} (nothing changed)`;
   if (run.error !== null) return `${run.what} ${run.subject}: ${run.error}`;
@@ -50,8 +59,8 @@ export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hos
   const [getPreview, setPreview] = useSyncState<Loaded<PreflightResult> | null>(null);
   const [getEvacuation, setEvacuation] = useSyncState<Loaded<EvacuationPlan> | null>(null);
   const [getConfirm, setConfirm] = useSyncState<MoveConfirm | null>(null);
-  const [getRun, setRun] = useSyncState<MoveRun | null>(null);
-  const runSeq = useRef(0);
+  const store = useContext(StoreContext)!;
+  const getRun = () => store.getState().runs.move;
   const top = () => getStack()[getStack().length - 1]!;
 
   /** Reads what a flow route shows; a late answer for a route no longer shown is dropped. */
@@ -88,24 +97,12 @@ export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hos
 
   function startRun(c: MoveConfirm): void {
     if (!migrate) return;
-    const seq = ++runSeq.current;
-    const mine = (fn: (r: MoveRun) => MoveRun) => setRun((r) => (r && runSeq.current === seq ? fn(r) : r));
-    const controller = new AbortController();
     const s = c.subject;
-    const subject = s.kind === 'migrate' ? `${s.plan.name} ${s.plan.from} → ${s.plan.to}` : s.plan.host;
-    setRun(startedMoveRun(s.kind, subject, Date.now(), controller));
-    const onView = (v: Parameters<typeof withView>[1]) => mine((r) => withView(r, v));
-    const work = s.kind === 'migrate'
-      ? migrate.migrate(s.plan.from, s.plan.name, s.plan.to, c.choices, onView, controller.signal)
-      : migrate.evacuate(s.plan, c.choices, onView, controller.signal);
+    const work = s.kind === 'migrate' ? migrate.migrate(s.plan.from, s.plan.name, s.plan.to, c.choices) : migrate.evacuate(s.plan, c.choices);
     work.then(
-      (end) => {
-        mine((r) => endedMoveRun(r, Date.now(), end));
-        // Ended out of sight: say so where the operator is, so nobody wonders whether it still runs.
-        const run = getRun();
-        if (run && runSeq.current === seq && top().route.kind !== 'moveRun') setFlash(endNote(run));
-      },
-      (err: unknown) => mine((r) => endedMoveRun(r, Date.now(), { refused: (err as Error).message })),
+      // Ended out of sight: say so where the operator is, so nobody wonders whether it still runs.
+      (run) => top().route.kind !== 'moveRun' && setFlash(endNote(run)),
+      (err: unknown) => setFlash(`${s.kind}: ${(err as Error).message}`),
     );
     setConfirm(null);
     // The picker and previews are of a fleet that is about to change: Esc from the progress goes back past them.
@@ -125,7 +122,6 @@ export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hos
     getPreview,
     getEvacuation,
     getConfirm,
-    getRun,
     running: () => isMoveRunning(getRun()),
 
     /** `m` on a container. */
@@ -213,13 +209,13 @@ export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hos
     /** `c` on the progress screen. */
     cancel(): boolean {
       const run = getRun();
-      if (top().route.kind !== 'moveRun' || !run?.controller || !isMoveRunning(run)) return false;
+      if (top().route.kind !== 'moveRun' || !migrate || !isMoveRunning(run)) return false;
       // Cancelling skips moves not begun; a single move has begun, and only ends done or rolled back.
-      if (run.what !== 'evacuate') {
+      if (run!.what !== 'evacuate') {
         setFlash('one move cannot be cancelled once begun: it ends done or rolled back');
         return false;
       }
-      run.controller.abort();
+      if (!migrate.cancel()) return false;
       setFlash('cancelling: moves not begun are skipped; those under way finish or roll back');
       return true;
     },
@@ -229,14 +225,6 @@ export function useMoveFlow({ migrate, heldBy, getStack, setStack, setFlash, hos
       if (top().route.kind === 'moveRun') return;
       if (!getRun()) return setFlash('no migration yet: m on a container, E on a host');
       setStack((s) => [...s, entry({ kind: 'moveRun' })]);
-    },
-
-    /** Said at the bottom of every other screen while a run goes on out of sight. */
-    backgroundNote(): string {
-      const run = getRun();
-      if (!run || !isMoveRunning(run) || top().route.kind === 'moveRun') return '';
-      const { ended, total } = moveCounts(run);
-      return `▸ ${run.what} ${run.subject} running${total ? `: ${ended}/${total} ended` : ''} · M shows it`;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { COMMANDS, completeCommand, runCommand } from '../../src/views/command-line.js';
+import { COMMANDS, completeCommand, parseCommandLine } from '../../src/views/command-line.js';
 import { cockpitFleet } from './cockpit-fleet.js';
 import { container, hostUp, listed, stateOf } from './fixtures.js';
 
@@ -10,63 +10,63 @@ vi.mock('react', () => {
 
 const state = cockpitFleet();
 
-describe('runCommand', () => {
+describe('parseCommandLine', () => {
   it('screen commands give their routes', () => {
-    expect(runCommand('lines', state)).toEqual({ route: { kind: 'lines' } });
-    expect(runCommand('hosts', state)).toEqual({ route: { kind: 'hosts' } });
-    expect(runCommand('ps', state)).toEqual({ route: { kind: 'containers' } });
-    expect(runCommand('ip', state)).toEqual({ route: { kind: 'ips' } });
-    expect(runCommand('events', state)).toEqual({ route: { kind: 'events' } });
+    expect(parseCommandLine('lines', state)).toEqual({ route: { kind: 'lines' } });
+    expect(parseCommandLine('hosts', state)).toEqual({ route: { kind: 'hosts' } });
+    expect(parseCommandLine('ps', state)).toEqual({ route: { kind: 'containers' } });
+    expect(parseCommandLine('ip', state)).toEqual({ route: { kind: 'ips' } });
+    expect(parseCommandLine('events', state)).toEqual({ route: { kind: 'events' } });
   });
 
   it('surrounding spaces do not matter', () => {
-    expect(runCommand('  hosts  ', state)).toEqual({ route: { kind: 'hosts' } });
-    expect(runCommand('host   h2 ', state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
+    expect(parseCommandLine('  hosts  ', state)).toEqual({ route: { kind: 'hosts' } });
+    expect(parseCommandLine('host   h2 ', state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
   });
 
   it('help and quit (and q)', () => {
-    expect(runCommand('help', state)).toEqual({ help: true });
-    expect(runCommand('quit', state)).toEqual({ quit: true });
-    expect(runCommand('q', state)).toEqual({ quit: true });
+    expect(parseCommandLine('help', state)).toEqual({ help: true });
+    expect(parseCommandLine('quit', state)).toEqual({ quit: true });
+    expect(parseCommandLine('q', state)).toEqual({ quit: true });
   });
 
   it(':plans is an error until plans exist', () => {
-    expect(runCommand('plans', state)).toEqual({ error: 'no degradation plans are configured yet' });
+    expect(parseCommandLine('plans', state)).toEqual({ error: 'no degradation plans are configured yet' });
   });
 
   it(':host NAME opens that host; without a name or with an unknown one, an error', () => {
-    expect(runCommand('host h2', state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
-    expect(runCommand('host h3', state)).toEqual({ route: { kind: 'containers', host: 'h3' } });
-    expect(runCommand('host', state)).toEqual({ error: ':host needs a host name' });
-    expect(runCommand('host nope', state)).toEqual({ error: 'no host "nope"' });
-    expect(runCommand('host H2', state)).toEqual({ error: 'no host "H2"' });
+    expect(parseCommandLine('host h2', state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
+    expect(parseCommandLine('host h3', state)).toEqual({ route: { kind: 'containers', host: 'h3' } });
+    expect(parseCommandLine('host', state)).toEqual({ error: ':host needs a host name' });
+    expect(parseCommandLine('host nope', state)).toEqual({ error: 'no host "nope"' });
+    expect(parseCommandLine('host H2', state)).toEqual({ error: 'no host "H2"' });
   });
 
   // BUG (reported): `state.hosts[arg]` also finds what every object inherits.
   it(':host with a name every object has (constructor, toString) is still an unknown host', () => {
-    expect(runCommand('host constructor', state)).toEqual({ error: 'no host "constructor"' });
-    expect(runCommand('host toString', state)).toEqual({ error: 'no host "toString"' });
+    expect(parseCommandLine('host constructor', state)).toEqual({ error: 'no host "constructor"' });
+    expect(parseCommandLine('host toString', state)).toEqual({ error: 'no host "toString"' });
   });
 
   it(':line NAME opens that line across hosts, (none) included; otherwise an error', () => {
-    expect(runCommand('line pay', state)).toEqual({ route: { kind: 'containers', bizline: 'pay' } });
-    expect(runCommand('line (none)', state)).toEqual({ route: { kind: 'containers', bizline: '(none)' } });
-    expect(runCommand('line', state)).toEqual({ error: ':line needs a business line' });
-    expect(runCommand('line nope', state)).toEqual({ error: 'no business line "nope"' });
+    expect(parseCommandLine('line pay', state)).toEqual({ route: { kind: 'containers', bizline: 'pay' } });
+    expect(parseCommandLine('line (none)', state)).toEqual({ route: { kind: 'containers', bizline: '(none)' } });
+    expect(parseCommandLine('line', state)).toEqual({ error: ':line needs a business line' });
+    expect(parseCommandLine('line nope', state)).toEqual({ error: 'no business line "nope"' });
   });
 
   it('an empty line or an unknown command is an error that names it', () => {
-    expect(runCommand('', state)).toEqual({ error: 'type a command, Tab completes' });
-    expect(runCommand('   ', state)).toEqual({ error: 'type a command, Tab completes' });
-    const unknown = runCommand('bogus', state);
+    expect(parseCommandLine('', state)).toEqual({ error: 'type a command, Tab completes' });
+    expect(parseCommandLine('   ', state)).toEqual({ error: 'type a command, Tab completes' });
+    const unknown = parseCommandLine('bogus', state);
     expect(unknown).toHaveProperty('error');
     expect((unknown as { error: string }).error).toMatch(/^unknown command ":bogus"/);
-    expect((runCommand('HOSTS', state) as { error: string }).error).toMatch(/^unknown command ":HOSTS"/);
+    expect((parseCommandLine('HOSTS', state) as { error: string }).error).toMatch(/^unknown command ":HOSTS"/);
   });
 
-  it('every command completion offers is one runCommand knows', () => {
+  it('every command completion offers is one parseCommandLine knows', () => {
     for (const c of COMMANDS) {
-      const r = runCommand(c, state);
+      const r = parseCommandLine(c, state);
       if ('error' in r) expect(r.error).not.toMatch(/^unknown command/);
     }
   });
@@ -139,6 +139,6 @@ describe('completeCommand: the argument', () => {
 
   it('a completed host line runs', () => {
     const { text } = completeCommand('host h2', state);
-    expect(runCommand(text, state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
+    expect(parseCommandLine(text, state)).toEqual({ route: { kind: 'containers', host: 'h2' } });
   });
 });

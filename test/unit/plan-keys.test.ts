@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Key } from 'ink';
 import { initialFleetState } from '../../src/store/state.js';
-import { runCommand } from '../../src/views/command-line.js';
+import { parseCommandLine } from '../../src/views/command-line.js';
 import { activeKeymap, commandFor, KEYMAP } from '../../src/views/keymap.js';
 
 // Issue 5, TUI: the plan keys in the keymap, and `:plans` once plans are configured.
@@ -35,8 +35,8 @@ describe('plan keys', () => {
 describe(':plans', () => {
   it('an error without plans, the plans screen with them (read-only too)', () => {
     const state = initialFleetState();
-    expect(runCommand('plans', state)).toEqual({ error: 'no degradation plans are configured yet' });
-    expect(runCommand('plans', state, false, true)).toEqual({ route: { kind: 'plans' } });
-    expect(runCommand('plans', state, true, true)).toEqual({ route: { kind: 'plans' } });
+    expect(parseCommandLine('plans', state)).toEqual({ error: 'no degradation plans are configured yet' });
+    expect(parseCommandLine('plans', state, false, true)).toEqual({ route: { kind: 'plans' } });
+    expect(parseCommandLine('plans', state, true, true)).toEqual({ route: { kind: 'plans' } });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../src/plans/types.js';
 import { endStatus, formatElapsed, progressCounts, runElapsed } from '../../src/views/plan-progress.js';
 import { previewLines, progressLines } from '../../src/views/plan-lines.js';
-import { ended, isRunning, startedRun, withProgress } from '../../src/views/plan-run.js';
+import { endedPlanRun, isPlanRunning, planRunWithProgress, startedPlanRun } from '../../src/store/own-runs.js';
 import { countsText } from '../../src/render/plan-lines.js';
 import { double11Preview, double11WithRefusal, report } from '../views/fake-plans.js';
 
@@ -63,19 +63,18 @@ describe('endStatus', () => {
   });
 });
 
-describe('plan-run: the run the cockpit holds', () => {
+describe('own-runs: the plan run the cockpit started, as the store holds it', () => {
   it('reports update it until it ends; a late report is ignored; an error ends it', () => {
-    const c = new AbortController();
-    const r0 = startedRun('double11', 'apply', 1000, c);
-    expect(isRunning(r0)).toBe(true);
-    const r1 = withProgress(r0, report('running', ['done', 'pending', 'pending']));
+    const r0 = startedPlanRun('double11', 'apply', 1000, true);
+    expect(isPlanRunning(r0)).toBe(true);
+    const r1 = planRunWithProgress(r0, report('running', ['done', 'pending', 'pending']));
     expect(r1.progress?.status).toBe('running');
-    const r2 = ended(r1, 2000, report('done', ['done', 'done', 'done']));
-    expect(isRunning(r2)).toBe(false);
-    expect(r2.controller).toBeNull();
-    expect(withProgress(r2, report('running', ['pending', 'pending', 'pending']))).toBe(r2);
-    expect(ended(r0, 3000, { error: 'lock held by ops@jump-1' })).toMatchObject({ error: 'lock held by ops@jump-1', endedAt: 3000, progress: null });
-    expect(isRunning(null)).toBe(false);
+    const r2 = endedPlanRun(r1, 2000, { progress: report('done', ['done', 'done', 'done']) });
+    expect(isPlanRunning(r2)).toBe(false);
+    expect(r2.cancellable).toBe(false);
+    expect(planRunWithProgress(r2, report('running', ['pending', 'pending', 'pending']))).toBe(r2);
+    expect(endedPlanRun(r0, 3000, { error: 'lock held by ops@jump-1' })).toMatchObject({ error: 'lock held by ops@jump-1', endedAt: 3000, progress: null });
+    expect(isPlanRunning(null)).toBe(false);
   });
 });
 

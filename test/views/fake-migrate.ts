@@ -1,5 +1,6 @@
 // A fake MigrateActions for the migration screens' view tests: previews from the real pure preflight over
-// fixture facts, runs driven by hand with views folded from journal records (as the cockpit's are).
+// fixture facts, runs driven by hand with views folded from journal records (as the cockpit's are). As the
+// real service does, each change of a run goes to the store as a `run.move` event (renderApp connects it).
 import type { EvacuationPlan } from '../../src/migrate/evacuate-plan.js';
 import { migrationState, type MigrationInput, type MigrationRecord, type MigrationView, type StepOutcome } from '../../src/migrate/journal.js';
 import { preflight } from '../../src/migrate/preflight.js';
@@ -7,7 +8,12 @@ import { DEFAULT_MOVE_OPTIONS, type MovePlan, type SourceFacts, type StepName } 
 import { applyEvents } from '../../src/store/apply-event.js';
 import { createFleetStore, type FleetStore } from '../../src/store/fleet-store.js';
 import { initialFleetState } from '../../src/store/state.js';
-import type { MigrateActions, MoveChoices, MoveRunEnd, MoveTargets } from '../../src/app/ports.js';
+import type { MigrateActions, MoveChoices, MoveTargets } from '../../src/app/ports.js';
+import { endedMoveRun, moveRunWithView, startedMoveRun, type MoveRun } from '../../src/store/own-runs.js';
+import { RunEmitter } from './run-emitter.js';
+
+/** How a hand-driven run ends: the journal's last view, a refusal (nothing changed), or the executor stopped. */
+export type MoveRunEnd = { view: MigrationView } | { refused: string } | { error: string };
 import { container, hostUp, listed } from '../unit/fixtures.js';
 import { host, inspectOf, liveSource, MiB, shopApi, SHOP_ID, shopApiListed, target } from '../unit/fixtures/migrate/inspect.js';
 import { LAN, pools } from '../unit/ip-fixtures.js';
@@ -40,6 +46,8 @@ export interface FakeMoveRun {
 }
 
 export interface FakeMigrate extends MigrateActions {
+  /** Where the runs' events go: the test's store, once renderApp has connected it. */
+  emitter: RunEmitter;
   previewCalls: Array<{ to: string; choices: MoveChoices }>;
   runs: FakeMoveRun[];
 }
@@ -77,7 +85,30 @@ export function evacuationOf(choices: MoveChoices, extra = 0): EvacuationPlan {
 
 export function fakeMigrate(options: { recorded?: boolean; targets?: () => Promise<MoveTargets> } = {}): FakeMigrate {
   const recorded = options.recorded ?? false;
+  let controller: AbortController | null = null;
+  let cancellable = false;
+  const start = (kind: FakeMoveRun['kind'], subject: string, args: FakeMoveRun['args'], choices: MoveChoices) =>
+    new Promise<MoveRun>((resolve) => {
+      controller = new AbortController();
+      let run = startedMoveRun(kind, subject, Date.now());
+      cancellable = run.cancellable;
+      const set = (next: MoveRun) => fake.emitter.emit({ type: 'run.move', run: (run = next) });
+      set(run);
+      fake.runs.push({
+        kind,
+        args,
+        choices,
+        onView: (v) => set(moveRunWithView(run, v)),
+        signal: controller.signal,
+        resolve: (end) => {
+          cancellable = false;
+          set(endedMoveRun(run, Date.now(), end));
+          resolve(run);
+        },
+      });
+    });
   const fake: FakeMigrate = {
+    emitter: new RunEmitter(),
     parallel: 4,
     previewCalls: [],
     runs: [],
@@ -106,10 +137,15 @@ export function fakeMigrate(options: { recorded?: boolean; targets?: () => Promi
       fake.previewCalls.push({ to, choices });
       return shopPlan(to, choices, recorded);
     },
-    migrate: (host, name, to, choices, onView, signal) =>
-      new Promise((resolve) => fake.runs.push({ kind: 'migrate', args: { host, name, to }, choices, onView, signal, resolve })),
+    migrate: (host, name, to, choices) => start('migrate', `${name} ${host} → ${to}`, { host, name, to }, choices),
     evacuationPreview: async (_h, choices) => evacuationOf(choices),
-    evacuate: (plan, choices, onView, signal) => new Promise((resolve) => fake.runs.push({ kind: 'evacuate', args: { plan }, choices, onView, signal, resolve })),
+    evacuate: (plan, choices) => start('evacuate', plan.host, { plan }, choices),
+    cancel: () => {
+      if (!controller || !cancellable) return false;
+      cancellable = false;
+      controller.abort();
+      return true;
+    },
   };
   return fake;
 }

@@ -1,6 +1,9 @@
-// A fake PlanActions for the plan screens' view tests: a fixed preview, and runs driven by hand.
+// A fake PlanActions for the plan screens' view tests: a fixed preview, and runs driven by hand. As the real
+// service does, each change of a run goes to the store as a `run.plan` event (renderApp connects the store).
 import type { PlanPreview, RunProgress, RunStatus, ActionOutcome } from '../../src/plans/types.js';
 import type { PlanActions } from '../../src/app/ports.js';
+import { endedPlanRun, planRunWithProgress, startedPlanRun, type PlanRun } from '../../src/store/own-runs.js';
+import { RunEmitter } from './run-emitter.js';
 
 export interface FakeRun {
   name: string;
@@ -10,6 +13,8 @@ export interface FakeRun {
 }
 
 export interface FakePlans extends PlanActions {
+  /** Where the runs' events go: the test's store, once renderApp has connected it. */
+  emitter: RunEmitter;
   previewCalls: string[];
   applies: FakeRun[];
   restores: FakeRun[];
@@ -39,6 +44,7 @@ export function double11Preview(): PlanPreview {
 export function fakePlans(options: { preview?: (name: string) => PlanPreview; withRuns?: boolean } = {}): FakePlans {
   const { preview = (name: string) => (name === 'greedy' ? { ...double11Preview(), plan: 'greedy', refusal: 'line shop: 2 of 2 running would go down, more than maxDownPerLine 0.5' } : double11Preview()), withRuns = true } = options;
   const fake: FakePlans = {
+    emitter: new RunEmitter(),
     previewCalls: [],
     applies: [],
     restores: [],
@@ -53,9 +59,32 @@ export function fakePlans(options: { preview?: (name: string) => PlanPreview; wi
     },
     lastRun: () => Promise.resolve(fake.last),
   };
+  let controller: AbortController | null = null;
+  /** A run driven by hand: its reports and its end go to the store as the service's would. */
+  const start = (list: FakeRun[], name: string, plan: string, kind: PlanRun['kind']) =>
+    new Promise<PlanRun>((resolve) => {
+      controller = kind === 'apply' ? new AbortController() : null;
+      let run = startedPlanRun(plan, kind, Date.now(), controller !== null);
+      const set = (next: PlanRun) => fake.emitter.emit({ type: 'run.plan', run: (run = next) });
+      set(run);
+      list.push({
+        name,
+        onProgress: (p) => set(planRunWithProgress(run, p)),
+        signal: controller?.signal ?? null,
+        resolve: (p) => {
+          set(endedPlanRun(run, Date.now(), { progress: p }));
+          resolve(run);
+        },
+      });
+    });
   if (withRuns) {
-    fake.apply = (name, onProgress, signal) => new Promise((resolve) => fake.applies.push({ name, onProgress, signal, resolve }));
-    fake.restore = (runId, onProgress) => new Promise((resolve) => fake.restores.push({ name: runId, onProgress, signal: null, resolve }));
+    fake.apply = (name) => start(fake.applies, name, name, 'apply');
+    fake.restore = (runId) => start(fake.restores, runId, fake.last?.runId === runId ? fake.last.plan : runId, 'restore');
+    fake.cancel = () => {
+      if (!controller || controller.signal.aborted) return false;
+      controller.abort();
+      return true;
+    };
   }
   return fake;
 }

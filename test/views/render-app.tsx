@@ -6,6 +6,7 @@ import type { FleetStore } from '../../src/store/fleet-store.js';
 import type { CockpitActions } from '../../src/app/ports.js';
 import { App } from '../../src/views/App.js';
 import type { Route } from '../../src/views/routes.js';
+import { RunEmitter } from './run-emitter.js';
 
 export type Rendered = ReturnType<typeof render>;
 
@@ -37,6 +38,11 @@ export interface RenderOptions {
 export async function renderApp(store: FleetStore, size?: Size, options: RenderOptions = {}): Promise<Rendered> {
   const { actions, initialRoute = { kind: 'hosts' }, readOnly } = options;
   const route = initialRoute === null ? {} : { initialRoute };
+  // The fakes' runs reach the screens through this store, as the services' do through the coalescer.
+  for (const port of [actions?.plans, actions?.migrate]) {
+    const emitter = (port as { emitter?: unknown } | undefined)?.emitter;
+    if (emitter instanceof RunEmitter) emitter.connect(store);
+  }
   const r = render(<App store={store} actions={actions} source="test" {...route} readOnly={readOnly} />);
   await waitForFrame(r, (f) => f.includes('dockpit'));
   // Ink listens for 'resize' from the start; the cockpit's useTerminalSize only once its effect has run.

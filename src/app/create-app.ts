@@ -1,0 +1,84 @@
+import type { FleetConfig } from '../config/types.js';
+import { toDockpitError } from '../engine/errors.js';
+import type { FleetEngine } from '../engine/fleet-engine.js';
+import type { DomainEventSink } from '../engine/types.js';
+import type { StateStore } from '../state/types.js';
+import type { FleetStore } from '../store/fleet-store.js';
+import { engineActions } from './engine-actions.js';
+import { startInspectRecorder, type InspectRecorder } from './inspect-recorder.js';
+import { startLedgerPoller } from './ledger-watch.js';
+import { cockpitMigrations } from './migrations.js';
+import { placeAction } from './placement.js';
+import { planActions } from './plans.js';
+import type { CockpitActions } from './ports.js';
+import { startSampler } from './stats-sampling.js';
+import { lockHolders, startTeamWatcher } from './team-watch.js';
+
+// Issue 14, item 1: every service the cockpit uses, built once here; the composition root (cli/tui.tsx)
+// only connects the fleet, calls this, and renders the views on `actions`.
+
+export interface AppOptions {
+  /** Nothing that changes the fleet is built: its ports are absent, so the views bind no key for it. */
+  readOnly: boolean;
+  /** Told when the state cannot be written (the header says so; nothing is recorded). */
+  onStateUnwritable?: (why: string) => void;
+}
+
+export interface CockpitApp {
+  actions: CockpitActions;
+  /**
+   * At quit: cancels the migration's moves not begun and waits for those under way (they end done or rolled
+   * back), so that no move is left half done by the exit. Resolves to the run it waited for, if any.
+   */
+  drain(onWait: (runId: string) => void): Promise<{ runId: string; status: string } | null>;
+  /** Stops the watchers, the sampler and the recorder (not the engine, the coalescer nor the state: the caller's). */
+  stop(): Promise<void>;
+}
+
+export function createApp(config: FleetConfig, engine: FleetEngine, store: FleetStore, state: StateStore, emit: DomainEventSink, options: AppOptions): CockpitApp {
+  const { readOnly } = options;
+  const sampler = startSampler(engine, store, emit, config.engine.callTimeoutMs, config.engine.statsPerSecond);
+  // Issue 4: the pools and the ledger's reservations, for the IP view and the status line's conflict mark.
+  const ledger = startLedgerPoller({ state, pools: config.pools, emit });
+  // Issue 11: the runs of every operator sharing the state, live; this process's own are marked as such.
+  const ownRuns = new Set<string>();
+  const onRun = (runId: string) => void ownRuns.add(runId);
+  const team = startTeamWatcher({ state, emit, isOwn: (runId) => ownRuns.has(runId), livenessMs: config.engine.probeIntervalMs });
+
+  const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
+  actions.heldBy = lockHolders(state);
+  // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
+  if (!readOnly) actions.place = placeAction(config, state, engine, store);
+  if (config.plans.length > 0) actions.plans = planActions({ config, state, engine, store, emit, readOnly, onRun });
+  // Issue 6: migrations and evacuations; none at all read-only (their keys are then not bound).
+  const migrations = readOnly ? null : cockpitMigrations({ config, state, engine, store, emit, onRun });
+  if (migrations) actions.migrate = migrations.actions;
+
+  // Each container's configuration as last seen, for migrating off a host whose engine has died: records
+  // are writes, so once the state can be written. When it cannot, the live view works on and the header
+  // says so; a change says why when it is tried (StateError).
+  let recorder: InspectRecorder | null = null;
+  let stopped = false;
+  void state.ready().then(
+    () => {
+      if (stopped) return;
+      recorder = startInspectRecorder(engine, store, state.records, {
+        callTimeoutMs: config.engine.callTimeoutMs,
+        onError: (host, err) => emit({ type: 'host.status', host, patch: { error: err.toString() } }),
+      });
+    },
+    (err: unknown) => options.onStateUnwritable?.(`not writable: ${toDockpitError(err).code}; nothing is recorded`),
+  );
+
+  return {
+    actions,
+    drain: async (onWait) => (migrations ? migrations.drain(onWait) : null),
+    stop: async () => {
+      stopped = true;
+      sampler.stop();
+      await recorder?.stop();
+      ledger.stop();
+      team.stop();
+    },
+  };
+}
