@@ -3,6 +3,7 @@ import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import type { DomainEventSink } from '../engine/types.js';
 import { evacuationProblems, type EvacuationPlan } from '../migrate/evacuate-plan.js';
+import type { MigrateEngine } from '../migrate/engine-port.js';
 import { executeMigration } from '../migrate/execute.js';
 import { migrationState, type MigrationRecord } from '../migrate/journal.js';
 import { noSourceReason, preflight } from '../migrate/preflight.js';
@@ -49,7 +50,8 @@ function sameAssignment(a: EvacuationPlan, b: EvacuationPlan): boolean {
 export interface MigrationServiceDeps {
   config: FleetConfig;
   state: StateStore;
-  engine: FleetEngine;
+  /** The fleet engine, or the migration port alone (the memory engine of the unit tests). */
+  engine: FleetEngine | MigrateEngine;
   store: FleetStore;
   /** The coalescer's sink: each change of the run goes there as a `run.move` event. */
   emit: DomainEventSink;

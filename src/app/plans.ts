@@ -2,7 +2,7 @@ import type { FleetConfig } from '../config/types.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { DomainEventSink } from '../engine/types.js';
-import { executePlan, restoreRun } from '../plans/execute.js';
+import { executePlan, restoreRun, type PlanEngine } from '../plans/execute.js';
 import { newRunId, planJournal, runState, type Journal, type JournalRecord, type RunView } from '../plans/journal.js';
 import { feasibleActions, planPreview } from '../plans/plan.js';
 import type { RunProgress } from '../plans/types.js';
@@ -77,7 +77,8 @@ function reportingJournal(journal: Journal, runId: string, records: JournalRecor
 export interface PlanServiceDeps {
   config: FleetConfig;
   state: StateStore;
-  engine: FleetEngine;
+  /** The fleet engine, or the plans executor's port alone (the memory engine of the unit tests). */
+  engine: FleetEngine | PlanEngine;
   store: FleetStore;
   /** The coalescer's sink: each change of the run goes there as a `run.plan` event (issue 14). */
   emit: DomainEventSink;
