@@ -2,6 +2,7 @@ import type { EngineMark } from '../../src/engine/call-settlement.js';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
 import type { EngineRecords } from '../../src/engine/container-marks.js';
 import type { EnsureOptions, EnsureResult, ImageRef } from '../../src/engine/image-transfer.js';
+import { parseTier } from '../../src/engine/container-mapper.js';
 import type { Container, ContainerState } from '../../src/engine/types.js';
 import type { RecorderEngine } from '../../src/app/inspect-recorder.js';
 import { nameOf, type SourceInspect } from '../../src/migrate/container-spec.js';
@@ -81,8 +82,8 @@ export class MemoryEngine implements MigrateEngine, PlanEngine, RecorderEngine {
     return h.containers.get(idOrName) ?? [...h.containers.values()].find((c) => nameOf(c) === idOrName.replace(/^\//, ''));
   }
 
-  /** A host's containers as `GET /containers/json` lists them, mapped as the engine layer maps them. */
-  listed(host: string): Container[] {
+  /** A host's containers as `GET /containers/json` lists them, mapped as the engine layer maps them (label keys of memory-fleet.ts). */
+  listed(host: string, keys = { bizline: 'dockpit.bizline', tier: 'dockpit.tier' }): Container[] {
     return [...this.hostState(host).containers.values()].map((c) => ({
       host,
       id: c.Id,
@@ -90,8 +91,8 @@ export class MemoryEngine implements MigrateEngine, PlanEngine, RecorderEngine {
       image: typeof c.Config.Image === 'string' ? c.Config.Image : c.Image,
       state: (c.State?.Status ?? 'created') as ContainerState,
       status: '',
-      bizline: null,
-      tier: null,
+      bizline: c.Config.Labels?.[keys.bizline] ?? null,
+      tier: parseTier(c.Config.Labels?.[keys.tier]),
       ips: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([n, s]) => [n, s.IPAddress ?? ''])),
       labels: c.Config.Labels ?? {},
       created: 0,
