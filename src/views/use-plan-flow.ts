@@ -44,8 +44,9 @@ export function usePlanFlow({ plans, heldBy, getStack, setStack, setFlash }: Pla
   function start(c: PlanConfirm): void {
     const work = c.purpose === 'apply' ? plans?.apply?.(c.plan) : plans?.restore?.(c.runId!);
     if (!work) return;
-    // A run that never started says why on its progress screen (the service puts it in the store).
-    work.catch(() => undefined);
+    // A run that never started says why on its progress screen (the service puts it in the store), and here:
+    // the service also refuses a second run before any store event.
+    work.catch((err: unknown) => setFlash(`${c.purpose} of ${c.plan}: ${(err as Error).message}`));
     setConfirm(null);
     setStack((s) => (s[s.length - 1]!.route.kind === 'planRun' ? [...s] : [...s, entry({ kind: 'planRun' })]));
   }
