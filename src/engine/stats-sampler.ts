@@ -113,32 +113,51 @@ export class StatsSampler {
     const rate = this.o.backgroundPerSecond;
     this.budget = Math.min(rate, this.budget + (this.lastTick ? ((now - this.lastTick) / 1000) * rate : rate));
     this.lastTick = now;
-    const start = byHost.length ? this.hostStart++ % byHost.length : 0;
+    const start = byHost.length ? this.hostStart % byHost.length : 0;
+    const free = new Array<number>(byHost.length).fill(0);
     for (let h = 0; h < byHost.length; h++) {
-      const [host, list] = byHost[(start + h) % byHost.length]!;
-      let free = this.o.perHost - (this.inFlight.get(host) ?? 0);
-      if (free <= 0 || !this.opts.client(host)) continue;
+      const [host] = byHost[(start + h) % byHost.length]!;
+      free[h] = this.o.perHost - (this.inFlight.get(host) ?? 0);
+      if (free[h]! <= 0 || !this.opts.client(host)) {
+        free[h] = 0;
+        continue;
+      }
       for (const v of this.visible) {
-        if (free <= 0) break;
+        if (free[h]! <= 0) break;
         if (v.host !== host || !runningKeys.has(`${v.host}/${v.id}`)) continue;
         if (this.due(this.track(v), this.o.visibleEveryMs, now)) {
           this.read(v, now, false);
-          free--;
-        }
-      }
-      // Background: walk the host's running containers round-robin from where the last tick stopped.
-      const from = this.rotation.get(host) ?? 0;
-      for (let k = 0; k < list.length && free > 0 && this.budget >= 1; k++) {
-        const i = (from + k) % list.length;
-        const ref = list[i]!;
-        if (this.due(this.track(ref), this.o.backgroundEveryMs, now)) {
-          this.read(ref, now, !this.visibleKeys.has(`${ref.host}/${ref.id}`));
-          free--;
-          this.budget--;
-          this.rotation.set(host, i + 1);
+          free[h]!--;
         }
       }
     }
+    // Background: one read a host per pass while the budget lasts, then another pass, and the next tick starts
+    // after the last host read. With 5 reads a tick over 200 hosts, each host is then read about every 10 s
+    // (rather than several in a row every 50 s), and those answers keep its probe quiet (issue 14).
+    let next = start + 1;
+    for (let pass = 0, any = true; any && this.budget >= 1; pass++) {
+      any = false;
+      for (let h = 0; h < byHost.length && this.budget >= 1; h++) {
+        if (free[h]! <= 0) continue;
+        const [host, list] = byHost[(start + h) % byHost.length]!;
+        // Round-robin over the host's running containers from where the last read stopped.
+        const from = this.rotation.get(host) ?? 0;
+        for (let k = 0; k < list.length; k++) {
+          const i = (from + k) % list.length;
+          const ref = list[i]!;
+          if (this.due(this.track(ref), this.o.backgroundEveryMs, now)) {
+            this.read(ref, now, !this.visibleKeys.has(`${ref.host}/${ref.id}`));
+            free[h]!--;
+            this.budget--;
+            this.rotation.set(host, i + 1);
+            if (pass === 0) next = start + h + 1;
+            any = true;
+            break;
+          }
+        }
+      }
+    }
+    this.hostStart = byHost.length ? next % byHost.length : 0;
     if (this.tracks.size > runningKeys.size * 2 + 64) {
       for (const key of this.tracks.keys()) if (!runningKeys.has(key)) this.tracks.delete(key);
     }

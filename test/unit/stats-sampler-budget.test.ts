@@ -88,3 +88,30 @@ describe('StatsSampler events', () => {
     expect(background).not.toContain('h1-3');
   });
 });
+
+describe('StatsSampler rotation across hosts', () => {
+  it('with a small budget, each host is read about every hosts/budget seconds, not in bursts (its reads keep its probe quiet)', async () => {
+    const f = fakeFleet(200, 50);
+    let now = 1_000_000;
+    const lastRead = new Map<string, number>();
+    const longestGap = new Map<string, number>();
+    const sampler = new StatsSampler({
+      client: (h) => f.clients.get(h) ?? null,
+      running: () => f.running,
+      emit: () => undefined,
+      onAnswer: (host) => {
+        const prev = lastRead.get(host);
+        if (prev !== undefined) longestGap.set(host, Math.max(longestGap.get(host) ?? 0, now - prev));
+        lastRead.set(host, now);
+      },
+      backgroundPerSecond: 20,
+    });
+    for (; now <= 1_000_000 + 60_000; now += 250) {
+      sampler.tick(now);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(lastRead.size).toBe(200);
+    // 200 hosts at 20 reads a second: every 10 s (a tick's rounding aside).
+    expect(Math.max(...longestGap.values())).toBeLessThanOrEqual(11_000);
+  });
+});
