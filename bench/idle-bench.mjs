@@ -43,6 +43,8 @@ const diff = (a, b) => Object.fromEntries(Object.keys(b).map((k) => [k, (b[k] ??
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-idle-'));
 const hollow = await startHollowFleet({ hosts, perHost, probes });
 const results = new Map(clis.map((c) => [c, []]));
+/** Each probe container's renames so far: the hollow fleet outlives each launch. */
+let probeSeq = new Map();
 try {
   const config = hollow.writeConfig(path.join(dir, 'dockpit.yaml'));
   const probeHosts = hollow.hosts.slice(0, probes).map((h) => h.name);
@@ -72,10 +74,11 @@ try {
         const req = Object.fromEntries(Object.entries(diff(req0, await hollow.requests())).map(([kind, n]) => [kind, n / secs]));
         const r = { launchMs: ms, cpu: u.cpuPercent, rss: u.rssMiB, ptyBytesPerSec: (screen.bytes - bytes0) / secs, req, threads, from, to };
         if (values.storm) {
-          await showProbes(screen, probeHosts);
+          await showProbes(screen, probeHosts, probeSeq);
           await hollow.setRate(Number(values.storm));
           await sleep(1000);
           r.storm = await probeLatency(screen, hollow, probeHosts, 80, 100);
+          probeSeq = screen.probeSeq;
           await hollow.setRate(0);
         }
         results.get(cli).push(r);

@@ -83,16 +83,17 @@ async function keypressLatency(screen, count, gapMs) {
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length, missed, all: latencies.map((x) => Math.round(x)) };
 }
 
-/** The cockpit on the probes: `:ps`, then `/probe` (every probe row on screen). */
-export async function showProbes(screen, probeHosts) {
+/** The cockpit on the probes: `:ps`, then `/probe` (every probe row on screen). `seq`: each probe's rename count so far. */
+export async function showProbes(screen, probeHosts, seq = new Map()) {
   screen.write(':ps\r');
   await sleep(500);
   screen.write('/probe');
   await sleep(300);
   screen.write('\r');
-  const shown = await screen.waitFor(new RegExp(`probe-${probeHosts.at(-1)}-0`), 5000);
+  const last = probeHosts.at(-1);
+  const shown = await screen.waitFor(new RegExp(`probe-${last}-${seq.get(last) ?? 0}(?!\\d)`), 15_000);
   if (!shown) throw new Error('the probe containers never showed on screen');
-  screen.probeSeq = new Map(probeHosts.map((h) => [h, 0]));
+  screen.probeSeq = new Map(probeHosts.map((h) => [h, seq.get(h) ?? 0]));
 }
 
 async function stormOnScreen(screen, hollow, pid, rate, seconds, probeHosts) {

@@ -99,6 +99,9 @@ export function createCoalescer(store: FleetStore, options: CoalescerOptions = {
   const sink: DomainEventSink = (event) => {
     queue.push(event);
     const now = performance.now();
+    // A commit is already due as soon as one may be: this event goes with it whatever its pace, so it is not
+    // classified (in a storm that is nearly every event, and a repeating one would be applied twice).
+    if (timer && due <= Math.max(now, lastCommit + interval)) return;
     const at = Math.max(now, lastCommit + gap[paceOf(event, store.getState())]);
     if (timer && due <= at) return;
     if (timer) clearTimeout(timer);
