@@ -76,6 +76,17 @@ export async function confirmByName(what: string, name: string, err: (s: string)
   }
 }
 
+/**
+ * The end of every moving command: the run as JSON (`json`, what the command's script output holds) or as
+ * a table, its error on stderr, and the exit code its status maps to (`status`: a single move's own).
+ */
+export function reportMoves(r: MigrationResult, json: object | null, out: (s: string) => void, err: (s: string) => void, status: MigrationStatus | MoveStatus = r.status): number {
+  if (json) out(JSON.stringify(json, null, 2));
+  else printMoves(r, out);
+  if (r.error) err(`dockpit: ${r.error}`);
+  return MOVE_EXIT[status];
+}
+
 export function printMoves(r: MigrationResult, out: (s: string) => void): void {
   out(textTable(
     ['NAME', 'FROM', 'TO', 'IP', 'STATUS', 'DOWNTIME', 'NOTE'],

@@ -1,7 +1,7 @@
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { MovePlan } from '../migrate/types.js';
 import type { MoveChoices } from '../app/ports.js';
-import type { ConfirmKey } from './plan-confirm.js';
+import { typed, type ConfirmKey } from './plan-confirm.js';
 
 // The dangerous confirmation of a migration or an evacuation (issue 6; style.md after Shopify CLI): the
 // blast radius first, then typed names. A source host that cannot be reached adds a stage of its own: the
@@ -59,9 +59,8 @@ export function openMoveConfirm(subject: MoveSubject, leaveData: boolean): MoveC
 export function moveConfirmKey(state: MoveConfirm, key: ConfirmKey): { state: MoveConfirm; confirmed: boolean } {
   switch (key.kind) {
     case 'char':
-      return { state: { ...state, text: state.text + key.text, message: null }, confirmed: false };
     case 'backspace':
-      return { state: { ...state, text: [...state.text].slice(0, -1).join(''), message: null }, confirmed: false };
+      return { state: typed(state, key), confirmed: false };
     case 'submit': {
       const want = state.stages[state.stage]!.expect;
       if (state.text !== want) {

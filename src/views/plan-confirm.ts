@@ -16,6 +16,12 @@ export interface PlanConfirm {
 
 export type ConfirmKey = { kind: 'char'; text: string } | { kind: 'backspace' } | { kind: 'submit' };
 
+/** A typed-name line after a character or a backspace (by code point); the last message is cleared. */
+export function typed<S extends { text: string; message: string | null }>(state: S, key: Exclude<ConfirmKey, { kind: 'submit' }>): S {
+  const text = key.kind === 'char' ? state.text + key.text : [...state.text].slice(0, -1).join('');
+  return { ...state, text, message: null };
+}
+
 export function openConfirm(purpose: 'apply' | 'restore', plan: string, runId: string | null = null): PlanConfirm {
   return { purpose, plan, runId, text: '', message: null };
 }
@@ -24,9 +30,8 @@ export function openConfirm(purpose: 'apply' | 'restore', plan: string, runId: s
 export function confirmKey(state: PlanConfirm, key: ConfirmKey): { state: PlanConfirm; confirmed: boolean } {
   switch (key.kind) {
     case 'char':
-      return { state: { ...state, text: state.text + key.text, message: null }, confirmed: false };
     case 'backspace':
-      return { state: { ...state, text: [...state.text].slice(0, -1).join(''), message: null }, confirmed: false };
+      return { state: typed(state, key), confirmed: false };
     case 'submit':
       if (state.text === state.plan) return { state, confirmed: true };
       return {

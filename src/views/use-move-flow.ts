@@ -2,15 +2,16 @@ import type { Key } from 'ink';
 import { useContext } from 'react';
 import type { EvacuationPlan } from '../migrate/evacuate-plan.js';
 import type { PreflightResult } from '../migrate/preflight.js';
-import type { CockpitActions, MigrateActions, MoveTargets } from '../app/ports.js';
+import type { MigrateActions, MoveTargets } from '../app/ports.js';
 import { ASKING, whenFree } from './held-by.js';
 import { moveConfirmKey, openMoveConfirm, type MoveConfirm, type MoveSubject } from './move-confirm.js';
 import { canConfirm, canConfirmEvacuation, refusalNote } from './move-lines.js';
 import { isMoveRunning, moveCounts, type MoveRun } from '../store/own-runs.js';
 import { StoreContext } from './store-context.js';
 import type { ConfirmKey } from './plan-confirm.js';
-import { entry, type NavEntry, type Route } from './routes.js';
+import { entry, type Route } from './routes.js';
 import { clampCursor } from './table-layout.js';
+import type { FlowShellDeps } from './use-plan-flow.js';
 import { useSyncState } from './use-sync-state.js';
 
 // Issue 6 in the cockpit: `m` (target picker → preview → typed confirmation → progress) and `E` (evacuation
@@ -29,13 +30,8 @@ type MoveRoute = Extract<Route, { kind: 'moveTargets' | 'movePreview' | 'evacuat
 const FLOW_KINDS: ReadonlySet<Route['kind']> = new Set(['moveTargets', 'movePreview', 'evacuate']);
 const routeKey = (r: Route) => JSON.stringify(r);
 
-export interface MoveFlowDeps {
+export interface MoveFlowDeps extends FlowShellDeps {
   migrate: MigrateActions | undefined;
-  /** Who holds which containers (issue 11): asked before the typed confirmation. */
-  heldBy: CockpitActions['heldBy'];
-  getStack: () => NavEntry[];
-  setStack: (fn: (s: NavEntry[]) => NavEntry[]) => void;
-  setFlash: (text: string | null) => void;
   /** The host's state as the store has it now ("up", "down" …), for the evacuation's confirmation. */
   hostState: (host: string) => string;
 }

@@ -13,13 +13,17 @@ import { useSyncState } from './use-sync-state.js';
 // Issue 5 in the cockpit: `a` on a plan's preview and `R` open a typed-name confirmation (while open, every
 // key is text); Enter starts the run, whose progress is store data (runs.plan, issue 14); `c` cancels it.
 
-export interface PlanFlowDeps {
-  plans: PlanActions | undefined;
+/** What every confirming flow (plans, moves) takes from the shell. */
+export interface FlowShellDeps {
   /** Who holds which containers (issue 11): asked before the typed confirmation. */
   heldBy: CockpitActions['heldBy'];
   getStack: () => NavEntry[];
   setStack: (fn: (s: NavEntry[]) => NavEntry[]) => void;
   setFlash: (text: string | null) => void;
+}
+
+export interface PlanFlowDeps extends FlowShellDeps {
+  plans: PlanActions | undefined;
 }
 
 const BUSY = 'a run is still in progress: wait for its end or cancel it (c)';

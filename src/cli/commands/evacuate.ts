@@ -7,7 +7,7 @@ import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
 import { planEvacuationOn } from '../../app/migrate-facts.js';
-import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, printMoves, withCtrlC } from '../move-options.js';
+import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, reportMoves, withCtrlC } from '../move-options.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
@@ -72,10 +72,7 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
         }
       }
       const result = await withCtrlC((signal) => executeMigration({ ...deps, signal }, { runId: newRunId(), what: 'evacuate', host, moves: ev.moves, parallel }));
-      if (args.json) out(JSON.stringify({ ...result, host }, null, 2));
-      else printMoves(result, out);
-      if (result.error) err(`dockpit: ${result.error}`);
-      return MOVE_EXIT[result.status];
+      return reportMoves(result, args.json ? { ...result, host } : null, out, err);
     } catch (e) {
       return failed(e, err);
     } finally {

@@ -6,7 +6,7 @@ import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
 import { preflightMove, refuseBlocked } from '../../app/move-preflight.js';
-import { confirmByName, failed, MOVE_EXIT, moveOptions, printMoves, withCtrlC } from '../move-options.js';
+import { confirmByName, failed, MOVE_EXIT, moveOptions, reportMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
 import { withState } from '../with-state.js';
@@ -83,10 +83,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
       }
       const result = await withCtrlC((signal) => executeMigration({ ...migrateDeps(config, state, fleet.engine), signal }, { runId: newRunId(), what: 'migrate', host: null, moves: [plan], parallel: 1 }));
       const j = moveJson(result, plan);
-      if (args.json) out(JSON.stringify(j, null, 2));
-      else printMoves(result, out);
-      if (result.error) err(`dockpit: ${result.error}`);
-      return MOVE_EXIT[j.status];
+      return reportMoves(result, args.json ? j : null, out, err, j.status);
     } catch (e) {
       return failed(e, err);
     } finally {

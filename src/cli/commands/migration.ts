@@ -5,7 +5,7 @@ import { checkRunId } from '../../state/run-id.js';
 import type { StateStore } from '../../state/types.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
-import { endedAs, failed, MOVE_EXIT, printMoves, withCtrlC } from '../move-options.js';
+import { endedAs, failed, printMoves, reportMoves, withCtrlC } from '../move-options.js';
 import { textTable } from '../../render/text-table.js';
 import { withState } from '../with-state.js';
 import { statusShower } from '../../app/run-claims.js';
@@ -28,10 +28,7 @@ export const migrationResumeCommand: HeadlessCommand = ({ args, config, out, err
       // Ctrl-C cancels the moves not yet begun, as in `migrate`/`evacuate`: they stay resumable.
       const r = await withCtrlC((signal) => resumeMigration({ ...migrateDeps(config, state, fleet.engine), signal }, view.runId));
       // How the resume left it: done (0), rolled back or failed (5), cancelled again (8).
-      if (args.json) out(JSON.stringify({ ...r, ended: endedAs(r) }, null, 2));
-      else printMoves(r, out);
-      if (r.error) err(`dockpit: ${r.error}`);
-      return MOVE_EXIT[r.status];
+      return reportMoves(r, args.json ? { ...r, ended: endedAs(r) } : null, out, err);
     } catch (e) {
       return failed(e, err);
     } finally {
