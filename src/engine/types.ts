@@ -1,4 +1,5 @@
 // Domain types shared by the engine, the store and the views. Plain data only.
+import type { Alert } from '../alerts/types.js';
 import type { MoveRun, PlanRun } from '../store/own-runs.js';
 import type { IpPool } from '../config/types.js';
 import type { Reservation } from '../state/types.js';
@@ -73,7 +74,8 @@ export type DomainEvent =
   | StatsEvent
   | LedgerEvent
   | TeamEvent
-  | OwnRunEvent;
+  | OwnRunEvent
+  | AlertsEvent;
 
 /** Issue 4: the configured pools (once, at start), and each read of the reservation ledger. */
 export type LedgerEvent =
@@ -112,6 +114,9 @@ export type TeamEvent = { type: 'team.run'; run: TeamRun } | { type: 'team.gone'
 
 /** Issue 14: a run this process started, whole, each time it changes (src/store/own-runs.ts). */
 export type OwnRunEvent = { type: 'run.plan'; run: PlanRun } | { type: 'run.move'; run: MoveRun };
+
+/** Issue 15: the alerts as the evaluator holds them now, whole (src/store/alerts.ts). */
+export type AlertsEvent = { type: 'alerts.changed'; alerts: readonly Alert[] };
 
 export type DomainEventSink = (event: DomainEvent) => void;
 

@@ -1,4 +1,5 @@
 import type { Container, ContainerEventRecord, DomainEvent, HostStatus } from '../engine/types.js';
+import { applyAlerts } from './alerts.js';
 import { applyLedger } from './reservations.js';
 import { applyStats } from './stats.js';
 import { applyTeam } from './team.js';
@@ -132,6 +133,8 @@ export function applyEvent(state: FleetState, event: DomainEvent): FleetState {
     case 'run.plan':
     case 'run.move':
       return applyOwnRun(state, event);
+    case 'alerts.changed':
+      return applyAlerts(state, event);
   }
 }
 

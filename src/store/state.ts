@@ -1,6 +1,7 @@
 import type { IpPool } from '../config/types.js';
 import type { Container, ContainerEventRecord, HostStatus, TeamRun } from '../engine/types.js';
 import type { Reservation } from '../state/types.js';
+import { NO_ALERTS, type AlertsState } from './alerts.js';
 import { NO_OWN_RUNS, type OwnRuns } from './own-runs.js';
 import { EMPTY_HISTORY, type HostStats, type TrafficHistory } from './stats.js';
 
@@ -30,6 +31,8 @@ export interface FleetState {
   team: readonly TeamRun[];
   /** The runs this process started (issue 14): their progress reaches the screens as store data. */
   runs: OwnRuns;
+  /** Issue 15: the alerts evaluated in this process (the cockpit's or `dockpit watch`'s). */
+  alerts: AlertsState;
 }
 
 /** The ledger as the cockpit last read it. */
@@ -53,5 +56,5 @@ export const TIMELINE_LIMIT = 2000;
 export const EMPTY_HOST_CONTAINERS: HostContainers = Object.freeze({ byId: Object.freeze({}), order: Object.freeze([]) });
 
 export function initialFleetState(): FleetState {
-  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], lineTiers: NO_LINE_TIERS, reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS, runs: NO_OWN_RUNS };
+  return { hostOrder: [], hosts: {}, containers: {}, timeline: [], stats: {}, history: EMPTY_HISTORY, pools: [], lineTiers: NO_LINE_TIERS, reservations: EMPTY_RESERVATIONS, team: NO_TEAM_RUNS, runs: NO_OWN_RUNS, alerts: NO_ALERTS };
 }
