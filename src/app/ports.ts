@@ -30,6 +30,17 @@ export interface CockpitActions {
    * says so at once. Absent: not checked (the run itself still refuses).
    */
   heldBy?(targets: readonly LockTarget[]): Promise<HeldContainer[]>;
+  /** Issue 15: the alerts the cockpit evaluates (they are store data: FleetState.alerts). Absent read-only. */
+  alerts?: AlertActions;
+}
+
+/** Issue 15: what the :alerts screen does to an alert. */
+export interface AlertActions {
+  /**
+   * Acknowledges an alert: silenced for the configured time (`alerts.ackFor`), in this process and, with an
+   * Alertmanager sink, there too; written to the audit log. `message` says what was done, for the bottom line.
+   */
+  ack(key: string): Promise<{ ok: boolean; message: string }>;
 }
 
 /** A container locked by a run, and its holder. */
