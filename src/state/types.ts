@@ -201,6 +201,27 @@ export interface InspectRecords {
   remove(host: string, name: string): Promise<void>;
 }
 
+// --- leases (issue 15: one alerts sender per team) ---------------------------------------------------------
+
+/** This process's campaign for a role only one process of the team plays at a time. */
+export interface RoleHold {
+  /** Whether this process holds the role now: false as soon as its lease may have run out (fencing). */
+  readonly held: boolean;
+  /** Who holds the role as last seen (the `id` its holder campaigned with); null when nobody or unknown. */
+  readonly holder: string | null;
+  /** Stops campaigning and gives the role up if held. */
+  resign(): Promise<void>;
+}
+
+export interface Leases {
+  /**
+   * Campaigns for `role` until resigned: taken when free, held while this process is alive (a lease of
+   * `ttlMs`, kept alive), retried while another holds it. `onChange` is told of each gain and loss.
+   * etcd: one holder in the team; files: one per jump host.
+   */
+  campaign(role: string, id: string, ttlMs: number, onChange: (held: boolean) => void): RoleHold;
+}
+
 // --- the store -------------------------------------------------------------------------------------------
 
 /** What changed in the shared state, for watchers (the cockpit): they re-read what they show. */
@@ -238,6 +259,8 @@ export interface StateStore {
   readonly locks: ContainerLock;
   readonly audit: AuditLog;
   readonly records: InspectRecords;
+  /** Issue 15: roles one process of the team plays (the alerts' sender). */
+  readonly leases: Leases;
   /** A journal of records whose `kind` is one of `kinds` (anything else read back is damage). */
   journal<R extends JournalEntry, In extends { runId: string }>(name: JournalName, kinds: ReadonlySet<string>): RunJournal<R, In>;
   /**

@@ -5,6 +5,7 @@ import { EtcdConn } from './client.js';
 import { etcdImport } from './import.js';
 import { checkNoForeignKeys } from './foreign-keys.js';
 import { etcdJournal } from './journal.js';
+import { etcdLeases } from './leases.js';
 import { etcdLedger } from './ledger.js';
 import { etcdContainerLock, etcdNameLocks } from './locks.js';
 import { pruneState } from './prune.js';
@@ -29,6 +30,9 @@ import { EtcdWatch } from './watch.js';
 //                                   commit order (create revision)                      no lease
 //   audit/<ISO time>-<unique>       one AuditEntry                                       no lease
 //   records/<host>/<name>           one InspectRecord (the container's env included)    no lease
+//   leaders/<role>                  who plays a role for the team (issue 15: the alerts'
+//                                   sender): {id, pid, host}; bound to a lease of the
+//                                   campaign's own TTL (leases.ts)                        lease
 //
 // "lease": bound to the one lease of the dockpit process that wrote it (TTL state.etcd.leaseTtl, renewed
 // every TTL/3): gone once that process stops renewing, so a dead jump host's locks free themselves.
@@ -41,6 +45,7 @@ export function etcdState(config: EtcdStateConfig, opts: { operator: Operator; n
   const conn = new EtcdConn(config);
   const session = new Session(conn, config.leaseTtlSec, now);
   const watch = new EtcdWatch(conn);
+  const leases = etcdLeases(conn, now);
   let closing: Promise<void> | null = null;
 
   /**
@@ -59,6 +64,7 @@ export function etcdState(config: EtcdStateConfig, opts: { operator: Operator; n
     locks: etcdContainerLock(conn, session, now),
     audit: etcdAudit(conn, opts.operator, now, ready),
     records: etcdRecords(conn, now),
+    leases,
     journal<R extends JournalEntry, In extends { runId: string }>(name: JournalName, kinds: ReadonlySet<string>): RunJournal<R, In> {
       return etcdJournal<R, In>(conn, session, name, kinds, now);
     },
@@ -69,6 +75,7 @@ export function etcdState(config: EtcdStateConfig, opts: { operator: Operator; n
     close() {
       closing ??= (async () => {
         watch.close();
+        await leases.resignAll();
         try {
           await session.close(); // revokes the lease: etcd deletes every lock, claim and placement of ours
         } finally {

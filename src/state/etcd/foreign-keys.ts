@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config/config-error.js';
 import type { EtcdConn } from './client.js';
-import { AUDIT_DIR, CLAIMS_DIR, JOURNALS_DIR, LEDGER_DIR, LEDGER_GUARD, LOCKS_DIR, PLACING_DIR, prefixEnd, RECORDS_DIR } from './keys.js';
+import { AUDIT_DIR, CLAIMS_DIR, JOURNALS_DIR, LEADERS_DIR, LEDGER_DIR, LEDGER_GUARD, LOCKS_DIR, PLACING_DIR, prefixEnd, RECORDS_DIR } from './keys.js';
 import { rangeResult } from './kv.js';
 
 // A prefix that holds keys dockpit did not write is somebody else's (a typo in state.etcd.prefix, or
@@ -10,7 +10,7 @@ import { rangeResult } from './kv.js';
 
 /** dockpit's own ranges under the prefix, relative, sorted: [start, end). */
 function ownRanges(): Array<[Buffer, Buffer]> {
-  const dirs = [AUDIT_DIR, CLAIMS_DIR, JOURNALS_DIR, LEDGER_DIR, LOCKS_DIR, PLACING_DIR, RECORDS_DIR].map((d): [Buffer, Buffer] => [Buffer.from(d), prefixEnd(Buffer.from(d))]);
+  const dirs = [AUDIT_DIR, CLAIMS_DIR, JOURNALS_DIR, LEADERS_DIR, LEDGER_DIR, LOCKS_DIR, PLACING_DIR, RECORDS_DIR].map((d): [Buffer, Buffer] => [Buffer.from(d), prefixEnd(Buffer.from(d))]);
   const guard = Buffer.from(LEDGER_GUARD);
   const ranges: Array<[Buffer, Buffer]> = [...dirs, [guard, Buffer.concat([guard, Buffer.from([0])])]];
   return ranges.sort((a, b) => Buffer.compare(a[0], b[0]));

@@ -13,6 +13,8 @@ export const CLAIMS_DIR = 'claims/';
 export const JOURNALS_DIR = 'journals/';
 export const AUDIT_DIR = 'audit/';
 export const RECORDS_DIR = 'records/';
+/** Issue 15: `leaders/<role>`, the holder of a role one process of the team plays (the alerts' sender). */
+export const LEADERS_DIR = 'leaders/';
 
 export const JOURNALS: readonly JournalName[] = ['runs', 'migrations'];
 
@@ -26,6 +28,7 @@ export const journalDir = (journal: JournalName): string => `${JOURNALS_DIR}${jo
 export const journalRunDir = (journal: JournalName, runId: string): string => `${journalDir(journal)}${runId}/`;
 export const recordHostDir = (host: string): string => `${RECORDS_DIR}${host}/`;
 export const recordKey = (host: string, name: string): string => `${recordHostDir(host)}${name}`;
+export const leaderKey = (role: string): string => `${LEADERS_DIR}${encodeURIComponent(role)}`;
 export const auditKey = (at: string, unique: string): string => `${AUDIT_DIR}${at}-${unique}`;
 
 /** Fixed width, so that keys sort as numbers do (13 digits of ms last until the year 2286). */

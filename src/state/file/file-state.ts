@@ -6,6 +6,7 @@ import { fileAuditLog } from './audit-log.js';
 import { claimGuard, fileContainerLock } from './container-lock.js';
 import { inspectRecords } from './inspect-records.js';
 import { fileJournal, writeJournalFile } from './journal.js';
+import { fileLeases } from './leases.js';
 import { fileLedger } from './ledger.js';
 import { fileNameLocks } from './name-locks.js';
 import { pruneJournals } from './prune.js';
@@ -20,6 +21,7 @@ import { watchStateFolder } from './watch.js';
 //   runs/RUN.jsonl                plan runs' journals, and migrations/RUN.jsonl migrations' (journal.ts)
 //   records/HOST/NAME.json        inspect records (inspect-records.ts)
 //   audit.log                     the audit log (audit-log.ts)
+//   leaders/ROLE.lock             who plays a role on this jump host (issue 15: the alerts' sender; leases.ts)
 //
 // Opening it touches nothing: the folder is made (state-folder.ts: the system-wide one only by root) by
 // the first write, so read-only commands work where no change was ever made.
@@ -35,6 +37,7 @@ export function fileState(config: FileStateConfig, opts: { operator: Operator; n
   const guard = claimGuard(dir);
   const journalDir = (name: JournalName) => path.join(dir, name);
   const watches = new Set<() => void>();
+  const leases = fileLeases(dir, ensureDir);
 
   return {
     kind: 'file',
@@ -44,6 +47,7 @@ export function fileState(config: FileStateConfig, opts: { operator: Operator; n
     locks: fileContainerLock(dir, { now, ensureDir }),
     audit,
     records,
+    leases,
     journal: (name, kinds) => fileJournal(journalDir(name), kinds, { now, ensureDir, guard }),
     ready: () => folder.ready(),
     watch(listener) {
@@ -78,6 +82,7 @@ export function fileState(config: FileStateConfig, opts: { operator: Operator; n
       record: (record) => records.put(record),
     },
     async close() {
+      await leases.resignAll();
       for (const stop of watches) stop();
       watches.clear();
     },
