@@ -58,9 +58,14 @@ export function fileLeases(stateDir: string, ensureDir: EnsureDir = mkdirp): Fil
               tell();
             },
           });
-          release = r;
-          await writeFileDurably(ownerFile, JSON.stringify({ id, pid: process.pid, since: new Date().toISOString() }));
+          try {
+            await writeFileDurably(ownerFile, JSON.stringify({ id, pid: process.pid, since: new Date().toISOString() }));
+          } catch (err) {
+            await r().catch(() => undefined);
+            throw err;
+          }
           if (closed) await r().catch(() => undefined);
+          else release = r;
         } catch {
           // Held by another dockpit of this jump host (or the folder cannot be written): standby.
           const owner = await fs.promises.readFile(ownerFile, 'utf8').then((t) => JSON.parse(t) as { id?: unknown }, () => null);
