@@ -10,6 +10,7 @@ import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js'
 import { describeIssue, fieldName, lineOf } from './yaml-location.js';
 import { resolvePlans } from '../plans/load-plans.js';
 import { resolveState, StateFieldError } from './state-config.js';
+import { AlertsFieldError, resolveAlerts } from '../alerts/rules-config.js';
 
 /** Parses and validates a config file's text. Contacts nothing. */
 export function parseConfig(text: string, file: string): FleetConfig {
@@ -70,6 +71,14 @@ export function parseConfig(text: string, file: string): FleetConfig {
     const at = ['state', ...err.at];
     throw new ConfigError(err.message, file, lineOf(doc, counter, at), fieldName(at));
   }
+  let alerts;
+  try {
+    alerts = resolveAlerts(raw.alerts);
+  } catch (err) {
+    if (!(err instanceof AlertsFieldError)) throw err;
+    const at = ['alerts', ...err.at];
+    throw new ConfigError(err.message, file, lineOf(doc, counter, at), fieldName(at));
+  }
   const e = raw.engine ?? {};
   return {
     source: file,
@@ -87,6 +96,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
     lines,
     plans,
     stateDir: state.dir,
+    alerts,
     ...(state.config !== undefined && { state: state.config }),
     ...(raw.registry !== undefined && { registry: raw.registry }),
   };

@@ -7,6 +7,7 @@ import { loadConfigFile } from './load-config.js';
 import { resolveHost } from './resolve-host.js';
 import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
 import { expandPath } from './paths.js';
+import { defaultAlertsConfig } from '../alerts/rules-config.js';
 
 function readJson(file: string): unknown {
   try {
@@ -50,6 +51,7 @@ export function localEngineConfig(): FleetConfig {
     lines: {},
     plans: [],
     stateDir: expandPath(DEFAULT_STATE_DIR, process.cwd()),
+    alerts: defaultAlertsConfig(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { stateSchema } from './state-config.js';
+import { alertsSchema } from '../alerts/rules-schema.js';
 
 // The file format. Strict objects so that a typo ("identifyFile") is an error, not a silently ignored key.
 
@@ -115,6 +116,8 @@ export const configSchema = z
     plansDir: nonEmpty.optional(),
     /** A registry (`host:port`) a migration pulls a missing image from before streaming it engine to engine. */
     registry: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'expected host or host:port').optional(),
+    /** Issue 15: alert rules and where alerts go (src/alerts/rules-schema.ts). */
+    alerts: alertsSchema.optional(),
   })
   .strict();
 

@@ -1,3 +1,4 @@
+import type { AlertsConfig } from '../alerts/rules-config.js';
 import type { Transport } from '../engine/types.js';
 import type { Cidr } from '../pool/ipv4.js';
 import type { Plan } from '../plans/types.js';
@@ -89,6 +90,8 @@ export interface FleetConfig {
   state?: StateConfig;
   /** A registry a migration pulls missing images from (else they stream engine to engine). */
   registry?: string;
+  /** Issue 15: alert rules and sinks, defaults filled (src/alerts/rules-config.ts). */
+  alerts: AlertsConfig;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {

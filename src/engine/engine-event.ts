@@ -26,11 +26,22 @@ export function toTimelineRecord(host: string, ev: EngineEvent): ContainerEventR
   const id = ev.Actor?.ID ?? ev.id;
   if (!id || !isTimelineAction(action)) return null;
   const attributes = ev.Actor?.Attributes ?? {};
-  return {
+  const record: ContainerEventRecord = {
     host,
     id,
     name: (attributes.name ?? id.slice(0, 12)).replace(/^\//, ''),
     action,
     timeNano: ev.timeNano ?? (ev.time ?? 0) * 1e9,
   };
+  // Only where the engine says them: a die whose exit code isn't known must not read as exit code 0.
+  const exitCode = action === 'die' ? intOf(attributes.exitCode) : null;
+  if (exitCode !== null) record.exitCode = exitCode;
+  const signal = action === 'kill' ? intOf(attributes.signal) : null;
+  if (signal !== null) record.signal = signal;
+  return record;
+}
+
+function intOf(text: string | undefined): number | null {
+  if (text === undefined || !/^-?\d+$/.test(text)) return null;
+  return Number(text);
 }

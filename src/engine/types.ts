@@ -61,6 +61,10 @@ export interface ContainerEventRecord {
   action: string;
   /** Engine clock, nanoseconds since the epoch. */
   timeNano: number;
+  /** `die`: the exit code the engine reported (issue 15: a non-zero one no stop explains is an alert). */
+  exitCode?: number;
+  /** `kill`: the signal sent (docker stop sends 15 first, docker kill 9). */
+  signal?: number;
 }
 
 /** Everything the engine tells the store. One dispatch path: the store applies these, nothing else. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fleetSource, type FleetSource } from '../../src/app/fleet-source.js';
 import { DEFAULT_TUNING, type FleetConfig } from '../../src/config/types.js';
 import { DEFAULT_RETENTION } from '../../src/config/state-config.js';
+import { defaultAlertsConfig } from '../../src/alerts/rules-config.js';
 import type { DomainEvent } from '../../src/engine/types.js';
 import { fileState } from '../../src/state/file/file-state.js';
 import type { Operator, StateStore } from '../../src/state/types.js';
@@ -28,6 +29,7 @@ export function memoryConfig(hosts: readonly string[], stateDir: string): FleetC
     lines: {},
     plans: [],
     stateDir,
+    alerts: defaultAlertsConfig(),
   };
 }
 

@@ -4,6 +4,7 @@ import { ipJson } from '../../src/cli/commands/ip.js';
 import { conflictText } from '../../src/render/ip-lines.js';
 import { UsageError } from '../../src/config/config-error.js';
 import type { FleetConfig } from '../../src/config/types.js';
+import { defaultAlertsConfig } from '../../src/alerts/rules-config.js';
 import { DEFAULT_LABELS, DEFAULT_TUNING } from '../../src/config/types.js';
 import { detect } from '../../src/pool/detect.js';
 import { hostRows } from '../../src/store/selectors.js';
@@ -25,7 +26,7 @@ describe('dockpit ip: arguments', () => {
   });
 });
 
-const config = { source: 'test.yaml', labels: DEFAULT_LABELS, engine: DEFAULT_TUNING, hosts: [], pools: pools(LAN), lines: {}, plans: [], stateDir: '/s' } as FleetConfig;
+const config = { source: 'test.yaml', labels: DEFAULT_LABELS, engine: DEFAULT_TUNING, hosts: [], pools: pools(LAN), lines: {}, plans: [], stateDir: '/s', alerts: defaultAlertsConfig() } as FleetConfig;
 const state = stateOf([
   hostUp('h1'),
   hostUp('h2', { state: 'down', error: 'REFUSED: no engine socket at /x' }),
