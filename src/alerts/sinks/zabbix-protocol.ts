@@ -1,5 +1,6 @@
 import net from 'node:net';
 import zlib from 'node:zlib';
+import { parseHostPort } from '../host-port.js';
 
 // The Zabbix trapper protocol, what `zabbix_sender` speaks (Zabbix 6.0): a `ZBXD` header, a flags byte, the
 // body's length as 8 little-endian bytes (4 of length and 4 reserved with flags 0x01; 8 + 8 with the
@@ -87,16 +88,6 @@ export function parseZabbixAnswer(body: string): ZabbixAnswer {
   if (response !== 'success') throw new ZabbixProtocolError(`the Zabbix server refused the request: ${response || '(no response)'}${info ? ` (${info})` : ''}`);
   if (!/processed:\s*\d+/.test(info)) throw new ZabbixProtocolError(`the Zabbix answer says no "processed: N": ${info || body.slice(0, 200)}`);
   return { response, info, processed: num('processed'), failed: num('failed'), total: num('total') };
-}
-
-/** "host:port" → its parts; a clear error otherwise (the config layer adds file:line). */
-export function parseHostPort(addr: string, defaultPort?: number): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(addr.trim());
-  const port = m?.[3] !== undefined ? Number(m[3]) : defaultPort;
-  if (!m || port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw Object.assign(new Error(`"${addr}" is not host:port (e.g. 127.0.0.1:10051)`), { code: 'BAD_ADDRESS' });
-  }
-  return { host: (m[1] ?? m[2])!, port };
 }
 
 /** Sends values in one request and resolves to the server's answer; rejects on a transport error or after `timeoutMs`. */
