@@ -5,7 +5,7 @@ import type { RunArgs } from './run-options.js';
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
   | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs' | 'plan-abandon' | 'migration-abandon'
   | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs'
-  | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show';
+  | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show' | 'watch';
 
 export interface MoveArgs {
   /** `migrate --to H`; `evacuate --to H,H`: the hosts it may use. */
@@ -47,6 +47,10 @@ export interface CliArgs {
   stateTo?: string;
   /** `state copy --force`: copy into a prefix that holds state already. */
   force?: boolean;
+  /** `watch --metrics ADDR`: where the Prometheus exposition is served. */
+  metrics?: string;
+  /** `watch --per-container-metrics`. */
+  perContainerMetrics: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -130,6 +134,13 @@ Commands:
                                  copy this state (ledger, journals, records, audit log) to
                                  another; refuses a target that holds state unless --force
   state prune [--json]           delete ended runs' journals and audit entries past retention
+  watch [--metrics ADDR] [--per-container-metrics] [--json]
+                     run headless until SIGTERM: keep the live fleet, evaluate the alert rules
+                     (alerts:), send them to the configured sinks, log one line per alert
+                     transition, sender change and sink failure (--json: a JSON object a
+                     line). --metrics 127.0.0.1:9323 serves Prometheus metrics (per line and
+                     host; per container with --per-container-metrics). Several watches
+                     sharing etcd state elect one sender; with file state, one per jump host
   record [--host H] [--json]
                      save each container's inspect in STATE/records: what a migration recreates
                      when its host's engine is dead. Per host: recorded, changed, failed, pruned
@@ -153,11 +164,13 @@ written, or this dockpit lost its claim: nothing more was changed, 8 cancelled.`
 type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
   | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
-  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force' | 'keep-on-conflict';
+  | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force' | 'keep-on-conflict'
+  | 'metrics' | 'per-container-metrics';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
   'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan', 'group', 'force', 'keep-on-conflict',
+  'metrics', 'per-container-metrics',
 ];
 
 const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
@@ -191,6 +204,7 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'state-init': ['group'],
   'state-copy': ['json', 'to', 'force'],
   'state-prune': ['json'],
+  watch: ['json', 'metrics', 'per-container-metrics'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
@@ -248,6 +262,8 @@ const OPTIONS = {
   group: { type: 'string' },
   force: { type: 'boolean' },
   'keep-on-conflict': { type: 'boolean' },
+  metrics: { type: 'string' },
+  'per-container-metrics': { type: 'boolean' },
 } as const;
 
 /**
@@ -308,6 +324,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
       throw new UsageError(`--${opt} does not apply to ${command === 'tui' ? 'the cockpit' : `"${commandWords(command)}"`}`);
     }
   }
+  if (values.metrics !== undefined && !/^(\[[0-9a-fA-F:.]+\]|[^\s:\[\]]*):\d{1,5}$/.test(values.metrics)) {
+    throw new UsageError(`--metrics ${values.metrics}: expected HOST:PORT, e.g. 127.0.0.1:9323`);
+  }
   if (command === 'state-copy' && !values.to && !values.help) throw new UsageError('state copy needs --to etcd://HOST:PORT/PREFIX or --to FOLDER');
   const run: RunArgs | undefined =
     command === 'run'
@@ -353,6 +372,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.group !== undefined && { group: values.group }),
     ...(command === 'state-copy' && values.to !== undefined && { stateTo: values.to }),
     ...(values.force && { force: true }),
+    ...(values.metrics !== undefined && { metrics: values.metrics }),
+    perContainerMetrics: values['per-container-metrics'] ?? false,
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -1,6 +1,7 @@
 import type { FleetConfig } from '../config/types.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
-import { createCoalescer, createFleetStore, type Coalescer, type FleetStore } from '../store/fleet-store.js';
+import type { DomainEvent, DomainEventSink } from '../engine/types.js';
+import { createCoalescer, createFleetStore, type Coalescer, type CoalescerOptions, type FleetStore } from '../store/fleet-store.js';
 import { initialFleetState } from '../store/state.js';
 
 export interface Connected {
@@ -15,6 +16,14 @@ export interface StartedFleet {
   store: FleetStore;
   coalescer: Coalescer;
   engine: FleetEngine;
+  /** The coalescer's sink behind the tap, if any: what the app services emit to (issue 15: the alerts see it all). */
+  emit: DomainEventSink;
+}
+
+export interface StartFleetOptions {
+  /** Sees every domain event before the store does (issue 15: `dockpit watch`'s alerting service). */
+  tap?: (event: DomainEvent) => void;
+  onCommit?: CoalescerOptions['onCommit'];
 }
 
 /**
@@ -22,13 +31,20 @@ export interface StartedFleet {
  * Ink and its views, so that the hosts are contacted while those modules load (issue 7: loading them took
  * 0.5–1 s of the launch of a 200-host fleet).
  */
-export function startFleet(config: FleetConfig): StartedFleet {
+export function startFleet(config: FleetConfig, options: StartFleetOptions = {}): StartedFleet {
   const lineTiers = Object.fromEntries(Object.values(config.lines).map((l) => [l.name, l.tier]));
   const store = createFleetStore({ ...initialFleetState(), lineTiers });
-  const coalescer = createCoalescer(store);
-  const engine = new FleetEngine(config, coalescer.sink);
+  const coalescer = createCoalescer(store, options.onCommit ? { onCommit: options.onCommit } : {});
+  const { tap } = options;
+  const emit: DomainEventSink = tap
+    ? (event) => {
+        tap(event);
+        coalescer.sink(event);
+      }
+    : coalescer.sink;
+  const engine = new FleetEngine(config, emit);
   engine.start();
-  return { store, coalescer, engine };
+  return { store, coalescer, engine, emit };
 }
 
 /** Connects every host once (each bounded by its own deadlines) and waits until each is listed or failed. */

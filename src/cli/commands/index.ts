@@ -20,6 +20,7 @@ import { stateInit } from './state.js';
 import { stateCopyCommand } from './state-copy.js';
 import { stateShowCommand, statePruneCommand } from './state-info.js';
 import type { HeadlessCommand } from './types.js';
+import { watchCommand } from './watch.js';
 
 /** Every headless command: each screen's `--json` twin. */
 export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessCommand>> = {
@@ -52,4 +53,5 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   'state-show': stateShowCommand,
   'state-copy': stateCopyCommand,
   'state-prune': statePruneCommand,
+  watch: watchCommand,
 };
