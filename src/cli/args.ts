@@ -50,7 +50,7 @@ export interface CliArgs {
   /** `watch --metrics ADDR`: where the Prometheus exposition is served. */
   metrics?: string;
   /** `watch --per-container-metrics`. */
-  perContainerMetrics: boolean;
+  perContainerMetrics?: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -373,7 +373,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(command === 'state-copy' && values.to !== undefined && { stateTo: values.to }),
     ...(values.force && { force: true }),
     ...(values.metrics !== undefined && { metrics: values.metrics }),
-    perContainerMetrics: values['per-container-metrics'] ?? false,
+    ...(values['per-container-metrics'] === true && { perContainerMetrics: true }),
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -45,7 +45,7 @@ export const watchCommand: HeadlessCommand = async ({ args, config, out }) => {
       log,
       connect: (tap) => startFleet(config, tap),
       metrics: args.metrics ?? null,
-      perContainer: args.perContainerMetrics,
+      perContainer: args.perContainerMetrics ?? false,
       ...(ttl !== undefined && { senderTtlMs: ttl }),
     });
   } catch (err) {
