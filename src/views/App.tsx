@@ -80,6 +80,7 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
     evacuate: migrating,
     leaveData: migrating,
     moveProgress: migrating,
+    ackAlert: !!actions.alerts,
   });
   const shell: Shell = {
     store, actions, keymap, readOnly, moves, plan, form, top, setStack, setFlash, navigate: go,
@@ -90,7 +91,8 @@ function Cockpit({ source, initialRoute, readOnly }: { source: string; initialRo
   // A first q while a migration runs only warns; a second one quits (the moves under way finish first).
   const quitArmed = useRef(false);
   const screenMode = (input: string, key: Parameters<typeof commandFor>[1]) => {
-    const command = commandFor(input, key, keymap);
+    // A key two screens bind (`a`) is the shown screen's.
+    const command = commandFor(input, key, keymap, (c) => !!screenFor(top().route).keys?.[c]);
     if (!command) return;
     setFlash(null);
     const armed = quitArmed.current;

@@ -4,7 +4,7 @@ import type { Route } from './routes.js';
 
 // The `:` command line: parsing and Tab completion, pure.
 
-export const COMMANDS = ['lines', 'hosts', 'ps', 'ip', 'events', 'plans', 'host', 'line', 'run', 'help', 'quit'] as const;
+export const COMMANDS = ['lines', 'hosts', 'ps', 'ip', 'events', 'plans', 'alerts', 'host', 'line', 'run', 'help', 'quit'] as const;
 
 export type CommandResult = { route: Route } | { help: true } | { quit: true } | { error: string };
 
@@ -32,6 +32,8 @@ export function parseCommandLine(text: string, state: FleetState, readOnly = fal
     case 'plans':
       if (!plansConfigured) return { error: 'no degradation plans are configured yet' };
       return { route: { kind: 'plans' } };
+    case 'alerts':
+      return { route: { kind: 'alerts' } };
     case 'run':
       if (readOnly) return { error: 'read-only: placing containers is not available' };
       return { route: arg ? { kind: 'run', line: arg } : { kind: 'run' } };
@@ -51,7 +53,7 @@ export function parseCommandLine(text: string, state: FleetState, readOnly = fal
     case '':
       return { error: 'type a command, Tab completes' };
     default:
-      return { error: `unknown command ":${cmd}" (try :lines :hosts :ps :ip :events :plans :host NAME :line NAME)` };
+      return { error: `unknown command ":${cmd}" (try :lines :hosts :ps :ip :events :plans :alerts :host NAME :line NAME)` };
   }
 }
 

@@ -9,14 +9,15 @@ export type Command =
   | 'detail' | 'logs' | 'sortNext' | 'sortReverse'
   | 'reveal' | 'follow' | 'place'
   | 'plans' | 'applyPlan' | 'restorePlan' | 'cancelRun'
-  | 'migrate' | 'evacuate' | 'leaveData' | 'moveProgress';
+  | 'migrate' | 'evacuate' | 'leaveData' | 'moveProgress'
+  | 'ackAlert';
 
 export interface Binding {
   command: Command;
   keys: string[];
   help: string;
   /** Where it applies, for the help screen. */
-  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs' | 'plans' | 'hosts' | 'migration';
+  scope: 'everywhere' | 'tables' | 'containers' | 'detail' | 'logs' | 'plans' | 'hosts' | 'migration' | 'alerts';
   /** Changes something in the fleet: never bound with --read-only. */
   mutates?: boolean;
 }
@@ -31,7 +32,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'open', keys: ['enter'], help: 'drill down', scope: 'tables' },
   { command: 'back', keys: ['escape'], help: 'back', scope: 'everywhere' },
   { command: 'filter', keys: ['/'], help: 'filter rows (name, IP, host …)', scope: 'tables' },
-  { command: 'command', keys: [':'], help: 'command (:lines :hosts :ps :ip :events :plans :host NAME :line NAME)', scope: 'everywhere' },
+  { command: 'command', keys: [':'], help: 'command (:lines :hosts :ps :ip :events :plans :alerts :host NAME :line NAME)', scope: 'everywhere' },
   { command: 'sortNext', keys: ['o'], help: 'sort by the next column', scope: 'tables' },
   { command: 'sortReverse', keys: ['O'], help: 'reverse the sort', scope: 'tables' },
   { command: 'detail', keys: ['d'], help: 'container detail', scope: 'containers' },
@@ -49,6 +50,9 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'evacuate', keys: ['E'], help: 'evacuate the host: all its containers elsewhere', scope: 'hosts', mutates: true },
   { command: 'leaveData', keys: ['L'], help: 'preview: leave volumes/binds behind (on/off)', scope: 'migration', mutates: true },
   { command: 'moveProgress', keys: ['M'], help: 'the running (or last) migration', scope: 'everywhere', mutates: true },
+  // Issue 15. `a` as on a plan: the screen shown picks which (commandFor's `bound`). Bound only where the
+  // cockpit evaluates alerts and may act (not --read-only).
+  { command: 'ackAlert', keys: ['a'], help: 'acknowledge the alert (silenced a while; audit log)', scope: 'alerts', mutates: true },
   { command: 'help', keys: ['?'], help: 'this help', scope: 'everywhere' },
   { command: 'quit', keys: ['q', 'ctrl+c'], help: 'quit', scope: 'everywhere' },
 ];
@@ -76,7 +80,12 @@ export function keyName(input: string, key: Key): string {
   return input;
 }
 
-export function commandFor(input: string, key: Key, keymap: readonly Binding[] = KEYMAP): Command | null {
+/**
+ * The command of a key. A key bound on two screens (`a`: apply a plan, acknowledge an alert) means the one
+ * the screen shown binds (`bound`); otherwise the first in the keymap.
+ */
+export function commandFor(input: string, key: Key, keymap: readonly Binding[] = KEYMAP, bound?: (command: Command) => boolean): Command | null {
   const name = keyName(input, key);
-  return keymap.find((b) => b.keys.includes(name))?.command ?? null;
+  const matches = keymap.filter((b) => b.keys.includes(name));
+  return (bound && matches.find((b) => bound(b.command)))?.command ?? matches[0]?.command ?? null;
 }

@@ -16,7 +16,10 @@ export type Route =
   | { kind: 'moveTargets'; host: string; id: string; name: string }
   | { kind: 'movePreview'; host: string; id: string; name: string; to: string; leaveData: boolean }
   | { kind: 'evacuate'; host: string; leaveData: boolean }
-  | { kind: 'moveRun' };
+  | { kind: 'moveRun' }
+  // Issue 15: the alerts the cockpit evaluates, and one alert's detail (by its key).
+  | { kind: 'alerts' }
+  | { kind: 'alert'; key: string };
 
 export interface SortState {
   column: number;

@@ -3,7 +3,7 @@ import type { TeamStatus } from '../store/team.js';
 import { fit } from '../render/format.js';
 
 // The status line's parts, fitted into one line (pure; test/unit/status-parts.test.ts). Each part gets
-// room in the order an operator needs it: the fleet's summary, an IP conflict, the runs of other
+// room in the order an operator needs it: the fleet's summary, the alerts firing (issue 15), an IP conflict, the runs of other
 // operators, the last error, and the help last of all.
 
 export const HELP = 'j/k move ⏎ open esc back q quit';
@@ -35,6 +35,8 @@ export function teamForms({ lead, more }: TeamStatus): string[] {
 
 export interface StatusParts {
   summary: string;
+  /** `⚠ 2 alerts` firing and not acknowledged (issue 15). */
+  alerts: string;
   alert: string;
   team: string;
   /** The error, or blanks up to the help: together they fill the line. */
@@ -43,9 +45,11 @@ export interface StatusParts {
 }
 
 /** Fits the parts into `width` columns, in the order of what an operator needs most. */
-export function layoutStatus(width: number, input: { summary: string; alert: string; team: readonly string[]; error: string | null }): StatusParts {
+export function layoutStatus(width: number, input: { summary: string; alerts?: string; alert: string; team: readonly string[]; error: string | null }): StatusParts {
   const summary = fit(input.summary, width).trimEnd();
   let rest = width - stringWidth(summary);
+  const alerts = input.alerts && rest > 3 ? fit(` │ ${input.alerts}`, rest).trimEnd() : '';
+  rest -= stringWidth(alerts);
   const alert = input.alert && rest > 3 ? fit(` │ ${input.alert}`, rest).trimEnd() : '';
   rest -= stringWidth(alert);
   let team = '';
@@ -61,5 +65,5 @@ export function layoutStatus(width: number, input: { summary: string; alert: str
   const help = rest >= HELP.length + errLength ? ` ${HELP}` : '';
   rest -= stringWidth(help);
   const error = input.error && rest > 3 ? fit(` │ ${input.error}`, rest) : ' '.repeat(Math.max(0, rest));
-  return { summary, alert, team, error, help };
+  return { summary, alerts, alert, team, error, help };
 }

@@ -59,11 +59,23 @@ describe('commandFor', () => {
     expect(commandFor('q', key(), [{ command: 'quit', keys: ['x'], help: 'quit', scope: 'everywhere' }])).toBeNull();
   });
 
-  it('keyName spells keys as the keymap does, and no key is bound twice', () => {
+  it('keyName spells keys as the keymap does, and no key is bound twice but on screens of their own', () => {
     expect(keyName('', key({ pageUp: true }))).toBe('pageup');
     expect(keyName('a', key({ ctrl: true }))).toBe('ctrl+a');
-    const all = KEYMAP.flatMap((b) => b.keys);
-    expect(new Set(all).size).toBe(all.length);
+    // Issue 15: `a` applies a plan on a plan, acknowledges an alert on :alerts; no other key is shared, and a
+    // shared key is never bound everywhere (the screen shown must be able to pick).
+    const shared = KEYMAP.flatMap((b) => b.keys).filter((k, i, all) => all.indexOf(k) !== i);
+    expect(shared).toEqual(['a']);
+    expect(KEYMAP.filter((b) => b.keys.includes('a')).map((b) => [b.command, b.scope])).toEqual([['applyPlan', 'plans'], ['ackAlert', 'alerts']]);
+  });
+
+  it('a shared key is the command the shown screen binds, else the first', () => {
+    expect(commandFor('a', key())).toBe('applyPlan');
+    expect(commandFor('a', key(), KEYMAP, (c) => c === 'ackAlert')).toBe('ackAlert');
+    expect(commandFor('a', key(), KEYMAP, (c) => c === 'applyPlan')).toBe('applyPlan');
+    expect(commandFor('a', key(), KEYMAP, () => false)).toBe('applyPlan');
+    // Without apply (no plans, say), `a` is the acknowledgement wherever it is asked.
+    expect(commandFor('a', key(), activeKeymap(false, { applyPlan: false }))).toBe('ackAlert');
   });
 });
 

@@ -6,6 +6,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { Box } from 'ink';
 // Ink keeps each render's instance (and its React root) by stdout; its package exports don't list this file.
 import inkInstances from '../../node_modules/ink/build/instances.js';
+import type { Alert } from '../../src/alerts/types.js';
 import type { StatsSample } from '../../src/engine/types.js';
 import { applyEvent, applyEvents } from '../../src/store/apply-event.js';
 import { createFleetStore, type FleetStore } from '../../src/store/fleet-store.js';
@@ -17,6 +18,7 @@ import { PlanPreviewScreen } from '../../src/views/PlanPreviewScreen.js';
 import { StatusLine } from '../../src/views/StatusLine.js';
 import { StoreContext } from '../../src/views/store-context.js';
 import { TableView } from '../../src/views/TableView.js';
+import { sampleAlerts } from '../unit/alert-fixtures.js';
 import { container, hostUp, listed } from '../unit/fixtures.js';
 import { double11Preview } from './fake-plans.js';
 import { frameLines, renderApp, settle, waitForFrame, type Rendered } from './render-app.js';
@@ -249,3 +251,53 @@ describe('the plan preview recomputes only when what the planner reads changes',
     expect(ours(renders())).toContain('PlanPreviewScreen');
   });
 });
+
+describe('alerts (issue 15): an alerts.changed commit redraws the status line and :alerts, a stats sample neither', () => {
+  it('on another screen: the status line only, no row of that screen', async () => {
+    const store = sampledFleet();
+    const r = await renderApp(store, { columns: WIDTH, rows: 30 }, { initialRoute: CONTAINERS });
+    const renders = renderCounter(r);
+
+    emitAlerts(store, sampleAlerts(Date.now()));
+    await waitForFrame(r, (f) => f.includes('⚠ 3 alerts'));
+    await settle();
+    const names = ours(renders());
+    expect(names).toContain('StatusLine');
+    expect(names).not.toContain('TableRowView');
+    expect(names).not.toContain('TableViewBody');
+  });
+
+  it('on :alerts: a stats sample redraws nothing; an alerts.changed redraws the screen and the status line', async () => {
+    const store = sampledFleet();
+    const now = Date.now();
+    // Ages a second past whole minutes: the SINCE column's next change (its clock's tick) is a minute away.
+    const settled = sampleAlerts(now).map((a) => ({
+      ...a,
+      since: now - 10 * 60_000 - 1000,
+      firingSince: a.firingSince === null ? null : now - 5 * 60_000 - 1000,
+      resolvedAt: a.resolvedAt === null ? null : now - 2 * 60_000 - 1000,
+    }));
+    emitAlerts(store, settled);
+    const r = await renderApp(store, { columns: WIDTH, rows: 30 }, { initialRoute: { kind: 'alerts' } });
+    await waitForFrame(r, (f) => f.includes('oomKilled'));
+    await settle();
+    const renders = renderCounter(r);
+
+    sampleOne(store, 42);
+    await settle();
+    expect(ours(renders())).toEqual([]);
+
+    const [loop, down, degraded] = settled;
+    emitAlerts(store, [loop!, down!, { ...degraded!, state: 'resolved', resolvedAt: now }]);
+    await waitForFrame(r, (f) => f.includes('⚠ 2 alerts'));
+    await settle();
+    const names = ours(renders());
+    expect(names).toContain('StatusLine');
+    expect(names).toContain('AlertsScreen');
+    expect(names).toContain('TableRowView');
+  });
+});
+
+function emitAlerts(store: FleetStore, alerts: readonly Alert[]): void {
+  store.setState(applyEvent(store.getState(), { type: 'alerts.changed', alerts }), true);
+}

@@ -1,4 +1,5 @@
 import type { Route } from '../routes.js';
+import { alertDef, alertsDef } from './alert-screens.js';
 import { detailDef, logsDef, runDef } from './container-screens.js';
 import { moveRunDef, movePreviewDef, moveTargetsDef, evacuateDef } from './move-screens.js';
 import { planDef, planRunDef, plansDef } from './plan-screens.js';
@@ -22,6 +23,8 @@ const SCREENS: { [K in Route['kind']]: ScreenDef<K> } = {
   movePreview: movePreviewDef,
   evacuate: evacuateDef,
   moveRun: moveRunDef,
+  alerts: alertsDef,
+  alert: alertDef,
 };
 
 /** The screen of a route. The cast erases the kind (only here): each definition only ever sees its own routes. */

@@ -7,7 +7,7 @@ import { lineForPlacing } from './table-screens.js';
 import type { LineModes } from './use-line-mode.js';
 
 /** Commands that mean something on some screens only: elsewhere they do nothing (the screen binds them). */
-const SCREEN_ONLY: ReadonlySet<Command> = new Set(['reveal', 'follow', 'migrate', 'evacuate', 'leaveData', 'applyPlan', 'restorePlan', 'cancelRun']);
+const SCREEN_ONLY: ReadonlySet<Command> = new Set(['reveal', 'follow', 'migrate', 'evacuate', 'leaveData', 'applyPlan', 'restorePlan', 'cancelRun', 'ackAlert']);
 
 /** A command in normal mode: the screen's own binding first, then the cockpit's. */
 export function screenKey(shell: Shell, lines: LineModes, command: Command, quit: () => void): void {
