@@ -134,7 +134,9 @@ export function createSendQueue<T>(opts: SendQueueOptions<T>): SendQueue<T> {
       if (tries >= opts.retries) {
         counts.dropped += inFlight;
         dropHead(inFlight);
+        inFlight = 0;
         tries = 0;
+        backoff.reset();
       }
       // The entries stay at the head (re-keyed so newer states still replace them) and go again after a pause.
       for (let i = head; i < head + inFlight; i++) {
