@@ -62,6 +62,16 @@ describe(':alerts', () => {
     expect(tableRows(frame, headersOf(alertsScreen))[0]!.STATE).toBe(`acked until ${formatClock(until)} by alice@jump-a`);
   });
 
+  it('SINCE moves by itself (a second under a minute), with no alert changing', async () => {
+    const now = Date.now();
+    const store = storeWith([alert('hostDown', 'critical', { host: 'h2' }, { firingSince: now - 58_500 }, now)]);
+    const r = await renderApp(store, SIZE, { initialRoute: ALERTS });
+    const first = await waitForFrame(r, (f) => f.includes('hostDown'));
+    expect(tableRows(first, headersOf(alertsScreen))[0]!.SINCE).toMatch(/^5[89]s$/);
+    const later = await waitForFrame(r, (f) => tableRows(f, headersOf(alertsScreen))[0]!.SINCE === '1m', 3000);
+    expect(tableRows(later, headersOf(alertsScreen))[0]!.STATE).toBe('FIRING');
+  });
+
   it('none: says so', async () => {
     const r = await renderApp(smallFleet(), SIZE, { initialRoute: ALERTS });
     expect(await waitForFrame(r, (f) => f.includes('no alerts'))).toContain('no alerts: nothing firing, pending or resolved lately');
