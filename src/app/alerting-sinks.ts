@@ -19,9 +19,7 @@ export function configuredSinks(alerts: AlertsConfig): ConfiguredSinks {
   const out: ConfiguredSinks = { sinks: [] };
   if (alertmanager) {
     out.sinks.push(createAlertmanagerSink({ url: alertmanager.url, resendMs: alertmanager.resendMs }));
-    out.silence = async (alert, until, by) => {
-      await silenceAlert({ url: alertmanager.url }, alert, until, by, `acknowledged in dockpit by ${by}: ${alert.summary}`);
-    };
+    out.silence = alertmanagerSilence(alerts);
   }
   if (zabbix) {
     const sink = createZabbixSink({ server: zabbix.server, host: zabbix.host });
@@ -30,4 +28,13 @@ export function configuredSinks(alerts: AlertsConfig): ConfiguredSinks {
   }
   if (webhook) out.sinks.push(createWebhookSink({ url: webhook.url, queue: webhook.queue, retries: webhook.retries, timeoutMs: webhook.timeoutMs }));
   return out;
+}
+
+/** Silences an acknowledged alert in Alertmanager, when that sink is configured (the cockpit sends nothing else). */
+export function alertmanagerSilence(alerts: AlertsConfig): ConfiguredSinks['silence'] {
+  const am = alerts.sinks.alertmanager;
+  if (!am) return undefined;
+  return async (alert, until, by) => {
+    await silenceAlert({ url: am.url }, alert, until, by, `acknowledged in dockpit by ${by}: ${alert.summary}`);
+  };
 }

@@ -22,6 +22,7 @@ export interface WatchFleet {
   store: FleetStore;
   engine: FleetEngine;
   emit: DomainEventSink;
+  listen(listener: (event: DomainEvent) => void): () => void;
   coalescer: { stop(): void };
 }
 
@@ -30,8 +31,8 @@ export interface WatchOptions {
   state: StateStore;
   rules: AlertRules;
   log: WatchLog;
-  /** Starts the fleet with the alerting service's tap (cli/connect.ts's startFleet). */
-  connect: (tap: { tap: (event: DomainEvent) => void; onCommit: (ms: number, events: number) => void }) => WatchFleet;
+  /** Starts the fleet, telling `onCommit` of each store commit (cli/connect.ts's startFleet). */
+  connect: (opts: { onCommit: (ms: number, events: number) => void }) => WatchFleet;
   /** `--metrics ADDR`: where the exposition is served. */
   metrics: string | null;
   perContainer: boolean;
@@ -89,7 +90,8 @@ export async function startWatch(opts: WatchOptions): Promise<Watch> {
     onTransitions: (t, sent) => log.transitions(t, sent),
   });
   alerting = started;
-  const live = opts.connect({ tap: (e) => started.observe(e), onCommit: (ms, n) => started.onCommit(ms, n) });
+  const live = opts.connect({ onCommit: (ms, n) => started.onCommit(ms, n) });
+  live.listen(started.observe);
   fleet = live;
   const sampler = startSampler(live.engine, live.store, live.emit, config.engine.callTimeoutMs, config.engine.statsPerSecond);
   const ledger = startLedgerPoller({ state, pools: config.pools, emit: live.emit });

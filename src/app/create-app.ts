@@ -1,9 +1,12 @@
+import { AlertEvaluator } from '../alerts/evaluator.js';
 import type { FleetConfig } from '../config/types.js';
 import { toDockpitError } from '../engine/errors.js';
 import type { FleetEngine } from '../engine/fleet-engine.js';
-import type { DomainEventSink } from '../engine/types.js';
+import type { DomainEvent, DomainEventSink } from '../engine/types.js';
 import type { StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
+import { startAlerting } from './alerting.js';
+import { alertmanagerSilence } from './alerting-sinks.js';
 import { engineActions } from './engine-actions.js';
 import { startInspectRecorder, type InspectRecorder } from './inspect-recorder.js';
 import { startLedgerPoller } from './ledger-watch.js';
@@ -22,6 +25,11 @@ export interface AppOptions {
   readOnly: boolean;
   /** Told when the state cannot be written (the header says so; nothing is recorded). */
   onStateUnwritable?: (why: string) => void;
+  /**
+   * Issue 15: registers a listener of every domain event (the fleet's `listen`), for the alert rules. Absent:
+   * the rules see only the store (event-counting rules such as restartLoop then never fire).
+   */
+  listen?: (listener: (event: DomainEvent) => void) => () => void;
 }
 
 export interface CockpitApp {
@@ -45,7 +53,28 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
   const onRun = (runId: string) => void ownRuns.add(runId);
   const team = startTeamWatcher({ state, emit, isOwn: (runId) => ownRuns.has(runId), livenessMs: config.engine.probeIntervalMs });
 
+  // Issue 15: the cockpit evaluates the alerts (FleetState.alerts: the :alerts screen, the status line) and
+  // never sends them: sending is `dockpit watch`'s, one sender per team. Acks still silence in Alertmanager.
+  const { alerts: alertsConfig } = config;
+  const silence = alertmanagerSilence(alertsConfig);
+  const alerting = startAlerting({
+    rules: new AlertEvaluator(alertsConfig.rules, { keepResolvedMs: alertsConfig.keepResolvedMs, resendMs: alertsConfig.resendMs }),
+    evaluateEveryMs: alertsConfig.evaluateEveryMs,
+    ackForMs: alertsConfig.ackForMs,
+    store,
+    emit,
+    audit: state.audit,
+    sinks: [],
+    isSender: () => false,
+    ...(silence && { silence }),
+  });
+  const unlisten = options.listen?.(alerting.observe) ?? (() => undefined);
+
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
+  if (!readOnly) {
+    const by = `${state.audit.operator.user}@${state.audit.operator.from}`;
+    actions.alerts = { ack: (key) => alerting.ack(key, by) };
+  }
   actions.heldBy = lockHolders(state);
   // Read-only binds nothing that changes the fleet: no placing at all, not only no key for it.
   if (!readOnly) actions.place = placeAction(config, state, engine, store);
@@ -75,6 +104,8 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
     drain: async (onWait) => (migrations ? migrations.drain(onWait) : null),
     stop: async () => {
       stopped = true;
+      unlisten();
+      await alerting.stop(0);
       sampler.stop();
       await recorder?.stop();
       ledger.stop();

@@ -16,13 +16,13 @@ export interface StartedFleet {
   store: FleetStore;
   coalescer: Coalescer;
   engine: FleetEngine;
-  /** The coalescer's sink behind the tap, if any: what the app services emit to (issue 15: the alerts see it all). */
+  /** The coalescer's sink, with the listeners in front: what the app services emit to (issue 15). */
   emit: DomainEventSink;
+  /** Sees every event the engine and the services emit, before the store does (issue 15: the alerts' rules); returns the unsubscribe. */
+  listen(listener: (event: DomainEvent) => void): () => void;
 }
 
 export interface StartFleetOptions {
-  /** Sees every domain event before the store does (issue 15: `dockpit watch`'s alerting service). */
-  tap?: (event: DomainEvent) => void;
   onCommit?: CoalescerOptions['onCommit'];
 }
 
@@ -35,16 +35,23 @@ export function startFleet(config: FleetConfig, options: StartFleetOptions = {})
   const lineTiers = Object.fromEntries(Object.values(config.lines).map((l) => [l.name, l.tier]));
   const store = createFleetStore({ ...initialFleetState(), lineTiers });
   const coalescer = createCoalescer(store, options.onCommit ? { onCommit: options.onCommit } : {});
-  const { tap } = options;
-  const emit: DomainEventSink = tap
-    ? (event) => {
-        tap(event);
-        coalescer.sink(event);
-      }
-    : coalescer.sink;
+  const listeners = new Set<(event: DomainEvent) => void>();
+  const emit: DomainEventSink = (event) => {
+    for (const l of listeners) l(event);
+    coalescer.sink(event);
+  };
   const engine = new FleetEngine(config, emit);
   engine.start();
-  return { store, coalescer, engine, emit };
+  return {
+    store,
+    coalescer,
+    engine,
+    emit,
+    listen: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
 }
 
 /** Connects every host once (each bounded by its own deadlines) and waits until each is listed or failed. */

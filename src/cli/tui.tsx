@@ -15,8 +15,9 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
   // Issue 11: the state (ledger, locks, journals, records, audit log), opened once for the cockpit.
   const state = openState(config);
   const view = (where: string) => <App store={store} actions={app.actions} source={config.source} state={where} readOnly={options.readOnly} />;
-  const app = createApp(config, engine, store, state, coalescer.sink, {
+  const app = createApp(config, engine, store, state, fleet.emit, {
     readOnly: options.readOnly,
+    listen: fleet.listen,
     onStateUnwritable: (why) => ink.rerender(view(`${state.where} (${why})`)),
   });
   const ink = render(view(state.where), { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1]);

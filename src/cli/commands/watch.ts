@@ -43,7 +43,7 @@ export const watchCommand: HeadlessCommand = async ({ args, config, out }) => {
       state,
       rules,
       log,
-      connect: (tap) => startFleet(config, tap),
+      connect: (opts) => startFleet(config, opts),
       metrics: args.metrics ?? null,
       perContainer: args.perContainerMetrics ?? false,
       ...(ttl !== undefined && { senderTtlMs: ttl }),
