@@ -222,8 +222,8 @@ describe('ipConflict and runFailed', () => {
     let s = stateOf([{ type: 'team.run', run: run('R1', 'partial') }, { type: 'team.run', run: run('R2', 'failed', 'migration') }, { type: 'team.run', run: run('R3', 'done') }, { type: 'team.run', run: run('R4', 'running') }]);
     ev.evaluate(s, T0);
     expect(firing(ev).map((a) => [a.labels.run, a.summary])).toEqual([
-      ['R1', 'plan plan shed by ann@j1 ended partial: 3 of 5 actions done (run R1)'],
-      ['R2', 'migration evacuate h3 by ann@j1 ended failed: 3 of 5 moves done (run R2)'],
+      ['R1', 'plan shed by ann@j1 ended partial: 3 of 5 actions done (run R1)'],
+      ['R2', 'evacuate h3 by ann@j1 ended failed: 3 of 5 moves done (run R2)'],
     ]);
     s = applyEvents(s, [{ type: 'team.run', run: run('R1', 'running') }]);
     expect(ev.evaluate(s, T0 + 1).map((t) => `${t.kind} ${t.alert.key}`)).toEqual(['resolved runFailed:R1']);

@@ -15,7 +15,7 @@ export const runFailed: Rule<RulesConfig['runFailed']> = (state) => {
     out.set(r.runId, {
       subject: r.runId,
       labels: { run: r.runId, kind: r.kind },
-      summary: `${r.kind} ${r.title} by ${r.operator} ended ${r.status}: ${r.done} of ${r.total} ${r.kind === 'plan' ? 'actions' : 'moves'} done (run ${r.runId})`,
+      summary: `${r.title} by ${r.operator} ended ${r.status}: ${r.done} of ${r.total} ${r.kind === 'plan' ? 'actions' : 'moves'} done (run ${r.runId})`,
     });
   }
   const plan = state.runs.plan?.progress;
