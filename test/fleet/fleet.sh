@@ -7,14 +7,18 @@
 # LAN: a 3-member etcd cluster (e1..e3, one namespace each, auth enabled, e1
 # and e2 also serve TLS) for dockpit's shared state, and two "jump hosts"
 # (j1, j2): empty namespaces to run dockpit in, as operators on two machines.
-# Everything is disposable: `up` always starts from nothing, `down` removes
-# every trace of the fleet, also after a crash or an interrupted `up`.
+# On 127.0.0.1 of the root namespace: Alertmanager, Prometheus (scraping the
+# targets a test writes into prometheus/targets.json) and a Zabbix server on
+# PostgreSQL, for the alerting tests; ports derived from DOCKPIT_FLEET_ID
+# (fleet.json "monitors" has them). Everything is disposable: `up` always
+# starts from nothing, `down` removes every trace of the fleet, also after a
+# crash or an interrupted `up`.
 #
 # Usage (as root):
-#   fleet.sh up [N]            start N hosts (default 3), etcd and the jump hosts;
+#   fleet.sh up [N]            start N hosts (default 3), etcd, the jump hosts and the monitoring services;
 #                              writes fleet.json, dockpit.yaml and dockpit-etcd.yaml
 #   fleet.sh down              remove everything the fleet created (idempotent)
-#   fleet.sh status            hosts (engine, sshd) and etcd members (exit 0 only if all are up)
+#   fleet.sh status            hosts (engine, sshd), etcd members and monitoring services (exit 0 only if all are up)
 #   fleet.sh stop-engine hN    SIGKILL hN's dockerd (a daemon that dies)
 #   fleet.sh start-engine hN   start hN's dockerd again with the same flags
 #   fleet.sh freeze hN         SIGSTOP hN's dockerd (a daemon that hangs)
@@ -72,7 +76,10 @@ JUMP_N=2                 # jump hosts j1, j2 at $LAN.211, .212
 
 # tmux: the end-to-end tests drive the real binary in it.
 # openssl: the etcd TLS certificates; iptables: cut-etcd (also a dependency of docker.io).
-PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux etcd-server etcd-client openssl iptables)
+# The monitoring services of the alerting tests (issue 15): prometheus,
+# prometheus-alertmanager, zabbix-server-pgsql with postgresql.
+PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux etcd-server etcd-client openssl iptables
+  prometheus prometheus-alertmanager zabbix-server-pgsql postgresql)
 
 # Directories that dockerd, containerd and sshd create outside $DIR whatever
 # their flags say. `up` records which of them did not exist yet, and `down`
@@ -148,8 +155,17 @@ ensure_packages() {
   ((${#missing[@]} == 0)) && return 0
   command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
   log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The postinst of prometheus, alertmanager, postgresql and zabbix-server
+  # would start system services; a policy-rc.d exiting 101 forbids that
+  # (the fleet starts its own), and ours goes away afterwards.
+  local own_policy=0 rc=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" || rc=$?
+  ((own_policy == 0)) || rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || die "installing ${missing[*]} failed"
 }
 
 # --- processes -------------------------------------------------------------
@@ -627,6 +643,242 @@ load_image_and_network() { dk "$1" load -q -i "$DIR/image.tar" >/dev/null && cre
 
 check_ssh() { ssh "${SSH_OPTS[@]}" "root@$(addr_of "$1")" true; }
 
+# --- monitoring services (issue 15) -------------------------------------------
+
+# Alertmanager, Prometheus and a Zabbix server on PostgreSQL, from Debian's
+# packages, for the alerting tests. They run in the root network namespace on
+# 127.0.0.1 (the tests and `dockpit watch` run there too), on ports derived
+# from the fleet id so that parallel fleets never collide; 29000-30100 stays
+# below Linux's ephemeral range (32768+). PostgreSQL listens on its unix
+# socket only. Their data lives in $DIR; `down` finds them by pidfile, by a
+# command line naming $DIR or by a working directory below it (postgres and
+# zabbix_server rename their children, and zabbix's HA manager outlives a
+# killed main process).
+MON_ID=${FLEET_ID:-0}
+PROM_PORT=$((29000 + MON_ID))
+AM_PORT=$((29300 + MON_ID))
+ZBX_PORT=$((29600 + MON_ID))
+PG_PORT=$((29900 + MON_ID)) # names the socket file only: no TCP listener
+PG_BIN=/usr/lib/postgresql/15/bin
+ZBX_SQL=/usr/share/zabbix-server-pgsql
+MON_TIMEOUT=30 # seconds each service may take to answer
+PROM_DIR_NAME=prometheus AM_DIR_NAME=alertmanager ZBX_DIR_NAME=zabbix PG_DIR_NAME=pg
+
+mon_dir() { echo "$DIR/$1"; }
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# As the engines: a session of their own, log files as stdio, none of our fds.
+# The shell writes its own pid, then becomes the daemon (neither Alertmanager
+# nor Prometheus writes a pidfile).
+# shellcheck disable=SC2016 # the inner sh expands $$, $0 and $@, not us
+mon_launch() { # mon_launch PIDFILE LOG CMD...
+  local pidfile=$1 logf=$2
+  shift 2
+  setsid /bin/sh -c 'echo $$ >"$0" && exec "$@"' "$pidfile" "$@" </dev/null >>"$logf" 2>&1 3>&- 9<&- &
+}
+
+launch_alertmanager() {
+  local d
+  d=$(mon_dir "$AM_DIR_NAME")
+  mkdir -p "$d/data"
+  # One receiver with no integration: alerts are kept and served by the API,
+  # sent nowhere. Short waits so a grouped notification would not lag a test.
+  cat >"$d/alertmanager.yml" <<YAML
+route:
+  receiver: default
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: default
+YAML
+  mon_launch "$d/alertmanager.pid" "$d/alertmanager.log" prometheus-alertmanager \
+    --config.file "$d/alertmanager.yml" --storage.path "$d/data" \
+    --web.listen-address "127.0.0.1:$AM_PORT" --cluster.listen-address=
+}
+
+launch_prometheus() {
+  local d
+  d=$(mon_dir "$PROM_DIR_NAME")
+  mkdir -p "$d/data"
+  # A test points the job at a `dockpit watch --metrics` address by writing
+  # targets.json (file_sd: re-read on change and every second).
+  echo '[]' >"$d/targets.json"
+  cat >"$d/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  scrape_timeout: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: dockpit
+    file_sd_configs:
+      - files: [$d/targets.json]
+        refresh_interval: 1s
+YAML
+  mon_launch "$d/prometheus.pid" "$d/prometheus.log" prometheus \
+    --config.file "$d/prometheus.yml" --storage.tsdb.path "$d/data" \
+    --storage.tsdb.retention.time 1d --web.listen-address "127.0.0.1:$PROM_PORT"
+}
+
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+
+zpsql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$(mon_dir "$PG_DIR_NAME")" -p "$PG_PORT" -U zabbix "$@"; }
+
+# PostgreSQL (initdb, start), the zabbix database with the package's schema,
+# then zabbix_server. Runs as one background job of `up`.
+start_zabbix() {
+  local pg zd deadline
+  pg=$(mon_dir "$PG_DIR_NAME")
+  zd=$(mon_dir "$ZBX_DIR_NAME")
+  mkdir -p "$pg" "$zd"
+  chown postgres: "$pg"
+  # Superuser "zabbix", trust on the socket only: no password anywhere. No
+  # fsync: the database dies with the fleet.
+  as_postgres "$PG_BIN/initdb" -D "$pg/data" -U zabbix -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+    >"$pg/initdb.log" 2>&1 || { tail -n 20 "$pg/initdb.log" >&2; die "initdb failed (see $pg/initdb.log)"; }
+  # postgres writes its own pidfile (data/postmaster.pid) and runs in its data dir.
+  setsid setpriv --reuid=postgres --regid=postgres --init-groups -- "$PG_BIN/postgres" -D "$pg/data" \
+    -k "$pg" -p "$PG_PORT" -c listen_addresses= -c fsync=off -c synchronous_commit=off \
+    -c full_page_writes=off -c shared_buffers=16MB -c max_connections=50 \
+    </dev/null >>"$pg/postgres.log" 2>&1 3>&- 9<&- &
+  deadline=$((SECONDS + MON_TIMEOUT))
+  until "$PG_BIN/pg_isready" -q -h "$pg" -p "$PG_PORT"; do
+    ((SECONDS < deadline)) || { tail -n 20 "$pg/postgres.log" >&2; die "postgres: no answer within ${MON_TIMEOUT}s"; }
+    sleep 0.05
+  done
+  # The schema, and of data.sql only the rows the server needs to start
+  # (config, which names a user group and a host group): the full data.sql
+  # (templates, needing images.sql too) takes 10 s here, these 0.5 s.
+  {
+    echo 'CREATE DATABASE zabbix;'
+    echo '\connect zabbix'
+    zcat "$ZBX_SQL/schema.sql.gz"
+    echo 'START TRANSACTION;'
+    zcat "$ZBX_SQL/data.sql.gz" | grep -E '^INSERT INTO (role|users|usrgrp|users_groups|hstgrp|config) '
+    echo 'COMMIT;'
+  } | zpsql -d postgres >"$zd/schema.log" 2>&1 || { tail -n 20 "$zd/schema.log" >&2; die "loading the Zabbix schema failed"; }
+  # Only what a trapper needs: no pollers, small caches, and the config cache
+  # re-read every second so items a test creates by SQL are seen at once.
+  cat >"$zd/zabbix_server.conf" <<CONF
+LogType=file
+LogFile=$zd/zabbix_server.log
+LogFileSize=0
+PidFile=$zd/zabbix_server.pid
+SocketDir=$zd
+DBHost=$pg
+DBPort=$PG_PORT
+DBName=zabbix
+DBUser=zabbix
+ListenIP=127.0.0.1
+ListenPort=$ZBX_PORT
+AllowRoot=1
+StartPollers=0
+StartPollersUnreachable=0
+StartPreprocessors=1
+StartHistoryPollers=0
+StartTrappers=2
+StartPingers=0
+StartDiscoverers=0
+StartHTTPPollers=0
+StartTimers=1
+StartEscalators=1
+StartAlerters=1
+StartProxyPollers=0
+StartLLDProcessors=1
+StartODBCPollers=0
+StartDBSyncers=1
+HousekeepingFrequency=0
+CacheSize=8M
+CacheUpdateFrequency=1
+HistoryCacheSize=2M
+HistoryIndexCacheSize=1M
+TrendCacheSize=1M
+TrendFunctionCacheSize=1M
+ValueCacheSize=2M
+Timeout=4
+CONF
+  # AllowRoot: the files are root's; it still reaches postgres as DB user
+  # zabbix. It runs in its directory, so that `down` finds its renamed
+  # children by their working directory. One simple command: in `cd && cmd &`
+  # a shell would wait for cmd, holding our lock's fd.
+  # shellcheck disable=SC2016 # the inner sh expands $0 and $@, not us
+  setsid /bin/sh -c 'cd "$0" && exec "$@"' "$zd" zabbix_server -f -c "$zd/zabbix_server.conf" \
+    </dev/null >>"$zd/zabbix_server.out" 2>&1 3>&- 9<&- &
+  deadline=$((SECONDS + MON_TIMEOUT))
+  until port_busy "$ZBX_PORT"; do
+    if ((SECONDS >= deadline)); then
+      tail -n 20 "$zd/zabbix_server.log" >&2 || true
+      die "zabbix_server: trapper port 127.0.0.1:$ZBX_PORT not open within ${MON_TIMEOUT}s"
+    fi
+    sleep 0.05
+  done
+}
+
+alertmanager_pid() { pid_from "$(mon_dir "$AM_DIR_NAME")/alertmanager.pid" prometheus-aler; } # comm is cut at 15
+prometheus_pid() { pid_from "$(mon_dir "$PROM_DIR_NAME")/prometheus.pid" prometheus; }
+postgres_pid() { pid_from "$(mon_dir "$PG_DIR_NAME")/data/postmaster.pid" postgres; }
+zabbix_pid() { pid_from "$(mon_dir "$ZBX_DIR_NAME")/zabbix_server.pid" zabbix_server; }
+
+ready() { [[ $(curl -s --max-time 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/-/ready" 2>/dev/null) == 200 ]]; }
+zabbix_ready() {
+  port_busy "$ZBX_PORT" &&
+    [[ $(zpsql -d zabbix -At -c 'select mandatory from dbversion' 2>/dev/null) =~ ^[0-9]+$ ]]
+}
+
+# Before anything starts: `down` has removed ours, so a listener on one of
+# our ports belongs to someone else.
+check_mon_ports() {
+  local p
+  for p in "$AM_PORT" "$PROM_PORT" "$ZBX_PORT"; do
+    if port_busy "$p"; then die "port 127.0.0.1:$p (monitoring services of fleet id $MON_ID) is taken by another process"; fi
+  done
+}
+
+start_monitors() {
+  check_mon_ports
+  launch_alertmanager
+  launch_prometheus
+  # Without the lock's fd: whatever this job leaves running must not hold it.
+  start_zabbix >/dev/null 9<&- &
+  ZBX_JOB=$!
+}
+
+mon_failed() {
+  log "$1: $2; last lines of $3:"
+  tail -n 20 "$3" >&2 || true
+  exit 1
+}
+
+wait_monitors() {
+  local deadline=$((SECONDS + MON_TIMEOUT)) am=0 prom=0
+  while ((!am || !prom)); do
+    ((am)) || { ready "$AM_PORT" && am=1; } || true
+    ((prom)) || { ready "$PROM_PORT" && prom=1; } || true
+    ((am && prom)) && break
+    if ((SECONDS >= deadline)); then
+      ((am)) || mon_failed alertmanager "not ready within ${MON_TIMEOUT}s" "$(mon_dir "$AM_DIR_NAME")/alertmanager.log"
+      mon_failed prometheus "not ready within ${MON_TIMEOUT}s" "$(mon_dir "$PROM_DIR_NAME")/prometheus.log"
+    fi
+    sleep 0.05
+  done
+  wait "$ZBX_JOB" || die "the Zabbix server did not come up; logs in $(mon_dir "$PG_DIR_NAME") and $(mon_dir "$ZBX_DIR_NAME")"
+  ZBX_JOB=
+  zabbix_ready || mon_failed zabbix "trapper port open but the database has no schema" "$(mon_dir "$ZBX_DIR_NAME")/zabbix_server.log"
+}
+
+mon_json() {
+  local pg
+  pg=$(mon_dir "$PG_DIR_NAME")
+  printf '  "monitors": {\n'
+  printf '    "alertmanager": "http://127.0.0.1:%s",\n    "prometheus": "http://127.0.0.1:%s",\n' "$AM_PORT" "$PROM_PORT"
+  printf '    "promTargets": "%s/targets.json",\n' "$(mon_dir "$PROM_DIR_NAME")"
+  printf '    "zabbix": { "server": "127.0.0.1:%s", "pgSocketDir": "%s", "pgPort": %s, "db": "zabbix", "user": "zabbix", "log": "%s/zabbix_server.log" }\n' \
+    "$ZBX_PORT" "$pg" "$PG_PORT" "$(mon_dir "$ZBX_DIR_NAME")"
+  printf '  },\n'
+}
+
 # --- descriptors for dockpit and the tests -----------------------------------
 
 transport_of() { # how dockpit.yaml reaches host i: all three transports with 3 hosts
@@ -656,6 +908,7 @@ write_descriptors() {
     printf '  ],\n  "identityFile": "%s",\n  "knownHosts": "%s",\n' "$DIR/id_ed25519" "$DIR/known_hosts"
     printf '  "image": "%s",\n  "imageId": "%s",\n  "imageTar": "%s",\n' "$IMAGE" "$IMAGE_ID" "$DIR/image.tar"
     printf '  "network": "%s",\n  "subnet": "%s",\n  "gateway": "%s",\n' "$NETWORK" "$SUBNET" "$GATEWAY"
+    mon_json
     printf '  "etcd": {\n    "endpoints": %s,\n' "$(json_list "${endpoints[@]}")"
     # e1: TLS, server authentication only. e2: mutual TLS, a client
     # certificate signed by "ca" is required (it has no CN: the password still
@@ -733,8 +986,9 @@ cmd_up() {
   ensure_packages
   t0=$(now_us)
   # A failed `up` leaves its state for inspection; the next `up` or `down` clears it.
-  ETCD_JOB=
+  ETCD_JOB='' ZBX_JOB=''
   trap 'rc=$?; [[ -z $ETCD_JOB ]] || kill "$ETCD_JOB" 2>/dev/null || true
+    [[ -z $ZBX_JOB ]] || kill "$ZBX_JOB" 2>/dev/null || true
     ((rc == 0)) || log "up failed; logs are in $DIR/h*/ and $DIR/e*/; \`fleet.sh down\` cleans up"' EXIT
 
   fleet_down quiet
@@ -757,6 +1011,8 @@ cmd_up() {
   make_tls
   ETCD_LAUNCHED=()
   for ((i = 1; i <= ETCD_N; i++)); do launch_etcd "$i"; done
+  # The monitoring services boot beside the engines; waited for at the end.
+  start_monitors
 
   make_keys "$n"
   install -d -m 0755 /run/sshd # sshd's privilege separation directory
@@ -791,6 +1047,10 @@ cmd_up() {
   each_host check_ssh 1 "$n" || die "ssh into the hosts failed; see $DIR/h*/sshd.log"
   for i in "${jump_checks[@]}"; do wait "$i" || die "a jump host cannot reach the fleet"; done
 
+  local tm
+  tm=$(now_us)
+  wait_monitors
+  MON_WAIT=$(since "$tm")
   write_descriptors "$n"
   trap - EXIT
 
@@ -808,6 +1068,10 @@ cmd_up() {
   done
   echo "  etcd auth on: users root, dockpit ($ETCD_KEY_PREFIX), other (/other/); passwords in $DIR/etcd-*.pass"
   for ((i = 1; i <= JUMP_N; i++)); do printf '  j%-3s %-12s jump host\n' "$i" "$(jump_addr "$i")"; done
+  printf '  alertmanager http://127.0.0.1:%s (pid %s), prometheus http://127.0.0.1:%s (pid %s)\n' \
+    "$AM_PORT" "$(alertmanager_pid)" "$PROM_PORT" "$(prometheus_pid)"
+  printf '  zabbix server 127.0.0.1:%s (pid %s) on postgres (pid %s, socket %s:%s); waited %ss for them at the end\n' \
+    "$ZBX_PORT" "$(zabbix_pid)" "$(postgres_pid)" "$(mon_dir "$PG_DIR_NAME")" "$PG_PORT" "$MON_WAIT"
   echo "  $DIR/dockpit.yaml  $DIR/dockpit-etcd.yaml  $DIR/fleet.json"
 }
 
@@ -823,7 +1087,7 @@ fleet_cgroups() {
 
 # The processes we know belong to the fleet, before adding their descendants.
 fleet_root_pids() {
-  local ns cg f pid comm argv
+  local ns cg f pid comm argv cwd
   # 1. Whatever runs in one of our network namespaces: dockerd, containerd,
   #    shims, docker-proxy, sshd and its sessions, etcd, what runs on a jump host.
   for ns in $(fleet_netns); do ip netns pids "$ns" 2>/dev/null || true; done
@@ -835,13 +1099,26 @@ fleet_root_pids() {
   for f in "$DIR"/h*/sshd.pid; do pid_from "$f" sshd || true; done
   for f in "$DIR"/h*/exec/containerd/containerd.pid; do pid_from "$f" containerd || true; done
   for f in "$DIR"/e*/etcd.pid; do pid_from "$f" etcd || true; done
+  alertmanager_pid || true
+  prometheus_pid || true
+  postgres_pid || true
+  zabbix_pid || true
   for f in /proc/[0-9]*/comm; do
     { read -r comm <"$f"; } 2>/dev/null || continue
-    case $comm in dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc | etcd) ;; *) continue ;; esac
+    case $comm in
+      dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc | etcd | prometheus | prometheus-aler) ;;
+      # They rename their children; all of them run in a directory of ours.
+      postgres | zabbix_server | initdb | psql) ;;
+      *) continue ;;
+    esac
     pid=${f#/proc/}
     pid=${pid%/comm}
     { mapfile -d '' -t argv <"/proc/$pid/cmdline"; } 2>/dev/null || continue
-    if [[ "${argv[*]}" == *"$DIR/"* ]]; then echo "$pid"; fi
+    if [[ "${argv[*]}" == *"$DIR/"* ]]; then
+      echo "$pid"
+    elif cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) && [[ $cwd/ == "$DIR/"* ]]; then
+      echo "$pid"
+    fi
   done
 }
 
@@ -1113,6 +1390,21 @@ cmd_status() {
       fi
       printf '%-4s %-12s %s\n' "j$k" "$(jump_addr "$k")" "$state"
     done
+  fi
+  if [[ -d $(mon_dir "$AM_DIR_NAME") ]]; then
+    printf '\n%-13s %-22s %-8s %s\n' MONITOR ADDR PID STATE
+    pid=$(alertmanager_pid) || pid=-
+    if ready "$AM_PORT"; then state=up; else state=down all_up=2; fi
+    printf '%-13s %-22s %-8s %s\n' alertmanager "127.0.0.1:$AM_PORT" "$pid" "$state"
+    pid=$(prometheus_pid) || pid=-
+    if ready "$PROM_PORT"; then state=up; else state=down all_up=2; fi
+    printf '%-13s %-22s %-8s %s\n' prometheus "127.0.0.1:$PROM_PORT" "$pid" "$state"
+    pid=$(postgres_pid) || pid=-
+    if "$PG_BIN/pg_isready" -q -h "$(mon_dir "$PG_DIR_NAME")" -p "$PG_PORT"; then state=up; else state=down all_up=2; fi
+    printf '%-13s %-22s %-8s %s\n' postgres "$(mon_dir "$PG_DIR_NAME"):$PG_PORT" "$pid" "$state"
+    pid=$(zabbix_pid) || pid=-
+    if zabbix_ready; then state=up; else state=down all_up=2; fi
+    printf '%-13s %-22s %-8s %s\n' zabbix-server "127.0.0.1:$ZBX_PORT" "$pid" "$state"
   fi
   return $all_up
 }
