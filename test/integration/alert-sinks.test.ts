@@ -10,7 +10,12 @@ import { createWebhookSink } from '../../src/alerts/sinks/webhook.js';
 import type { Alert, AlertSink, AlertTransition } from '../../src/alerts/types.js';
 import { initialFleetState } from '../../src/store/state.js';
 import { CHAOS_FULL } from '../support/chaos.js';
-import { FLEET_DIR, waitFor } from '../support/fleet.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { createZabbixSink, zabbixItems, zabbixValues, ZABBIX_VALUE_TYPE, type ZabbixItem, type ZabbixSink } from '../../src/alerts/sinks/zabbix.js';
+import { sendZabbix } from '../../src/alerts/sinks/zabbix-protocol.js';
+import { FLEET_DIR, readFleet, waitFor } from '../support/fleet.js';
+import { watchFleet, type Watch } from '../support/watch.js';
 
 // Issue 15, items 3 and "Done means" 2-3 (the sinks' half): each sink against the real thing. Alertmanager
 // 0.25 and the Zabbix server are the fleet script's; the webhook receiver is a process of this test, stopped
@@ -19,7 +24,7 @@ import { FLEET_DIR, waitFor } from '../support/fleet.js';
 interface Monitors {
   alertmanager: string;
   prometheus: string;
-  zabbix: { server: string };
+  zabbix: { server: string; pgSocketDir: string; pgPort: number; db: string; user: string };
 }
 
 function monitors(): Monitors {
@@ -241,5 +246,114 @@ describe('webhook sink: a receiver hung then dead', () => {
     expect(webhook.stats()).toMatchObject({ sent: 5 + BOUND, dropped: outageSent - BOUND, queued: 0, lastError: null });
     const now = Date.now();
     am.send([{ kind: 'resolved', alert: { ...amAlert!, state: 'resolved', resolvedAt: now } }]);
+  });
+});
+
+// Zabbix: the host and its trapper items are created through SQL (the server re-reads its configuration
+// every second), the values read back from the history tables.
+const run = promisify(execFile);
+
+async function zsql(sql: string): Promise<string[]> {
+  const z = monitors().zabbix;
+  const { stdout } = await run('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', z.pgSocketDir, '-p', String(z.pgPort), '-U', z.user, '-d', z.db, '-c', sql]);
+  return stdout.split('\n').filter((l) => l !== '');
+}
+
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const HISTORY_TABLE: Record<number, string> = { 0: 'history', 3: 'history_uint', 4: 'history_text' };
+
+/** Creates the Zabbix host and its trapper items; resolves to item id by key once the server accepts values for them. */
+async function createZabbixHost(host: string, items: readonly ZabbixItem[]): Promise<Map<string, { id: number; table: string }>> {
+  const base = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
+  const hostid = base;
+  const ids = new Map<string, { id: number; table: string }>();
+  const all = [...items, { key: 'dockpit.probe', type: 'unsigned' as const }];
+  const rows = all.map((it, i) => {
+    const vt = ZABBIX_VALUE_TYPE[it.type];
+    ids.set(it.key, { id: base + 1 + i, table: HISTORY_TABLE[vt]! });
+    return `(${base + 1 + i}, 2, ${hostid}, ${q(it.key)}, ${q(it.key)}, ${vt})`;
+  });
+  await zsql(
+    `BEGIN; INSERT INTO hosts (hostid, host, name, name_upper, status) VALUES (${hostid}, ${q(host)}, ${q(host)}, ${q(host.toUpperCase())}, 0);` +
+      ` INSERT INTO items (itemid, type, hostid, name, key_, value_type) VALUES ${rows.join(', ')};` +
+      ` INSERT INTO item_rtdata (itemid) SELECT itemid FROM items WHERE hostid = ${hostid}; COMMIT;`,
+  );
+  // A wait-for, not a sleep: the server refuses values of items its configuration cache hasn't seen yet.
+  const server = monitors().zabbix.server;
+  await waitFor(async () => (await sendZabbix(server, [{ host, key: 'dockpit.probe', value: 1, clock: Math.floor(Date.now() / 1000) }], 2_000)).processed === 1, 15_000, 200);
+  return ids;
+}
+
+async function zabbixHistory(item: { id: number; table: string }): Promise<{ value: string; clock: number }[]> {
+  const rows = await zsql(`SELECT value, clock FROM ${item.table} WHERE itemid = ${item.id} ORDER BY clock, ns`);
+  return rows.map((r) => {
+    const i = r.lastIndexOf('|');
+    return { value: r.slice(0, i), clock: Number(r.slice(i + 1)) };
+  });
+}
+
+/** The first value of every item, by key, from the three history tables in one query. */
+async function zabbixLatest(ids: Map<string, { id: number; table: string }>): Promise<Map<string, { value: string; clock: number }>> {
+  const byId = new Map([...ids].map(([key, it]) => [it.id, key]));
+  const list = [...byId.keys()].join(',');
+  const rows = await zsql(['history', 'history_uint'].map((t) => `SELECT itemid, value::text, clock FROM ${t} WHERE itemid IN (${list})`).join(' UNION ALL ') + ' ORDER BY 3');
+  const out = new Map<string, { value: string; clock: number }>();
+  for (const r of rows) {
+    const [id, value, clock] = r.split('|');
+    const key = byId.get(Number(id))!;
+    if (!out.has(key)) out.set(key, { value: value!, clock: Number(clock) });
+  }
+  return out;
+}
+
+describe('Zabbix sink against Zabbix server 6.0', () => {
+  let watch: Watch;
+  let sink: ZabbixSink;
+  const zhost = `dockpit-${RUN}`;
+  beforeAll(async () => {
+    watch = watchFleet();
+    await watch.engine.settled();
+  });
+  afterAll(async () => {
+    await sink?.close(1_000);
+    await watch?.stop();
+  });
+
+  it("the fleet's host and line values and the alert items reach Zabbix's history", async () => {
+    const state = watch.store.getState();
+    expect(state.hostOrder).toEqual(readFleet().hosts.map((h) => h.name));
+    const items = zabbixItems(state);
+    const ids = await createZabbixHost(zhost, items);
+    sink = createZabbixSink({ server: monitors().zabbix.server, host: zhost });
+    const now = Date.now();
+    const values = zabbixValues(state, zhost, now);
+    const t0 = performance.now();
+    sink.sendValues(values);
+    sink.send([{ kind: 'firing', alert: testAlert(1) }]);
+    await waitFor(() => sink.stats().queued === 0, 10_000, 20);
+    expect(sink.stats()).toMatchObject({ sent: values.length + 2, failed: 0, dropped: 0, lastError: null });
+
+    const { ms } = await waitFor(async () => (await zabbixHistory(ids.get('dockpit.alert')!)).length === 1, 15_000, 200);
+    console.log(`zabbix: ${values.length + 2} values processed, in the history ${(performance.now() - t0).toFixed(0)} ms after sending (${ms.toFixed(0)} ms of polling)`);
+    const { value: stored } = await waitFor(async () => {
+      const all = await zabbixLatest(ids);
+      return values.every((v) => all.has(v.key)) && all;
+    }, 10_000, 200);
+    for (const v of values) expect([v.key, Number(stored.get(v.key)!.value), stored.get(v.key)!.clock]).toEqual([v.key, v.value, Math.floor(now / 1000)]);
+    const h1 = state.hostOrder[0]!;
+    expect(Number((await zabbixHistory(ids.get(`dockpit.host.up[${h1}]`)!))[0]!.value)).toBe(1);
+    expect((await zabbixHistory(ids.get('dockpit.alert')!))[0]!.value).toBe(`FIRING critical restartLoop h1/${RUN}-web-1: h1/${RUN}-web-1: restarted 4 times in 2 min`);
+    // The store's count (zabbixValues), then the sink's own after the firing transition.
+    // (Zabbix writes one value of an item per history sync: the second comes a sync later.)
+    const { value: firingCounts } = await waitFor(async () => {
+      const h = await zabbixHistory(ids.get('dockpit.alerts.firing')!);
+      return h.length >= 2 && h.map((r) => r.value);
+    }, 10_000, 200);
+    expect(firingCounts).toEqual([String(state.alerts.firing), '1']);
+
+    // A key the server has no item for is refused and counted, not retried.
+    sink.sendValues([{ host: zhost, key: 'dockpit.line.running[no-such-line]', value: 1, clock: Math.floor(Date.now() / 1000) }]);
+    await waitFor(() => sink.stats().failed === 1, 10_000, 20);
+    expect(sink.stats().lastError).toMatch(/^ZABBIX_FAILED: processed: 0; failed: 1; total: 1/);
   });
 });

@@ -173,6 +173,16 @@ describe('Zabbix sink', () => {
     ]);
     await until(() => sink!.stats().failed === 1);
     expect(sink.stats()).toMatchObject({ sent: 6, failed: 1, queued: 0, lastError: 'ZABBIX_FAILED: processed: 1; failed: 1; total: 2; seconds spent: 0.000100' });
+    // Same item, clock and ns from two calls (the periodic values and a transition in one millisecond): Zabbix
+    // would drop the second as a duplicate, so each value gets its own sub-millisecond ns.
+    const twice = { host: 'dockpit', key: 'dockpit.alerts.firing', value: 0, clock: 5, ns: 7_000_000 };
+    sink.sendValues([twice]);
+    sink.sendValues([twice]);
+    await until(() => sink!.stats().sent === 8);
+    const stamped = trapper.received.slice(-2).map((v) => v.ns!);
+    expect(stamped[0]).not.toBe(stamped[1]);
+    expect(stamped.map((ns) => Math.floor(ns / 1_000_000))).toEqual([7, 7]);
+    expect(sink.stats()).toMatchObject({ sent: 8, failed: 1, queued: 0, lastError: null });
     await trapper.close();
   });
 

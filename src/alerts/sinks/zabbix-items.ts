@@ -96,11 +96,9 @@ export function alertLine(t: AlertTransition): string | null {
 export function alertValues(transitions: readonly AlertTransition[], firing: number, host: string, now: number): ZabbixValue[] {
   const { clock, ns } = clockOf(now);
   const out: ZabbixValue[] = [];
-  let i = 0;
   for (const t of transitions) {
     const line = alertLine(t);
-    // Distinct ns: Zabbix keeps two values of one item in the same second apart only by ns.
-    if (line !== null) out.push({ host, key: ALERT_TEXT_KEY, value: line, clock, ns: Math.min(999_999_999, ns + i++) });
+    if (line !== null) out.push({ host, key: ALERT_TEXT_KEY, value: line, clock, ns });
   }
   out.push({ host, key: ALERTS_FIRING_KEY, value: firing, clock, ns });
   return out;
