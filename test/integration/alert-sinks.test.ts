@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics } from '../../src/alerts/metrics.js';
 import { createAlertmanagerSink, silenceAlert } from '../../src/alerts/sinks/alertmanager.js';
@@ -10,28 +8,14 @@ import { createWebhookSink } from '../../src/alerts/sinks/webhook.js';
 import type { Alert, AlertSink, AlertTransition } from '../../src/alerts/types.js';
 import { initialFleetState } from '../../src/store/state.js';
 import { CHAOS_FULL } from '../support/chaos.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { createZabbixSink, zabbixItems, zabbixValues, ZABBIX_VALUE_TYPE, type ZabbixItem, type ZabbixSink } from '../../src/alerts/sinks/zabbix.js';
-import { sendZabbix } from '../../src/alerts/sinks/zabbix-protocol.js';
-import { FLEET_DIR, readFleet, waitFor } from '../support/fleet.js';
+import { createZabbixSink, zabbixItems, zabbixValues, type ZabbixItem, type ZabbixSink } from '../../src/alerts/sinks/zabbix.js';
+import { readFleet, waitFor } from '../support/fleet.js';
+import { alertmanagerAlerts, monitors, waitForZabbixHistory, zabbixEnsureHost, zabbixHistory, type AmAlert, type ZabbixItemSpec } from '../support/monitors.js';
 import { watchFleet, type Watch } from '../support/watch.js';
 
 // Issue 15, items 3 and "Done means" 2-3 (the sinks' half): each sink against the real thing. Alertmanager
 // 0.25 and the Zabbix server are the fleet script's; the webhook receiver is a process of this test, stopped
 // (SIGSTOP: a hung receiver) then killed, for ~5 s here and a minute under `npm run chaos`.
-
-interface Monitors {
-  alertmanager: string;
-  prometheus: string;
-  zabbix: { server: string; pgSocketDir: string; pgPort: number; db: string; user: string };
-}
-
-function monitors(): Monitors {
-  const fleet = JSON.parse(fs.readFileSync(path.join(FLEET_DIR, 'fleet.json'), 'utf8')) as { monitors?: Monitors };
-  if (!fleet.monitors) throw new Error(`${FLEET_DIR}/fleet.json has no "monitors": the fleet script did not start the monitoring services`);
-  return fleet.monitors;
-}
 
 /** Labels unique to this run, so alerts of an earlier run in the same Alertmanager never match. */
 const RUN = `t${Date.now().toString(36)}`;
@@ -53,18 +37,8 @@ function testAlert(n: number, over: Partial<Alert> = {}): Alert {
   };
 }
 
-interface AmAlert {
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  startsAt: string;
-  endsAt: string;
-  status: { state: string; silencedBy: string[] };
-}
-
-async function amAlerts(base: string, container: string): Promise<AmAlert[]> {
-  const res = await fetch(`${base}/api/v2/alerts?filter=${encodeURIComponent(`container="${container}"`)}`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as AmAlert[];
+async function amAlerts(container: string): Promise<AmAlert[]> {
+  return alertmanagerAlerts({ container });
 }
 
 describe('Alertmanager sink against Alertmanager 0.25', () => {
@@ -81,7 +55,7 @@ describe('Alertmanager sink against Alertmanager 0.25', () => {
   it('a firing alert reads back with all its labels and the summary; resolved, it is gone from the active alerts', async () => {
     const a = testAlert(1);
     sink.send([{ kind: 'firing', alert: a }]);
-    const { value: got, ms } = await waitFor(async () => (await amAlerts(am, a.labels.container!))[0], 10_000, 50);
+    const { value: got, ms } = await waitFor(async () => (await amAlerts(a.labels.container!))[0], 10_000, 50);
     console.log(`alertmanager: firing alert readable after ${ms.toFixed(0)} ms`);
     expect(got.labels).toEqual(a.labels);
     expect(got.annotations).toEqual({ summary: a.summary });
@@ -92,7 +66,7 @@ describe('Alertmanager sink against Alertmanager 0.25', () => {
 
     const resolvedAt = Date.now();
     sink.send([{ kind: 'resolved', alert: { ...a, state: 'resolved', resolvedAt } }]);
-    await waitFor(async () => (await amAlerts(am, a.labels.container!)).length === 0, 10_000, 50);
+    await waitFor(async () => (await amAlerts(a.labels.container!)).length === 0, 10_000, 50);
     expect(sink.stats()).toMatchObject({ sent: 2, failed: 0, dropped: 0, queued: 0, lastError: null });
   });
 
@@ -100,7 +74,7 @@ describe('Alertmanager sink against Alertmanager 0.25', () => {
     const a = testAlert(2);
     const b = testAlert(3);
     sink.send([{ kind: 'firing', alert: a }, { kind: 'firing', alert: b }]);
-    await waitFor(async () => (await amAlerts(am, b.labels.container!)).length === 1, 10_000, 50);
+    await waitFor(async () => (await amAlerts(b.labels.container!)).length === 1, 10_000, 50);
     const until = Date.now() + 10 * 60_000;
     const id = await silenceAlert({ url: am }, a, until, 'ops@j1', 'on it');
     const silence = (await (await fetch(`${am}/api/v2/silence/${id}`)).json()) as { status: { state: string }; createdBy: string; endsAt: string; matchers: { name: string; value: string }[] };
@@ -109,11 +83,11 @@ describe('Alertmanager sink against Alertmanager 0.25', () => {
     expect(Date.parse(silence.endsAt)).toBe(until);
     expect(Object.fromEntries(silence.matchers.map((m) => [m.name, m.value]))).toEqual(a.labels);
     const { value: silenced } = await waitFor(async () => {
-      const [x] = await amAlerts(am, a.labels.container!);
+      const [x] = await amAlerts(a.labels.container!);
       return x?.status.state === 'suppressed' && x;
     }, 10_000, 50);
     expect(silenced.status.silencedBy).toEqual([id]);
-    expect((await amAlerts(am, b.labels.container!))[0]!.status.state).toBe('active');
+    expect((await amAlerts(b.labels.container!))[0]!.status.state).toBe('active');
     await fetch(`${am}/api/v2/silence/${id}`, { method: 'DELETE' });
     const now = Date.now();
     sink.send([a, b].map((x): AlertTransition => ({ kind: 'resolved', alert: { ...x, state: 'resolved', resolvedAt: now } })));
@@ -227,7 +201,7 @@ describe('webhook sink: a receiver hung then dead', () => {
     expect(during.dropped).toBe(outageSent - BOUND);
     expect(during.failed).toBeGreaterThanOrEqual(2);
     expect(during.lastError).toMatch(/ECONNREFUSED|ETIMEDOUT/);
-    await waitFor(async () => (await amAlerts(monitors().alertmanager, amAlert!.labels.container!)).length === 1, 10_000, 50);
+    await waitFor(async () => (await amAlerts(amAlert!.labels.container!)).length === 1, 10_000, 50);
 
     // Counted in a metric.
     const text = renderMetrics(
@@ -249,62 +223,9 @@ describe('webhook sink: a receiver hung then dead', () => {
   });
 });
 
-// Zabbix: the host and its trapper items are created through SQL (the server re-reads its configuration
-// every second), the values read back from the history tables.
-const run = promisify(execFile);
-
-async function zsql(sql: string): Promise<string[]> {
-  const z = monitors().zabbix;
-  const { stdout } = await run('/usr/lib/postgresql/15/bin/psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', z.pgSocketDir, '-p', String(z.pgPort), '-U', z.user, '-d', z.db, '-c', sql]);
-  return stdout.split('\n').filter((l) => l !== '');
-}
-
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const HISTORY_TABLE: Record<number, string> = { 0: 'history', 3: 'history_uint', 4: 'history_text' };
-
-/** Creates the Zabbix host and its trapper items; resolves to item id by key once the server accepts values for them. */
-async function createZabbixHost(host: string, items: readonly ZabbixItem[]): Promise<Map<string, { id: number; table: string }>> {
-  const base = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1_000;
-  const hostid = base;
-  const ids = new Map<string, { id: number; table: string }>();
-  const all = [...items, { key: 'dockpit.probe', type: 'unsigned' as const }];
-  const rows = all.map((it, i) => {
-    const vt = ZABBIX_VALUE_TYPE[it.type];
-    ids.set(it.key, { id: base + 1 + i, table: HISTORY_TABLE[vt]! });
-    return `(${base + 1 + i}, 2, ${hostid}, ${q(it.key)}, ${q(it.key)}, ${vt})`;
-  });
-  await zsql(
-    `BEGIN; INSERT INTO hosts (hostid, host, name, name_upper, status) VALUES (${hostid}, ${q(host)}, ${q(host)}, ${q(host.toUpperCase())}, 0);` +
-      ` INSERT INTO items (itemid, type, hostid, name, key_, value_type) VALUES ${rows.join(', ')};` +
-      ` INSERT INTO item_rtdata (itemid) SELECT itemid FROM items WHERE hostid = ${hostid}; COMMIT;`,
-  );
-  // A wait-for, not a sleep: the server refuses values of items its configuration cache hasn't seen yet.
-  const server = monitors().zabbix.server;
-  await waitFor(async () => (await sendZabbix(server, [{ host, key: 'dockpit.probe', value: 1, clock: Math.floor(Date.now() / 1000) }], 2_000)).processed === 1, 15_000, 200);
-  return ids;
-}
-
-async function zabbixHistory(item: { id: number; table: string }): Promise<{ value: string; clock: number }[]> {
-  const rows = await zsql(`SELECT value, clock FROM ${item.table} WHERE itemid = ${item.id} ORDER BY clock, ns`);
-  return rows.map((r) => {
-    const i = r.lastIndexOf('|');
-    return { value: r.slice(0, i), clock: Number(r.slice(i + 1)) };
-  });
-}
-
-/** The first value of every item, by key, from the three history tables in one query. */
-async function zabbixLatest(ids: Map<string, { id: number; table: string }>): Promise<Map<string, { value: string; clock: number }>> {
-  const byId = new Map([...ids].map(([key, it]) => [it.id, key]));
-  const list = [...byId.keys()].join(',');
-  const rows = await zsql(['history', 'history_uint'].map((t) => `SELECT itemid, value::text, clock FROM ${t} WHERE itemid IN (${list})`).join(' UNION ALL ') + ' ORDER BY 3');
-  const out = new Map<string, { value: string; clock: number }>();
-  for (const r of rows) {
-    const [id, value, clock] = r.split('|');
-    const key = byId.get(Number(id))!;
-    if (!out.has(key)) out.set(key, { value: value!, clock: Number(clock) });
-  }
-  return out;
-}
+// Zabbix: the host and its trapper items are created through SQL (test/support/monitors.ts), the values read
+// back from the history tables.
+const VALUE_TYPE: Record<ZabbixItem['type'], ZabbixItemSpec['valueType']> = { float: 'float', unsigned: 'uint', text: 'text' };
 
 describe('Zabbix sink against Zabbix server 6.0', () => {
   let watch: Watch;
@@ -322,8 +243,7 @@ describe('Zabbix sink against Zabbix server 6.0', () => {
   it("the fleet's host and line values and the alert items reach Zabbix's history", async () => {
     const state = watch.store.getState();
     expect(state.hostOrder).toEqual(readFleet().hosts.map((h) => h.name));
-    const items = zabbixItems(state);
-    const ids = await createZabbixHost(zhost, items);
+    await zabbixEnsureHost(zhost, zabbixItems(state).map((it) => ({ key: it.key, valueType: VALUE_TYPE[it.type] })));
     sink = createZabbixSink({ server: monitors().zabbix.server, host: zhost });
     const now = Date.now();
     const values = zabbixValues(state, zhost, now);
@@ -333,23 +253,19 @@ describe('Zabbix sink against Zabbix server 6.0', () => {
     await waitFor(() => sink.stats().queued === 0, 10_000, 20);
     expect(sink.stats()).toMatchObject({ sent: values.length + 2, failed: 0, dropped: 0, lastError: null });
 
-    const { ms } = await waitFor(async () => (await zabbixHistory(ids.get('dockpit.alert')!)).length === 1, 15_000, 200);
-    console.log(`zabbix: ${values.length + 2} values processed, in the history ${(performance.now() - t0).toFixed(0)} ms after sending (${ms.toFixed(0)} ms of polling)`);
+    const text = await waitForZabbixHistory(zhost, 'dockpit.alert', (rows) => rows.length === 1, { timeoutMs: 15_000 });
+    console.log(`zabbix: ${values.length + 2} values processed, the alert line in the history ${(performance.now() - t0).toFixed(0)} ms after sending`);
+    expect(text[0]!.value).toBe(`FIRING critical restartLoop h1/${RUN}-web-1: h1/${RUN}-web-1: restarted 4 times in 2 min`);
     const { value: stored } = await waitFor(async () => {
-      const all = await zabbixLatest(ids);
-      return values.every((v) => all.has(v.key)) && all;
+      const rows = await Promise.all(values.map((v) => zabbixHistory(zhost, v.key)));
+      return rows.every((r) => r.length > 0) && rows.map((r) => r[0]!);
     }, 10_000, 200);
-    for (const v of values) expect([v.key, Number(stored.get(v.key)!.value), stored.get(v.key)!.clock]).toEqual([v.key, v.value, Math.floor(now / 1000)]);
-    const h1 = state.hostOrder[0]!;
-    expect(Number((await zabbixHistory(ids.get(`dockpit.host.up[${h1}]`)!))[0]!.value)).toBe(1);
-    expect((await zabbixHistory(ids.get('dockpit.alert')!))[0]!.value).toBe(`FIRING critical restartLoop h1/${RUN}-web-1: h1/${RUN}-web-1: restarted 4 times in 2 min`);
-    // The store's count (zabbixValues), then the sink's own after the firing transition.
-    // (Zabbix writes one value of an item per history sync: the second comes a sync later.)
-    const { value: firingCounts } = await waitFor(async () => {
-      const h = await zabbixHistory(ids.get('dockpit.alerts.firing')!);
-      return h.length >= 2 && h.map((r) => r.value);
-    }, 10_000, 200);
-    expect(firingCounts).toEqual([String(state.alerts.firing), '1']);
+    expect(values.map((v, i) => [v.key, Number(stored[i]!.value), stored[i]!.clock])).toEqual(values.map((v) => [v.key, v.value, Math.floor(now / 1000)]));
+    expect(values.find((v) => v.key === `dockpit.host.up[${state.hostOrder[0]}]`)?.value).toBe(1);
+    // The store's count (zabbixValues), then the sink's own after the firing transition; Zabbix writes one value
+    // of an item per history sync, so the second comes a sync later.
+    const counts = await waitForZabbixHistory(zhost, 'dockpit.alerts.firing', (rows) => rows.length >= 2, { timeoutMs: 10_000 });
+    expect(counts.map((r) => r.value)).toEqual([String(state.alerts.firing), '1']);
 
     // A key the server has no item for is refused and counted, not retried.
     sink.sendValues([{ host: zhost, key: 'dockpit.line.running[no-such-line]', value: 1, clock: Math.floor(Date.now() / 1000) }]);
