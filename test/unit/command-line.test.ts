@@ -17,6 +17,9 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine('ps', state)).toEqual({ route: { kind: 'containers' } });
     expect(parseCommandLine('ip', state)).toEqual({ route: { kind: 'ips' } });
     expect(parseCommandLine('events', state)).toEqual({ route: { kind: 'events' } });
+    // Issue 15: listed whether or not anything fires (an empty list says so).
+    expect(parseCommandLine('alerts', state)).toEqual({ route: { kind: 'alerts' } });
+    expect(completeCommand('al', state)).toEqual({ text: 'alerts', candidates: ['alerts'] });
   });
 
   it('surrounding spaces do not matter', () => {
