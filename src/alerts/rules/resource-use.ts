@@ -44,7 +44,17 @@ interface LineUse {
   sampled: number;
 }
 
+/** lineCpu and lineMemory read the same sums in one evaluation: computed once per store snapshot. */
+let lastUse: { hostOrder: FleetState['hostOrder']; containers: FleetState['containers']; stats: FleetState['stats']; lineTiers: FleetState['lineTiers']; use: Map<string, LineUse> } | null = null;
+
 function lineUse(state: FleetState): Map<string, LineUse> {
+  if (lastUse && lastUse.hostOrder === state.hostOrder && lastUse.containers === state.containers && lastUse.stats === state.stats && lastUse.lineTiers === state.lineTiers) return lastUse.use;
+  const use = sumLines(state);
+  lastUse = { hostOrder: state.hostOrder, containers: state.containers, stats: state.stats, lineTiers: state.lineTiers, use };
+  return use;
+}
+
+function sumLines(state: FleetState): Map<string, LineUse> {
   const lines = new Map<string, LineUse>();
   for (const c of allContainers(state)) {
     const s = sampleOf(state, c);
