@@ -9,7 +9,8 @@ import type { Alert, AlertSink, AlertTransition } from '../../src/alerts/types.j
 import { initialFleetState } from '../../src/store/state.js';
 import { CHAOS_FULL } from '../support/chaos.js';
 import { createZabbixSink, zabbixItems, zabbixValues, type ZabbixItem, type ZabbixSink } from '../../src/alerts/sinks/zabbix.js';
-import { readFleet, waitFor } from '../support/fleet.js';
+import { lineRows } from '../../src/store/lines.js';
+import { readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { alertmanagerAlerts, monitors, waitForZabbixHistory, zabbixEnsureHost, zabbixHistory, type AmAlert, type ZabbixItemSpec } from '../support/monitors.js';
 import { watchFleet, type Watch } from '../support/watch.js';
 
@@ -231,13 +232,19 @@ describe('Zabbix sink against Zabbix server 6.0', () => {
   let watch: Watch;
   let sink: ZabbixSink;
   const zhost = `dockpit-${RUN}`;
+  const hosts = readFleet().hosts.map((h) => h.name);
   beforeAll(async () => {
+    // A business line of two containers, one running and one exited, on two hosts.
+    await removeTestContainers(hosts);
+    await Promise.all([runContainer('h1', { name: 'zbx-1', bizline: 'zbx' }), runContainer('h2', { name: 'zbx-2', bizline: 'zbx', cmd: ['true'] })]);
     watch = watchFleet();
     await watch.engine.settled();
+    await waitFor(() => lineRows(watch.store.getState()).find((l) => l.name === 'zbx' && l.total === 2 && l.running === 1), 10_000, 20);
   });
   afterAll(async () => {
     await sink?.close(1_000);
     await watch?.stop();
+    await removeTestContainers(hosts);
   });
 
   it("the fleet's host and line values and the alert items reach Zabbix's history", async () => {
@@ -256,12 +263,14 @@ describe('Zabbix sink against Zabbix server 6.0', () => {
     const text = await waitForZabbixHistory(zhost, 'dockpit.alert', (rows) => rows.length === 1, { timeoutMs: 15_000 });
     console.log(`zabbix: ${values.length + 2} values processed, the alert line in the history ${(performance.now() - t0).toFixed(0)} ms after sending`);
     expect(text[0]!.value).toBe(`FIRING critical restartLoop h1/${RUN}-web-1: h1/${RUN}-web-1: restarted 4 times in 2 min`);
+    // Each item's history holds the value sent, at the clock sent (the periodic values of the watch, once).
     const { value: stored } = await waitFor(async () => {
       const rows = await Promise.all(values.map((v) => zabbixHistory(zhost, v.key)));
       return rows.every((r) => r.length > 0) && rows.map((r) => r[0]!);
     }, 10_000, 200);
     expect(values.map((v, i) => [v.key, Number(stored[i]!.value), stored[i]!.clock])).toEqual(values.map((v) => [v.key, v.value, Math.floor(now / 1000)]));
-    expect(values.find((v) => v.key === `dockpit.host.up[${state.hostOrder[0]}]`)?.value).toBe(1);
+    const sent = Object.fromEntries(values.map((v) => [v.key, v.value]));
+    expect(sent).toMatchObject({ 'dockpit.host.up[h1]': 1, 'dockpit.host.up[h2]': 1, 'dockpit.line.running[zbx]': 1, 'dockpit.line.total[zbx]': 2 });
     // The store's count (zabbixValues), then the sink's own after the firing transition; Zabbix writes one value
     // of an item per history sync, so the second comes a sync later.
     const counts = await waitForZabbixHistory(zhost, 'dockpit.alerts.firing', (rows) => rows.length >= 2, { timeoutMs: 10_000 });
