@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeConfig } from '../support/configs.js';
+import { docker, dockpit, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
+import { metricValue, startReceiver, startWatchProcess, type WatchLine, type WatchProc } from './watch-process.js';
+
+// Issue 15, items 1 and 3: `dockpit watch` is headless (its module graph holds no Ink or React), stops
+// cleanly on SIGTERM, refuses bad flags with exit 2, and a webhook receiver that is down blocks nothing: the
+// metrics are still served and the alerts still evaluated, its queue holds at most its bound (5) and drops
+// the oldest, counted in dockpit_sink_dropped_total{sink="webhook"}.
+
+const fleet = readFleet();
+const hosts = fleet.hosts.map((h) => h.name);
+const fleetYaml = fs.readFileSync(FLEET_CONFIG, 'utf8');
+const procs: WatchProc[] = [];
+afterAll(async () => {
+  for (const p of procs) await p.stop('SIGKILL');
+  await removeTestContainers(hosts);
+});
+
+/** A module-resolution log: every ESM URL resolved, and every CommonJS module in the require cache at exit. */
+function moduleLogHook(): { nodeArgs: string[]; log: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-modlog-'));
+  const log = path.join(dir, 'modules.log');
+  fs.writeFileSync(
+    path.join(dir, 'hook.mjs'),
+    `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'register.mjs'),
+    `import fs from 'node:fs';\nimport { createRequire, register } from 'node:module';\nregister('./hook.mjs', import.meta.url);\nconst cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => fs.appendFileSync(${JSON.stringify(log)}, Object.keys(cache).join('\\n') + '\\n'));\n`,
+  );
+  return { nodeArgs: ['--import', path.join(dir, 'register.mjs')], log };
+}
+
+describe('dockpit watch', () => {
+  it('loads no Ink or React, logs JSON lines, and exits 0 on SIGTERM; bad flags and config exit 2', async () => {
+    const hook = moduleLogHook();
+    const w = startWatchProcess(['--config', FLEET_CONFIG, '--metrics', '127.0.0.1:0'], { nodeArgs: hook.nodeArgs });
+    procs.push(w);
+    const start = await w.line((l) => l.event === 'start');
+    expect(start).toMatchObject({ hosts: hosts.length, pid: w.child.pid });
+    await w.line((l) => l.event === 'sender.gained'); // file state: the only watch of this jump host sends
+    expect(await w.stop('SIGTERM')).toBe(0);
+    expect(w.lines.at(-1)).toMatchObject({ event: 'stop', signal: 'SIGTERM', exit: 0 });
+    const modules = fs.readFileSync(hook.log, 'utf8').split('\n').filter(Boolean);
+    expect(modules.some((m) => m.includes('/dist/cli/commands/watch.js'))).toBe(true); // the log does see the graph
+    expect(modules.some((m) => m.includes('/dockerode/'))).toBe(true);
+    expect(modules.filter((m) => /\/node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(m))).toEqual([]);
+
+    const bad = await dockpit(['watch', '--metrics', 'nine', '--config', FLEET_CONFIG]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--metrics nine: expected HOST:PORT/);
+    const badRules = writeConfig(`${fleetYaml}\nalerts:\n  rules:\n    restartLoop: { restarts: -1 }\n`);
+    const r = await dockpit(['watch', '--config', badRules]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`${badRules}:\\d+`));
+  });
+
+  it('a dead webhook receiver blocks nothing: metrics served, alerts evaluated, its queue bounded at 5 (oldest dropped, counted)', async () => {
+    const receiver = await startReceiver();
+    const config = writeConfig(
+      `${fleetYaml}\nalerts:\n  evaluateEvery: 250ms\n  sinks:\n    webhook: { url: 'http://127.0.0.1:${receiver.port}/hook', queue: 5, retries: 100, timeout: 1s }\n`,
+    );
+    const w = startWatchProcess(['--config', config, '--metrics', '127.0.0.1:0']);
+    procs.push(w);
+    const { metrics } = await w.line((l) => l.event === 'start');
+    const scrape = async () => {
+      const t0 = performance.now();
+      const text = await (await fetch(`http://${String(metrics)}/metrics`)).text();
+      return { text, ms: performance.now() - t0 };
+    };
+    // Live-restore is off on the fleet's tcp and ssh hosts: two alerts at once, delivered while the receiver is up.
+    await waitFor(() => receiver.posts.flatMap((p) => p.transitions).filter((t) => t.alert.rule === 'liveRestoreOff').length >= 2, 20_000);
+
+    await receiver.close();
+    const names = Array.from({ length: 8 }, (_, i) => `wh-${i}`);
+    await Promise.all(names.map((name) => runContainer('h1', { name })));
+    await waitFor(async () => metricValue((await scrape()).text, 'dockpit_host_containers_running', { host: 'h1' }) === 8, 20_000, 100);
+    await docker('h1', 'kill', ...names);
+    const died = (l: WatchLine) => l.event === 'alert' && l.alertname === 'containerDied' && l.kind === 'firing';
+    await waitFor(() => w.lines.filter(died).length === 8, 20_000, 50, () => JSON.stringify(w.lines));
+    expect(w.lines.filter(died).every((l) => l.sent === true)).toBe(true);
+
+    // The receiver is down: the view goes on (the kills are in the metrics, a scrape answers at once) and the
+    // queue holds its bound: 8 transitions, 5 kept, 3 dropped (the oldest).
+    const { value: after } = await waitFor(async () => {
+      const s = await scrape();
+      return metricValue(s.text, 'dockpit_sink_dropped_total', { sink: 'webhook' }) === 3 && s;
+    }, 20_000, 100);
+    expect(after.ms).toBeLessThan(1000);
+    expect(metricValue(after.text, 'dockpit_host_containers_running', { host: 'h1' })).toBe(0);
+    expect(metricValue(after.text, 'dockpit_sink_queued', { sink: 'webhook' })).toBeLessThanOrEqual(5);
+    expect(metricValue(after.text, 'dockpit_sink_up', { sink: 'webhook' })).toBe(0);
+    await w.line((l) => l.event === 'sink.failed' && l.sink === 'webhook');
+
+    // Back up: the 5 kept arrive, the 3 oldest never do.
+    receiver.posts.length = 0;
+    await receiver.reopen();
+    const delivered = () => receiver.posts.flatMap((p) => p.transitions).filter((t) => t.alert.rule === 'containerDied');
+    await waitFor(() => delivered().length >= 5, 30_000, 100);
+    const order = w.lines.filter(died).map((l) => l.key);
+    expect(delivered().map((t) => t.alert.key)).toEqual(order.slice(3));
+    expect(await w.stop('SIGTERM')).toBe(0);
+  });
+});
