@@ -10,6 +10,7 @@ import { migrateBench } from './migrate-bench.mjs';
 import { planBench } from './plan-bench.mjs';
 import { scaleBench } from './scale-bench.mjs';
 import { stateBench } from './state-bench.mjs';
+import { watchBench } from './watch-bench.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ?? 'all';
@@ -38,6 +39,10 @@ if (only !== 'fleet') {
   const scale = await scaleBench();
   rows.push(...scale.rows);
   raw.scale = scale.raw;
+  // Issue 15: `dockpit watch` on the same hollow fleet's shape, its own fleet process.
+  const watch = await watchBench();
+  rows.push(...watch.rows);
+  raw.watch = watch.raw;
 }
 const lines = ['| metric | dockpit | reference (same run) | ratio |', '| --- | --- | --- | --- |'];
 for (const r of rows) lines.push(`| ${r.metric} | ${r.value} | ${r.reference} | ${r.ratio} |`);
