@@ -197,7 +197,8 @@ describe('webhook sink: a receiver hung then dead', () => {
     const during = webhook.stats();
     const outageSent = n - outageStart;
     console.log(`webhook: ${outageSent} transitions during a ${OUTAGE_MS} ms outage; worst send() ${worstSendMs.toFixed(2)} ms; max queued ${maxQueued}; ${during.failed} failed tries; dropped ${during.dropped}; last error ${during.lastError}`);
-    expect(worstSendMs).toBeLessThan(20);
+    // A send() that waited on the receiver would take a request's timeout (500 ms); this leaves room for GC pauses.
+    expect(worstSendMs).toBeLessThan(100);
     expect(maxQueued).toBe(BOUND);
     expect(during.dropped).toBe(outageSent - BOUND);
     expect(during.failed).toBeGreaterThanOrEqual(2);
@@ -221,7 +222,7 @@ describe('webhook sink: a receiver hung then dead', () => {
     expect(webhook.stats()).toMatchObject({ sent: 5 + BOUND, dropped: outageSent - BOUND, queued: 0, lastError: null });
     const now = Date.now();
     am.send([{ kind: 'resolved', alert: { ...amAlert!, state: 'resolved', resolvedAt: now } }]);
-  });
+  }, OUTAGE_MS + 40_000);
 });
 
 // Zabbix: the host and its trapper items are created through SQL (test/support/monitors.ts), the values read
