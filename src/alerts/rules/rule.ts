@@ -29,15 +29,6 @@ export function containerText(c: Pick<Container, 'host' | 'name' | 'bizline'>): 
   return `${c.name} on ${c.host}${c.bizline !== null ? ` (${c.bizline})` : ''}`;
 }
 
-/** Every container of the fleet, in the fleet's order. */
-export function* allContainers(state: Pick<FleetState, 'hostOrder' | 'containers'>): Generator<Container> {
-  for (const host of state.hostOrder) {
-    const hc = state.containers[host];
-    if (!hc) continue;
-    for (const id of hc.order) yield hc.byId[id]!;
-  }
-}
-
 export function percent(share: number): string {
   return `${Math.round(share * 100)} %`;
 }
