@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeConfig } from '../support/configs.js';
 import { docker, dockpit, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
+import { monitors, waitForAlert } from '../support/monitors.js';
 import { metricValue, startReceiver, startWatchProcess, type WatchLine, type WatchProc } from './watch-process.js';
 
 // Issue 15, items 1 and 3: `dockpit watch` is headless (its module graph holds no Ink or React), stops
 // cleanly on SIGTERM, refuses bad flags with exit 2, and a webhook receiver that is down blocks nothing: the
-// metrics are still served and the alerts still evaluated, its queue holds at most its bound (5) and drops
+// metrics are still served, the alerts still evaluated and sent to Alertmanager, its queue holds at most its bound (5) and drops
 // the oldest, counted in dockpit_sink_dropped_total{sink="webhook"}.
 
 const fleet = readFleet();
@@ -59,10 +60,11 @@ describe('dockpit watch', () => {
     expect(r.stderr).toMatch(new RegExp(`${badRules}:\\d+`));
   });
 
-  it('a dead webhook receiver blocks nothing: metrics served, alerts evaluated, its queue bounded at 5 (oldest dropped, counted)', async () => {
+  it('a dead webhook receiver blocks nothing: metrics served, alerts evaluated and in Alertmanager, its queue bounded at 5 (oldest dropped, counted)', async () => {
     const receiver = await startReceiver();
     const config = writeConfig(
-      `${fleetYaml}\nalerts:\n  evaluateEvery: 250ms\n  sinks:\n    webhook: { url: 'http://127.0.0.1:${receiver.port}/hook', queue: 5, retries: 100, timeout: 1s }\n`,
+      `${fleetYaml}\nalerts:\n  evaluateEvery: 250ms\n  sinks:\n    webhook: { url: 'http://127.0.0.1:${receiver.port}/hook', queue: 5, retries: 100, timeout: 1s }\n` +
+        `    alertmanager: { url: '${monitors().alertmanager}' }\n`,
     );
     const w = startWatchProcess(['--config', config, '--metrics', '127.0.0.1:0']);
     procs.push(w);
@@ -76,13 +78,17 @@ describe('dockpit watch', () => {
     await waitFor(() => receiver.posts.flatMap((p) => p.transitions).filter((t) => t.alert.rule === 'liveRestoreOff').length >= 2, 20_000);
 
     await receiver.close();
-    const names = Array.from({ length: 8 }, (_, i) => `wh-${i}`);
+    // Names of this run only: Alertmanager keeps an earlier run's alerts until their endsAt.
+    const run = Math.random().toString(16).slice(2, 6);
+    const names = Array.from({ length: 8 }, (_, i) => `wh-${run}-${i}`);
     await Promise.all(names.map((name) => runContainer('h1', { name })));
     await waitFor(async () => metricValue((await scrape()).text, 'dockpit_host_containers_running', { host: 'h1' }) === 8, 20_000, 100);
     await docker('h1', 'kill', ...names);
     const died = (l: WatchLine) => l.event === 'alert' && l.alertname === 'containerDied' && l.kind === 'firing';
     await waitFor(() => w.lines.filter(died).length === 8, 20_000, 50, () => JSON.stringify(w.lines));
     expect(w.lines.filter(died).every((l) => l.sent === true)).toBe(true);
+    // The other sink carries on: every one of them is in Alertmanager.
+    await Promise.all(names.map((container) => waitForAlert({ alertname: 'containerDied', container }, { state: 'active', timeoutMs: 10_000 })));
 
     // The receiver is down: the view goes on (the kills are in the metrics, a scrape answers at once) and the
     // queue holds its bound: 8 transitions, 5 kept, 3 dropped (the oldest).

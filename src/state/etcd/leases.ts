@@ -9,10 +9,11 @@ import { Session, type LeaseGen } from './session.js';
 // only where absent, bound to a lease of the campaign's own (its TTL, renewed every TTL/3 by a Session, as
 // the locks' lease is: the same fencing, see session.ts). The holder stops at once when its lease may
 // have run out; the others retry every CHECK_MS and take the key when etcd has expired the dead holder's
-// lease, so within the TTL (+ CHECK_MS) of its last renewal.
+// lease: the TTL after its last renewal (so at most the TTL after it died), plus etcd's expiry sweep (every
+// 500 ms) and up to CHECK_MS.
 
 /** How often a campaign looks at the key (holder: is it still ours; standby: is it free). */
-const CHECK_MS = 500;
+const CHECK_MS = 250;
 
 export interface EtcdLeases extends Leases {
   /** Resigns every campaign (state close). */
