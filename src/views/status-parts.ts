@@ -3,8 +3,8 @@ import type { TeamStatus } from '../store/team.js';
 import { fit } from '../render/format.js';
 
 // The status line's parts, fitted into one line (pure; test/unit/status-parts.test.ts). Each part gets
-// room in the order an operator needs it: the fleet's summary, the alerts firing (issue 15), an IP conflict, the runs of other
-// operators, the last error, and the help last of all.
+// room in the order an operator needs it: the fleet's summary, the alerts firing (issue 15), an IP
+// conflict, the runs of other operators, the last error, and the help last of all.
 
 export const HELP = 'j/k move ⏎ open esc back q quit';
 
