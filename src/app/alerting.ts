@@ -44,7 +44,10 @@ export interface AlertingOptions {
 
 /** dockpit's own health, for the metrics (`dockpit_*`) and the watch log. */
 export interface AlertingHealth {
+  /** The engines' container events (`container.event`: one per engine event, all hosts). */
   eventsReceived: number;
+  /** Every domain event (probes, samples, lists, ledger reads … included). */
+  domainEvents: number;
   /** `host.listed` events: whole re-lists of a host's containers. */
   relists: number;
   commits: number;
@@ -81,14 +84,15 @@ const shown = (a: Alert): string => `${a.key}\u0000${a.state}\u0000${a.summary}\
 export function startAlerting(opts: AlertingOptions): Alerting {
   const { rules, store, emit, sinks, isSender } = opts;
   const now = opts.now ?? Date.now;
-  const health = { eventsReceived: 0, relists: 0, commits: 0, commitMsTotal: 0, commitMsMax: 0, evaluations: 0, evaluateMsTotal: 0 };
+  const health = { eventsReceived: 0, domainEvents: 0, relists: 0, commits: 0, commitMsTotal: 0, commitMsMax: 0, evaluations: 0, evaluateMsTotal: 0 };
   let lastShown: string[] = [];
   let firing = 0;
   let stopped = false;
 
   const observe = (event: DomainEvent): void => {
-    health.eventsReceived++;
-    if (event.type === 'host.listed') health.relists++;
+    health.domainEvents++;
+    if (event.type === 'container.event') health.eventsReceived++;
+    else if (event.type === 'host.listed') health.relists++;
     if (event.type === 'alerts.changed') return; // ours, back through the tap
     rules.observe(event);
   };

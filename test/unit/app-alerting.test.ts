@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startAlerting, type AlertRules } from '../../src/app/alerting.js';
+import { AlertEvaluator } from '../../src/alerts/evaluator.js';
+import { defaultAlertsConfig } from '../../src/alerts/rules-config.js';
 import { startSenderElection } from '../../src/app/sender-election.js';
 import type { Alert, AlertSink, AlertTransition, SinkStats } from '../../src/alerts/types.js';
 import type { DomainEvent } from '../../src/engine/types.js';
@@ -83,9 +85,10 @@ describe('alerting service', () => {
     const sink = alerting.tap(() => undefined);
     sink(hostUp('h1'));
     sink({ type: 'host.listed', host: 'h1', containers: [] });
+    sink({ type: 'container.event', event: { host: 'h1', id: 'c1', name: 'web-1', action: 'die', timeNano: 1e18, exitCode: 1 } });
     sink({ type: 'alerts.changed', alerts: [] });
-    expect(r.observed.map((e) => e.type)).toEqual(['host.status', 'host.listed']);
-    expect(alerting.selfHealth()).toMatchObject({ eventsReceived: 3, relists: 1 });
+    expect(r.observed.map((e) => e.type)).toEqual(['host.status', 'host.listed', 'container.event']);
+    expect(alerting.selfHealth()).toMatchObject({ eventsReceived: 1, domainEvents: 4, relists: 1 });
   });
 
   it('puts the list in the store only when what it shows changed', () => {
@@ -155,5 +158,37 @@ describe('sender election on file state (one per jump host)', () => {
     await vi.waitFor(() => expect(b.isSender()).toBe(true), { timeout: 2000 });
     expect(changes).toEqual(['a:true', 'a:false', 'b:true']);
     await b.stop();
+  });
+});
+
+describe('alerting service on the real rules (AlertEvaluator)', () => {
+  it('a restart loop seen through the tap fires once, reaches the sink and the store; a standby only evaluates', () => {
+    const config = defaultAlertsConfig();
+    config.rules.restartLoop = { ...config.rules.restartLoop, restarts: 3, withinMs: 60_000 };
+    const run = (sender: boolean) => {
+      const store = createFleetStore();
+      const emit = (e: DomainEvent) => store.setState(applyEvents(store.getState(), [e]), true);
+      const am = sink();
+      const alerting = startAlerting({ rules: new AlertEvaluator(config.rules), evaluateEveryMs: 60_000, ackForMs: 1000, store, emit, sinks: [am.s], isSender: () => sender });
+      stops.push(() => alerting.stop(10));
+      const tapped = alerting.tap(emit);
+      tapped(hostUp('h1'));
+      const now = Date.now();
+      for (let i = 0; i < 10; i++) {
+        for (const action of ['start', 'die']) {
+          tapped({ type: 'container.event', event: { host: 'h1', id: 'c1', name: 'web-1', action, timeNano: (now - 5000 + i * 100) * 1e6, ...(action === 'die' && { exitCode: 1 }) } });
+        }
+      }
+      alerting.evaluate();
+      alerting.evaluate();
+      return { store, am };
+    };
+    const sender = run(true);
+    const loops = sender.am.sent.flat().filter((t) => t.alert.rule === 'restartLoop');
+    expect(loops.map((t) => [t.kind, t.alert.labels.container])).toEqual([['firing', 'web-1']]); // 10 restarts, one alert
+    expect(sender.store.getState().alerts.list.filter((a) => a.rule === 'restartLoop' && a.state === 'firing')).toHaveLength(1);
+    const standby = run(false);
+    expect(standby.am.sent).toEqual([]);
+    expect(standby.store.getState().alerts.list.filter((a) => a.rule === 'restartLoop' && a.state === 'firing')).toHaveLength(1);
   });
 });
