@@ -21,7 +21,8 @@ const bottomLine = () => {
 describe(':alerts in tmux (issue 15)', () => {
   beforeAll(async () => {
     await removeTestContainers(hosts);
-    await runContainer('h1', { name: NAME, bizline: 'e2ealerts', tier: 2 });
+    // No business line: its lineDegraded alert would fire 30 s after the kill and move the count under test.
+    await runContainer('h1', { name: NAME });
     tui = new TmuxSession(['--config', FLEET_CONFIG], { columns: 160, rows: 30 });
   });
   afterAll(async () => {
@@ -30,14 +31,15 @@ describe(':alerts in tmux (issue 15)', () => {
   });
 
   it('a killed container fires containerDied: on :alerts and counted on the status line', async () => {
-    await waitFor(() => tui.screen().includes('dockpit · business lines'), 10_000);
+    // Generous: on a loaded 2-CPU machine with other fleets running, the first frame has taken over 10 s.
+    await waitFor(() => tui.screen().includes('dockpit · business lines'), 30_000, 50, () => tui.screen());
     tui.keys(':alerts', 'Enter');
-    await waitFor(() => tui.screen().includes('dockpit · alerts'), 3000);
+    await waitFor(() => tui.screen().includes('dockpit · alerts'), 10_000);
     tui.keys('/', NAME, 'Enter');
-    await waitFor(() => tui.screen().includes(`filter: ${NAME}`) && !rowOf(`h1/${NAME}`), 3000);
+    await waitFor(() => tui.screen().includes(`filter: ${NAME}`) && !rowOf(`h1/${NAME}`), 10_000);
 
     await docker('h1', 'kill', NAME);
-    const { ms } = await waitFor(() => /warning\s+containerDied\s+h1\/e2e-alerted .*FIRING/.test(rowOf(`h1/${NAME}`) ?? ''), 5000, 10, () => tui.screen());
+    const { ms } = await waitFor(() => /warning\s+containerDied\s+h1\/e2e-alerted .*FIRING/.test(rowOf(`h1/${NAME}`) ?? ''), 15_000, 10, () => tui.screen());
     console.log(`containerDied on :alerts ${ms.toFixed(0)} ms after docker kill returned`);
     expect(lines().find((l) => /^hosts \d+\/\d+ up/.test(l))).toMatch(/│ ⚠ \d+ alerts? /);
   });
@@ -46,10 +48,10 @@ describe(':alerts in tmux (issue 15)', () => {
     const counted = () => Number(/⚠ (\d+) alert/.exec(lines().find((l) => /^hosts \d+\/\d+ up/.test(l)) ?? '')?.[1] ?? 0);
     const before = counted();
     tui.keys('a');
-    await waitFor(() => /^acknowledged containerDied/.test(bottomLine()), 5000, 10, () => tui.screen());
-    await waitFor(() => /acked until \d\d:\d\d by \S+@\S+/.test(rowOf(`h1/${NAME}`) ?? ''), 3000, 10, () => tui.screen());
+    await waitFor(() => /^acknowledged containerDied/.test(bottomLine()), 15_000, 10, () => tui.screen());
+    await waitFor(() => /acked until \d\d:\d\d by \S+@\S+/.test(rowOf(`h1/${NAME}`) ?? ''), 10_000, 10, () => tui.screen());
     // No longer counted: firing, but acknowledged.
-    await waitFor(() => counted() === before - 1, 3000, 10, () => tui.screen());
+    await waitFor(() => counted() === before - 1, 10_000, 10, () => tui.screen());
 
     const audit = await dockpit(['audit', '--json', '--config', FLEET_CONFIG]);
     expect(audit.code).toBe(0);
@@ -59,11 +61,11 @@ describe(':alerts in tmux (issue 15)', () => {
 
   it('Enter shows the alert: its labels', async () => {
     tui.keys('Enter');
-    const { value } = await waitFor(() => tui.screen().includes('dockpit · alert containerDied h1/e2e-alerted') && tui.screen(), 3000);
+    const { value } = await waitFor(() => tui.screen().includes('dockpit · alert containerDied h1/e2e-alerted') && tui.screen(), 10_000);
     expect(value).toMatch(/ {2}container=e2e-alerted/);
     expect(value).toMatch(/ {2}host=h1/);
     expect(value).toMatch(/ {2}severity=warning/);
     tui.keys('q');
-    await waitFor(() => !tui.alive(), 3000);
+    await waitFor(() => !tui.alive(), 10_000);
   });
 });
