@@ -168,7 +168,8 @@ function containerMetrics(out: string[], state: FleetState): void {
   }
   const emit = (name: string, help: string, lines: string[]) => {
     family(out, name, 'gauge', help);
-    if (lines.length > 0) out.push(lines.join('\n'));
+    // One join at the end only: joining here too would copy the 3.6 MB of a 10,000-container scrape twice.
+    for (const line of lines) out.push(line);
   };
   emit('dockpit_container_state', 'The container state the engine reports (1 for the current one).', states);
   emit('dockpit_container_cpu_percent', 'CPU of a running container, percent of one core.', cpu);

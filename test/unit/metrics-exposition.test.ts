@@ -164,18 +164,20 @@ describe('metrics exposition', () => {
     renderMetrics(big, self, { perContainer: true });
     const times: number[] = [];
     let text = '';
+    // CPU time of this process, not wall time: the machine runs other fleets, and a wall clock measures them too.
     for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
+      const c0 = process.cpuUsage();
       text = renderMetrics(big, self, { perContainer: true });
-      times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      times.push((c.user + c.system) / 1000);
     }
     // The strict reader is checked above on small states; here, counts only (it would cost seconds).
     expect(text.match(/^dockpit_container_state\{/gm)).toHaveLength(10_000);
     expect(text).toContain('\ndockpit_line_containers_running{bizline="line-3",tier="3"} 600\n');
     const median = times.sort((a, b) => a - b)[2]!;
-    console.log(`renderMetrics at 10,000 containers, per container: median ${median.toFixed(1)} ms, ${(text.length / 1e6).toFixed(2)} MB`);
-    // A bound that catches a quadratic slip, not noise: this 2-CPU machine runs several fleets at once
-    // (measured 40-120 ms here, most of it joining the 3.6 MB text).
-    expect(median).toBeLessThan(1_000);
-  });
+    console.log(`renderMetrics at 10,000 containers, per container: median ${median.toFixed(1)} ms of CPU, ${(text.length / 1e6).toFixed(2)} MB`);
+    // A bound that catches a quadratic slip, not noise (measured 50-120 ms of CPU here, the machine at a load of 15).
+    expect(median).toBeLessThan(500);
+    // Building 10,000 containers' state takes seconds of wall time on a loaded machine.
+  }, 30_000);
 });
