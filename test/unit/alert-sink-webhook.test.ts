@@ -38,8 +38,9 @@ describe('webhook sink', () => {
       expect(sink.stats().queued).toBeLessThanOrEqual(10);
     }
     const sendMs = performance.now() - t0;
-    // 40 calls against a receiver that holds every request: each returned at once.
-    expect(sendMs).toBeLessThan(50);
+    // 40 calls against a receiver that holds every request: had one waited for an answer, they would take at
+    // least the request timeout (150 ms) each; the bound leaves room for a loaded machine.
+    expect(sendMs).toBeLessThan(500);
     expect(sink.stats()).toMatchObject({ queued: 10, dropped: 30, sent: 0 });
     await until(() => sink!.stats().failed >= 2);
     expect(sink.stats().lastError).toMatch(/^ETIMEDOUT: no answer from/);
