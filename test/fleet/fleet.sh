@@ -647,7 +647,8 @@ check_ssh() { ssh "${SSH_OPTS[@]}" "root@$(addr_of "$1")" true; }
 
 # Alertmanager, Prometheus and a Zabbix server on PostgreSQL, from Debian's
 # packages, for the alerting tests. They run in the root network namespace on
-# 127.0.0.1 (the tests and `dockpit watch` run there too), on ports derived
+# 127.0.0.1 (the tests run there); Alertmanager and the Zabbix trapper also
+# on the LAN's $LAN.1, for a dockpit run in a jump host. On ports derived
 # from the fleet id so that parallel fleets never collide; 29000-30100 stays
 # below Linux's ephemeral range (32768+). PostgreSQL listens on its unix
 # socket only. Their data lives in $DIR; `down` finds them by pidfile, by a
@@ -696,7 +697,7 @@ receivers:
 YAML
   mon_launch "$d/alertmanager.pid" "$d/alertmanager.log" prometheus-alertmanager \
     --config.file "$d/alertmanager.yml" --storage.path "$d/data" \
-    --web.listen-address "127.0.0.1:$AM_PORT" --cluster.listen-address=
+    --web.listen-address "127.0.0.1:$AM_PORT" --web.listen-address "$LAN.1:$AM_PORT" --cluster.listen-address=
 }
 
 launch_prometheus() {
@@ -771,7 +772,7 @@ DBHost=$pg
 DBPort=$PG_PORT
 DBName=zabbix
 DBUser=zabbix
-ListenIP=127.0.0.1
+ListenIP=127.0.0.1,$LAN.1
 ListenPort=$ZBX_PORT
 AllowRoot=1
 StartPollers=0
@@ -873,9 +874,10 @@ mon_json() {
   pg=$(mon_dir "$PG_DIR_NAME")
   printf '  "monitors": {\n'
   printf '    "alertmanager": "http://127.0.0.1:%s",\n    "prometheus": "http://127.0.0.1:%s",\n' "$AM_PORT" "$PROM_PORT"
+  printf '    "alertmanagerLan": "http://%s.1:%s",\n' "$LAN" "$AM_PORT"
   printf '    "promTargets": "%s/targets.json",\n' "$(mon_dir "$PROM_DIR_NAME")"
-  printf '    "zabbix": { "server": "127.0.0.1:%s", "pgSocketDir": "%s", "pgPort": %s, "db": "zabbix", "user": "zabbix", "log": "%s/zabbix_server.log" }\n' \
-    "$ZBX_PORT" "$pg" "$PG_PORT" "$(mon_dir "$ZBX_DIR_NAME")"
+  printf '    "zabbix": { "server": "127.0.0.1:%s", "serverLan": "%s.1:%s", "pgSocketDir": "%s", "pgPort": %s, "db": "zabbix", "user": "zabbix", "log": "%s/zabbix_server.log" }\n' \
+    "$ZBX_PORT" "$LAN" "$ZBX_PORT" "$pg" "$PG_PORT" "$(mon_dir "$ZBX_DIR_NAME")"
   printf '  },\n'
 }
 

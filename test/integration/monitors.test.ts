@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fleetCommand } from '../support/fleet.js';
 import {
   monitors,
   psql,
@@ -26,17 +27,23 @@ describe('monitoring services of the test fleet', () => {
 
   it('Alertmanager keeps a POSTed alert and drops it once it is resolved', async () => {
     const labels = { alertname: 'FleetMonitorsTest', run, severity: 'warning' };
+    const startsAt = new Date().toISOString(); // kept when resolving: Alertmanager refuses endsAt before startsAt (400)
     const post = (endsAt?: string) =>
       fetch(`${monitors().alertmanager}/api/v2/alerts`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify([{ labels, annotations: { summary: 'from monitors.test' }, startsAt: new Date().toISOString(), ...(endsAt ? { endsAt } : {}) }]),
+        body: JSON.stringify([{ labels, annotations: { summary: 'from monitors.test' }, startsAt, ...(endsAt ? { endsAt } : {}) }]),
       });
     expect((await post()).status).toBe(200);
     const alert = await waitForAlert(labels, { state: 'active', timeoutMs: 5_000 });
     expect(alert.labels).toEqual(labels);
     expect(alert.annotations.summary).toBe('from monitors.test');
     expect(Date.parse(alert.endsAt)).toBeGreaterThan(Date.now()); // no endsAt sent: now + resolve_timeout
+    // A dockpit in a jump host reaches Alertmanager (and the Zabbix trapper) on the LAN address.
+    const { alertmanagerLan, zabbix } = monitors();
+    const fromJump = fleetCommand('jump-exec', 'j1', 'curl', '-sf', '--max-time', '3', `${alertmanagerLan}/api/v2/alerts?filter=run="${run}"`);
+    expect((JSON.parse(fromJump) as Array<{ fingerprint: string }>).map((a) => a.fingerprint)).toEqual([alert.fingerprint]);
+    fleetCommand('jump-exec', 'j1', 'bash', '-c', `exec 3<>/dev/tcp/${zabbix.serverLan.replace(':', '/')}`);
 
     expect((await post(new Date().toISOString())).status).toBe(200);
     expect(await waitForAlert(labels, { state: 'resolved', timeoutMs: 5_000 })).toBeNull();

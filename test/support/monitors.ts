@@ -10,6 +10,8 @@ import { FLEET_DIR } from './fleet.js';
 export interface ZabbixService {
   /** The trapper: 127.0.0.1:PORT */
   server: string;
+  /** The same trapper on the fleet's LAN (LAN.1:PORT), for a dockpit run in a jump host. */
+  serverLan: string;
   /** PostgreSQL listens on a unix socket only, in this directory. */
   pgSocketDir: string;
   pgPort: number;
@@ -22,6 +24,8 @@ export interface ZabbixService {
 export interface Monitors {
   /** http://127.0.0.1:PORT */
   alertmanager: string;
+  /** The same Alertmanager on the fleet's LAN (http://LAN.1:PORT), for a dockpit run in a jump host. */
+  alertmanagerLan: string;
   /** http://127.0.0.1:PORT */
   prometheus: string;
   /** The file_sd file of Prometheus' one job, `dockpit` (scrape interval 1 s): see setPromTargets. */
