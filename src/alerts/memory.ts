@@ -13,6 +13,8 @@ export interface ContainerMemory {
   /** When it died, oldest first: at most DIES_KEPT, none older than the restart window. */
   dies: number[];
   lastDie: { at: number; exitCode: number | null; explained: boolean; oom: boolean } | null;
+  /** When the die before `lastDie` was, if nothing explained it either (a restart loop in the making). */
+  unexpectedBeforeAt: number | null;
   /** A `kill` with signal 15 since it last started: a `docker stop` (or restart) is under way. */
   stopping: boolean;
   /** An `oom` since it last started: its next die is the OOM killer's. */
@@ -32,7 +34,7 @@ export class AlertMemory {
   private readonly byContainer = new Map<string, ContainerMemory>();
 
   /** @param dieWindowMs how long dies are kept (the restart loop's `within`). */
-  constructor(private readonly dieWindowMs: number) {}
+  constructor(readonly dieWindowMs: number) {}
 
   /** O(1) (amortized: the die ring drops what falls out of the window). */
   observe(event: DomainEvent, at?: number): void {
@@ -70,7 +72,7 @@ export class AlertMemory {
     }
     let m = this.byContainer.get(key);
     if (!m) {
-      m = { host: e.host, id: e.id, name: e.name, dies: [], lastDie: null, stopping: false, oomSinceStart: false, oomAt: null, health: null, lastEventAt: at };
+      m = { host: e.host, id: e.id, name: e.name, dies: [], lastDie: null, unexpectedBeforeAt: null, stopping: false, oomSinceStart: false, oomAt: null, health: null, lastEventAt: at };
       this.byContainer.set(key, m);
     }
     m.name = e.name;
@@ -92,6 +94,7 @@ export class AlertMemory {
       case 'die':
         m.dies.push(at);
         while (m.dies.length > DIES_KEPT || (m.dies.length > 0 && m.dies[0]! < at - this.dieWindowMs)) m.dies.shift();
+        m.unexpectedBeforeAt = m.lastDie && isUnexpected(m.lastDie) ? m.lastDie.at : null;
         m.lastDie = { at, exitCode: e.exitCode ?? null, explained: m.stopping, oom: m.oomSinceStart };
         break;
       case 'stop':
@@ -107,6 +110,11 @@ export class AlertMemory {
 
 function keyOf(host: string, id: string): string {
   return `${host}\u0000${id}`;
+}
+
+/** A die no stop explains, with a non-zero exit code, not the OOM killer's. */
+export function isUnexpected(d: NonNullable<ContainerMemory['lastDie']>): boolean {
+  return !d.explained && !d.oom && d.exitCode !== null && d.exitCode !== 0;
 }
 
 /** Dies within the last `withinMs` before `now`. */

@@ -104,6 +104,16 @@ describe('containerDied', () => {
     expect(firing(ev)).toHaveLength(1);
     expect(ev.evaluate(dead, T0 + 60_000).map((t) => t.kind)).toEqual(['resolved']);
 
+    // died again within the restart loop's window: restartLoop's to tell, not a second containerDied
+    const again = new AlertEvaluator(only('containerDied'));
+    again.observe(event('h1', 'c1', 'web-1', 'die', T0, { exitCode: 1 }), T0);
+    again.evaluate(dead, T0 + 1);
+    expect(firing(again)).toHaveLength(1);
+    again.observe(event('h1', 'c1', 'web-1', 'start', T0 + 100), T0 + 100);
+    again.observe(event('h1', 'c1', 'web-1', 'die', T0 + 25_000, { exitCode: 1 }), T0 + 25_000);
+    expect(again.evaluate(dead, T0 + 25_001).map((t) => t.kind)).toEqual(['resolved']);
+    expect(again.evaluate(dead, T0 + 60_000)).toEqual([]);
+
     const oom = new AlertEvaluator(only('containerDied'));
     oom.observe(event('h1', 'c1', 'web-1', 'oom', T0), T0);
     oom.observe(event('h1', 'c1', 'web-1', 'die', T0, { exitCode: 137 }), T0);
