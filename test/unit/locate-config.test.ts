@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import { localEngineConfig, locateConfig } from '../../src/config/locate-config.js';
+import { defaultAlertsConfig } from '../../src/alerts/rules-config.js';
 
 let dir: string;
 
@@ -48,6 +49,7 @@ describe('localEngineConfig', () => {
       pools: [],
       lines: {},
       plans: [],
+      alerts: defaultAlertsConfig(),
       stateDir: '/var/lib/dockpit',
     });
   });
