@@ -18,7 +18,7 @@ describe('plan keys', () => {
   });
 
   it('a mutating command whose action is absent is not bound; the others stay', () => {
-    const km = activeKeymap(false, { place: true, applyPlan: false, cancelRun: false, restorePlan: true });
+    const km = activeKeymap(false, { place: true, applyPlan: false, cancelRun: false, restorePlan: true, ackAlert: false });
     expect(commandFor('a', key(), km)).toBeNull();
     expect(commandFor('c', key(), km)).toBeNull();
     expect(commandFor('R', key(), km)).toBe('restorePlan');
@@ -26,10 +26,7 @@ describe('plan keys', () => {
     expect(activeKeymap(false, { place: true, applyPlan: true })).toEqual(KEYMAP);
   });
 
-  it('no key is bound twice', () => {
-    const keys = KEYMAP.flatMap((b) => b.keys);
-    expect(new Set(keys).size).toBe(keys.length);
-  });
+  // Which keys may be shared (only `a`, on screens of their own: issue 15) is test/unit/keymap.test.ts's.
 });
 
 describe(':plans', () => {
