@@ -23,6 +23,9 @@ export interface AlertingOptions {
   rules: AlertRules;
   /** How often the rules are evaluated, ms. */
   evaluateEveryMs: number;
+  /** After a commit that carried a cause (a container or host change, a run), the rules are evaluated at
+   *  once rather than at the next tick, but at most once per this many ms (default 200). */
+  promptGapMs?: number;
   /** How long an acknowledgement silences an alert, ms. */
   ackForMs: number;
   store: Pick<FleetStore, 'getState'>;
@@ -68,6 +71,8 @@ export interface Alerting {
   tap(sink: DomainEventSink): DomainEventSink;
   /** The coalescer's onCommit. */
   onCommit(ms: number, events: number): void;
+  /** The store changed (for a process whose coalescer reports commits elsewhere, e.g. the cockpit). */
+  committed(): void;
   /** Evaluates now (also what the timer does); returns the transitions. */
   evaluate(): AlertTransition[];
   /** Tells the service the sender role was gained: the alerts firing now are sent again. */
@@ -79,6 +84,24 @@ export interface Alerting {
 }
 
 /** What of an alert the screens show: a change of any of these is a change of the list. */
+/** Events that can start or end an alert now; figures, probes' latencies and re-lists wait for the tick. */
+function isCause(event: DomainEvent): boolean {
+  switch (event.type) {
+    case 'container.event':
+    case 'container.updated':
+    case 'container.patched':
+    case 'container.removed':
+    case 'run.plan':
+    case 'run.move':
+    case 'team.run':
+      return true;
+    case 'host.status':
+      return Object.keys(event.patch).some((k) => k !== 'latencyMs' && k !== 'lastSeen');
+    default:
+      return false;
+  }
+}
+
 const shown = (a: Alert): string => `${a.key}\u0000${a.state}\u0000${a.summary}\u0000${a.ackedUntil ?? ''}\u0000${a.resolvedAt ?? ''}`;
 
 export function startAlerting(opts: AlertingOptions): Alerting {
@@ -88,6 +111,11 @@ export function startAlerting(opts: AlertingOptions): Alerting {
   let lastShown: string[] = [];
   let firing = 0;
   let stopped = false;
+  const promptGapMs = opts.promptGapMs ?? 200;
+  /** A cause was observed since the last evaluation. */
+  let caused = false;
+  let lastEvaluation = -Infinity;
+  let prompt: NodeJS.Timeout | null = null;
 
   const observe = (event: DomainEvent): void => {
     health.domainEvents++;
@@ -95,6 +123,7 @@ export function startAlerting(opts: AlertingOptions): Alerting {
     else if (event.type === 'host.listed') health.relists++;
     if (event.type === 'alerts.changed') return; // ours, back through the tap
     rules.observe(event);
+    if (!caused && isCause(event)) caused = true;
   };
 
   /** Emits the list when what it shows changed (not on every evaluation: each emit is a commit). */
@@ -115,7 +144,8 @@ export function startAlerting(opts: AlertingOptions): Alerting {
   };
 
   const evaluate = (): AlertTransition[] => {
-    const t0 = performance.now();
+    const t0 = (lastEvaluation = performance.now());
+    caused = false;
     const transitions = rules.evaluate(store.getState(), now());
     health.evaluations++;
     health.evaluateMsTotal += performance.now() - t0;
@@ -127,6 +157,18 @@ export function startAlerting(opts: AlertingOptions): Alerting {
   const timer = setInterval(() => {
     if (!stopped) evaluate();
   }, opts.evaluateEveryMs);
+  // The cause is in the store once its commit is: evaluating then, not up to a tick later, is most of an
+  // alert's latency. In a storm nearly every commit carries a cause, hence the gap.
+  const committed = (): void => {
+    if (!caused || prompt || stopped) return;
+    prompt = setTimeout(
+      () => {
+        prompt = null;
+        if (!stopped) evaluate();
+      },
+      Math.max(0, lastEvaluation + promptGapMs - performance.now()),
+    );
+  };
   const pushTimer = opts.periodic
     ? setInterval(() => {
         if (!stopped && isSender()) opts.periodic!.push(store.getState(), now());
@@ -143,7 +185,9 @@ export function startAlerting(opts: AlertingOptions): Alerting {
       health.commits++;
       health.commitMsTotal += ms;
       if (ms > health.commitMsMax) health.commitMsMax = ms;
+      committed();
     },
+    committed,
     evaluate,
     senderGained() {
       // A new sender re-sends what fires: Alertmanager dedupes by labels, and the old sender's last
@@ -184,6 +228,7 @@ export function startAlerting(opts: AlertingOptions): Alerting {
     async stop(flushMs = 2000) {
       stopped = true;
       clearInterval(timer);
+      if (prompt) clearTimeout(prompt);
       if (pushTimer) clearInterval(pushTimer);
       await Promise.all(sinks.map((s) => s.close(flushMs).catch(() => undefined)));
     },

@@ -69,6 +69,8 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
     ...(silence && { silence }),
   });
   const unlisten = options.listen?.(alerting.observe) ?? (() => undefined);
+  // A cause on screen is evaluated at its commit, like in `dockpit watch`, not at the next tick.
+  const unsubscribe = store.subscribe(alerting.committed);
 
   const actions = engineActions(engine, sampler, config.engine.callTimeoutMs);
   if (!readOnly) {
@@ -105,6 +107,7 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
     stop: async () => {
       stopped = true;
       unlisten();
+      unsubscribe();
       await alerting.stop(0);
       sampler.stop();
       await recorder?.stop();

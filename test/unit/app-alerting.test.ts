@@ -143,6 +143,33 @@ describe('alerting service', () => {
     expect(pushes).toHaveLength(1);
     expect(alerting.selfHealth().evaluations).toBe(60);
   });
+
+  it('evaluates at the commit after a cause, not at the next tick, at most once per gap; figures wait', () => {
+    vi.useFakeTimers();
+    const { alerting } = setup();
+    const died: DomainEvent = { type: 'container.event', event: { host: 'h1', id: 'c1', name: 'c1', action: 'die', timeNano: 1, exitCode: 1 } };
+    const evaluations = () => alerting.selfHealth().evaluations;
+    alerting.observe(died);
+    alerting.onCommit(1, 1);
+    vi.advanceTimersByTime(0);
+    expect(evaluations()).toBe(1);
+    // A storm: causes at every commit, one evaluation per 200 ms gap.
+    for (let t = 0; t < 20; t++) {
+      alerting.observe(died);
+      alerting.onCommit(1, 1);
+      vi.advanceTimersByTime(50);
+    }
+    expect(evaluations()).toBeGreaterThanOrEqual(5);
+    expect(evaluations()).toBeLessThanOrEqual(7); // 1 s: 5 prompt + the 1 s tick, not 20
+    // Only a probe's latency or a stats sample: no early evaluation.
+    vi.advanceTimersByTime(300);
+    const before = evaluations();
+    alerting.observe({ type: 'host.status', host: 'h1', patch: { latencyMs: 3 } });
+    alerting.observe({ type: 'stats.sampled', samples: [] });
+    alerting.committed();
+    vi.advanceTimersByTime(100);
+    expect(evaluations()).toBe(before);
+  });
 });
 
 describe('sender election on file state (one per jump host)', () => {
