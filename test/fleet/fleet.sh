@@ -10,13 +10,20 @@
 # On 127.0.0.1 of the root namespace: Alertmanager, Prometheus (scraping the
 # targets a test writes into prometheus/targets.json) and a Zabbix server on
 # PostgreSQL, for the alerting tests; ports derived from DOCKPIT_FLEET_ID
-# (fleet.json "monitors" has them). Everything is disposable: `up` always
+# (fleet.json "monitors" has them). Issue 17: one more engine, t1, that
+# listens only on TCP with --tlsverify (CA, server and client certificates
+# made here with openssl), and a private registry (Debian's docker-registry)
+# on the LAN's .1 that every engine may pull from (--insecure-registry), h2
+# also as its --registry-mirror; the fleet's image is pushed to it at `up`.
+# t1 is not in dockpit.yaml's hosts (tests count those): dockpit-tls.yaml is
+# dockpit.yaml plus t1. Everything is disposable: `up` always
 # starts from nothing, `down` removes every trace of the fleet, also after a
 # crash or an interrupted `up`.
 #
 # Usage (as root):
 #   fleet.sh up [N]            start N hosts (default 3), etcd, the jump hosts and the monitoring services;
-#                              writes fleet.json, dockpit.yaml and dockpit-etcd.yaml
+#                              (also the TLS engine t1 and the registry); writes fleet.json,
+#                              dockpit.yaml, dockpit-etcd.yaml and dockpit-tls.yaml
 #   fleet.sh down              remove everything the fleet created (idempotent)
 #   fleet.sh status            hosts (engine, sshd), etcd members and monitoring services (exit 0 only if all are up)
 #   fleet.sh stop-engine hN    SIGKILL hN's dockerd (a daemon that dies)
@@ -30,6 +37,9 @@
 #   fleet.sh jump-exec jN CMD...  run CMD in jump host jN's network namespace
 #   fleet.sh cut-etcd jN       jN can no longer reach any etcd member (packets dropped: calls hang)
 #   fleet.sh heal-etcd jN      undo cut-etcd
+#   fleet.sh registry-stop     SIGKILL the private registry (pulls from it then fail)
+#   fleet.sh registry-start    start it again (same config, same storage)
+#   fleet.sh tls-docker ARGS...  the docker CLI against t1 over TLS with the fleet's client certificate
 #
 # State lives in ${DOCKPIT_FLEET_DIR:-/tmp/dockpit-fleet}. `down` cleans the
 # fleet at that directory, so use the same DOCKPIT_FLEET_DIR for up and down.
@@ -52,13 +62,25 @@ BRIDGE=dpf${FLEET_ID}-br0
 NS_PREFIX=dpf${FLEET_ID}-h          # network namespace of host i, also its cgroup parent
 ETCD_NS_PREFIX=dpf${FLEET_ID}-e     # network namespace of etcd member k
 JUMP_NS_PREFIX=dpf${FLEET_ID}-j     # network namespace of jump host k
-NS_RE="^dpf${FLEET_ID}-[hej][0-9]+\$" # every namespace of the fleet
-VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of a veth pair: vI (host i), veK, vjK
+TLS_NS=dpf${FLEET_ID}-t1           # network namespace of the TLS engine t1, also its cgroup parent
+NS_RE="^dpf${FLEET_ID}-[hejt][0-9]+\$" # every namespace of the fleet
+VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of a veth pair: vI (host i), veK, vjK, vt1
 LAN=10.231.${FLEET_ID:-0}            # host i is $LAN.(10+i); the root namespace is $LAN.1
 IPT_TAG=dockpit-fleet${FLEET_ID}    # comment on the one iptables rule we add in the root namespace
 CUT_TAG=dockpit-cut-etcd            # comment on cut-etcd's rules (inside a jump namespace only)
 
 IMAGE=dockpit/busybox:latest
+
+# Issue 17: the TLS engine t1 (TCP with --tlsverify only, port 2376) at
+# $LAN.191, its certificate naming "t1" and that address; $LAN.192 reaches
+# the same engine under an address the certificate does not name. The private
+# registry listens on the LAN's .1 (below the hosts' $LAN.11-109, beside the
+# monitoring services), plain HTTP.
+TLS_ADDR=$LAN.191
+TLS_ALT_ADDR=$LAN.192
+TLS_PORT=2376
+REG_ADDR=$LAN.1:5000
+REG_IMAGE=$REG_ADDR/${IMAGE%:*}:latest # the fleet's image as the registry holds it
 NETWORK=biz
 SUBNET=10.88.0.0/16
 GATEWAY=10.88.0.1
@@ -78,8 +100,9 @@ JUMP_N=2                 # jump hosts j1, j2 at $LAN.211, .212
 # openssl: the etcd TLS certificates; iptables: cut-etcd (also a dependency of docker.io).
 # The monitoring services of the alerting tests (issue 15): prometheus,
 # prometheus-alertmanager, zabbix-server-pgsql with postgresql.
+# docker-registry: the private registry (issue 17).
 PACKAGES=(docker.io busybox-static openssh-server iproute2 curl tmux etcd-server etcd-client openssl iptables
-  prometheus prometheus-alertmanager zabbix-server-pgsql postgresql)
+  prometheus prometheus-alertmanager zabbix-server-pgsql postgresql docker-registry)
 
 # Directories that dockerd, containerd and sshd create outside $DIR whatever
 # their flags say. `up` records which of them did not exist yet, and `down`
@@ -155,7 +178,7 @@ ensure_packages() {
   ((${#missing[@]} == 0)) && return 0
   command -v apt-get >/dev/null || die "missing packages (${missing[*]}) and no apt-get to install them"
   log "installing ${missing[*]}"
-  # The postinst of prometheus, alertmanager, postgresql and zabbix-server
+  # The postinst of prometheus, alertmanager, postgresql, zabbix-server and docker-registry
   # would start system services; a policy-rc.d exiting 101 forbids that
   # (the fleet starts its own), and ours goes away afterwards.
   local own_policy=0 rc=0
@@ -253,7 +276,11 @@ engine_cmd() {
     # keeps them inside whatever memory cgroup ran `up`. `down` finds them by
     # this name in every hierarchy and kills what is inside.
     --cgroup-parent "$(ns_of "$i")"
+    # The fleet's private registry, plain HTTP on a test address (issue 17).
+    --insecure-registry "$REG_ADDR"
   )
+  # h2 also takes it as its Docker Hub mirror: a pull of `dockpit/x` tries the registry first.
+  if ((i == 2)); then ENGINE_CMD+=(--registry-mirror "http://$REG_ADDR"); fi
   # Only host 1 keeps containers running when its daemon dies, so the
   # cockpit has a difference between hosts to show.
   if ((i == 1)); then ENGINE_CMD+=(--live-restore); fi
@@ -312,6 +339,7 @@ setup_lan() {
   for ((i = 1; i <= n; i++)); do nss+=("$(ns_of "$i")") veths+=("$VETH_PREFIX$i") addrs+=("$(addr_of "$i")"); done
   for ((i = 1; i <= ETCD_N; i++)); do nss+=("$(etcd_ns "$i")") veths+=("${VETH_PREFIX}e$i") addrs+=("$(etcd_addr "$i")"); done
   for ((i = 1; i <= JUMP_N; i++)); do nss+=("$(jump_ns "$i")") veths+=("${VETH_PREFIX}j$i") addrs+=("$(jump_addr "$i")"); done
+  nss+=("$TLS_NS") veths+=("${VETH_PREFIX}t1") addrs+=("$TLS_ADDR")
   cmds=("link add $BRIDGE type bridge" "addr add $LAN.1/24 dev $BRIDGE" "link set $BRIDGE up")
   for i in "${!nss[@]}"; do
     cmds+=("netns add ${nss[i]}"
@@ -325,6 +353,8 @@ setup_lan() {
     printf '%s\n' "link set lo up" "addr add ${addrs[i]}/24 dev eth0" "link set eth0 up" \
       "route add default via $LAN.1" | ip -n "${nss[i]}" -batch -
   done
+  # t1's second address, which its certificate does not name: the "certificate for another name" tests.
+  ip -n "$TLS_NS" addr add "$TLS_ALT_ADDR/24" dev eth0
   # br_netfilter (loaded here, and by any dockerd) passes bridged frames
   # through the root namespace's FORWARD chain. Its policy is ACCEPT today,
   # but a host docker (e.g. started by installing docker.io) sets it to DROP
@@ -577,6 +607,175 @@ member_index() {
   local k=${BASH_REMATCH[1]}
   [[ -d $(edir "$k") && -e /run/netns/$(etcd_ns "$k") ]] || die "no etcd member e$k in the fleet at $DIR"
   echo "$k"
+}
+
+# --- the TLS engine and the private registry (issue 17) ----------------------
+
+tdir() { echo "$DIR/t1"; }
+etls_dir() { echo "$DIR/engine-tls"; }
+# The docker CLI against t1, as dockpit reaches it: TLS verified, with the client certificate.
+dt() {
+  local t
+  t=$(etls_dir)
+  docker --tlsverify --tlscacert "$t/ca.pem" --tlscert "$t/client.pem" --tlskey "$t/client-key.pem" \
+    -H "tcp://$TLS_ADDR:$TLS_PORT" "$@"
+}
+
+# A CA, t1's server certificate (SAN: its name and its first address only),
+# a client certificate, and an unrelated CA for "wrong CA" tests. EC P-256, as
+# for etcd: milliseconds each. Keys 0600 (openssl writes them so; chmod says it).
+make_engine_tls() {
+  local t cnf
+  t=$(etls_dir)
+  mkdir -p "$t"
+  cnf=$t/openssl.cnf
+  cat >"$cnf" <<CNF
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:t1,IP:$TLS_ADDR
+[client]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+CNF
+  local req=(openssl req -config "$cnf" -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30)
+  {
+    "${req[@]}" -extensions ca -subj /CN=dockpit-fleet-engine-ca -keyout "$t/ca-key.pem" -out "$t/ca.pem" &&
+      "${req[@]}" -extensions server -subj /CN=t1 -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+        -keyout "$t/server-key.pem" -out "$t/server.pem" &&
+      "${req[@]}" -extensions client -subj /CN=dockpit-fleet-client -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+        -keyout "$t/client-key.pem" -out "$t/client.pem" &&
+      "${req[@]}" -extensions ca -subj /CN=unrelated-engine-ca -keyout "$t/other-ca-key.pem" -out "$t/other-ca.pem"
+  } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making the engine TLS certificates failed"; }
+  chmod 0600 "$t"/*-key.pem
+}
+
+# shellcheck disable=SC2016 # the inner sh expands $0 and $@, not us
+launch_tls_engine() {
+  local h t
+  h=$(tdir)
+  t=$(etls_dir)
+  mkdir -p "$h/tmp"
+  printf '{ "deprecated-key-path": "%s/key.json" }\n' "$h" >"$h/daemon.json"
+  rm -f "$h/docker.pid"
+  if ! pid_from "$h/exec/containerd/containerd.pid" containerd >/dev/null; then rm -f "$h/exec/containerd/containerd.pid"; fi
+  # As launch_engine, but no unix socket and no plain TCP: only TLS with client
+  # certificates (dockerd's own minimum is TLS 1.2), on both of t1's addresses.
+  setsid env TMPDIR="$h/tmp" nsenter --net="/var/run/netns/$TLS_NS" \
+    unshare --uts -- /bin/sh -c 'hostname "$0" && exec "$@"' t1 \
+    dockerd --config-file "$h/daemon.json" --data-root "$h/data" --exec-root "$h/exec" --pidfile "$h/docker.pid" \
+    --storage-driver overlay2 \
+    --host "tcp://$TLS_ADDR:$TLS_PORT" --host "tcp://$TLS_ALT_ADDR:$TLS_PORT" \
+    --tlsverify --tlscacert "$t/ca.pem" --tlscert "$t/server.pem" --tlskey "$t/server-key.pem" \
+    --insecure-registry "$REG_ADDR" \
+    --cgroup-parent "$TLS_NS" \
+    </dev/null >>"$h/dockerd.log" 2>&1 3>&- 9<&- &
+  TLS_LAUNCHED=$!
+}
+
+tls_engine_pid() { pid_from "$(tdir)/docker.pid" dockerd; }
+
+tls_engine_answers() {
+  local t
+  t=$(etls_dir)
+  [[ $(curl -s --max-time 2 --cacert "$t/ca.pem" --cert "$t/client.pem" --key "$t/client-key.pem" \
+    "https://$TLS_ADDR:$TLS_PORT/_ping" 2>/dev/null) == OK ]]
+}
+
+wait_tls_engine() {
+  local deadline=$((SECONDS + ENGINE_TIMEOUT))
+  until tls_engine_answers; do
+    if ((SECONDS >= deadline)) || ! alive "$TLS_LAUNCHED"; then
+      log "TLS engine t1: no answer within ${ENGINE_TIMEOUT}s or dockerd exited; last lines of $(tdir)/dockerd.log:"
+      tail -n 20 "$(tdir)/dockerd.log" >&2 || true
+      exit 1
+    fi
+    sleep 0.05
+  done
+  TLS_VERSION=$(dt version --format '{{.Server.Version}}') || die "t1 answers /_ping but not 'docker version' over TLS"
+}
+
+tls_image_and_network() {
+  dt load -q -i "$DIR/image.tar" >/dev/null &&
+    dt network create --driver bridge --subnet "$SUBNET" --gateway "$GATEWAY" "$NETWORK" >/dev/null
+}
+
+reg_dir() { echo "$DIR/registry"; }
+registry_pid() { pid_from "$(reg_dir)/registry.pid" docker-registry; }
+registry_answers() { [[ $(curl -s --max-time 1 -o /dev/null -w '%{http_code}' "http://$REG_ADDR/v2/" 2>/dev/null) == 200 ]]; }
+
+# Debian's docker-registry 2.8.2 on $REG_ADDR, storage in the fleet dir. The
+# config file names $DIR, which is how `down` knows the process is ours.
+launch_registry() {
+  local d
+  d=$(reg_dir)
+  mkdir -p "$d/data"
+  [[ -f $d/config.yml ]] || cat >"$d/config.yml" <<YAML
+version: 0.1
+log: { level: warn, accesslog: { disabled: true } }
+storage:
+  filesystem: { rootdirectory: $d/data }
+  delete: { enabled: true }
+http:
+  addr: $REG_ADDR
+YAML
+  mon_launch "$d/registry.pid" "$d/registry.log" /usr/bin/docker-registry serve "$d/config.yml"
+}
+
+wait_registry() {
+  local deadline=$((SECONDS + MON_TIMEOUT))
+  until registry_answers; do
+    ((SECONDS < deadline)) || mon_failed docker-registry "no answer on http://$REG_ADDR/v2/ within ${MON_TIMEOUT}s" "$(reg_dir)/registry.log"
+    sleep 0.05
+  done
+}
+
+# The fleet's image into the registry, once, from h1 (which then forgets the
+# registry's name for it: every engine starts with only $IMAGE).
+push_image() {
+  wait_registry
+  dk 1 tag "$IMAGE" "$REG_IMAGE" && dk 1 push -q "$REG_IMAGE" >/dev/null && dk 1 rmi "$REG_IMAGE" >/dev/null
+}
+
+cmd_registry_stop() {
+  need_root
+  check_dir
+  lock
+  local pid
+  pid=$(registry_pid) || die "the registry is not running"
+  kill -KILL "$pid"
+  wait_dead 5 "$pid" || die "docker-registry $pid survived SIGKILL"
+  rm -f "$(reg_dir)/registry.pid"
+  echo "registry $REG_ADDR: docker-registry $pid killed"
+}
+
+cmd_registry_start() {
+  need_root
+  check_dir
+  lock
+  local pid t0
+  [[ -f $(reg_dir)/config.yml ]] || die "no registry in the fleet at $DIR"
+  if pid=$(registry_pid); then echo "registry $REG_ADDR: already running (pid $pid)"; return 0; fi
+  t0=$(now_us)
+  launch_registry
+  wait_registry
+  echo "registry $REG_ADDR: up (pid $(registry_pid)) in $(since "$t0")s"
+}
+
+cmd_tls_docker() {
+  check_dir
+  [[ -f $(etls_dir)/client.pem ]] || die "no TLS engine in the fleet at $DIR"
+  dt "$@"
 }
 
 # --- jump hosts ------------------------------------------------------------
@@ -869,6 +1068,19 @@ wait_monitors() {
   zabbix_ready || mon_failed zabbix "trapper port open but the database has no schema" "$(mon_dir "$ZBX_DIR_NAME")/zabbix_server.log"
 }
 
+tls_json() {
+  local t h
+  t=$(etls_dir)
+  h=$(tdir)
+  printf '  "tlsHost": { "name": "t1", "netns": "%s", "addr": "%s", "url": "https://%s:%s", "otherNameUrl": "https://%s:%s",\n' \
+    "$TLS_NS" "$TLS_ADDR" "$TLS_ADDR" "$TLS_PORT" "$TLS_ALT_ADDR" "$TLS_PORT"
+  printf '    "ca": "%s", "cert": "%s", "key": "%s", "otherCa": "%s", "serverCert": "%s",\n' \
+    "$t/ca.pem" "$t/client.pem" "$t/client-key.pem" "$t/other-ca.pem" "$t/server.pem"
+  printf '    "pidfile": "%s", "log": "%s", "config": "%s" },\n' "$h/docker.pid" "$h/dockerd.log" "$DIR/dockpit-tls.yaml"
+  printf '  "registry": { "addr": "%s", "image": "%s", "mirrorOn": ["h2"], "pidfile": "%s", "log": "%s", "dataDir": "%s" },\n' \
+    "$REG_ADDR" "$REG_IMAGE" "$(reg_dir)/registry.pid" "$(reg_dir)/registry.log" "$(reg_dir)/data"
+}
+
 mon_json() {
   local pg
   pg=$(mon_dir "$PG_DIR_NAME")
@@ -911,6 +1123,7 @@ write_descriptors() {
     printf '  "image": "%s",\n  "imageId": "%s",\n  "imageTar": "%s",\n' "$IMAGE" "$IMAGE_ID" "$DIR/image.tar"
     printf '  "network": "%s",\n  "subnet": "%s",\n  "gateway": "%s",\n' "$NETWORK" "$SUBNET" "$GATEWAY"
     mon_json
+    tls_json
     printf '  "etcd": {\n    "endpoints": %s,\n' "$(json_list "${endpoints[@]}")"
     # e1: TLS, server authentication only. e2: mutual TLS, a client
     # certificate signed by "ca" is required (it has no CN: the password still
@@ -975,6 +1188,16 @@ write_descriptors() {
     echo "    password: $(<"$DIR/etcd-dockpit.pass")"
     echo "$yaml_hosts"
   } >"$DIR/dockpit-etcd.yaml"
+
+  # dockpit.yaml plus t1 over TLS: the tests that speak TLS use it, the others keep their three hosts.
+  {
+    echo "# dockpit config for the test fleet with the TLS engine t1 (written by test/fleet/fleet.sh up)"
+    echo "state: $DIR/state"
+    echo "$yaml_hosts"
+    echo "  - name: t1"
+    echo "    url: https://$TLS_ADDR:$TLS_PORT"
+    echo "    tls: { ca: $(etls_dir)/ca.pem, cert: $(etls_dir)/client.pem, key: $(etls_dir)/client-key.pem }"
+  } >"$DIR/dockpit-tls.yaml"
 }
 
 # --- up --------------------------------------------------------------------
@@ -1003,6 +1226,7 @@ cmd_up() {
   mountpoint -q /run/netns 2>/dev/null || echo "mount:/run/netns" >>"$DIR/created-dirs"
   for ((i = 1; i <= n; i++)); do mkdir -p "$(hdir "$i")"; done
   for ((i = 1; i <= ETCD_N; i++)); do mkdir -p "$(edir "$i")"; done
+  mkdir -p "$(tdir)"
 
   setup_lan "$n"
 
@@ -1010,6 +1234,9 @@ cmd_up() {
   # else. Engines first: they are the slowest to answer.
   LAUNCHED=() ENGINE_VERSION=()
   for ((i = 1; i <= n; i++)); do launch_engine "$i"; done
+  make_engine_tls
+  launch_tls_engine
+  launch_registry
   make_tls
   ETCD_LAUNCHED=()
   for ((i = 1; i <= ETCD_N; i++)); do launch_etcd "$i"; done
@@ -1027,12 +1254,22 @@ cmd_up() {
   ETCD_JOB=$!
 
   for ((i = 1; i <= n; i++)); do wait_engine "$i"; done
+  wait_tls_engine
 
   import_image
+  # t1 takes the image and the network, and h1 pushes it to the registry,
+  # while the other hosts load it.
+  tls_image_and_network &
+  local t1_job=$!
+  push_image &
+  local push_job=$!
   each_host create_network 1 1 &
   local h1_net=$!
   if ((n > 1)); then each_host load_image_and_network 2 "$n"; fi
   wait "$h1_net"
+  wait "$t1_job" || die "loading the image or creating the network on t1 failed; see $(tdir)/dockerd.log"
+  wait "$push_job" || die "pushing $IMAGE to the registry $REG_ADDR failed; see $(reg_dir)/registry.log"
+  [[ $(dt image inspect -f '{{.Id}}' "$IMAGE") == "$(dk 1 image inspect -f '{{.Id}}' "$IMAGE")" ]] || die "image ID differs on t1"
   IMAGE_ID=$(dk 1 image inspect -f '{{.Id}}' "$IMAGE")
   for ((i = 2; i <= n; i++)); do
     [[ $(dk "$i" image inspect -f '{{.Id}}' "$IMAGE") == "$IMAGE_ID" ]] || die "image ID differs on h$i"
@@ -1074,7 +1311,10 @@ cmd_up() {
     "$AM_PORT" "$(alertmanager_pid)" "$PROM_PORT" "$(prometheus_pid)"
   printf '  zabbix server 127.0.0.1:%s (pid %s) on postgres (pid %s, socket %s:%s); waited %ss for them at the end\n' \
     "$ZBX_PORT" "$(zabbix_pid)" "$(postgres_pid)" "$(mon_dir "$PG_DIR_NAME")" "$PG_PORT" "$MON_WAIT"
-  echo "  $DIR/dockpit.yaml  $DIR/dockpit-etcd.yaml  $DIR/fleet.json"
+  printf '  t1   %-12s engine %s (pid %s), TLS only on :%s (also as %s, a name its certificate lacks)\n' \
+    "$TLS_ADDR" "$TLS_VERSION" "$(tls_engine_pid)" "$TLS_PORT" "$TLS_ALT_ADDR"
+  printf '  registry http://%s (pid %s) holds %s; h2 uses it as its mirror\n' "$REG_ADDR" "$(registry_pid)" "$REG_IMAGE"
+  echo "  $DIR/dockpit.yaml  $DIR/dockpit-etcd.yaml  $DIR/dockpit-tls.yaml  $DIR/fleet.json"
 }
 
 # --- down ------------------------------------------------------------------
@@ -1084,7 +1324,7 @@ fleet_netns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "$NS_RE" 
 # Cgroups named after a host, in every hierarchy and at any depth (relative
 # cgroup parents sit below the cgroup that ran `up`, e.g. in memory).
 fleet_cgroups() {
-  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 8 -type d -name "${NS_PREFIX}[0-9]*" -prune 2>/dev/null || true
+  find /sys/fs/cgroup/ -mindepth 2 -maxdepth 8 -type d \( -name "${NS_PREFIX}[0-9]*" -o -name "$TLS_NS" \) -prune 2>/dev/null || true
 }
 
 # The processes we know belong to the fleet, before adding their descendants.
@@ -1097,9 +1337,10 @@ fleet_root_pids() {
   for cg in $(fleet_cgroups); do find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null || true; done
   # 3. Our daemons whose namespace is already gone (a crash after `ip netns
   #    del`), by pidfile or by a command line that names the state dir.
-  for f in "$DIR"/h*/docker.pid; do pid_from "$f" dockerd || true; done
+  for f in "$DIR"/h*/docker.pid "$DIR"/t1/docker.pid; do pid_from "$f" dockerd || true; done
   for f in "$DIR"/h*/sshd.pid; do pid_from "$f" sshd || true; done
-  for f in "$DIR"/h*/exec/containerd/containerd.pid; do pid_from "$f" containerd || true; done
+  for f in "$DIR"/h*/exec/containerd/containerd.pid "$DIR"/t1/exec/containerd/containerd.pid; do pid_from "$f" containerd || true; done
+  registry_pid || true
   for f in "$DIR"/e*/etcd.pid; do pid_from "$f" etcd || true; done
   alertmanager_pid || true
   prometheus_pid || true
@@ -1108,7 +1349,7 @@ fleet_root_pids() {
   for f in /proc/[0-9]*/comm; do
     { read -r comm <"$f"; } 2>/dev/null || continue
     case $comm in
-      dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc | etcd | prometheus | prometheus-aler) ;;
+      dockerd | containerd | containerd-shim* | docker-proxy | sshd | runc | etcd | prometheus | prometheus-aler | docker-registry) ;;
       # They rename their children; all of them run in a directory of ours.
       postgres | zabbix_server | initdb | psql) ;;
       *) continue ;;
@@ -1203,7 +1444,7 @@ unmount_under() {
 remove_shim_sockets() {
   local h c id addr
   [[ -d /run/containerd/s ]] || return 0
-  for h in "$DIR"/h*/; do
+  for h in "$DIR"/h*/ "$DIR"/t1/; do
     addr=${h}exec/containerd/containerd.sock
     for c in "${h}"data/containers/* "${h}"exec/containerd/daemon/io.containerd.runtime.v2.task/moby/*; do
       id=${c##*/}
@@ -1241,7 +1482,7 @@ fleet_down() {
   n=0
   for ns in $(fleet_netns); do ip netns del "$ns" 2>/dev/null || rm -f "/run/netns/$ns"; n=$((n + 1)); done
   for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
-    grep -E "^($BRIDGE|${VETH_PREFIX}[ej]?[0-9]+)\$"); do
+    grep -E "^($BRIDGE|${VETH_PREFIX}[ejt]?[0-9]+)\$"); do
     ip link del "$link" 2>/dev/null || true
   done
   while iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -m comment --comment "$IPT_TAG" -j ACCEPT 2>/dev/null; do :; done
@@ -1360,6 +1601,19 @@ cmd_status() {
     [[ $engine == up && $sshd == up ]] || all_up=2
     printf '%-4s %-12s %-14s %-8s %s\n' "h$i" "$(addr_of "$i")" "$engine" "$pid" "$sshd"
   done
+  if [[ -d $(tdir) ]]; then
+    if ! pid=$(tls_engine_pid); then
+      engine=down pid=-
+    elif read_stat "$pid" && [[ $STAT_STATE == T ]]; then
+      engine=frozen
+    elif tls_engine_answers; then
+      engine=up
+    else
+      engine=unresponsive
+    fi
+    [[ $engine == up ]] || all_up=2
+    printf '%-4s %-12s %-14s %-8s %s\n' t1 "$TLS_ADDR" "$engine" "$pid" "(TLS :$TLS_PORT only)"
+  fi
   local k state leader
   if [[ -d $DIR/e1 ]]; then
     printf '\n%-4s %-12s %-14s %-8s %s\n' ETCD ADDR STATE PID ROLE
@@ -1407,6 +1661,11 @@ cmd_status() {
     pid=$(zabbix_pid) || pid=-
     if zabbix_ready; then state=up; else state=down all_up=2; fi
     printf '%-13s %-22s %-8s %s\n' zabbix-server "127.0.0.1:$ZBX_PORT" "$pid" "$state"
+  fi
+  if [[ -d $(reg_dir) ]]; then
+    pid=$(registry_pid) || pid=-
+    if registry_answers; then state=up; else state=down all_up=2; fi
+    printf '%-13s %-22s %-8s %s\n' registry "$REG_ADDR" "$pid" "$state"
   fi
   return $all_up
 }
@@ -1547,5 +1806,8 @@ case ${1:-} in
   jump-exec) shift && cmd_jump_exec "$@" ;;
   cut-etcd) cmd_cut_etcd "${2:-}" ;;
   heal-etcd) cmd_heal_etcd "${2:-}" ;;
+  registry-stop) cmd_registry_stop ;;
+  registry-start) cmd_registry_start ;;
+  tls-docker) shift && cmd_tls_docker "$@" ;;
   *) usage ;;
 esac
