@@ -1,0 +1,98 @@
+// esbuild plugins shared by the ESM bundle (dist/) and the single executable's CJS bundle (release/).
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Native addons are never bundled and never loaded: ssh2 tries `cpu-features` and its own
+ * `sshcrypto.node` inside try/catch and falls back to JavaScript (issue 16: nothing may need a
+ * compiler or a .node file on the jump host). The stub throws where the require happens, which is
+ * inside those try blocks.
+ */
+export const nativeStubs = {
+  name: 'native-stubs',
+  setup(build) {
+    build.onResolve({ filter: /^cpu-features$|\.node$/ }, (args) => ({ path: args.path, namespace: 'native-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path}: native addon left out of the dockpit bundle`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * yoga-layout (Ink's layout engine) loads its wasm with a top-level await, which a CJS bundle
+ * cannot hold and which would make the UI chunk async. The emscripten loader takes an
+ * `instantiateWasm` hook: compiling the module synchronously there initialises the runtime
+ * before the loader returns, so `yoga-layout` becomes an ordinary synchronous module (its
+ * cost is paid when the UI is loaded, never by headless commands).
+ */
+export const yogaSync = {
+  name: 'yoga-sync',
+  setup(build) {
+    // yoga-layout's exports hide package.json: its directory from the public `load` entry (dist/src/load.js).
+    const pkgDir = path.resolve(path.dirname(require.resolve('yoga-layout/load')), '../..');
+    const binary = path.join(pkgDir, 'dist/binaries/yoga-wasm-base64-esm.js');
+    const prefix = 'data:application/octet-stream;base64,';
+    build.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: 'shim', namespace: 'yoga-sync' }));
+    build.onResolve({ filter: /^dockpit-yoga-loader$/ }, () => ({ path: 'loader', namespace: 'yoga-sync' }));
+    const read = () => {
+      const text = fs.readFileSync(binary, 'utf8');
+      const start = text.indexOf(prefix);
+      const end = text.indexOf('"', start);
+      if (start < 0 || end < 0) throw new Error(`${binary}: no embedded wasm found (yoga-layout changed?)`);
+      return { text, start: start + prefix.length, end };
+    };
+    build.onLoad({ filter: /^loader$/, namespace: 'yoga-sync' }, () => {
+      // The wasm moves out of the emscripten file (which keeps an empty data URI, so that it
+      // never looks for a file) into the shim: one copy of it in the bundle.
+      const { text, start, end } = read();
+      return { contents: `${text.slice(0, start)}${text.slice(end)}`, loader: 'js', resolveDir: pkgDir };
+    });
+    build.onLoad({ filter: /^shim$/, namespace: 'yoga-sync' }, () => {
+      const { text, start, end } = read();
+      const contents = `
+import loadYogaImpl from 'dockpit-yoga-loader';
+import wrapAssembly from ${JSON.stringify(path.join(pkgDir, 'dist/src/wrapAssembly.js'))};
+export * from ${JSON.stringify(path.join(pkgDir, 'dist/src/generated/YGEnums.js'))};
+const wasm = Buffer.from(${JSON.stringify(text.slice(start, end))}, 'base64');
+const lib = {
+  instantiateWasm(imports, done) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), imports);
+    done(instance);
+    return instance.exports;
+  },
+};
+loadYogaImpl(lib);
+if (!lib.calledRun) throw new Error('yoga-layout did not initialise synchronously');
+const Yoga = wrapAssembly(lib);
+export default Yoga;
+`;
+      return { contents, loader: 'js', resolveDir: pkgDir };
+    });
+  },
+};
+
+/**
+ * etcd3 reads its .proto files next to its own module at load time (`${__dirname}/../proto`),
+ * which a bundle has no more: the same definitions are parsed here, at build time, and handed to
+ * proto-loader's fromJSON with the options etcd3 uses.
+ */
+export const etcdProtos = {
+  name: 'etcd-protos',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const call = '(0, proto_loader_1.loadSync)(`${__dirname}/../proto/rpc.proto`,';
+      if (!text.includes(call)) throw new Error(`${args.path}: etcd3 no longer loads its protos as expected`);
+      const etcdRequire = createRequire(args.path);
+      const protobuf = etcdRequire(etcdRequire.resolve('protobufjs', { paths: [etcdRequire.resolve('@grpc/proto-loader')] }));
+      const root = new protobuf.Root();
+      root.loadSync(path.join(path.dirname(args.path), '../proto/rpc.proto'), { keepCase: true });
+      const json = JSON.stringify(root.toJSON());
+      return { contents: text.replace(call, `(0, proto_loader_1.fromJSON)(${json},`), loader: 'js' };
+    });
+  },
+};
