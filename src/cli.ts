@@ -4,6 +4,7 @@ import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
 import { locateConfig } from './config/locate-config.js';
 import { armFaultPoint } from './engine/fault-point.js';
+import { unsafeState } from './state/file/state-folder.js';
 import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -19,6 +20,9 @@ async function main(argv: string[]): Promise<number> {
   }
   armFaultPoint(); // test-only DOCKPIT_FAULT: a malformed value stops here, before anything is contacted
   const config = locateConfig(args.config);
+  // Issue 17, item 3: a state folder others can read is refused before anything else (`state init` is its fix).
+  const unsafe = args.command === 'state-init' ? null : unsafeState(config);
+  if (unsafe !== null) throw new ConfigError(unsafe);
   if (args.command === 'tui') {
     // React's development build checks and warns on every render: several times the CPU of production.
     process.env.NODE_ENV ??= 'production';

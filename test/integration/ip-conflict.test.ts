@@ -22,7 +22,7 @@ const hosts = fleet.hosts.map((h) => h.name);
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-ip-state-'));
 const stateDir = path.join(tmpDir, 'state');
 // Files: the state folder is there from the start, so the ledger poller watches it at once.
-if (backend === 'file') fs.mkdirSync(stateDir);
+if (backend === 'file') fs.mkdirSync(stateDir, { mode: 0o700 }); // a state folder open to others is refused (issue 17)
 const configFile = writeConfig(
   [
     'hosts:',

@@ -230,7 +230,7 @@ describe('dockpit run', () => {
   // The same on each backend: a ledger.json cut short (files), a reservation key that is not JSON (etcd).
   it.runIf(backend === 'file')('an unreadable ledger stops the run before anything is created, and is left as it is', async () => {
     const broken = poolConfig('ipPools:\n  - { name: lan, network: biz, driver: bridge, subnet: 10.88.0.0/16, gateway: 10.88.0.1 }\nlines:\n  news: { tier: 1, pool: lan }\n');
-    fs.mkdirSync(broken.stateDir, { recursive: true });
+    fs.mkdirSync(broken.stateDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(path.join(broken.stateDir, 'ledger.json'), '{"version":1,"reservations":[');
     for (const extra of [[], ['--dry-run']]) {
       const r = await dockpit(['run', '--config', broken.file, '--name', `${P}broken`, '--line', 'news', ...extra, IMAGE]);

@@ -4,7 +4,7 @@ import { DockpitError } from '../../engine/errors.js';
 import { currentOperator } from '../operator.js';
 import { auditEntry } from '../schemas.js';
 import { StateError, type AuditEntry, type AuditLog, type Operator } from '../types.js';
-import { FILE_MODE, mkdirp, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { mkdirp, openForWrite, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
 import { withFileLock } from './file-lock.js';
 import { inTurn } from './in-turn.js';
 
@@ -66,7 +66,7 @@ export function fileAuditLog(
   /** Opens the log for appending (its folder made: folder.ensure). */
   const open = async () => {
     const existed = fs.existsSync(file);
-    const fh = await fs.promises.open(file, 'a', FILE_MODE);
+    const fh = await openForWrite(file, 'a', existed);
     // A new file's folder entry must be on disk too, or a crash could lose the whole log.
     if (!existed) await syncDir(stateDir);
     return fh;

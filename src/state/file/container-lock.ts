@@ -6,7 +6,7 @@ import { DockpitError } from '../../engine/errors.js';
 import { pidAlive } from '../owner-alive.js';
 import { checkRunId } from '../run-id.js';
 import { LockBusyError, StateError, type ContainerLock, type LockOwner, type LockTarget } from '../types.js';
-import { FILE_MODE, mkdirp, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
+import { mkdirp, openForWrite, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
 
 // Issue 5, item 6: one plan per container at a time. Before a run touches anything, every container it
 // will touch is locked; a container another live run holds refuses the whole run, naming who and since when.
@@ -104,7 +104,7 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
   };
 
   const create = async (file: string, owner: LockOwner) => {
-    const fh = await fs.promises.open(file, 'wx', FILE_MODE); // O_EXCL: exactly one creator
+    const fh = await openForWrite(file, 'wx', false); // O_EXCL: exactly one creator
     try {
       await fh.writeFile(JSON.stringify(owner));
       await fh.sync();
@@ -144,7 +144,12 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
             mine.push(id);
           }
           // Over none, a dead holder's or ours. Not fsynced: after a crash its holder is dead, so is the claim.
-          await fs.promises.writeFile(claim, JSON.stringify(owner), { mode: FILE_MODE });
+          const ch = await openForWrite(claim, 'w', fs.existsSync(claim));
+          try {
+            await ch.writeFile(JSON.stringify(owner));
+          } finally {
+            await ch.close();
+          }
         } catch (err) {
           for (const file of [...mine.map(fileOf), claim]) await fs.promises.rm(file, { force: true });
           throw err;

@@ -3,14 +3,70 @@ import path from 'node:path';
 
 // Crash-safe file helpers shared by the audit log, the ledger, the placement lock and the journals.
 
-/**
- * Every file the file backend creates: never readable by others than the owner and the group (the ledger
- * and the inspect records hold addresses and environments); in a group-shared folder the umask leaves the
- * group's bits, so another operator of the group can read it and rename over it (issue 11, item 5).
- */
-export const FILE_MODE = 0o660;
-/** Every folder the file backend creates (see FILE_MODE). */
+// Issue 17, item 3: the records hold every container's environment, passwords included, and the ledger
+// every address. A private state folder is 0700 and what it holds 0600; a group-shared one (setgid, made by
+// `dockpit state init`: issue 11, item 5) is 2770 and its files 0660, so another operator of the group can
+// read them, rename over them and take over stale locks. Never the world's. The modes are set explicitly
+// (fchmod/chmod after the create), whatever the umask of the process.
+
+/** The setgid bit: a folder with it is group-shared, and the folders created in it get its group. */
+export const SETGID = 0o2000;
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+export const SHARED_FILE_MODE = 0o660;
+/** The shared folder's mode: the group may do everything, others nothing; subfolders inherit the group. */
+export const SHARED_DIR_MODE = 0o2770;
+/** The mode passed to open/mkdir (the umask only takes bits away; the exact mode is set right after). */
+export const FILE_MODE = SHARED_FILE_MODE;
 export const DIR_MODE = 0o770;
+
+/** The modes of what is created in a folder whose mode is `folderMode`. */
+export function modesUnder(folderMode: number): { file: number; dir: number } {
+  return folderMode & SETGID ? { file: SHARED_FILE_MODE, dir: SHARED_DIR_MODE } : { file: PRIVATE_FILE_MODE, dir: PRIVATE_DIR_MODE };
+}
+
+/** The mode a new file in `dir` gets (see modesUnder). */
+export async function fileModeIn(dir: string): Promise<number> {
+  return modesUnder((await fs.promises.stat(dir)).mode).file;
+}
+
+/**
+ * Opens `file` with `flags`; when the file was created by this call (`existed` false), sets its mode for
+ * the folder it is in. A file that was there is left as it is: an older dockpit's file is the operator's to
+ * fix (the start refuses an open state folder and says how), never silently changed.
+ */
+export async function openForWrite(file: string, flags: string, existed: boolean): Promise<fs.promises.FileHandle> {
+  const fh = await fs.promises.open(file, flags, FILE_MODE);
+  if (!existed) {
+    try {
+      const st = await fh.stat();
+      const mode = await fileModeIn(path.dirname(file));
+      // Another dockpit may have made it between our check and the open: then it is theirs (and right).
+      if (st.uid === process.getuid?.() && (st.mode & 0o7777) !== mode) await fh.chmod(mode);
+    } catch (err) {
+      await fh.close();
+      throw err;
+    }
+  }
+  return fh;
+}
+
+/**
+ * Makes `dir` and its missing parents, each with the mode its parent calls for (modesUnder): 0700, or 2770
+ * in a group-shared folder. Folders that exist are left as they are.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const first = await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  if (first === undefined) return;
+  const { dir: mode } = modesUnder((await fs.promises.stat(path.dirname(first))).mode);
+  const rel = path.relative(first, dir);
+  let p = first;
+  await fs.promises.chmod(p, mode);
+  for (const part of rel === '' ? [] : rel.split(path.sep)) {
+    p = path.join(p, part);
+    await fs.promises.chmod(p, mode);
+  }
+}
 
 /** Puts a folder's entries on disk: a new or renamed file is only durable once its folder is synced. */
 export async function syncDir(dir: string): Promise<void> {
@@ -26,7 +82,7 @@ export async function syncDir(dir: string): Promise<void> {
 export async function writeFileDurably(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const fh = await fs.promises.open(tmp, 'wx', FILE_MODE);
+  const fh = await openForWrite(tmp, 'wx', false);
   try {
     await fh.writeFile(text);
     await fh.sync();
@@ -66,6 +122,4 @@ export async function readdirIfExists(dir: string): Promise<string[]> {
 /** How the backend makes the folder a write goes to: the state folder's rules (state-folder.ts), or plain mkdir. */
 export type EnsureDir = (dir: string) => Promise<void>;
 
-export const mkdirp: EnsureDir = async (dir) => {
-  await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
-};
+export const mkdirp: EnsureDir = makeDirs;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseJsonl } from '../journal-lines.js';
 import { checkRunId } from '../run-id.js';
 import type { JournalEntry, RunJournal } from '../types.js';
-import { FILE_MODE, mkdirp, readdirIfExists, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { mkdirp, openForWrite, readdirIfExists, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
 
 // The append-only, fsynced JSON-lines file behind every journal (plan runs, migrations): one record per
 // line in `<dir>/<runId>.jsonl`, on disk before `append` resolves, so it can be written before the engine
@@ -53,7 +53,7 @@ export function fileJournal<R extends JournalEntry, In extends { runId: string }
 /** Appends one line to a journal file, fsynced (and its folder entry, when new), on a line of its own. */
 async function appendLine(file: string, line: string): Promise<void> {
   const existed = fs.existsSync(file);
-  const fh = await fs.promises.open(file, 'a', FILE_MODE);
+  const fh = await openForWrite(file, 'a', existed);
   try {
     // A torn line left by a crash would swallow this record into it: start on a fresh line.
     const size = (await fh.stat()).size;

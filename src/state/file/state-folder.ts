@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_STATE_DIR } from '../../config/types.js';
+import { DEFAULT_STATE_DIR, type FleetConfig } from '../../config/types.js';
 import { StateError } from '../types.js';
-import { DIR_MODE, type EnsureDir } from './durable-file.js';
+import { DIR_MODE, makeDirs, PRIVATE_DIR_MODE, SETGID, SHARED_DIR_MODE, type EnsureDir } from './durable-file.js';
 import { groupName } from './unix-group.js';
 
 // Issue 11, item 5: with no `state:` configured, the operators of one jump host (different Unix users)
@@ -12,10 +12,7 @@ import { groupName } from './unix-group.js';
 // then created group-readable and -writable (umask 007; the setgid bit and the group are inherited by the
 // folders created in it), so another member can read them, rename over them and take over stale locks.
 
-/** The setgid bit: folders created in this one get its group. */
-const SETGID = 0o2000;
-/** The shared folder's mode: the group may do everything, others nothing; subfolders inherit the group. */
-export const SHARED_DIR_MODE = 0o2770;
+export { SHARED_DIR_MODE };
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -86,7 +83,7 @@ export function stateFolder(dir: string, opts: StateFolderOptions = {}): StateFo
         await fs.promises.chmod(dir, SHARED_DIR_MODE);
       } else {
         try {
-          await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
+          await makeDirs(dir); // 0700 (issue 17, item 3), whatever the umask
         } catch (e) {
           throw unusable(e);
         }
@@ -110,7 +107,7 @@ export function stateFolder(dir: string, opts: StateFolderOptions = {}): StateFo
     async ensure(sub) {
       await ensureRoot();
       // Again each time: cheap, and a folder removed while dockpit runs comes back.
-      await fs.promises.mkdir(sub, { recursive: true, mode: DIR_MODE }).catch((err: unknown) => {
+      await makeDirs(sub).catch((err: unknown) => {
         throw unusable(err);
       });
     },
@@ -168,4 +165,32 @@ export async function initSharedFolder(dir: string, gid: number): Promise<{ crea
   };
   await walk(dir);
   return { created, adjusted };
+}
+
+/**
+ * Issue 17, item 3: why dockpit may not start on the state folder `dir`, or null when it may. A folder that
+ * others may read, write or enter (an older dockpit made it 0755) shows every operator of the jump host the
+ * records, passwords included: the message names the folder, its mode and the fix. Nothing is changed here:
+ * the files in it may be someone else's. A folder that does not exist yet is fine (dockpit makes it 0700).
+ */
+export function unsafeStateFolder(dir: string): string | null {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    return null; // missing (made private on the first write) or unreadable (the first use says why)
+  }
+  if (!st.isDirectory() || (st.mode & 0o007) === 0) return null;
+  const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
+  return (
+    `state folder ${dir} is open to other users (mode ${mode}): its records hold the containers' environments, passwords included; ` +
+    `run \`chmod ${(st.mode & SETGID ? SHARED_DIR_MODE : PRIVATE_DIR_MODE).toString(8)} ${dir}\` (or \`sudo dockpit state init --group G\` to share it with a Unix group)`
+  );
+}
+
+/** unsafeStateFolder of a config's state (etcd: null). Light on purpose: the CLI calls it before loading anything else. */
+export function unsafeState(config: Pick<FleetConfig, 'state' | 'stateDir'>): string | null {
+  const s = config.state;
+  if (s && s.kind !== 'file') return null;
+  return unsafeStateFolder(s?.dir ?? config.stateDir);
 }
