@@ -1,4 +1,6 @@
+import { humanDuration } from '../alerts/duration.js';
 import type { Alert, AlertSink, AlertTransition, SinkStats } from '../alerts/types.js';
+import { alertSubject } from '../render/alert-lines.js';
 import type { DomainEvent, DomainEventSink } from '../engine/types.js';
 import type { AuditLog } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
@@ -200,24 +202,28 @@ export function startAlerting(opts: AlertingOptions): Alerting {
       if (!alert) return { ok: false, message: `no alert ${key}` };
       const until = now() + opts.ackForMs;
       const details: Record<string, unknown> = { until: new Date(until).toISOString(), rule: alert.rule, labels: alert.labels };
-      let silenced: string | null = null;
+      let silenced = '';
       if (opts.silence) {
         try {
           await opts.silence(alert, until, by);
-          silenced = 'and in Alertmanager';
+          silenced = '; silenced in Alertmanager too';
         } catch (err) {
-          silenced = `not in Alertmanager (${err instanceof Error ? err.message : String(err)})`;
-          details.alertmanager = silenced;
+          const why = err instanceof Error ? err.message : String(err);
+          silenced = `; NOT silenced in Alertmanager: ${why}`;
+          details.alertmanager = `not silenced: ${why}`;
         }
       }
       rules.ack(key, until, by);
       publish();
+      // What the operator reads on the bottom line: which alert, for how long (24-hour UTC, as the :alerts
+      // screen shows times), and where it was recorded.
+      const what = `${alert.labels.alertname} ${alertSubject(alert)} for ${humanDuration(opts.ackForMs)} (until ${new Date(until).toISOString().slice(11, 16)} UTC`;
       try {
         await opts.audit?.append({ action: 'alert.ack', targets: [key], details, outcome: 'ok' });
       } catch (err) {
-        return { ok: false, message: `acknowledged ${alert.labels.alertname} until ${new Date(until).toISOString()}, but the audit log could not be written: ${err instanceof Error ? err.message : String(err)}` };
+        return { ok: false, message: `acknowledged ${what}${silenced}), but the audit log could not be written: ${err instanceof Error ? err.message : String(err)}` };
       }
-      return { ok: true, message: `acknowledged ${alert.labels.alertname} until ${new Date(until).toLocaleTimeString()}${silenced ? ` ${silenced}` : ''}` };
+      return { ok: true, message: `acknowledged ${what}; audit log${silenced})` };
     },
     selfHealth: () => ({
       ...health,

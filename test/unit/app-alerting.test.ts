@@ -125,6 +125,8 @@ describe('alerting service', () => {
     alerting.evaluate();
     const res = await alerting.ack('web-1', 'ops@j1');
     expect(res.ok).toBe(true);
+    // now = 1,000,000 ms after the epoch: 00:16:40, plus the hour.
+    expect(res.message).toBe('acknowledged restartLoop h1/web-1 for 60 min (until 01:16 UTC; audit log; silenced in Alertmanager too)');
     expect(r.acks).toEqual([['web-1', 1_000_000 + 3_600_000, 'ops@j1']]);
     expect(silenced).toEqual(['web-1']);
     expect(audit).toEqual([expect.objectContaining({ action: 'alert.ack', targets: ['web-1'], outcome: 'ok' })]);
