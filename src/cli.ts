@@ -1,24 +1,38 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
 import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
-import { locateConfig } from './config/locate-config.js';
 import { armFaultPoint } from './engine/fault-point.js';
 import { unsafeState } from './state/file/state-folder.js';
 import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '__complete') {
+    // Shell completion's callback, on every Tab (issue 16): its own words, no parsing, never an error.
+    const { complete } = await import('./cli/complete.js');
+    return complete(argv.slice(1), (s) => process.stdout.write(s));
+  }
   const args = parseCli(argv);
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.version) {
-    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
+  // Commands that need no config are answered before one is looked for (and its schemas loaded).
+  if (args.version || args.command === 'version') {
+    const { versionLine } = await import('./cli/version.js');
+    process.stdout.write(`${versionLine()}\n`);
     return 0;
   }
+  if (args.command === 'completion') {
+    const { completionCommand } = await import('./cli/commands/completion.js');
+    return completionCommand(args, (s) => process.stdout.write(`${s}\n`));
+  }
+  if (args.command === 'config-check') {
+    // It loads the config itself: with --json a bad config is a JSON answer too.
+    const { configCheckCommand } = await import('./cli/commands/config-check.js');
+    return configCheckCommand({ args, out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) });
+  }
   armFaultPoint(); // test-only DOCKPIT_FAULT: a malformed value stops here, before anything is contacted
+  const { locateConfig } = await import('./config/locate-config.js');
   const config = locateConfig(args.config);
   // Issue 17, item 3: a state folder others can read is refused before anything else (`state init` is its fix).
   const unsafe = args.command === 'state-init' ? null : unsafeState(config);

@@ -5,7 +5,8 @@ import type { RunArgs } from './run-options.js';
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
   | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs' | 'plan-abandon' | 'migration-abandon'
   | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs'
-  | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show' | 'watch';
+  | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show' | 'watch'
+  | 'version' | 'completion' | 'config-check';
 
 export interface MoveArgs {
   /** `migrate --to H`; `evacuate --to H,H`: the hosts it may use. */
@@ -146,6 +147,15 @@ Commands:
                      when its host's engine is dead. Per host: recorded, changed, failed, pruned
                      (records of containers it no longer has); exit 1 when a host is down or a
                      container could not be recorded
+  config check [--json]
+                     validate the config (exit 2 at file:line), then contact each host once (its
+                     engine's version, within the config's timeouts): host, transport, address,
+                     result. Exit 0 every host answered, 1 one did not (its row says why)
+  completion bash|zsh
+                     print the shell completion script: commands, options, host, line and plan
+                     names, run ids. bash: source <(dockpit completion bash); zsh: the same after
+                     compinit
+  version            print the version and the commit it was built from (also --version)
 
 Options:
   --config FILE      the config (default: ./dockpit.yaml, ~/.config/dockpit/config.yaml,
@@ -153,7 +163,7 @@ Options:
   --json             print JSON and exit
   --read-only        the cockpit binds no key that changes anything
   -h, --help         this help
-  --version          print the version
+  --version          print the version and commit
 
 Exit codes: 0 done, 1 unexpected failure (run: refused or failed; network ensure: a host refused
 or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing contacted),
@@ -161,7 +171,7 @@ or failed; plan show: a guard refuses the plan), 2 bad config or usage (nothing 
 5 partial or rolled back, 6 refused, 7 the state (etcd, the state folder) cannot be reached or
 written, or this dockpit lost its claim: nothing more was changed, 8 cancelled.`;
 
-type OptionName =
+export type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
   | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
   | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force' | 'keep-on-conflict'
@@ -173,7 +183,9 @@ const OPTION_NAMES: readonly OptionName[] = [
   'metrics', 'per-container-metrics',
 ];
 
-const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
+// The tables below are what parseCli checks against and what shell completion offers (completion-words.ts).
+
+export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   tui: ['read-only'],
   hosts: ['json'],
   ps: ['json', 'host', 'bizline'],
@@ -205,18 +217,22 @@ const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   'state-copy': ['json', 'to', 'force'],
   'state-prune': ['json'],
   watch: ['json', 'metrics', 'per-container-metrics'],
+  version: [],
+  completion: [],
+  'config-check': ['json'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
-const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
+export const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   network: { ensure: 'network-ensure' },
   migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs', abandon: 'migration-abandon' },
   state: { show: 'state-show', init: 'state-init', copy: 'state-copy', prune: 'state-prune' },
+  config: { check: 'config-check' },
   plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs', abandon: 'plan-abandon' },
 };
 
 /** Commands that take one positional argument: what it is, for the message when it is missing. */
-const TARGETS: Partial<Record<CommandName, string>> = {
+export const TARGETS: Partial<Record<CommandName, string>> = {
   inspect: 'a container name (or ID)',
   'plan-show': 'a plan name',
   'plan-apply': 'a plan name',
@@ -229,11 +245,12 @@ const TARGETS: Partial<Record<CommandName, string>> = {
   'migration-resume': 'a run id (migration runs lists them)',
   'migration-status': 'a run id (migration runs lists them)',
   'migration-abandon': 'a run id (migration runs lists them)',
+  completion: 'a shell: bash or zsh',
 };
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
 
-const OPTIONS = {
+export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
   host: { type: 'string' },
