@@ -9,14 +9,16 @@ const require = createRequire(import.meta.url);
  * Native addons are never bundled and never loaded: ssh2 tries `cpu-features` and its own
  * `sshcrypto.node` inside try/catch and falls back to JavaScript (issue 16: nothing may need a
  * compiler or a .node file on the jump host). The stub throws where the require happens, which is
- * inside those try blocks.
+ * inside those try blocks. `debug` (under docker-modem) tries `supports-color`, which is not installed:
+ * the same stub spares a lookup through node_modules at run time and the executable's warning about a
+ * require() of something not built in.
  */
 export const nativeStubs = {
   name: 'native-stubs',
   setup(build) {
-    build.onResolve({ filter: /^cpu-features$|\.node$/ }, (args) => ({ path: args.path, namespace: 'native-stub' }));
+    build.onResolve({ filter: /^(cpu-features|supports-color)$|\.node$/ }, (args) => ({ path: args.path, namespace: 'native-stub' }));
     build.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path}: native addon left out of the dockpit bundle`)});`,
+      contents: `throw new Error(${JSON.stringify(`${args.path}: not in the dockpit bundle`)});`,
       loader: 'js',
     }));
   },
@@ -35,15 +37,15 @@ export const yogaSync = {
     // yoga-layout's exports hide package.json: its directory from the public `load` entry (dist/src/load.js).
     const pkgDir = path.resolve(path.dirname(require.resolve('yoga-layout/load')), '../..');
     const binary = path.join(pkgDir, 'dist/binaries/yoga-wasm-base64-esm.js');
-    const prefix = 'data:application/octet-stream;base64,';
     build.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: 'shim', namespace: 'yoga-sync' }));
     build.onResolve({ filter: /^dockpit-yoga-loader$/ }, () => ({ path: 'loader', namespace: 'yoga-sync' }));
     const read = () => {
       const text = fs.readFileSync(binary, 'utf8');
-      const start = text.indexOf(prefix);
-      const end = text.indexOf('"', start);
-      if (start < 0 || end < 0) throw new Error(`${binary}: no embedded wasm found (yoga-layout changed?)`);
-      return { text, start: start + prefix.length, end };
+      // The data URI itself, not the loader's startsWith() test of the same prefix.
+      const m = /data:application\/octet-stream;base64,([A-Za-z0-9+/=]{1000,})"/.exec(text);
+      if (!m) throw new Error(`${binary}: no embedded wasm found (yoga-layout changed?)`);
+      const start = m.index + m[0].length - 1 - m[1].length;
+      return { text, start, end: start + m[1].length };
     };
     build.onLoad({ filter: /^loader$/, namespace: 'yoga-sync' }, () => {
       // The wasm moves out of the emscripten file (which keeps an empty data URI, so that it
@@ -93,6 +95,29 @@ export const etcdProtos = {
       root.loadSync(path.join(path.dirname(args.path), '../proto/rpc.proto'), { keepCase: true });
       const json = JSON.stringify(root.toJSON());
       return { contents: text.replace(call, `(0, proto_loader_1.fromJSON)(${json},`), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * For the executable's CJS bundle only: Ink's reconciler awaits, at its top level, the React devtools and its
+ * own package.json when DEV=true. Neither is in the executable; the devtools import fails the way Ink already
+ * reports (a warning), and the package.json read gives way to a constant.
+ */
+export const inkWithoutDevtools = {
+  name: 'ink-without-devtools',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, (args) => {
+      const edits = [
+        ["await import('./devtools.js');", "throw Object.assign(new Error('react-devtools-core is not in the dockpit executable'), { code: 'ERR_MODULE_NOT_FOUND' });"],
+        ['? await loadPackageJson()', "? { name: 'ink', version: undefined }"],
+      ];
+      let text = fs.readFileSync(args.path, 'utf8');
+      for (const [from, to] of edits) {
+        if (!text.includes(from)) throw new Error(`${args.path}: "${from}" not found (Ink changed?)`);
+        text = text.replace(from, to);
+      }
+      return { contents: text, loader: 'js' };
     });
   },
 };

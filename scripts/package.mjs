@@ -1,0 +1,80 @@
+// `npm run package` (after `npm run build`): release/dockpit-linux-x64, one file that needs no Node, npm or
+// node_modules on the jump host (issue 16), and release/dockpit-VERSION-linux-x64.tar.gz holding it with its
+// SHA-256 sum, README.md and the systemd unit of `dockpit watch`.
+//
+// Node 20's single-executable applications run the injected script as CommonJS whose require() loads only
+// builtins, and dynamic import() does not work there: the executable gets its own CJS bundle of everything,
+// UI included (esbuild turns the lazy import()s into require()s that still run only when reached).
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { buildInfo, commonOptions, root } from './build-options.mjs';
+import { inkWithoutDevtools } from './esbuild-plugins.mjs';
+import { extractWatchUnit } from './watch-unit.mjs';
+
+const require = createRequire(import.meta.url);
+const { inject } = require('postject');
+
+if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`package: builds linux-x64 only, this is ${process.platform}-${process.arch}`);
+const { version } = buildInfo();
+const release = path.join(root, 'release');
+const work = path.join(release, 'build');
+fs.rmSync(release, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const t0 = Date.now();
+const step = (what) => console.log(`package: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+
+// 1. The CJS bundle. `import.meta.url` (yoga's loader, createRequire calls) points at the executable.
+const main = path.join(work, 'dockpit.cjs');
+await esbuild.build({
+  ...commonOptions(),
+  entryPoints: [path.join(root, 'src/cli.ts')],
+  outfile: main,
+  format: 'cjs',
+  plugins: [...commonOptions().plugins, inkWithoutDevtools],
+  define: { ...commonOptions().define, 'import.meta.url': '__dockpitMetaUrl' },
+  banner: { js: "var __dockpitMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+step(`bundle ${(fs.statSync(main).size / 1048576).toFixed(1)} MiB`);
+
+// 2. The blob: the script and V8's code cache for it (compiled here, not on every start).
+const seaConfig = path.join(work, 'sea-config.json');
+const blob = path.join(work, 'sea-prep.blob');
+fs.writeFileSync(seaConfig, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
+step('blob with code cache');
+
+// 3. A copy of this node, without its debug sections (Debian's carries them: 99 MB → about half), the blob injected.
+const exe = path.join(release, 'dockpit-linux-x64');
+fs.copyFileSync(process.execPath, exe);
+fs.chmodSync(exe, 0o755);
+try {
+  execFileSync('strip', ['--strip-all', exe], { stdio: 'inherit' });
+} catch (err) {
+  // Not fatal: the executable works unstripped, only larger (binutils is in .ci/run).
+  console.warn(`package: strip failed, the executable keeps its symbols: ${err.message}`);
+}
+await inject(exe, 'NODE_SEA_BLOB', fs.readFileSync(blob), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+step(`executable ${(fs.statSync(exe).size / 1048576).toFixed(1)} MiB`);
+const smoke = execFileSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }).trim();
+step(`dockpit-linux-x64 --version: ${smoke}`);
+
+// 4. The tarball: one folder, the sum file checks the executable (`sha256sum -c SHA256SUMS` in it).
+const name = `dockpit-${version}-linux-x64`;
+const dir = path.join(work, name);
+fs.mkdirSync(dir);
+fs.copyFileSync(exe, path.join(dir, 'dockpit'));
+fs.copyFileSync(path.join(root, 'README.md'), path.join(dir, 'README.md'));
+fs.writeFileSync(path.join(dir, 'dockpit-watch.service'), extractWatchUnit(fs.readFileSync(path.join(root, 'README.md'), 'utf8')));
+const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+fs.writeFileSync(path.join(dir, 'SHA256SUMS'), `${sha256(path.join(dir, 'dockpit'))}  dockpit\n`);
+const tarball = path.join(release, `${name}.tar.gz`);
+execFileSync('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '-C', work, '-cf', `${tarball.slice(0, -3)}`, name]);
+execFileSync('gzip', ['-n', tarball.slice(0, -3)]);
+fs.writeFileSync(`${tarball}.sha256`, `${sha256(tarball)}  ${path.basename(tarball)}\n`);
+fs.rmSync(work, { recursive: true, force: true });
+step(`${path.relative(root, tarball)} ${(fs.statSync(tarball).size / 1048576).toFixed(1)} MiB`);
