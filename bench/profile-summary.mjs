@@ -3,8 +3,14 @@
 // known part (React, Ink, dockpit's engine, ...): Node's own HTTP parser or timers then count for whoever
 // called them only when no category claims the leaf itself.
 //
+// Frames in a bundle (dist/cli.js and its chunks, issue 16) are mapped back to their sources through the
+// bundle's .map files, so that they count for their package or dockpit folder as they did before bundling.
+//
 //   node bench/profile-summary.mjs FILE.cpuprofile [--from US --to US]   (process.hrtime µs, as the bench records)
 import fs from 'node:fs';
+import { SourceMap } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /** The part a frame belongs to, by its script URL and name; null for frames that say nothing by themselves. */
@@ -20,11 +26,11 @@ function partOf(frame) {
   if (/node_modules\/(docker-modem|dockerode|debug)\//.test(url)) return 'docker client (dockerode, docker-modem)';
   if (/node_modules\/zustand/.test(url)) return 'zustand';
   if (/node_modules\//.test(url)) return `other package: ${/node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)[1]}`;
-  if (/\/dist\/engine\//.test(url)) return 'dockpit engine';
-  if (/\/dist\/store\//.test(url)) return 'dockpit store';
-  if (/\/dist\/(views|render)\//.test(url)) return 'dockpit views';
-  if (/\/dist\/(app|state|cli)\//.test(url)) return 'dockpit app/state';
-  if (/\/dist\//.test(url)) return 'dockpit other';
+  if (/\/(dist|src)\/engine\//.test(url)) return 'dockpit engine';
+  if (/\/(dist|src)\/store\//.test(url)) return 'dockpit store';
+  if (/\/(dist|src)\/(views|render)\//.test(url)) return 'dockpit views';
+  if (/\/(dist|src)\/(app|state|cli)\//.test(url)) return 'dockpit app/state';
+  if (/\/(dist|src)\//.test(url)) return 'dockpit other';
   if (/^node:(_http|http|internal\/http|net|internal\/stream_base|internal\/streams|stream)/.test(url) || /^node:internal\/(url|querystring)|^node:(url|querystring)/.test(url)) return null;
   return null;
 }
@@ -34,6 +40,7 @@ function nodePart(frame) {
   const url = frame.url ?? '';
   if (/^node:(_http|http|internal\/http)/.test(url) || frame.functionName === 'parserOnHeadersComplete' || frame.functionName === 'parserOnBody') return 'Node HTTP (client, parser)';
   if (/^node:(net|internal\/stream_base|dns|internal\/net)/.test(url)) return 'Node sockets';
+  if (/^node:internal\/modules\//.test(url) || /^(compileSourceTextModule|wrapSafe|compileForInternalLoader)$/.test(frame.functionName)) return 'Node module loading (read, resolve, compile)';
   if (/^node:internal\/timers|^node:timers/.test(url)) return 'Node timers';
   if (/^node:(internal\/streams|stream)/.test(url)) return 'Node streams';
   if (/^node:internal\/process\/task_queues/.test(url)) return 'Node microtasks';
@@ -42,7 +49,38 @@ function nodePart(frame) {
   return 'native/builtin';
 }
 
+/** A bundle's source map, or null for a script without one (read once per script). */
+const maps = new Map();
+function mapOf(url) {
+  if (!maps.has(url)) {
+    let map = null;
+    try {
+      const file = fileURLToPath(url);
+      const mapFile = `${file}.map`;
+      if (fs.existsSync(mapFile)) map = { map: new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8'))), dir: path.dirname(mapFile) };
+    } catch {
+      // not a file URL (node:…, eval'd code): nothing to map
+    }
+    maps.set(url, map);
+  }
+  return maps.get(url);
+}
+
+/** Rewrites each frame of a bundled script to its original source file (in place). */
+function unbundle(profile) {
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    if (!f.url?.startsWith('file:') || f.lineNumber < 0) continue;
+    const m = mapOf(f.url);
+    const entry = m?.map.findEntry(f.lineNumber, f.columnNumber);
+    if (!entry?.originalSource) continue;
+    const original = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : path.resolve(m.dir, entry.originalSource);
+    n.callFrame = { ...f, url: pathToFileURL(original).href, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
+  }
+}
+
 export function summarise(profile, fromUs = -Infinity, toUs = Infinity) {
+  unbundle(profile);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -72,7 +110,7 @@ export function summarise(profile, fromUs = -Infinity, toUs = Infinity) {
     }
     cats.set(cat, (cats.get(cat) ?? 0) + dt);
     const f = leaf.callFrame;
-    const name = `${f.functionName || '(anonymous)'} ${(f.url ?? '').replace(/^.*\/(node_modules|dist)\//, '$1/')}:${f.lineNumber + 1}`;
+    const name = `${f.functionName || '(anonymous)'} ${(f.url ?? '').replace(/^.*\/(node_modules|dist|src)\//, '$1/')}:${f.lineNumber + 1}`;
     fns.set(name, (fns.get(name) ?? 0) + dt);
   }
   const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]);

@@ -1,57 +1,44 @@
 import type { CommandName } from '../args.js';
-import { eventsCommand } from './events.js';
-import { hostsCommand } from './hosts.js';
-import { inspectCommand } from './inspect.js';
-import { ipCommand } from './ip.js';
-import { linesCommand } from './lines.js';
-import { evacuateCommand } from './evacuate.js';
-import { migrateCommand } from './migrate.js';
-import { migrationResumeCommand, migrationRunsCommand, migrationStatusCommand } from './migration.js';
-import { networkEnsureCommand } from './network-ensure.js';
-import { planLsCommand, planShowCommand } from './plan.js';
-import { planApplyCommand, planRestoreCommand, planResumeCommand, planRunsCommand, planStatusCommand } from './plan-run.js';
-import { psCommand } from './ps.js';
-import { recordCommand } from './record.js';
-import { runContainerCommand } from './run.js';
-import { topCommand } from './top.js';
-import { auditCommand } from './audit.js';
-import { migrationAbandonCommand, planAbandonCommand } from './abandon.js';
-import { stateInit } from './state.js';
-import { stateCopyCommand } from './state-copy.js';
-import { stateShowCommand, statePruneCommand } from './state-info.js';
 import type { HeadlessCommand } from './types.js';
-import { watchCommand } from './watch.js';
+
+/**
+ * A command whose module is imported only when it runs (issue 16, fast start): `ps` then loads neither the
+ * plans, the migrations nor the state backends, and in the bundle each command is its own chunk.
+ */
+function lazy<M>(load: () => Promise<M>, pick: (module: M) => HeadlessCommand): HeadlessCommand {
+  return async (ctx) => pick(await load())(ctx);
+}
 
 /** Every headless command: each screen's `--json` twin. */
 export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessCommand>> = {
-  hosts: hostsCommand,
-  ps: psCommand,
-  lines: linesCommand,
-  events: eventsCommand,
-  inspect: inspectCommand,
-  top: topCommand,
-  ip: ipCommand,
-  'network-ensure': networkEnsureCommand,
-  run: runContainerCommand,
-  'plan-ls': planLsCommand,
-  'plan-show': planShowCommand,
-  'plan-apply': planApplyCommand,
-  'plan-restore': planRestoreCommand,
-  'plan-resume': planResumeCommand,
-  'plan-status': planStatusCommand,
-  'plan-runs': planRunsCommand,
-  'plan-abandon': planAbandonCommand,
-  migrate: migrateCommand,
-  evacuate: evacuateCommand,
-  'migration-resume': migrationResumeCommand,
-  'migration-status': migrationStatusCommand,
-  'migration-runs': migrationRunsCommand,
-  'migration-abandon': migrationAbandonCommand,
-  record: recordCommand,
-  audit: auditCommand,
-  'state-init': (ctx) => stateInit({ group: ctx.args.group ?? null }, ctx),
-  'state-show': stateShowCommand,
-  'state-copy': stateCopyCommand,
-  'state-prune': statePruneCommand,
-  watch: watchCommand,
+  hosts: lazy(() => import('./hosts.js'), (m) => m.hostsCommand),
+  ps: lazy(() => import('./ps.js'), (m) => m.psCommand),
+  lines: lazy(() => import('./lines.js'), (m) => m.linesCommand),
+  events: lazy(() => import('./events.js'), (m) => m.eventsCommand),
+  inspect: lazy(() => import('./inspect.js'), (m) => m.inspectCommand),
+  top: lazy(() => import('./top.js'), (m) => m.topCommand),
+  ip: lazy(() => import('./ip.js'), (m) => m.ipCommand),
+  'network-ensure': lazy(() => import('./network-ensure.js'), (m) => m.networkEnsureCommand),
+  run: lazy(() => import('./run.js'), (m) => m.runContainerCommand),
+  'plan-ls': lazy(() => import('./plan.js'), (m) => m.planLsCommand),
+  'plan-show': lazy(() => import('./plan.js'), (m) => m.planShowCommand),
+  'plan-apply': lazy(() => import('./plan-run.js'), (m) => m.planApplyCommand),
+  'plan-restore': lazy(() => import('./plan-run.js'), (m) => m.planRestoreCommand),
+  'plan-resume': lazy(() => import('./plan-run.js'), (m) => m.planResumeCommand),
+  'plan-status': lazy(() => import('./plan-run.js'), (m) => m.planStatusCommand),
+  'plan-runs': lazy(() => import('./plan-run.js'), (m) => m.planRunsCommand),
+  'plan-abandon': lazy(() => import('./abandon.js'), (m) => m.planAbandonCommand),
+  migrate: lazy(() => import('./migrate.js'), (m) => m.migrateCommand),
+  evacuate: lazy(() => import('./evacuate.js'), (m) => m.evacuateCommand),
+  'migration-resume': lazy(() => import('./migration.js'), (m) => m.migrationResumeCommand),
+  'migration-status': lazy(() => import('./migration.js'), (m) => m.migrationStatusCommand),
+  'migration-runs': lazy(() => import('./migration.js'), (m) => m.migrationRunsCommand),
+  'migration-abandon': lazy(() => import('./abandon.js'), (m) => m.migrationAbandonCommand),
+  record: lazy(() => import('./record.js'), (m) => m.recordCommand),
+  audit: lazy(() => import('./audit.js'), (m) => m.auditCommand),
+  'state-init': lazy(() => import('./state.js'), (m) => (ctx) => m.stateInit({ group: ctx.args.group ?? null }, ctx)),
+  'state-show': lazy(() => import('./state-info.js'), (m) => m.stateShowCommand),
+  'state-copy': lazy(() => import('./state-copy.js'), (m) => m.stateCopyCommand),
+  'state-prune': lazy(() => import('./state-info.js'), (m) => m.statePruneCommand),
+  watch: lazy(() => import('./watch.js'), (m) => m.watchCommand),
 };
