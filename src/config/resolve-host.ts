@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { engineUrlProblem } from './engine-url.js';
 import type { Transport } from '../engine/types.js';
 import type { RawHost } from './schema.js';
 import type { Endpoint, HostSpec } from './types.js';
@@ -60,7 +61,8 @@ export function resolveHost(raw: RawHost, baseDir: string): HostSpec {
   const scheme = raw.url.includes('://') ? raw.url.slice(0, raw.url.indexOf('://')) : '';
   const transport = SCHEMES[scheme];
   // The schema checks config files; DOCKER_HOST and contexts arrive here unchecked.
-  if (!transport) throw new HostFieldError('url', `expected a URL starting with unix://, tcp://, https:// or ssh://`);
+  const problem = engineUrlProblem(raw.url);
+  if (!transport || problem !== null) throw new HostFieldError('url', problem ?? 'expected a URL starting with unix://, tcp://, https:// or ssh://');
   if (raw.socket && transport !== 'ssh') throw new HostFieldError('socket', 'is only for ssh:// hosts');
   if (raw.identityFile && transport !== 'ssh') throw new HostFieldError('identityFile', 'is only for ssh:// hosts');
   if (raw.knownHosts && transport !== 'ssh') throw new HostFieldError('knownHosts', 'is only for ssh:// hosts');
@@ -87,10 +89,23 @@ export function resolveHost(raw: RawHost, baseDir: string): HostSpec {
     } else if (transport === 'tcp') {
       endpoint = { kind: 'tcp', host: url.hostname, port: parsePort(url.port, 2375) };
     } else {
-      if (!raw.tls) throw new HostFieldError('tls', 'https:// hosts need tls: { ca, cert, key } (the engine is always verified)');
-      const read = (field: 'ca' | 'cert' | 'key') =>
-        fs.readFileSync(readable(expandPath(raw.tls![field], baseDir), 'tls', `tls.${field}`), 'utf8');
-      endpoint = { kind: 'tls', host: url.hostname, port: parsePort(url.port, 2376), ca: read('ca'), cert: read('cert'), key: read('key') };
+      // By design no fallback to the system's CAs: an engine's certificate comes from the shop's own CA
+      // (dockerd's --tlsverify setup), which the public CAs never vouch for (issue 17).
+      if (!raw.tls) throw new HostFieldError('tls', 'https:// hosts need tls: { ca, cert, key } (the engine is verified against that CA)');
+      const tls = raw.tls;
+      if ((tls.cert === undefined) !== (tls.key === undefined)) throw new HostFieldError('tls', 'a client certificate needs both cert and key');
+      const file = (field: 'ca' | 'cert' | 'key', value: string) => readable(expandPath(value, baseDir), 'tls', `tls.${field}`);
+      const caFile = file('ca', tls.ca);
+      const read = (f: string) => fs.readFileSync(f, 'utf8');
+      endpoint = {
+        kind: 'tls',
+        host: url.hostname,
+        port: parsePort(url.port, 2376),
+        ca: read(caFile),
+        cert: tls.cert === undefined ? null : read(file('cert', tls.cert)),
+        key: tls.key === undefined ? null : read(file('key', tls.key)),
+        caFile,
+      };
     }
   }
   return { name: raw.name, url: raw.url, transport, endpoint, labels: raw.labels ?? {} };

@@ -7,7 +7,18 @@ import type { Plan } from '../plans/types.js';
 export type Endpoint =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number }
-  | { kind: 'tls'; host: string; port: number; ca: string; cert: string; key: string }
+  | {
+      kind: 'tls';
+      host: string;
+      port: number;
+      /** PEM contents; the engine's certificate must chain to `ca` and name `host`. */
+      ca: string;
+      /** The client certificate and key, or null to present none (an engine with --tlsverify then refuses). */
+      cert: string | null;
+      key: string | null;
+      /** Where `ca` came from, for messages. */
+      caFile: string;
+    }
   | {
       kind: 'ssh';
       host: string;

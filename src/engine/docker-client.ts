@@ -1,8 +1,10 @@
 import Docker from 'dockerode';
+import https from 'node:https';
 import { inspect } from 'node:util';
 import type { HostSpec } from '../config/types.js';
 import { crashDuringRequest } from './fault-point.js';
 import type { SshTunnel } from './ssh-tunnel.js';
+import { tlsFailure, type TlsEndpoint } from './tls-errors.js';
 
 /** The one place dockerode is constructed: transports are chosen here and nowhere else. */
 export function createDockerClient(spec: HostSpec, tunnel: SshTunnel | null): Docker {
@@ -38,6 +40,28 @@ function withFaultPoint(docker: Docker): Docker {
   return docker;
 }
 
+/**
+ * The TLS settings of an https:// engine (issue 17): only `ca` is trusted (not the system's CAs), our client
+ * certificate is presented, TLS 1.2 at least. The engine's name is checked against the URL's host by Node's
+ * default checkServerIdentity: nothing here sets `servername`, `checkServerIdentity` or `rejectUnauthorized`
+ * (tls-engine.test.ts connects by an address the certificate lacks and is refused).
+ */
+export function tlsAgentOptions(ep: TlsEndpoint): https.AgentOptions {
+  return { ca: ep.ca, ...(ep.cert !== null && ep.key !== null ? { cert: ep.cert, key: ep.key } : {}), minVersion: 'TLSv1.2' };
+}
+
+function tlsAgent(ep: TlsEndpoint): https.Agent {
+  return new https.Agent(tlsAgentOptions(ep));
+}
+
+/** TLS failures become one-line DockpitErrors saying what to fix (tls-errors.ts), whatever call hit them. */
+function withTlsErrors(docker: Docker, ep: TlsEndpoint): Docker {
+  const modem = docker.modem as unknown as { dial: Dial };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) => dial(options, (err, data) => callback(err ? (tlsFailure(err, ep) ?? err) : null, data));
+  return docker;
+}
+
 function clientFor(spec: HostSpec, tunnel: SshTunnel | null): Docker {
   const ep = spec.endpoint;
   switch (ep.kind) {
@@ -46,8 +70,8 @@ function clientFor(spec: HostSpec, tunnel: SshTunnel | null): Docker {
     case 'tcp':
       return new Docker({ protocol: 'http', host: ep.host, port: ep.port });
     case 'tls':
-      // Node verifies the engine's certificate against `ca` by default; nothing here turns that off.
-      return new Docker({ protocol: 'https', host: ep.host, port: ep.port, ca: ep.ca, cert: ep.cert, key: ep.key });
+      // dockerode's types lack `agent`, which docker-modem passes on to https.request.
+      return withTlsErrors(new Docker({ protocol: 'https', host: ep.host, port: ep.port, agent: tlsAgent(ep) } as Docker.DockerOptions), ep);
     case 'ssh':
       if (!tunnel) throw new Error(`host ${spec.name}: ssh transport needs a tunnel`);
       // The host/port are placeholders for the request line; the agent decides where bytes go.

@@ -108,7 +108,13 @@ describe('parseConfig: valid configs', () => {
       ca: 'ca.pem contents\n',
       cert: 'cert.pem contents\n',
       key: 'key.pem contents\n',
+      caFile: path.join(dir, 'ca.pem'),
     });
+  });
+
+  it('resolves an https host with a CA and no client certificate (the engine decides whether it needs one)', () => {
+    const cfg = parseConfig(yaml('hosts:', '  - name: secure', '    url: https://10.0.0.9:12376', '    tls: { ca: ca.pem }'), file);
+    expect(cfg.hosts[0]!.endpoint).toMatchObject({ kind: 'tls', port: 12376, ca: 'ca.pem contents\n', cert: null, key: null });
   });
 
   it('resolves an ssh host: user, port, remote socket, identity and known_hosts as absolute paths', () => {
@@ -275,6 +281,13 @@ describe('parseConfig: malformed configs name the file, line and field', () => {
     expect(err.line).toBe(4);
     expect(err.field).toBe('hosts[1].tls');
     expect(err.message).toMatch(/^https:\/\/ hosts need tls: \{ ca, cert, key \}/);
+  });
+
+  it('https with a client certificate but no key', () => {
+    const err = configError(yaml('hosts:', '  - name: s', '    url: https://s', '    tls: { ca: ca.pem, cert: cert.pem }'));
+    expect(err.line).toBe(4);
+    expect(err.field).toBe('hosts[0].tls');
+    expect(err.message).toBe('a client certificate needs both cert and key');
   });
 
   it('https with a missing tls file', () => {
