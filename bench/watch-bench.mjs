@@ -88,8 +88,8 @@ export async function watchBench({ hosts = 200, perHost = 50, kills = 20, storm 
     const lines = readline.createInterface({ input: watch.stdout });
     const started = await new Promise((resolve, reject) => {
       lines.on('line', (l) => {
-        const e = JSON.parse(l);
-        if (e.event === 'start') resolve(e);
+        if (!l.includes('"event":"start"')) return; // only the start line is read (thousands of alert lines in a storm)
+        resolve(JSON.parse(l));
       });
       watch.once('exit', (code) => reject(new Error(`dockpit watch exited with ${code}`)));
     });
@@ -182,9 +182,10 @@ export async function watchBench({ hosts = 200, perHost = 50, kills = 20, storm 
     return { rows, raw: results };
   } finally {
     if (watch && watch.exitCode === null) {
-      const exited = new Promise((r) => watch.once('exit', r));
+      const exited = new Promise((r) => watch.once('exit', (code, sig) => r([code, sig])));
       watch.kill('SIGTERM');
-      await exited;
+      const [code, sig] = await exited;
+      if (code !== 0) console.error(`dockpit watch exited with ${code ?? sig} on SIGTERM`);
     }
     receiver.close();
     await hollow.stop();
