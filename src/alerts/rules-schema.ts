@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
+import * as z from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
 // Issue 15, item 2: the file format of `alerts:`. Strict objects, so a misspelt rule ("restartLoops") or

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { z } from 'zod';
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
+import * as z from 'zod';
 import { expandPath } from './paths.js';
 import type { RetentionConfig, StateConfig } from './types.js';
 import type { PathKey } from './yaml-location.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
+import * as z from 'zod';
 import { parseCpus, parseMemory } from '../config/resource-values.js';
 import { ConfigError, UsageError } from '../config/config-error.js';
 import { planSchema, type RawPlan } from '../config/schema.js';

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
+import * as z from 'zod';
 import type { AuditEntry, AuditRecord, Operator } from './types.js';
 
 // What every backend writes and checks when it reads back: a reservation, an inspect record, an audit

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
+import * as z from 'zod';
 import { DockpitError } from '../../engine/errors.js';
 import { checkLedgerInvariant } from '../ledger-invariant.js';
 import { reservationSchema } from '../schemas.js';
