@@ -1,4 +1,4 @@
-// A namespace import lets the bundler drop what dockpit never uses (zod's 40 locales: a quarter of `ps`'s start).
+// A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
 import * as z from 'zod';
 import { engineUrlProblem } from './engine-url.js';
 import { stateSchema } from './state-config.js';
