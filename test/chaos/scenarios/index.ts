@@ -1,0 +1,9 @@
+import type { Scenario } from '../scenario.js';
+import { f1 } from './f1-engine-killed.js';
+import { f11 } from './f11-hand-address.js';
+import { f3 } from './f3-engine-frozen.js';
+import { f4 } from './f4-dockpit-killed.js';
+import { f6 } from './f6-operators-race.js';
+
+/** The scenarios implemented, in the order (F1 … F14); the others are listed in the README's table. */
+export const SCENARIOS: readonly Scenario[] = [f1, f3, f4, f6, f11];
