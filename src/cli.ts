@@ -1,11 +1,19 @@
 #!/usr/bin/env node
 import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
+import { exitUnexpected } from './cli/last-resort.js';
+import { cockpitTerminalProblem, watchStdout } from './cli/terminal.js';
 import { armFaultPoint } from './engine/fault-point.js';
 import { unsafeState } from './state/file/state-folder.js';
+import { stateNotAFolder } from './state/file/state-path-check.js';
 import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 
+// An error thrown outside main's promise (an event handler, a stream) is reported the same way.
+process.on('uncaughtException', exitUnexpected);
+process.on('unhandledRejection', exitUnexpected);
+
 async function main(argv: string[]): Promise<number> {
+  watchStdout(); // `dockpit … | head`: a reader that leaves is not a crash
   if (argv[0] === '__complete') {
     // Shell completion's callback, on every Tab (issue 16): its own words, no parsing, never an error.
     const { complete } = await import('./cli/complete.js');
@@ -37,7 +45,11 @@ async function main(argv: string[]): Promise<number> {
   // Issue 17, item 3: a state folder others can read is refused before anything else (`state init` is its fix).
   const unsafe = args.command === 'state-init' ? null : unsafeState(config);
   if (unsafe !== null) throw new ConfigError(unsafe);
+  const notAFolder = args.command === 'state-init' ? null : stateNotAFolder(config);
+  if (notAFolder !== null) throw new StateError(notAFolder);
   if (args.command === 'tui') {
+    const noTerminal = cockpitTerminalProblem(process.stdin);
+    if (noTerminal !== null) throw new UsageError(noTerminal);
     // React's development build checks and warns on every render: several times the CPU of production.
     process.env.NODE_ENV ??= 'production';
     // The hosts first, then Ink and the views: the fleet connects while those load.
@@ -74,7 +86,6 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`dockpit: ${err.message}\n(dockpit --help lists the commands and options)\n`);
       process.exit(2);
     }
-    process.stderr.write(`dockpit: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    exitUnexpected(err);
   },
 );

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../config/config-error.js';
 import type { RunArgs } from './run-options.js';
+import { runIdProblem } from '../state/run-id.js';
 
 export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events' | 'top' | 'ip' | 'network-ensure' | 'run' | 'plan-ls' | 'plan-show'
   | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs' | 'plan-abandon' | 'migration-abandon'
@@ -262,6 +263,10 @@ export const OPTIONS = {
   pool: { type: 'string' },
   name: { type: 'string' },
   line: { type: 'string' },
+const RUN_ID_TARGETS: ReadonlySet<CommandName> = new Set([
+  'plan-restore', 'plan-resume', 'plan-status', 'plan-abandon', 'migration-resume', 'migration-status', 'migration-abandon',
+]);
+
   env: { type: 'string', multiple: true },
   cpus: { type: 'string' },
   memory: { type: 'string' },
@@ -351,6 +356,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
           name: values.name,
           line: values.line,
           env: values.env ?? [],
+    // Issue 17, item 6: a bad run id is bad usage (exit 2), found before the config or the state is read.
+    const badRunId = target !== undefined && RUN_ID_TARGETS.has(command) ? runIdProblem(target) : null;
+    if (badRunId !== null) throw new UsageError(badRunId);
           cpus: values.cpus,
           memory: values.memory,
           restart: values.restart,

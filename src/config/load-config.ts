@@ -7,7 +7,7 @@ import { HostFieldError, resolveHost } from './resolve-host.js';
 import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
 import { expandPath } from './paths.js';
 import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js';
-import { describeIssue, fieldName, lineOf } from './yaml-location.js';
+import { describeIssue, documentValue, fieldName, lineOf } from './yaml-location.js';
 import { resolvePlans } from '../plans/load-plans.js';
 import { resolveState, StateFieldError } from './state-config.js';
 import { AlertsFieldError, resolveAlerts } from '../alerts/rules-config.js';
@@ -21,7 +21,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
     const line = counter.linePos(yamlError.pos[0]).line;
     throw new ConfigError(`invalid YAML: ${yamlError.message.split('\n')[0]}`, file, line);
   }
-  const result = configSchema.safeParse(doc.toJS() ?? {});
+  const result = configSchema.safeParse(documentValue(doc, counter, file) ?? {});
   if (!result.success) {
     const { message, at, lineAt } = describeIssue(result.error.issues);
     return fail(new ConfigError(message, file, lineOf(doc, counter, lineAt), fieldName(at)));

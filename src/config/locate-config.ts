@@ -32,7 +32,8 @@ function currentContextHost(): string | undefined {
 
 /** The local engine, when no config file exists: DOCKER_HOST, the current context, then the default socket. */
 export function localEngineConfig(): FleetConfig {
-  const fromEnv = process.env.DOCKER_HOST;
+  // Set but empty is unset, as the docker CLI reads it (issue 17, item 6).
+  const fromEnv = process.env.DOCKER_HOST || undefined;
   const fromContext = fromEnv ? undefined : currentContextHost();
   const url = fromEnv ?? fromContext ?? 'unix:///var/run/docker.sock';
   const source = fromEnv ? 'DOCKER_HOST' : fromContext ? 'docker context' : 'default socket';

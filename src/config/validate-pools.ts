@@ -84,12 +84,27 @@ export function resolvePools(raw: RawPool[]): IpPool[] {
 /** Validates and resolves `lines:` against the pools and hosts. */
 export function resolveLines(raw: Record<string, RawLine>, pools: IpPool[], hostNames: string[]): Record<string, LineSpec> {
   const lines: Record<string, LineSpec> = {};
+  // Issue 17, item 6: a typo in a range's key (`newz:`) would leave the line it meant on the whole subnet.
+  // Without `lines:` the lines are known only from the containers' labels: nothing to check them against.
+  const named = Object.keys(raw).length > 0;
+  pools.forEach((p, i) => {
+    if (!named) return;
+    for (const key of Object.keys(p.ranges)) {
+      if (!Object.hasOwn(raw, key)) {
+        throw new PoolFieldError(['ipPools', i, 'ranges', key], `unknown line "${key}" (lines: ${Object.keys(raw).join(', ') || 'none'})`);
+      }
+    }
+  });
   for (const [name, l] of Object.entries(raw)) {
     if (l.pool !== undefined && !pools.some((p) => p.name === l.pool)) {
       throw new PoolFieldError(['lines', name, 'pool'], `unknown pool "${l.pool}" (pools: ${pools.map((p) => p.name).join(', ') || 'none'})`);
     }
+    // Issue 17, item 6: an empty list would allow no host at all (leaving it out allows every host).
+    if (l.hosts?.length === 0) throw new PoolFieldError(['lines', name, 'hosts'], 'expected at least one host (leave hosts: out to allow every host)');
     (l.hosts ?? []).forEach((h, k) => {
       if (!hostNames.includes(h)) throw new PoolFieldError(['lines', name, 'hosts', k], `unknown host "${h}" (hosts: ${hostNames.join(', ')})`);
+      const before = l.hosts!.indexOf(h);
+      if (before < k) throw new PoolFieldError(['lines', name, 'hosts', k], `host "${h}" is listed twice (also hosts[${before}])`);
     });
     lines[name] = { name, tier: l.tier, pool: l.pool ?? null, hosts: l.hosts ?? [] };
   }

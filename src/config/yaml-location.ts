@@ -1,4 +1,5 @@
-import { isNode, type Document, type LineCounter } from 'yaml';
+import { isNode, visit, type Document, type LineCounter } from 'yaml';
+import { ConfigError } from './config-error.js';
 import type { z } from 'zod';
 
 // Where a field of a parsed YAML document is, for `file:line: field: message` errors: the config file and
@@ -32,7 +33,8 @@ export interface IssueLocation {
  * at the union itself; the branch that got furthest into the value says what is actually wrong.
  */
 export function describeIssue(issues: readonly z.core.$ZodIssue[], prefix: readonly PathKey[] = []): IssueLocation {
-  let issue = issues[0]!;
+  // An unknown key first (issue 17, item 6): `hostz:` is a typo of `hosts:`, which is then also missing.
+  let issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   let base: PathKey[] = [...prefix];
   while (issue.code === 'invalid_union' && issue.errors.length > 0) {
     const branches = issue.errors.filter((b) => b.length > 0);
@@ -44,7 +46,12 @@ export function describeIssue(issues: readonly z.core.$ZodIssue[], prefix: reado
   }
   const at = [...base, ...keys(issue.path)];
   if (issue.code === 'unrecognized_keys') {
-    const message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const unknown = issue.path;
+    const missing = issues
+      .filter((i) => i.code === 'invalid_type' && i.input === undefined && i.path.length === unknown.length + 1 && unknown.every((k, n) => i.path[n] === k))
+      .map((i) => String(i.path.at(-1)));
+    const meant = missing.length === 1 && issue.keys.length === 1 ? ` (did you mean "${missing[0]}"?)` : '';
+    const message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${meant}`;
     return { message, at, lineAt: [...at, issue.keys[0]!] };
   }
   return { message: issue.message, at, lineAt: at };
@@ -52,4 +59,25 @@ export function describeIssue(issues: readonly z.core.$ZodIssue[], prefix: reado
 
 function keys(path: readonly PropertyKey[]): PathKey[] {
   return path.filter((k): k is PathKey => typeof k !== 'symbol');
+}
+
+/**
+ * The document's value. Issue 17, item 6: a YAML alias bomb (aliases of aliases, billions of nodes) is
+ * stopped by the parser's own limit (`maxAliasCount`, 100 by default, kept as it is), which throws a
+ * ReferenceError: here that is a config error at the first alias, exit 2.
+ */
+export function documentValue(doc: Document, counter: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    let line: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range) line = counter.linePos(node.range[0]).line;
+        return visit.BREAK;
+      },
+    });
+    throw new ConfigError(`invalid YAML: its aliases expand to too many nodes (${err.message.split('\n')[0]}); write the values out`, file, line);
+  }
 }

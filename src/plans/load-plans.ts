@@ -7,7 +7,7 @@ import { parseCpus, parseMemory } from '../config/resource-values.js';
 import { ConfigError, UsageError } from '../config/config-error.js';
 import { planSchema, type RawPlan } from '../config/schema.js';
 import type { LineSpec } from '../config/types.js';
-import { describeIssue, fieldName, lineOf, type PathKey } from '../config/yaml-location.js';
+import { describeIssue, documentValue, fieldName, lineOf, type PathKey } from '../config/yaml-location.js';
 import { NO_LINE } from './selector.js';
 import { DEFAULT_GUARDS, type Plan, type PlanAction, type Selector } from './types.js';
 
@@ -66,7 +66,7 @@ function readPlanFile(file: string): { src: YamlSource; plans: Array<{ raw: RawP
   if (yamlError) {
     throw new ConfigError(`invalid YAML: ${yamlError.message.split('\n')[0]}`, file, counter.linePos(yamlError.pos[0]).line);
   }
-  const value: unknown = doc.toJS();
+  const value: unknown = documentValue(doc, counter, file);
   // A list is checked as a list, anything else as one plan, so the error points into what was meant.
   const result = Array.isArray(value) ? z.array(planSchema).safeParse(value) : planSchema.safeParse(value ?? {});
   if (!result.success) {

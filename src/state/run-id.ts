@@ -4,9 +4,19 @@ import { DockpitError } from '../engine/errors.js';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/**
+ * What is wrong with a run id typed by an operator, or null. Issue 17, item 6: `..` and `.` are made of
+ * allowed characters, so the rule says where they may stand, not only which they are.
+ */
+export function runIdProblem(runId: string): string | null {
+  if (RUN_ID.test(runId)) return null;
+  return `invalid run id ${JSON.stringify(runId)}: a run id starts with a letter or digit, then letters, digits, ".", "_" or "-"`;
+}
+
 /** Refuses run ids that could name a path outside the journal's folder (or a key outside its prefix). */
 export function checkRunId(runId: string): string {
-  if (!RUN_ID.test(runId)) throw new DockpitError('PARSE', `run id ${JSON.stringify(runId)}: letters, digits, '.', '_' and '-' only`);
+  const problem = runIdProblem(runId);
+  if (problem !== null) throw new DockpitError('PARSE', problem);
   return runId;
 }
 

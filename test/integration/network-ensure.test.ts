@@ -179,6 +179,7 @@ describe('dockpit network ensure', () => {
   - { name: lan6, network: biz6, driver: bridge, subnet: 10.94.0.0/24, gateway: 10.94.0.1, ranges: { a: 10.94.0.32/27, b: 10.94.0.64/26 } }
 lines:
   a: { tier: 1, pool: lan6 }
+  b: { tier: 1, pool: lan6 }
 `);
     const label = 'dockpit.test.iprange=1';
     try {
