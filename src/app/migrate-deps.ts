@@ -20,6 +20,7 @@ export function migrateDeps(config: FleetConfig, state: StateStore, engine: Flee
     audit: state.audit,
     pools: config.pools,
     hosts: config.hosts.map((h) => h.name),
+    records: state.records,
     callTimeoutMs: Math.max(10_000, config.engine.callTimeoutMs * 5),
     // The name keeps its address; the ledger notes where it runs now, and the source host's record goes (an
     // evacuation of that host, once dead, must not bring the container back from it).

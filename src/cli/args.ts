@@ -7,7 +7,7 @@ export type CommandName = 'tui' | 'hosts' | 'ps' | 'lines' | 'inspect' | 'events
   | 'plan-apply' | 'plan-restore' | 'plan-resume' | 'plan-status' | 'plan-runs' | 'plan-abandon' | 'migration-abandon'
   | 'record' | 'migrate' | 'evacuate' | 'migration-resume' | 'migration-status' | 'migration-runs'
   | 'audit' | 'state-init' | 'state-copy' | 'state-prune' | 'state-show' | 'watch'
-  | 'version' | 'completion' | 'config-check';
+  | 'version' | 'completion' | 'config-check' | 'audit-verify' | 'records-show';
 
 export interface MoveArgs {
   /** `migrate --to H`; `evacuate --to H,H`: the hosts it may use. */
@@ -53,6 +53,8 @@ export interface CliArgs {
   metrics?: string;
   /** `watch --per-container-metrics`. */
   perContainerMetrics?: boolean;
+  /** `records show --reveal`: env secrets shown (and the reveal audited). */
+  reveal?: boolean;
   readOnly: boolean;
   help: boolean;
   version: boolean;
@@ -128,6 +130,12 @@ Commands:
                      stays reserved) and stops the new container unless --keep-on-conflict.
   audit [--since 10m|TIME] [--json]
                      every change dockpit made, from every jump host sharing the state
+  audit verify [--json]
+                     walk the audit log's hash chain: the first changed, removed or reordered
+                     entry (line, seq, time); exit 0 intact, 1 broken
+  records show HOST/NAME [--reveal] [--json]
+                     a container's recorded configuration (STATE/records), env secrets masked;
+                     --reveal shows them and writes who revealed which record to the audit log
   state show [--json]            where the state is (files or etcd) and what it holds
   state init [--group G]         as root: create the shared state folder (/var/lib/dockpit) for
                                  the Unix group G (default dockpit): its members share one ledger
@@ -176,12 +184,12 @@ export type OptionName =
   | 'json' | 'host' | 'bizline' | 'since' | 'read-only'
   | 'pool' | 'name' | 'line' | 'env' | 'cpus' | 'memory' | 'restart' | 'dry-run' | 'yes'
   | 'to' | 'from' | 'leave-data' | 'keep-source' | 'fenced' | 'gate-seconds' | 'parallel' | 'plan' | 'group' | 'force' | 'keep-on-conflict'
-  | 'metrics' | 'per-container-metrics';
+  | 'metrics' | 'per-container-metrics' | 'reveal';
 
 const OPTION_NAMES: readonly OptionName[] = [
   'json', 'host', 'bizline', 'since', 'read-only', 'pool', 'name', 'line', 'env', 'cpus', 'memory', 'restart', 'dry-run', 'yes',
   'to', 'from', 'leave-data', 'keep-source', 'fenced', 'gate-seconds', 'parallel', 'plan', 'group', 'force', 'keep-on-conflict',
-  'metrics', 'per-container-metrics',
+  'metrics', 'per-container-metrics', 'reveal',
 ];
 
 // The tables below are what parseCli checks against and what shell completion offers (completion-words.ts).
@@ -221,6 +229,8 @@ export const COMMAND_OPTIONS: Record<CommandName, readonly OptionName[]> = {
   version: [],
   completion: [],
   'config-check': ['json'],
+  'audit-verify': ['json'],
+  'records-show': ['json', 'reveal'],
 };
 
 /** Two-word commands: the first word, then each second word and the command it names. */
@@ -229,6 +239,7 @@ export const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   migration: { resume: 'migration-resume', status: 'migration-status', runs: 'migration-runs', abandon: 'migration-abandon' },
   state: { show: 'state-show', init: 'state-init', copy: 'state-copy', prune: 'state-prune' },
   config: { check: 'config-check' },
+  records: { show: 'records-show' },
   plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs', abandon: 'plan-abandon' },
 };
 
@@ -246,6 +257,7 @@ export const TARGETS: Partial<Record<CommandName, string>> = {
   'migration-resume': 'a run id (migration runs lists them)',
   'migration-status': 'a run id (migration runs lists them)',
   'migration-abandon': 'a run id (migration runs lists them)',
+  'records-show': 'HOST/NAME (a container recorded on HOST)',
   completion: 'a shell: bash or zsh',
 };
 
@@ -286,6 +298,7 @@ const RUN_ID_TARGETS: ReadonlySet<CommandName> = new Set([
   'keep-on-conflict': { type: 'boolean' },
   metrics: { type: 'string' },
   'per-container-metrics': { type: 'boolean' },
+  reveal: { type: 'boolean' },
 } as const;
 
 /**
@@ -331,6 +344,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
     const named = group[sub];
     if (!named) throw new UsageError(`unknown command "${first} ${sub}" (expected ${expected})`);
     command = named;
+  } else if (first === 'audit' && rest[0] === 'verify') {
+    // `audit` alone lists the log; `audit verify` checks it (issue 17, item 4).
+    rest.shift();
+    command = 'audit-verify';
   } else if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command "${first}"`);
   }
@@ -399,6 +416,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     ...(values.force && { force: true }),
     ...(values.metrics !== undefined && { metrics: values.metrics }),
     ...(values['per-container-metrics'] === true && { perContainerMetrics: true }),
+    ...(values.reveal === true && { reveal: true }),
     readOnly: values['read-only'] ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -1,6 +1,8 @@
 // Issue 6, item 1: what a migrated container is created from. Pure: a source's inspect (live or as dockpit
 // last recorded it) in, the target's `POST /containers/create` body out, plus what cannot move with it.
 
+import { maskEnv } from '../secrets/secret-env.js';
+
 /** The parts of `GET /containers/{id}/json` a migration reads. Everything else in Config/HostConfig is copied as is. */
 export interface SourceInspect {
   Id: string;
@@ -116,7 +118,10 @@ const HOST_SPECIFIC = new Set(['ContainerIDFile']);
 export function configDifferences(source: SourceInspect, target: SourceInspect, network: string | null): string[] {
   const out: string[] = [];
   const cmp = (field: string, a: unknown, b: unknown) => {
-    if (stable(a ?? null) !== stable(b ?? null)) out.push(`${field}: ${stable(a ?? null)} → ${stable(b ?? null)}`);
+    if (stable(a ?? null) === stable(b ?? null)) return;
+    // Issue 17, item 3: the message goes to the journal and the audit log: env secrets masked in it.
+    const shown = (v: unknown) => stable(field === 'Config.Env' && Array.isArray(v) ? maskEnv(v as string[]) : (v ?? null));
+    out.push(`${field}: ${shown(a)} → ${shown(b)}`);
   };
   cmp('Name', source.Name, target.Name);
   cmp('Image', source.Image, target.Image);

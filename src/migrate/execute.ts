@@ -5,7 +5,8 @@ import { mapLimited } from '../engine/map-limited.js';
 import { holderText, type AddressHolder } from '../pool/address-holders.js';
 import { networkCreateBody } from '../pool/network-spec.js';
 import { operatorLabel } from '../state/operator.js';
-import { LockBusyError, StateError, type AuditLog, type ContainerLock } from '../state/types.js';
+import { hasMaskedEntry, unmaskEnv } from '../secrets/secret-env.js';
+import { LockBusyError, StateError, type AuditLog, type ContainerLock, type InspectRecords } from '../state/types.js';
 import { configDifferences, isIdReference, nameOf, parkName, type SourceInspect } from './container-spec.js';
 import type { MigrateEngine, MigrateHost } from './engine-port.js';
 import { healthGate } from './health-gate.js';
@@ -47,6 +48,8 @@ export interface MigrateDeps {
   onMoved?: (plan: MovePlan) => Promise<void>;
   /** Every configured host: a rollback never puts the source back while another host runs the name (issue 13). */
   hosts?: readonly string[];
+  /** The inspect records: where a resume finds a dead source's env secrets, which the journal holds masked. */
+  records?: Pick<InspectRecords, 'load'>;
 }
 
 export interface MoveResult {
@@ -522,7 +525,8 @@ export async function executeMigration(deps: MigrateDeps, args: StartArgs): Prom
   await append(ctx, { kind: 'mig.start', runId: args.runId, what: args.what, host: args.host, operator: deps.audit.operator, parallel: args.parallel, moves: [...args.moves] });
   try {
     const view = migrationState(await deps.journal.read(args.runId));
-    return await runMoves(ctx, view.moves, args.parallel);
+    // The journal holds the plans with env secrets masked (issue 17, item 3): this run creates from its own.
+    return await runMoves(ctx, view.moves.map((m) => ({ ...m, plan: args.moves[m.index] ?? m.plan })), args.parallel);
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     await append(ctx, { kind: 'mig.end', runId: args.runId, status: 'refused' });
@@ -552,7 +556,43 @@ export async function resumeMigration(deps: MigrateDeps, runId: string): Promise
   if (view.status === 'abandoned') return resultOf(view, `migration ${runId} was abandoned: it is never resumed; nothing changed`);
   const ctx: Ctx = { ...deps, runId, transfers: new Map() };
   await deps.audit.ready();
+  const restored = await Promise.all(open.map((m) => withSecrets(ctx, m)));
   // The locks first: while another live process holds the run, this one is refused by the lock (naming the
   // holder), never by the journal's fence.
-  return runMoves(ctx, open, view.parallel, () => append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator }));
+  return runMoves(ctx, restored, view.parallel, () => append(ctx, { kind: 'mig.resume', runId, operator: deps.audit.operator }));
+}
+
+/**
+ * Issue 17, item 3: a move read back from the journal has its env secrets masked. Before a resume creates
+ * the target from it, they come back from the source container (parked, not removed before the gate) or,
+ * its host dead, from the container's inspect record (kept whole, 0600). A move whose target may still have
+ * to be created and whose secrets cannot be found stops the resume before any engine call.
+ */
+async function withSecrets(ctx: Ctx, m: MoveView): Promise<MoveView> {
+  const p = m.plan;
+  const bodyEnv = Array.isArray(p.body.Env) ? (p.body.Env as string[]) : null;
+  const sourceEnv = Array.isArray(p.source.Config.Env) ? (p.source.Config.Env as string[]) : null;
+  if (!hasMaskedEntry(bodyEnv) && !hasMaskedEntry(sourceEnv)) return m;
+  let real: string[] | null = null;
+  const host = ctx.engine.host(p.from);
+  if (host) {
+    const signal = AbortSignal.timeout(ctx.callTimeoutMs ?? DEFAULT_CALL_MS);
+    const live = await host.inspect(p.sourceId, signal).catch(() => null);
+    if (Array.isArray(live?.Config.Env)) real = live.Config.Env as string[];
+  }
+  if (real === null) {
+    const record = await ctx.records?.load(p.from, p.name).catch(() => null);
+    if (record && record.id === p.sourceId && Array.isArray(record.inspect.Config.Env)) real = record.inspect.Config.Env;
+  }
+  const body = bodyEnv && real ? unmaskEnv(bodyEnv, real) : bodyEnv;
+  const source = sourceEnv && real ? unmaskEnv(sourceEnv, real) : sourceEnv;
+  if (hasMaskedEntry(body) || hasMaskedEntry(source) || (bodyEnv && body === null) || (sourceEnv && source === null)) {
+    const created = m.steps.some((s) => s.step === 'create' && s.state === 'done');
+    if (created) return m; // the target exists: nothing is created from the masked env
+    throw new DockpitError(
+      'NOT_FOUND',
+      `${p.name}: its env secrets are masked in the journal and neither its source container (${p.sourceId.slice(0, 12)} on ${p.from}) nor its record can give them back; nothing changed`,
+    );
+  }
+  return { ...m, plan: { ...p, body: { ...p.body, Env: body }, source: { ...p.source, Config: { ...p.source.Config, Env: source } } } };
 }

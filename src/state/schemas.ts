@@ -1,5 +1,6 @@
 // A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
 import * as z from 'zod';
+import { maskSecretsDeep } from '../secrets/secret-env.js';
 import type { AuditEntry, AuditRecord, Operator } from './types.js';
 
 // What every backend writes and checks when it reads back: a reservation, an inspect record, an audit
@@ -32,7 +33,8 @@ export function auditEntry(record: AuditRecord, operator: Operator, at: Date): A
     from: operator.from,
     action: record.action,
     targets: record.targets,
-    details: record.details,
+    // Issue 17, item 3: an env secret never reaches the audit log (a run's env, a create body).
+    details: maskSecretsDeep(record.details),
     outcome: record.outcome,
     ...(record.error !== undefined && { error: record.error }),
   };

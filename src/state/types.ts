@@ -6,6 +6,7 @@
 
 import type { ContainerInspect } from '../engine/container-inspect.js';
 import { DockpitError } from '../engine/errors.js';
+import type { ChainReport } from './audit-chain.js';
 
 // --- who -------------------------------------------------------------------------------------------------
 
@@ -157,6 +158,10 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   /** `CODE: message` when the outcome is not ok. */
   error?: string;
+  /** Issue 17, item 4 (audit-chain.ts): the entry's place in the log, 1, 2, 3 … (absent: an older dockpit's). */
+  seq?: number;
+  /** The sha256 (hex) of the stored text of the entry before it (the first: of the log's genesis). */
+  prev?: string;
 }
 
 export type AuditRecord = Omit<AuditEntry, 'at' | 'user' | 'from'>;
@@ -174,6 +179,8 @@ export interface AuditLog {
   append(record: AuditRecord): Promise<AuditEntry>;
   /** Entries oldest first, from every jump host that shares the state; `since` leaves older ones out. */
   read(opts?: { since?: Date }): Promise<AuditEntry[]>;
+  /** Walks the whole log's hash chain (issue 17, item 4): the first broken link, or none. */
+  verify(): Promise<ChainReport>;
 }
 
 // --- inspect records -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GENESIS_HASH, sha256 } from '../../src/state/audit-chain.js';
 import { AUDIT_FILE, fileAuditLog } from '../../src/state/file/audit-log.js';
 import { currentOperator, operatorLabel } from '../../src/state/operator.js';
 
@@ -22,11 +23,13 @@ describe('fileAuditLog', () => {
     const state = path.join(dir, 'state');
     const log = fileAuditLog(state, OPS, at('2026-03-01T10:00:00.000Z'));
     const first = await log.append({ action: 'network.create', targets: ['h1/biz'], details: { pool: 'lan' }, outcome: 'ok' });
-    expect(first).toEqual({ at: '2026-03-01T10:00:00.000Z', user: 'alice', from: 'jump-1', action: 'network.create', targets: ['h1/biz'], details: { pool: 'lan' }, outcome: 'ok' });
+    // Issue 17, item 4: the link last, seq 1 to the genesis, seq 2 to the first line's text.
+    const line1 = `{"at":"2026-03-01T10:00:00.000Z","user":"alice","from":"jump-1","action":"network.create","targets":["h1/biz"],"details":{"pool":"lan"},"outcome":"ok","seq":1,"prev":"${GENESIS_HASH}"}`;
+    expect(first).toEqual({ at: '2026-03-01T10:00:00.000Z', user: 'alice', from: 'jump-1', action: 'network.create', targets: ['h1/biz'], details: { pool: 'lan' }, outcome: 'ok', seq: 1, prev: GENESIS_HASH });
     await log.append({ action: 'container.run', targets: ['h2/web-1'], details: {}, outcome: 'failed', error: 'CONFLICT: address in use' });
     expect(fs.readFileSync(path.join(state, AUDIT_FILE), 'utf8')).toBe(
-      '{"at":"2026-03-01T10:00:00.000Z","user":"alice","from":"jump-1","action":"network.create","targets":["h1/biz"],"details":{"pool":"lan"},"outcome":"ok"}\n' +
-        '{"at":"2026-03-01T10:00:00.000Z","user":"alice","from":"jump-1","action":"container.run","targets":["h2/web-1"],"details":{},"outcome":"failed","error":"CONFLICT: address in use"}\n',
+      `${line1}\n` +
+        `{"at":"2026-03-01T10:00:00.000Z","user":"alice","from":"jump-1","action":"container.run","targets":["h2/web-1"],"details":{},"outcome":"failed","error":"CONFLICT: address in use","seq":2,"prev":"${sha256(line1)}"}\n`,
     );
     expect((await readAuditLog(state)).map((e) => e.action)).toEqual(['network.create', 'container.run']);
   });
@@ -39,6 +42,9 @@ describe('fileAuditLog', () => {
     expect(entries).toHaveLength(40);
     expect(new Set(entries.map((e) => e.targets[0])).size).toBe(40);
     expect(entries.filter((e) => e.user === 'bob')).toHaveLength(20);
+    // Issue 17, item 4: two writers at once, one chain.
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await a.verify()).ok).toBe(true);
   });
 
   it('ready() fails when the log cannot be written (before any change is made)', async () => {

@@ -190,11 +190,11 @@ describe('configDifferences', () => {
     expect(configDifferences(shopApi(), t, 'biz')).toEqual([]);
   });
 
-  it('reports a changed Config.Env', () => {
+  it('reports a changed Config.Env, its secrets masked (the message reaches the journal and the audit log: issue 17)', () => {
     const t = createdOnTarget();
     t.Config['Env'] = ['DB_PASSWORD=hunter2', 'api_token=tok-123', 'PLAIN=visible', 'EMPTY_SECRET='];
     expect(configDifferences(shopApi(), t, 'biz')).toEqual([
-      'Config.Env: ["DB_PASSWORD=hunter2","api_token=tok-123","PLAIN=visible","EMPTY_SECRET=","GREETING=a=b"] → ["DB_PASSWORD=hunter2","api_token=tok-123","PLAIN=visible","EMPTY_SECRET="]',
+      'Config.Env: ["DB_PASSWORD=••••••","api_token=••••••","PLAIN=visible","EMPTY_SECRET=","GREETING=a=b"] → ["DB_PASSWORD=••••••","api_token=••••••","PLAIN=visible","EMPTY_SECRET="]',
     ]);
   });
 

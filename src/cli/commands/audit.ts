@@ -1,3 +1,4 @@
+import { chainReportLines } from '../../state/audit-chain.js';
 import { openState } from '../../state/open-state.js';
 import { textTable } from '../../render/text-table.js';
 import { parseSince } from './events.js';
@@ -23,6 +24,22 @@ export const auditCommand: HeadlessCommand = async ({ args, config, out }) => {
       );
     }
     return 0;
+  } finally {
+    await state.close();
+  }
+};
+
+/**
+ * `dockpit audit verify [--json]` (issue 17, item 4): walks the log's hash chain and names the first changed,
+ * removed or reordered entry; exit 0 intact, 1 broken.
+ */
+export const auditVerifyCommand: HeadlessCommand = async ({ args, config, out }) => {
+  const state = openState(config);
+  try {
+    const report = await state.audit.verify();
+    if (args.json) out(JSON.stringify({ where: state.audit.where, ...report }, null, 2));
+    else for (const line of chainReportLines(report, state.audit.where)) out(line);
+    return report.ok ? 0 : 1;
   } finally {
     await state.close();
   }

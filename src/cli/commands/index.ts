@@ -36,6 +36,8 @@ export const HEADLESS: Partial<Record<Exclude<CommandName, 'tui'>, HeadlessComma
   'migration-abandon': lazy(() => import('./abandon.js'), (m) => m.migrationAbandonCommand),
   record: lazy(() => import('./record.js'), (m) => m.recordCommand),
   audit: lazy(() => import('./audit.js'), (m) => m.auditCommand),
+  'audit-verify': lazy(() => import('./audit.js'), (m) => m.auditVerifyCommand),
+  'records-show': lazy(() => import('./records-show.js'), (m) => m.recordsShowCommand),
   'state-init': lazy(() => import('./state.js'), (m) => (ctx) => m.stateInit({ group: ctx.args.group ?? null }, ctx)),
   'state-show': lazy(() => import('./state-info.js'), (m) => m.stateShowCommand),
   'state-copy': lazy(() => import('./state-copy.js'), (m) => m.stateCopyCommand),

@@ -8,6 +8,7 @@ import type { EtcdConn } from './client.js';
 import { claimKey, journalDir, journalRunDir, pad } from './keys.js';
 import { absent, byCreation, getOp, jsonOf, leaseIs, listSegments, putOp, rangeDir, rangeResult } from './kv.js';
 import { ownerOf } from './locks.js';
+import { maskSecretsDeep } from '../../secrets/secret-env.js';
 import type { Session } from './session.js';
 
 // Journals on etcd: one key per record, `journals/<journal>/<runId>/<suffix>`, written by one
@@ -43,7 +44,9 @@ export function etcdJournal<R extends JournalEntry, In extends { runId: string }
   const isRecord = recordOf<R>(kinds);
   return {
     async append(input) {
-      const record = { at: now().toISOString(), ...input } as unknown as R;
+      // Issue 17, item 3: env secrets never reach a journal (a migration's create body and inspect carry the
+      // env); the executor gets them back from the container or its record (src/migrate/execute.ts).
+      const record = maskSecretsDeep({ at: now().toISOString(), ...input }) as unknown as R;
       const runId = checkRunId(record.runId);
       const gen = session.claims.get(runId);
       const lost = gen?.lost;

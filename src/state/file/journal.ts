@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseJsonl } from '../journal-lines.js';
 import { checkRunId } from '../run-id.js';
 import type { JournalEntry, RunJournal } from '../types.js';
+import { maskSecretsDeep } from '../../secrets/secret-env.js';
 import { mkdirp, openForWrite, readdirIfExists, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
 
 // The append-only, fsynced JSON-lines file behind every journal (plan runs, migrations): one record per
@@ -32,7 +33,9 @@ export function fileJournal<R extends JournalEntry, In extends { runId: string }
   return {
     dir,
     async append(input) {
-      const record = { at: now().toISOString(), ...input } as unknown as R;
+      // Issue 17, item 3: env secrets never reach a journal (a migration's create body and inspect carry the
+      // env); the executor gets them back from the container or its record (src/migrate/execute.ts).
+      const record = maskSecretsDeep({ at: now().toISOString(), ...input }) as unknown as R;
       const file = fileOf(record.runId);
       await opts.guard?.(record.runId);
       await ensureDir(dir);
