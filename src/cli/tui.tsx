@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import type { FleetConfig } from '../config/types.js';
-import { openState } from '../state/open-state.js';
+import { loadState } from '../state/load-state.js';
 import { createApp } from '../app/create-app.js';
 import { App } from '../views/App.js';
 import type { StartedFleet } from './connect.js';
@@ -14,7 +14,7 @@ export interface TuiOptions {
 export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
   const { store, coalescer, engine } = fleet;
   // Issue 11: the state (ledger, locks, journals, records, audit log), opened once for the cockpit.
-  const state = openState(config);
+  const state = await loadState(config);
   const view = (where: string) => <App store={store} actions={app.actions} source={config.source} state={where} readOnly={options.readOnly} />;
   const app = createApp(config, engine, store, state, fleet.emit, {
     readOnly: options.readOnly,

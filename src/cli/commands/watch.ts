@@ -3,7 +3,7 @@ import { MetricsAddressError } from '../../alerts/metrics-server.js';
 import { createWatchLog } from '../../app/alerting-log.js';
 import { startWatch } from '../../app/alerting-watch.js';
 import { UsageError } from '../../config/config-error.js';
-import { openState } from '../../state/open-state.js';
+import { loadState } from '../../state/load-state.js';
 import { startFleet } from '../connect.js';
 import type { HeadlessCommand } from './types.js';
 
@@ -32,7 +32,7 @@ function stopSignal(): Promise<NodeJS.Signals> {
 export const watchCommand: HeadlessCommand = async ({ args, config, out }) => {
   const log = createWatchLog(args.json, out);
   const signal = stopSignal(); // from the start: a SIGTERM while connecting still stops cleanly
-  const state = openState(config);
+  const state = await loadState(config);
   const { alerts } = config;
   const rules = new AlertEvaluator(alerts.rules, { keepResolvedMs: alerts.keepResolvedMs, resendMs: alerts.resendMs });
   const ttl = senderTtlMs();
