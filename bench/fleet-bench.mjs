@@ -6,11 +6,11 @@ import path from 'node:path';
 import { cpuSeconds, fmt, median, rssMiB, run, timeIt } from './lib.mjs';
 
 const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
-const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
+export const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
 const CONFIG = path.join(FLEET_DIR, 'dockpit.yaml');
 const CLI = path.resolve('dist/cli.js');
 
-async function populate(fleet, perHost) {
+export async function populate(fleet, perHost) {
   await Promise.all(
     fleet.hosts.map(async (h, hi) => {
       const sock = `unix://${h.socket}`;
@@ -28,16 +28,19 @@ async function populate(fleet, perHost) {
 
 /** The reference: the same container lists fetched by curl on the same sockets, all hosts in parallel. */
 function curlAll(fleet) {
-  return Promise.all(
-    fleet.hosts.map((h, i) => {
-      const q = 'http://d/containers/json?all=1';
-      if (i % 3 === 0) return run('curl', ['-sf', '--unix-socket', h.socket, q]);
-      if (i % 3 === 1) return run('curl', ['-sf', `${h.tcp.replace('tcp://', 'http://')}/containers/json?all=1`]);
-      // The SSH host: one ssh connection, curl on the engine socket at the far end (what dockpit's tunnel does).
-      return run('ssh', ['-i', fleet.identityFile, '-o', `UserKnownHostsFile=${fleet.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
-        '-o', 'BatchMode=yes', `root@${h.addr}`, 'curl', '-sf', '--unix-socket', h.socket, q]);
-    }),
-  );
+  return Promise.all(curlEach(fleet));
+}
+
+/** Each host's list by curl, all started at once: one promise a host. */
+export function curlEach(fleet) {
+  return fleet.hosts.map((h, i) => {
+    const q = 'http://d/containers/json?all=1';
+    if (i % 3 === 0) return run('curl', ['-sf', '--unix-socket', h.socket, q]);
+    if (i % 3 === 1) return run('curl', ['-sf', `${h.tcp.replace('tcp://', 'http://')}/containers/json?all=1`]);
+    // The SSH host: one ssh connection, curl on the engine socket at the far end (what dockpit's tunnel does).
+    return run('ssh', ['-i', fleet.identityFile, '-o', `UserKnownHostsFile=${fleet.knownHosts}`, '-o', 'StrictHostKeyChecking=yes',
+      '-o', 'BatchMode=yes', `root@${h.addr}`, 'curl', '-sf', '--unix-socket', h.socket, q]);
+  });
 }
 
 async function launchVsCurl(fleet, rounds) {

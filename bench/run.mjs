@@ -1,6 +1,7 @@
 // `npm run bench`: starts the test fleet (unless DOCKPIT_BENCH_REUSE_FLEET says it is up), runs the benchmarks,
 // prints a Markdown table and writes bench/results/latest.json. DOCKPIT_FLEET_ID picks the fleet (fleet.sh
-// and the benchmarks both read it). `--only fleet` runs the real-fleet rows, `--only scale` the hollow ones.
+// and the benchmarks both read it). `--only fleet` runs the real-fleet rows (issue 16's start rows last), `--only scale` the hollow ones,
+// `--only start` only issue 16's start rows (DOCKPIT_BENCH_BEFORE=DIR adds DIR/dist/cli.js, an older build, to them).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,12 +10,13 @@ import { fleetBench } from './fleet-bench.mjs';
 import { migrateBench } from './migrate-bench.mjs';
 import { planBench } from './plan-bench.mjs';
 import { scaleBench } from './scale-bench.mjs';
+import { startBench } from './start-bench.mjs';
 import { stateBench } from './state-bench.mjs';
 import { watchBench } from './watch-bench.mjs';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
 const only = values.only ?? 'all';
-if (!['all', 'fleet', 'scale'].includes(only)) throw new Error(`--only: expected fleet or scale, got ${only}`);
+if (!['all', 'fleet', 'scale', 'start'].includes(only)) throw new Error(`--only: expected fleet, scale or start, got ${only}`);
 
 const script = path.resolve('test/fleet/fleet.sh');
 const reuse = process.env.DOCKPIT_BENCH_REUSE_FLEET === '1';
@@ -23,18 +25,25 @@ const raw = {};
 if (only !== 'scale') {
   if (!reuse) execFileSync('bash', [script, 'up', '3'], { stdio: 'inherit' });
   try {
-    rows.push(...(await fleetBench()));
-    rows.push(...(await planBench()));
-    rows.push(...(await migrateBench()));
-    // Issue 11: the state on the fleet's etcd cluster against the state in files.
-    const state = await stateBench();
-    rows.push(...state.rows);
-    raw.state = state.raw;
+    if (only !== 'start') {
+      rows.push(...(await fleetBench()));
+      rows.push(...(await planBench()));
+      rows.push(...(await migrateBench()));
+      // Issue 11: the state on the fleet's etcd cluster against the state in files.
+      const state = await stateBench();
+      rows.push(...state.rows);
+      raw.state = state.raw;
+    }
+    // Issue 16: start against the docker CLI, launch against the slowest host's list (last: it repopulates
+    // the hosts with about the issue's 41 containers).
+    const start = await startBench();
+    rows.push(...start.rows);
+    raw.start = start.raw;
   } finally {
     if (!reuse) execFileSync('bash', [script, 'down'], { stdio: 'inherit' });
   }
 }
-if (only !== 'fleet') {
+if (only === 'scale' || only === 'all') {
   // Issue 7: 200 hollow engines in a process of their own; no real engine runs meanwhile.
   const scale = await scaleBench();
   rows.push(...scale.rows);
