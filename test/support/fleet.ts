@@ -80,9 +80,46 @@ export interface JumpHost {
   addr: string;
 }
 
+/** Issue 17: t1, an engine that listens only on TCP with --tlsverify; not one of `hosts` (see dockpit-tls.yaml). */
+export interface FleetTlsHost {
+  name: 't1';
+  netns: string;
+  addr: string;
+  /** https://ADDR:2376, an address its certificate names (with DNS "t1"). */
+  url: string;
+  /** The same engine by an address its certificate does not name. */
+  otherNameUrl: string;
+  /** The CA that signed the engine's and the client's certificates, the client certificate and key (0600). */
+  ca: string;
+  cert: string;
+  key: string;
+  /** An unrelated CA, for "wrong CA" tests. */
+  otherCa: string;
+  serverCert: string;
+  pidfile: string;
+  log: string;
+  /** dockpit.yaml's hosts plus t1 over https. */
+  config: string;
+}
+
+/** Issue 17: the private registry (Debian's docker-registry), plain HTTP on the LAN; every engine may pull from it. */
+export interface FleetRegistry {
+  /** host:port, as a config's `registry:` and an image reference's prefix. */
+  addr: string;
+  /** The fleet's image as the registry holds it (pushed at `up`). */
+  image: string;
+  /** Hosts whose engine has it as --registry-mirror. */
+  mirrorOn: string[];
+  pidfile: string;
+  log: string;
+  dataDir: string;
+}
+
 export interface Fleet {
   dir: string;
   hosts: FleetHost[];
+  tlsHost: FleetTlsHost;
+  registry: FleetRegistry;
   identityFile: string;
   knownHosts: string;
   image: string;
@@ -103,6 +140,14 @@ export const FLEET_ETCD_CONFIG = path.join(FLEET_DIR, 'dockpit-etcd.yaml');
 /** The docker CLI against one fleet host's unix socket. */
 export async function docker(host: string, ...args: string[]): Promise<string> {
   const { stdout } = await run('docker', ['-H', `unix://${FLEET_DIR}/${host}/docker.sock`, ...args], { maxBuffer: 64 << 20 });
+  return stdout.trim();
+}
+
+/** The docker CLI against the TLS engine t1, verified, with the fleet's client certificate. */
+export async function dockerTls(...args: string[]): Promise<string> {
+  const t = readFleet().tlsHost;
+  const { stdout } = await run('docker', ['--tlsverify', '--tlscacert', t.ca, '--tlscert', t.cert, '--tlskey', t.key,
+    '-H', t.url.replace(/^https:/, 'tcp:'), ...args], { maxBuffer: 64 << 20 });
   return stdout.trim();
 }
 
