@@ -2,7 +2,7 @@ import type { EngineTuning, HostSpec } from '../config/types.js';
 import { withDeadline } from './deadline.js';
 import { createDockerClient } from './docker-client.js';
 import { engineVersion } from './engine-calls.js';
-import { toDockpitError } from './errors.js';
+import { DockpitError, toDockpitError } from './errors.js';
 import { SshTunnel } from './ssh-tunnel.js';
 
 /** One contact with one host's engine: what `dockpit config check` prints a row of. */
@@ -24,7 +24,12 @@ export async function checkHost(spec: HostSpec, tuning: Pick<EngineTuning, 'call
     }
     const docker = createDockerClient(spec, tunnel);
     const t0 = performance.now();
-    const v = await withDeadline(tuning.callTimeoutMs, (abortSignal) => engineVersion(docker, { abortSignal }));
+    const v = await withDeadline(tuning.callTimeoutMs, (abortSignal) =>
+      // The deadline's own reason ("no answer in N ms") says more than the client's AbortError.
+      engineVersion(docker, { abortSignal }).catch((err: unknown) => {
+        throw abortSignal.aborted && abortSignal.reason instanceof DockpitError ? abortSignal.reason : err;
+      }),
+    );
     return { ok: true, engineVersion: v.Version ?? null, apiVersion: v.ApiVersion ?? null, latencyMs: performance.now() - t0 };
   } catch (err) {
     return { ok: false, error: toDockpitError(err).toString() };
