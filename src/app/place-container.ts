@@ -23,7 +23,8 @@ import { claimOn, RunClaimedError, unsettledRuns } from './run-claims.js';
 // 3. A snapshot of the fleet: every host's containers, and for the candidate hosts the pool's network and
 //    their memory (engine /info MemTotal minus the memory limits of the running containers).
 // 4. Plan and reserve in one step under the ledger's lock: two racing runs never get one address.
-// 5. Create and start with the reserved address. A failure keeps the reservation: a retry gets the same IP.
+// 5. Create and start with the reserved address. A failure that leaves no container gives back a new
+//    reservation (issue 17, item 6); the name's earlier one stays: a retry gets the same IP.
 // 6. Issue 13, item 4: the address is checked after the start, on every host's fresh list.
 // Every step that changes something, or was refused, is in the audit log; a dry run stops after planning
 // with ledger.list() instead of 4, and writes nothing at all.
@@ -116,6 +117,16 @@ export function auditDetails(spec: RunSpec, d: PlacementDecision | null) {
   };
 }
 
+/** Gives back the reservation a failed placement made; false when the ledger could not be written (it stays). */
+async function release(ledger: Ledger, d: PlacementDecision): Promise<boolean> {
+  try {
+    await ledger.update((current) => ({ next: current.filter((r) => !(r.name === d.name && r.ip === d.ip)), result: undefined }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A dry run: the decision against the ledger as it is (read, not locked); nothing written. */
 async function planOnly(deps: PlacementDeps, spec: RunSpec, req: PlacementRequest, line: LineSpec, pool: IpPool): Promise<PlaceOutcome> {
   const { config, state, engine } = deps;
@@ -183,8 +194,17 @@ export async function placeContainer(deps: PlacementDeps, spec: RunSpec, onlyHos
       id = await withDeadline(changeTimeoutMs(config), (signal) => engine.createAndStart(d.host, containerCreateBody(d, spec), signal));
     } catch (e) {
       const failure = e instanceof RunFailure ? e : new RunFailure('create', toDockpitError(e), null, null);
-      await audit.append({ action: 'container.run', targets: [`${d.host}/${d.name}`], details: auditDetails(spec, d), outcome: 'failed', error: `${failure.stage}: ${failure.error.toString()}` });
-      return { kind: 'failed', stage: 'create', message: failure.message, decision: d, id: null, warnings };
+      // Issue 17, item 6: no container holds the address (create failed, or start failed and it was removed
+      // again), so a reservation this run made is given back; one the name had before stays the name's.
+      const released = !d.reused && failure.cleanup?.endsWith('removed again') !== false && (await release(ledger, d));
+      await audit.append({
+        action: 'container.run',
+        targets: [`${d.host}/${d.name}`],
+        details: { ...auditDetails(spec, d), ...(released && { released: true }) },
+        outcome: 'failed',
+        error: `${failure.stage}: ${failure.error.toString()}`,
+      });
+      return { kind: 'failed', stage: 'create', message: failure.message, decision: d, id: null, warnings, ...(released && { released: true as const }) };
     }
     const verdict = await verifyAddress(engine, pool.network, d.ip, { host: d.host, id });
     if (verdict.others.length > 0) {

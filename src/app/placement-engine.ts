@@ -43,7 +43,7 @@ export function enginePlacement(config: FleetConfig, source: FleetSource): Place
     createAndStart: async (host, body, signal) => {
       const docker = source.client(host);
       if (!docker) throw new RunFailure('create', new DockpitError('UNREACHABLE', `${host} is not connected any more`), null, null);
-      return createAndStart(docker, body, signal);
+      return createAndStart(docker, body, signal, host);
     },
     census: (hosts, network) =>
       addressCensus(hosts.map((name) => ({ name, client: source.client(name) })), network, config.labels, config.engine.callTimeoutMs),

@@ -44,6 +44,13 @@ export interface RunSpec {
 /** The engine's rule for container names (daemon/names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
+/**
+ * The engine sets no length limit, but a name is a file name in the state (`placing/NAME.lock`,
+ * `records/HOST/NAME.json` and their `.NAME.json.PID.RANDOM.tmp` siblings) and NAME_MAX is 255 bytes: 128 leaves room for
+ * every suffix (issue 17, item 6: a 300-character name passed --dry-run, then failed with ENAMETOOLONG).
+ */
+export const MAX_NAME_LENGTH = 128;
+
 // The size and CPU parsers live with the config (plans read them too); `run` re-exports them.
 export { MIN_MEMORY_BYTES, parseCpus, parseMemory } from '../config/resource-values.js';
 
@@ -66,6 +73,7 @@ export function parseRestart(text: string): RestartPolicy {
 export function parseRunSpec(a: RunArgs): RunSpec {
   if (a.name === undefined) throw new UsageError('run needs --name NAME');
   if (!NAME.test(a.name)) throw new UsageError(`--name ${a.name}: expected letters, digits, "_", "." or "-", at least 2, starting with a letter or digit`);
+  if (a.name.length > MAX_NAME_LENGTH) throw new UsageError(`--name: ${a.name.length} characters, at most ${MAX_NAME_LENGTH} (${a.name.slice(0, 20)}…)`);
   if (a.line === undefined) throw new UsageError('run needs --line LINE');
   if (a.image === undefined) throw new UsageError('run needs an IMAGE');
   return {

@@ -130,3 +130,12 @@ export function failed(e: unknown, err: (s: string) => void): number {
   // Another run (on this or another jump host) holds a container: refused, nothing changed.
   return e instanceof LockBusyError || e instanceof RunClaimedError ? MOVE_EXIT.refused : 1;
 }
+
+/**
+ * Issue 17, item 6: `--fenced` confirms that a host which cannot be reached is cut off. Said of a host
+ * whose engine answers, it is a mistake (the wrong host, or a stale note): refused, so that a later move
+ * off a host that really is down still needs the operator's word for that host.
+ */
+export function fencedButUp(host: string): string {
+  return `--fenced ${host}: ${host} is up (its engine answers); --fenced is only for a host that is down: leave it out`;
+}

@@ -16,11 +16,19 @@ export function parseMemory(text: string): number {
   return bytes;
 }
 
+/**
+ * The least CPU limit an engine can apply: the kernel's smallest CFS quota (1 ms) in docker's 100 ms period.
+ * dockerd 20.10 accepts less at create and the start then fails deep in runc (`cpu.cfs_quota_us: invalid
+ * argument`, issue 17, item 6).
+ */
+export const MIN_NANO_CPUS = 1e7;
+
 /** `--cpus 1.5` → NanoCpus (1.5e9), as docker's --cpus. */
 export function parseCpus(text: string): number {
   if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) throw new UsageError(`--cpus ${text}: expected a number of CPUs like 0.5 or 2`);
   const nano = Math.round(Number(text) * 1e9);
   if (nano <= 0) throw new UsageError(`--cpus ${text}: expected more than 0`);
+  if (nano < MIN_NANO_CPUS) throw new UsageError(`--cpus ${text}: below the engine's minimum of 0.01 CPUs`);
   return nano;
 }
 

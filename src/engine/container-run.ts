@@ -54,15 +54,30 @@ export class RunFailure extends Error {
 }
 
 /**
+ * Issue 17, item 6: create answers 404 for a missing image, which docker-modem labels "no such container".
+ * The image is looked up (by status code, never by the text) so the operator reads what is missing, where.
+ */
+async function missingImage(docker: Docker, image: string | undefined, err: DockpitError, abortSignal: AbortSignal, host?: string): Promise<DockpitError> {
+  if (err.code !== 'NOT_FOUND' || image === undefined) return err;
+  try {
+    await docker.getImage(image).inspect({ abortSignal } as object);
+    return err; // the image is there: the 404 was about something else, told as the engine put it
+  } catch (lookup) {
+    if (toDockpitError(lookup).code !== 'NOT_FOUND') return err;
+    return new DockpitError('NOT_FOUND', `no such image ${image}${host === undefined ? '' : ` on host ${host}`}`, 404);
+  }
+}
+
+/**
  * Creates and starts a container. When start fails, the created container is removed again, so that the
  * name is free for a retry (which keeps the name's reserved address).
  */
-export async function createAndStart(docker: Docker, body: object, abortSignal: AbortSignal): Promise<string> {
+export async function createAndStart(docker: Docker, body: { Image?: string }, abortSignal: AbortSignal, host?: string): Promise<string> {
   let id: string;
   try {
     id = (await docker.createContainer({ ...body, abortSignal } as unknown as Docker.ContainerCreateOptions)).id;
   } catch (err) {
-    throw new RunFailure('create', toDockpitError(err), null, null);
+    throw new RunFailure('create', await missingImage(docker, body.Image, toDockpitError(err), abortSignal, host), null, null);
   }
   try {
     await docker.getContainer(id).start({ abortSignal });

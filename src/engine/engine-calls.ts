@@ -53,7 +53,7 @@ export async function eventsBetween(
     since: o.since.toFixed(9),
     until: o.until.toFixed(9),
   } as WithSignal & { filters: Record<string, string[]> });
-  const decoder = new LineJsonDecoder();
+  const decoder = new LineJsonDecoder(undefined, 'timeNano'); // timeNanoText: the exact engine time
   const values: unknown[] = [];
   const bad: string[] = [];
   for await (const chunk of stream) {

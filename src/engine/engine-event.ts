@@ -8,6 +8,8 @@ export interface EngineEvent {
   id?: string;
   Actor?: { ID?: string; Attributes?: Record<string, string> };
   timeNano?: number;
+  /** timeNano's exact digits, where the reader kept them (LineJsonDecoder's exactKey). */
+  timeNanoText?: string;
   time?: number;
 }
 
@@ -38,6 +40,7 @@ export function toTimelineRecord(host: string, ev: EngineEvent): ContainerEventR
   if (exitCode !== null) record.exitCode = exitCode;
   const signal = action === 'kill' ? intOf(attributes.signal) : null;
   if (signal !== null) record.signal = signal;
+  if (ev.timeNanoText !== undefined) record.timeNanoText = ev.timeNanoText;
   return record;
 }
 

@@ -61,6 +61,8 @@ export interface ContainerEventRecord {
   action: string;
   /** Engine clock, nanoseconds since the epoch. */
   timeNano: number;
+  /** timeNano's exact digits (a JS number keeps about 16): `events --json` prints these (issue 17, item 6). */
+  timeNanoText?: string;
   /** `die`: the exit code the engine reported (issue 15: a non-zero one no stop explains is an alert). */
   exitCode?: number;
   /** `kill`: the signal sent (docker stop sends 15 first, docker kill 9). */

@@ -14,9 +14,10 @@ export type PlaceOutcome = { warnings: string[] } & (
   /** Refused before any change: the planner's refusal code, BUSY (the name's lock) or CLAIMED (a run's claim). */
   | { kind: 'refused'; code: string; message: string }
   /**
-   * ledger: nothing reserved, nothing created. create: the address stays reserved for the name. audit: the
-   * container was started (`id`) but the audit log could not be written.
+   * ledger: nothing reserved, nothing created. create: no container is left; a reservation made by this run
+   * is released again (`released`: issue 17, item 6), one the name had before stays. audit: the container
+   * was started (`id`) but the audit log could not be written.
    */
-  | { kind: 'failed'; stage: 'ledger' | 'create' | 'audit'; message: string; decision: PlacementDecision | null; id: string | null }
+  | { kind: 'failed'; stage: 'ledger' | 'create' | 'audit'; message: string; decision: PlacementDecision | null; id: string | null; released?: true }
   | { kind: 'conflict'; decision: PlacementDecision; id: string; others: AddressHolder[]; container: ConflictContainer }
 );

@@ -27,7 +27,8 @@ export function placeLines(o: PlaceOutcome): PlaceLines {
     case 'failed': {
       const d = o.decision;
       if (o.stage === 'create' && d) {
-        err.push(`dockpit: ${placementSummary(d)}: ${o.message}`, `dockpit: ${d.ip} stays reserved for ${d.name}: running it again gets the same address`);
+        const after = o.released ? `${d.ip} is free again: nothing was reserved or left running` : `${d.ip} stays reserved for ${d.name}: running it again gets the same address`;
+        err.push(`dockpit: ${placementSummary(d)}: ${o.message}`, `dockpit: ${after}`);
       } else if (o.stage === 'audit' && d && o.id !== null) {
         err.push(`dockpit: ${d.name} was started on ${d.host} (${o.id.slice(0, 12)}) but the audit log could not be written: ${o.message}`);
       } else err.push(`dockpit: ${o.message}`);

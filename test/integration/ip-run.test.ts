@@ -213,15 +213,15 @@ describe('dockpit run', () => {
     expect(text.stdout).toMatch(new RegExp(`host: fewest ads containers, then most free memory: ${other} 2, [\\d.]+ GiB free; ${even.host} 2, [\\d.]+ GiB free`));
   });
 
-  it('a create failure is printed and audited, and keeps the reservation: the retry gets the same address', async () => {
+  it('a create failure is printed and audited, and gives its new reservation back (issue 17, item 6): the retry gets the same address', async () => {
     const name = `${P}retry`;
     const failed = await dockpit(['run', '--config', CONFIG, '--name', name, '--line', 'news', '--host', 'h2', 'dockpit/no-such-image:1']);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(new RegExp(`dockpit: ${name} → h2 (10\\.88\\.60\\.\\d+) .*: create: NOT_FOUND: .*No such image: dockpit/no-such-image:1`));
+    expect(failed.stderr).toMatch(new RegExp(`dockpit: ${name} → h2 (10\\.88\\.60\\.\\d+) .*: create: NOT_FOUND: no such image dockpit/no-such-image:1 on host h2`));
     const ip = /→ h2 (\S+) /.exec(failed.stderr)![1]!;
-    expect(failed.stderr).toContain(`${ip} stays reserved for ${name}: running it again gets the same address`);
+    expect(failed.stderr).toContain(`${ip} is free again: nothing was reserved or left running`);
     expect(await whereIs(hosts, name)).toEqual([]);
-    expect((await ledger()).find((r) => r.name === name)).toMatchObject({ ip, host: 'h2' });
+    expect((await ledger()).find((r) => r.name === name)).toBeUndefined();
     expect((await auditLog()).at(-1)).toMatchObject({ action: 'container.run', targets: [`h2/${name}`], outcome: 'failed', error: expect.stringMatching(/^create: NOT_FOUND: /) });
     const retried = ok(await run(name, 'news', '--json', '--host', 'h2'));
     expect(retried.ip).toBe(ip);

@@ -82,18 +82,19 @@ describe('placement service', () => {
     expect(placeLines(o)).toEqual({ err: [], out: `forum-2 → h3 ${o.decision.ip} (pool lan, network biz, line forum, tier 2): started ${o.id.slice(0, 12)}\n  host: ${o.decision.why}` });
   });
 
-  it('a failed create keeps the reservation: the retry gets the same address', async () => {
+  it('a failed create gives its new reservation back (issue 17, item 6); the retry gets the same address', async () => {
     const engine = new MemoryPlacementEngine([up('h1')]);
     engine.failCreate = new DockpitError('NOT_FOUND', 'No such image: busybox', 404);
     const deps = { config: { ...CONFIG, hosts: CONFIG.hosts.slice(0, 1) }, state, engine };
     const first = await placeContainer(deps, spec(), 'h1');
-    expect(first).toMatchObject({ kind: 'failed', stage: 'create', decision: { ip: '10.88.1.1' } });
+    expect(first).toMatchObject({ kind: 'failed', stage: 'create', decision: { ip: '10.88.1.1' }, released: true });
     expect(placeLines(first).err).toEqual([
       'dockpit: news-9 → h1 10.88.1.1 (pool lan, network biz, line news, tier 1): create: NOT_FOUND: No such image: busybox',
-      'dockpit: 10.88.1.1 stays reserved for news-9: running it again gets the same address',
+      'dockpit: 10.88.1.1 is free again: nothing was reserved or left running',
     ]);
+    expect(await state.ledger.list()).toEqual([]);
     const again = await placeContainer(deps, spec(), 'h1');
-    expect(again).toMatchObject({ kind: 'started', decision: { ip: '10.88.1.1', reused: true } });
+    expect(again).toMatchObject({ kind: 'started', decision: { ip: '10.88.1.1', reused: false } });
     expect((await state.audit.read()).map((e) => e.outcome)).toEqual(['failed', 'ok']);
   });
 

@@ -7,7 +7,8 @@ import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
 import { planEvacuationOn } from '../../app/migrate-facts.js';
-import { confirmByName, failed, MOVE_EXIT, moveOptions, parallelOf, reportMoves, withCtrlC } from '../move-options.js';
+import { confirmByName, failed, fencedButUp, MOVE_EXIT, moveOptions, parallelOf, reportMoves, withCtrlC } from '../move-options.js';
+import { hostIsUp } from '../../engine/host-up.js';
 import { findPlan } from './plan.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
@@ -42,6 +43,7 @@ export const evacuateCommand: HeadlessCommand = async ({ args, config, out, err 
           return MOVE_EXIT.refused;
         }
       }
+      if (move.fenced !== undefined && hostIsUp(fleet.store.getState().hosts[host]?.state)) throw new UsageError(fencedButUp(host));
       const ev = await planEvacuationOn(config, state.records, fleetSource(fleet.store, fleet.engine), host, move.to, options);
       const problems = evacuationProblems(ev);
       const preview = evacuationPreviewLines(ev);

@@ -21,8 +21,20 @@ export function parseSince(since: string | undefined, nowMs: number): number {
   throw new UsageError(`--since ${since}: expected a duration like 30s, 10m, 2h, 1d or an RFC 3339 time`);
 }
 
+/** The exact engine time: 19 digits, more than a JS number (or a JSON reader's double) keeps. */
+function exactNano(e: ContainerEventRecord): bigint {
+  return e.timeNanoText !== undefined ? BigInt(e.timeNanoText) : BigInt(Math.round(e.timeNano));
+}
+
+/** `timeNano` is a string (issue 17, item 6): as a JSON number every reader would round it. */
 export function eventJson(e: ContainerEventRecord) {
-  return { time: new Date(Math.floor(e.timeNano / 1e6)).toISOString(), timeNano: e.timeNano, host: e.host, id: e.id, name: e.name, action: e.action };
+  const nano = exactNano(e);
+  return { time: new Date(Number(nano / 1_000_000n)).toISOString(), timeNano: nano.toString(), host: e.host, id: e.id, name: e.name, action: e.action };
+}
+
+function newestFirst(a: ContainerEventRecord, b: ContainerEventRecord): number {
+  const [x, y] = [exactNano(a), exactNano(b)];
+  return x < y ? 1 : x > y ? -1 : a.host.localeCompare(b.host);
 }
 
 export const eventsCommand: HeadlessCommand = async ({ args, config, out, err }) => {
@@ -54,7 +66,7 @@ export const eventsCommand: HeadlessCommand = async ({ args, config, out, err })
   } finally {
     await fleet.close();
   }
-  records.sort((a, b) => b.timeNano - a.timeNano || a.host.localeCompare(b.host));
+  records.sort(newestFirst);
   if (args.json) out(JSON.stringify(records.map(eventJson), null, 2));
   else out(textTable(['TIME', 'HOST', 'CONTAINER', 'ACTION'], records.map((e) => [formatEventTime(e.timeNano), e.host, e.name, e.action])));
   return 0;

@@ -6,7 +6,7 @@ import { newRunId } from '../../state/run-id.js';
 import { connectFleet } from '../connect.js';
 import { migrateDeps } from '../../app/migrate-deps.js';
 import { preflightMove, refuseBlocked } from '../../app/move-preflight.js';
-import { confirmByName, failed, MOVE_EXIT, moveOptions, reportMoves, withCtrlC } from '../move-options.js';
+import { confirmByName, failed, fencedButUp, MOVE_EXIT, moveOptions, reportMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
 import { withState } from '../with-state.js';
@@ -59,6 +59,7 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
       }
       const plan = pf.plan;
       if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
+      if (move.fenced !== undefined && plan.sourceMode === 'live') throw new UsageError(fencedButUp(move.fenced));
       const preview = movePlanLines(plan);
       if (args.dryRun) {
         if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));

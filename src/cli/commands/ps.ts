@@ -4,6 +4,7 @@ import { connectFleet } from '../connect.js';
 import { containerJson } from '../json-output.js';
 import { textTable } from '../../render/text-table.js';
 import { requireHost } from '../../app/require-host.js';
+import { requireLine } from '../../app/require-line.js';
 import type { HeadlessCommand } from './types.js';
 
 export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => {
@@ -11,6 +12,7 @@ export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => 
   const fleet = await connectFleet(config);
   await fleet.close();
   const state = fleet.store.getState();
+  requireLine(args.bizline, config, containerRows(state, {}).map((c) => c.bizline));
   const filter = { ...(args.host !== undefined && { host: args.host }), ...(args.bizline !== undefined && { bizline: args.bizline }) };
   const rows = containerRows(state, filter);
   if (args.json) {

@@ -5,12 +5,14 @@ import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
 import { requireHost } from '../../app/require-host.js';
+import { requireLine } from '../../app/require-line.js';
 
 /** `dockpit top`: two one-shot reads a second apart of every running container (never a stream each). */
 export const topCommand: HeadlessCommand = async ({ args, config, out }) => {
   requireHost(args.host, config);
   const fleet = await connectFleet(config);
   try {
+    requireLine(args.bizline, config, containerRows(fleet.store.getState(), {}).map((c) => c.bizline));
     const filter = { ...(args.host !== undefined && { host: args.host }), ...(args.bizline !== undefined && { bizline: args.bizline }) };
     const running = containerRows(fleet.store.getState(), filter).filter((c) => c.state === 'running');
     const samples = await snapshotStats(running, (h) => fleet.engine.connections.get(h)?.client ?? null, {
