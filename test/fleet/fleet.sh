@@ -355,6 +355,14 @@ setup_lan() {
   done
   # t1's second address, which its certificate does not name: the "certificate for another name" tests.
   ip -n "$TLS_NS" addr add "$TLS_ALT_ADDR/24" dev eth0
+  # h2 pulls Hub names through its mirror, and dockerd first looks up names in DNS, which nothing on the
+  # LAN answers: each pull waited 10 s for those lookups to time out. Refused at once, they cost nothing.
+  if ((n >= 2)); then
+    if ! { nsenter --net="/var/run/netns/$(ns_of 2)" iptables -w -A OUTPUT -p udp --dport 53 -j REJECT &&
+      nsenter --net="/var/run/netns/$(ns_of 2)" iptables -w -A OUTPUT -p tcp --dport 53 -j REJECT --reject-with tcp-reset; }; then
+      log "warning: could not refuse DNS in h2's namespace; pulls through its mirror will wait 10 s for lookups"
+    fi
+  fi
   # br_netfilter (loaded here, and by any dockerd) passes bridged frames
   # through the root namespace's FORWARD chain. Its policy is ACCEPT today,
   # but a host docker (e.g. started by installing docker.io) sets it to DROP
