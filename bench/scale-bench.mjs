@@ -13,7 +13,7 @@ import { cpuSeconds, fmt, median, percentile, rssMiB } from './lib.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The reference for launch: every host's list fetched by one curl, all hosts at once; each host's time. */
-function curlListTimes(hollow) {
+export function curlListTimes(hollow) {
   const args = ['-s', '--parallel', '--parallel-immediate', '--parallel-max', String(hollow.hosts.length)];
   for (const h of hollow.hosts) args.push('-o', '/dev/null', '-w', '%{time_total}\\n', `http://127.0.0.1:${h.port}/containers/json?all=1`);
   const out = execFileSync('curl', args, { encoding: 'utf8', maxBuffer: 1 << 20 });
