@@ -102,6 +102,7 @@ export async function runPlanUnderFault(ctx: RunContext, prefix: string, line: s
   const outputs: Array<{ where: string; text: string }> = [];
   const keep = (what: string, r: Ran): Ran => {
     outputs.push({ where: `${what} stdout`, text: r.stdout }, { where: `${what} stderr`, text: r.stderr });
+    ctx.log(`${what}: ${r.signal ?? `exit ${r.code}`} in ${(r.ms / 1000).toFixed(1)} s`);
     return r;
   };
   const violations: Violation[] = [];

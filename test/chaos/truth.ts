@@ -1,8 +1,11 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CLI, docker, fleetCommand } from '../support/fleet.js';
+import { promisify } from 'node:util';
+import { CLI, docker, FLEET_SCRIPT } from '../support/fleet.js';
 import type { AuditLike, EngineEvent, Seen } from './invariants.js';
+
+const run = promisify(execFile);
 
 // What the invariants are checked against: the engines' own state and event logs (the docker CLI on each
 // host's socket) and the raw files of the state folder. Never dockpit's view of either.
@@ -116,21 +119,26 @@ export interface Ran {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  ms: number;
 }
 
 /** The real binary, with an optional fault armed (DOCKPIT_FAULT) and extra env; resolves however it ends. */
 export function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const t0 = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 })));
 }
 
 /** fleet.sh's engine faults (stop-engine, start-engine, freeze, thaw) on one host. */
-export function engineFault(cmd: 'stop-engine' | 'start-engine' | 'freeze' | 'thaw', host: string): void {
-  fleetCommand(cmd, host);
+export async function engineFault(cmd: 'stop-engine' | 'start-engine' | 'freeze' | 'thaw', host: string, log?: (line: string) => void): Promise<void> {
+  const t0 = performance.now();
+  // Asynchronous (fleetCommand blocks): dockpit's output is read while the engine starts again.
+  await run('bash', [FLEET_SCRIPT, cmd, host], { env: process.env });
+  log?.(`fleet.sh ${cmd} ${host}: ${Math.round(performance.now() - t0)} ms`);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -21,11 +21,11 @@ export const f1: Scenario = {
       exempt,
       beside: async () => {
         await sleep(delay);
-        engineFault('stop-engine', host.name);
+        await engineFault('stop-engine', host.name, ctx.log);
         try {
           await sleep(down);
         } finally {
-          engineFault('start-engine', host.name);
+          await engineFault('start-engine', host.name, ctx.log);
         }
       },
     });

@@ -32,6 +32,7 @@ export const f11: Scenario = {
     const refused: string[] = [];
     for (let i = 0; i < asks; i++) {
       const r = out.keep(`run ${P}n${i}`, await dockpitRun(ctx, config, LINE, `${P}n${i}`, secret));
+      ctx.log(`run ${P}n${i}: exit ${r.code ?? r.signal} ${r.code === 0 ? (JSON.parse(r.stdout) as { host: string; ip: string }).ip : r.stderr.trim().split('\n')[0]}`);
       // Free addresses remain for every ask (six, one taken by hand): a refusal is a defect too.
       if (r.code !== 0) refused.push(`run ${P}n${i}: exit ${r.code ?? r.signal}: ${r.stderr.trim().split('\n')[0]}`);
     }

@@ -15,11 +15,11 @@ export const f3: Scenario = {
     const violations = await runPlanUnderFault(ctx, 'cz3-', 'chaos3', {
       beside: async () => {
         await sleep(delay);
-        engineFault('freeze', host);
+        await engineFault('freeze', host, ctx.log);
         try {
           await sleep(frozen);
         } finally {
-          engineFault('thaw', host);
+          await engineFault('thaw', host, ctx.log);
         }
       },
     });

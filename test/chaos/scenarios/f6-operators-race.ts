@@ -37,7 +37,8 @@ export const f6: Scenario = {
     await Promise.all(
       runs.map(async ([name, delay], i) => {
         await sleep(delay);
-        out.keep(`operator ${i % 2 === 0 ? 'A' : 'B'} run ${name}`, await dockpitRun(ctx, config, LINE, name, secret));
+        const r = out.keep(`operator ${i % 2 === 0 ? 'A' : 'B'} run ${name}`, await dockpitRun(ctx, config, LINE, name, secret));
+        ctx.log(`run ${name} after ${delay} ms: exit ${r.code ?? r.signal} ${r.code === 0 ? '' : r.stderr.trim().split('\n')[0]}`);
       }),
     );
     const violations = [...dry, ...(await afterRuns(ctx, P, stateDir, t0, out, secret))];
