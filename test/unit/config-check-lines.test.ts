@@ -16,7 +16,7 @@ const rows: HostCheckRow[] = [
 describe('config check output', () => {
   it('where each transport connects', () => {
     expect(endpointAddress({ kind: 'tcp', host: '10.0.0.12', port: 2375 })).toBe('10.0.0.12:2375');
-    expect(endpointAddress({ kind: 'tls', host: 'e.example', port: 2376, ca: 'c', cert: 'c', key: 'k' })).toBe('e.example:2376');
+    expect(endpointAddress({ kind: 'tls', host: 'e.example', port: 2376, ca: 'c', cert: null, key: null, caFile: '/ca.pem' })).toBe('e.example:2376');
     expect(endpointAddress(rows[1]!.endpoint)).toBe('ops@10.0.0.13:22 → /run/docker.sock');
   });
 
