@@ -1,7 +1,8 @@
 // Issue 16, fast start, on the real 3-host test fleet (unix, tcp, ssh):
 // - `dockpit ps --json` against the docker CLI listing the same 3 engines in parallel (same transports);
 //   for `node dist/cli.js`, for the single executable (release/dockpit-linux-x64, when built) and, with
-//   DOCKPIT_BENCH_BEFORE=DIR (a checkout built before the change), for DIR/dist/cli.js: one run, rounds alternated.
+//   DOCKPIT_BENCH_BEFORE=DIR (a checkout built before the change), for DIR/dist/cli.js, and DOCKPIT_BENCH_ALSO=
+//   A/cli.js,B/cli.js (other builds): one run, rounds alternated.
 // - launch → the cockpit's lines screen with every host up and every container counted, against the slowest
 //   host's list (curl on the same sockets, all hosts at once, measured just before each launch).
 // - what `ps --json` loads: no Ink, React, yoga or src/views (fails the bench otherwise), and which packages.
@@ -87,17 +88,24 @@ async function slowestList(fleet) {
   return Math.max(...each.map((e) => e.ms));
 }
 
-async function launchVsSlowest(fleet, argv, total, rounds) {
-  const launches = [];
-  const slowest = [];
+/** Launches each program `rounds` times, in a rotating order, each after the slowest list measured just before it. */
+async function launchVsSlowest(fleet, programs, total, rounds) {
+  const res = new Map(programs.map((p) => [p.name, { launches: [], slowest: [] }]));
   for (let r = 0; r < rounds; r++) {
-    slowest.push(await slowestList(fleet));
-    const { screen, ms } = await launchOnce(null, CONFIG, fleet.hosts.length, total, [], argv);
-    await screen.quit();
-    if (!Number.isFinite(ms)) throw new Error(`${argv.join(' ')}: the lines screen never showed every host up and ${total} containers`);
-    launches.push(ms);
+    for (let k = 0; k < programs.length; k++) {
+      const p = programs[(r + k) % programs.length];
+      const ref = await slowestList(fleet);
+      const { screen, ms } = await launchOnce(null, CONFIG, fleet.hosts.length, total, [], p.argv);
+      await screen.quit();
+      if (!Number.isFinite(ms)) throw new Error(`${p.argv.join(' ')}: the lines screen never showed every host up and ${total} containers`);
+      res.get(p.name).launches.push(ms);
+      res.get(p.name).slowest.push(ref);
+    }
   }
-  return { launch: median(launches), slowest: median(slowest), over: median(launches.map((l, i) => l - slowest[i])), launches: launches.map(Math.round), slowestAll: slowest.map(Math.round) };
+  return Object.fromEntries([...res].map(([name, { launches, slowest }]) => [name, {
+    launch: median(launches), slowest: median(slowest), over: median(launches.map((l, i) => l - slowest[i])),
+    launches: launches.map(Math.round), slowestAll: slowest.map(Math.round),
+  }]));
 }
 
 /**
@@ -151,6 +159,8 @@ export async function startBench({ rounds = 10, launchRounds = 10, perHost = 14 
     else console.log(`start-bench: ${EXE} is absent (\`npm run package\` builds it): its rows are skipped`);
     const before = process.env.DOCKPIT_BENCH_BEFORE;
     if (before) programs.push({ name: `before (${before})`, argv: ['node', path.join(before, 'dist/cli.js')] });
+    // More builds to compare in the same run (e.g. a bundle built with other options): paths of their cli.js.
+    for (const also of (process.env.DOCKPIT_BENCH_ALSO ?? '').split(',').filter(Boolean)) programs.push({ name: `node ${also}`, argv: ['node', path.resolve(also)] });
 
     const loads = await psLoads();
     raw.psLoads = loads;
@@ -170,18 +180,14 @@ export async function startBench({ rounds = 10, launchRounds = 10, perHost = 14 
       });
     }
 
-    for (const p of programs.filter((x) => !x.name.startsWith('before'))) {
-      const l = await launchVsSlowest(fleet, p.argv, total, launchRounds);
-      raw[`launch ${p.name}`] = l;
+    const launches = await launchVsSlowest(fleet, programs, total, launchRounds);
+    raw.launch = launches;
+    for (const p of programs) {
+      const l = launches[p.name];
       rows.push({
         metric: `launch → lines screen complete (all ${fleet.hosts.length} hosts up, ${total} containers), ${p.name} (target ≤ slowest list + 300 ms)`,
         value: `${fmt(l.launch, 0)} ms`, reference: `slowest host's list, curl, all hosts at once: ${fmt(l.slowest, 0)} ms`, ratio: `${fmt(l.over, 0)} ms over`,
       });
-    }
-    if (before) {
-      const l = await launchVsSlowest(fleet, ['node', path.join(before, 'dist/cli.js')], total, launchRounds);
-      raw.launchBefore = l;
-      rows.push({ metric: `launch → lines screen complete, before (${before})`, value: `${fmt(l.launch, 0)} ms`, reference: `slowest list: ${fmt(l.slowest, 0)} ms`, ratio: `${fmt(l.over, 0)} ms over` });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
