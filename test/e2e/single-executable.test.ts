@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunksHolding, UI_INPUT } from '../support/bundle-meta.js';
-import { CLI, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
+import { CLI, FLEET_CONFIG, FLEET_DIR, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 
 // Done means (issue 16, line 1): the single executable, taken from the tarball, runs in a fresh environment
 // with no Node and no node_modules: a chroot holding only the executable and the shared libraries ldd lists
@@ -16,7 +16,8 @@ import { CLI, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitF
 const run = promisify(execFile);
 const hosts = readFleet().hosts.map((h) => h.name);
 const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-sea-'));
+// In the fleet's folder: the engines' sockets are hard-linked into the chroot, which needs one filesystem.
+const work = fs.mkdtempSync(path.join(FLEET_DIR, 'sea-'));
 const root = path.join(work, 'root');
 const CHROOT = execFileSync('sh', ['-c', 'command -v chroot'], { encoding: 'utf8' }).trim();
 /** What the executable gets: no PATH to a node, no NODE_OPTIONS, no HOME with an npm cache. */
@@ -130,7 +131,7 @@ describe('the single executable, in a chroot with no Node', () => {
     const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', tmuxName], { encoding: 'utf8' });
     const { ms } = await waitFor(
       () => /dockpit · business lines/.test(screen()) && /^sea\s+1\s+● up\s+1\/1/m.test(screen()) && /hosts 3\/3 up/.test(screen()),
-      15_000,
+      30_000,
       20,
       () => `screen:\n${screen()}`,
     );
