@@ -63,11 +63,11 @@ describe('dockpit config check', () => {
   });
 
   it('a host that does not answer: its row says why, the others are ok, exit 1 within the deadline', async () => {
-    // An address on the fleet's LAN where nothing listens (as unreachable-hosts.test.ts).
+    // An address on the fleet's LAN where nothing listens (as unreachable-hosts.test.ts). The default
+    // timeouts (3 s): shorter ones failed the real hosts too on this machine under load.
     const ghost = `${fleet.hosts[0]!.addr.replace(/\.\d+$/, '.99')}:2375`;
     const config = writeConfig(
       [
-        'engine: { callTimeout: 1500, connectTimeout: 1500 }',
         'hosts:',
         `  - { name: h1, url: "unix://${fleet.hosts[0]!.socket}" }`,
         `  - { name: ghost, url: "tcp://${ghost}" }`,
@@ -78,14 +78,14 @@ describe('dockpit config check', () => {
     // What starting dockpit costs on this machine now (a loaded machine takes seconds), for the bound below.
     const start = await dockpit(['--version']);
     const r = await dockpit(['config', 'check', '--config', config]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stdout).toBe(1);
     expect(row(r.stdout, 'ghost')?.slice(0, 3)).toEqual(['ghost', 'tcp', ghost]);
-    // TIMEOUT: the call's deadline ended it (the kernel gives up on the address only after about 3 s).
-    expect(row(r.stdout, 'ghost')?.slice(3).join('  ')).toMatch(/^FAILED {2}TIMEOUT: /);
-    expect(row(r.stdout, 'h1')?.[3]).toMatch(/^ok/);
-    expect(row(r.stdout, 'h2')?.[3]).toMatch(/^ok/);
+    // The call's deadline, or the kernel giving up on the address (no ARP answer, about 3 s): whichever is first.
+    expect(row(r.stdout, 'ghost')?.slice(3).join('  ')).toMatch(/^FAILED {2}(TIMEOUT: no answer in 3000 ms|UNREACHABLE: .*EHOSTUNREACH)/);
+    expect(row(r.stdout, 'h1')?.[3], r.stdout).toMatch(/^ok/);
+    expect(row(r.stdout, 'h2')?.[3], r.stdout).toMatch(/^ok/);
     expect(r.stdout).toContain('valid; 1 of 3 hosts did not answer: ghost');
     // The deadline plus process start, not a TCP timeout of minutes.
-    expect(r.ms).toBeLessThan(1500 + 3000 + 2 * start.ms);
+    expect(r.ms).toBeLessThan(3000 + 3000 + 2 * start.ms);
   });
 });
