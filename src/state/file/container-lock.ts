@@ -6,7 +6,7 @@ import { DockpitError } from '../../engine/errors.js';
 import { pidAlive } from '../owner-alive.js';
 import { checkRunId } from '../run-id.js';
 import { LockBusyError, StateError, type ContainerLock, type LockOwner, type LockTarget } from '../types.js';
-import { mkdirp, openForWrite, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
+import { lockFs, mkdirp, openForWrite, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
 
 // Issue 5, item 6: one plan per container at a time. Before a run touches anything, every container it
 // will touch is locked; a container another live run holds refuses the whole run, naming who and since when.
@@ -91,7 +91,7 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
     await ensureDir(dir);
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(dir, { stale: FOLDER_STALE_MS, retries: FOLDER_RETRIES, lockfilePath: path.join(dir, '.folder.lock') });
+      release = await lockfile.lock(dir, { fs: lockFs, stale: FOLDER_STALE_MS, retries: FOLDER_RETRIES, lockfilePath: path.join(dir, '.folder.lock') });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ELOCKED') throw new DockpitError('TIMEOUT', `locks ${dir}: still busy after about 20 s`);
       throw err;

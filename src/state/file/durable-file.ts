@@ -123,3 +123,13 @@ export async function readdirIfExists(dir: string): Promise<string[]> {
 export type EnsureDir = (dir: string) => Promise<void>;
 
 export const mkdirp: EnsureDir = makeDirs;
+
+/**
+ * The `fs` proper-lockfile uses for the lock folders it makes (`FILE.lock`): theirs are 0700 whatever the
+ * umask (issue 17, item 3), empty, and removed on release; another operator of a shared folder can still
+ * take a stale one over (removing an empty folder needs only the parent's permission).
+ */
+export const lockFs: typeof fs = {
+  ...fs,
+  mkdir: ((p: fs.PathLike, cb: (err: NodeJS.ErrnoException | null) => void) => fs.mkdir(p, { mode: PRIVATE_DIR_MODE }, (err) => cb(err))) as typeof fs.mkdir,
+};

@@ -1,5 +1,6 @@
 import lockfile from 'proper-lockfile';
 import { DockpitError } from '../../engine/errors.js';
+import { lockFs } from './durable-file.js';
 
 // The short cross-process lock of one file (the ledger, the audit log while it is rewritten): proper-
 // lockfile's atomic mkdir of `FILE.lock`, its mtime refreshed while held, taken over when older than
@@ -19,6 +20,7 @@ export async function withFileLock<T>(file: string, what: string, fn: (lost: () 
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(file, {
+      fs: lockFs,
       realpath: false, // the file need not exist yet
       stale: STALE_MS,
       retries: LOCK_RETRIES,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Leases, RoleHold } from '../types.js';
-import { mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { lockFs, mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
 
 // Issue 15, item 5, file state: one holder of a role per jump host (the folder is this jump host's).
 // proper-lockfile's atomic mkdir of `<stateDir>/leaders/ROLE.lock`, its mtime refreshed while held and
@@ -50,6 +50,7 @@ export function fileLeases(stateDir: string, ensureDir: EnsureDir = mkdirp): Fil
           await ensureDir(dir);
           compromised = false;
           const r = await lockfile.lock(target, {
+            fs: lockFs,
             realpath: false,
             stale: Math.max(MIN_STALE_MS, ttlMs),
             retries: 0,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { NameBusyError, type LockHold, type NameLocks } from '../types.js';
-import { mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { lockFs, mkdirp, writeFileDurably, type EnsureDir } from './durable-file.js';
 
 // One placement per container name at a time, across dockpit processes on this jump host (issue 4:
 // "for the same name one wins and the other fails with a clear message"). Without it, two `dockpit run`
@@ -48,6 +48,7 @@ export async function holdName(stateDir: string, name: string, by: string, now: 
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(target, {
+      fs: lockFs,
       realpath: false,
       stale: STALE_MS,
       retries: 0,
