@@ -263,6 +263,10 @@ export const TARGETS: Partial<Record<CommandName, string>> = {
 
 const COMMANDS = Object.keys(COMMAND_OPTIONS) as CommandName[];
 
+const RUN_ID_TARGETS: ReadonlySet<CommandName> = new Set([
+  'plan-restore', 'plan-resume', 'plan-status', 'plan-abandon', 'migration-resume', 'migration-status', 'migration-abandon',
+]);
+
 export const OPTIONS = {
   config: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
@@ -275,10 +279,6 @@ export const OPTIONS = {
   pool: { type: 'string' },
   name: { type: 'string' },
   line: { type: 'string' },
-const RUN_ID_TARGETS: ReadonlySet<CommandName> = new Set([
-  'plan-restore', 'plan-resume', 'plan-status', 'plan-abandon', 'migration-resume', 'migration-status', 'migration-abandon',
-]);
-
   env: { type: 'string', multiple: true },
   cpus: { type: 'string' },
   memory: { type: 'string' },
@@ -356,6 +356,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (targetKind) {
     target = rest.shift();
     if (!target && !values.help) throw new UsageError(`${commandWords(command)} needs ${targetKind}`);
+    // Issue 17, item 6: a bad run id is bad usage (exit 2), found before the config or the state is read.
+    const badRunId = target !== undefined && RUN_ID_TARGETS.has(command) ? runIdProblem(target) : null;
+    if (badRunId !== null) throw new UsageError(badRunId);
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const opt of OPTION_NAMES) {
@@ -373,9 +376,6 @@ export function parseCli(argv: readonly string[]): CliArgs {
           name: values.name,
           line: values.line,
           env: values.env ?? [],
-    // Issue 17, item 6: a bad run id is bad usage (exit 2), found before the config or the state is read.
-    const badRunId = target !== undefined && RUN_ID_TARGETS.has(command) ? runIdProblem(target) : null;
-    if (badRunId !== null) throw new UsageError(badRunId);
           cpus: values.cpus,
           memory: values.memory,
           restart: values.restart,
