@@ -1,5 +1,5 @@
 // The README's start-time figures for the single executable (issue 16): `dockpit --version` and
-// `dockpit ps --json` on the test fleet (3 hosts: unix, tcp, ssh), medians of N alternated rounds, against
+// `dockpit ps --json` on the test fleet (3 hosts: unix, tcp, ssh), medians of N alternated rounds (wall and CPU time), against
 // `node dist/cli.js` and the docker CLI (the same 3 hosts in parallel, same transports) in the same run.
 //   npm run package && DOCKPIT_FLEET_ID=N node scripts/start-figures.mjs [ROUNDS]
 import { execFile } from 'node:child_process';
@@ -35,15 +35,25 @@ exec /usr/bin/ssh -i ${fleet.identityFile} -o UserKnownHostsFile=${fleet.knownHo
 const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
 const where = (h) => ({ unix: `unix://${h.socket}`, tcp: h.tcp, ssh: `ssh://root@${h.addr}` })[h.transport];
 
+// CPU time beside wall time: on a loaded machine the wall time is mostly waiting for a CPU, the CPU time is not.
+let cpuMs = 0;
+async function timed(cmd, args) {
+  const out = path.join(bin, `time-${Math.random().toString(36).slice(2)}`);
+  const r = await run('/usr/bin/time', ['-f', '%U %S', '-o', out, cmd, ...args], { env, maxBuffer: 1 << 24 });
+  const [u, s] = fs.readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  cpuMs += (u + s) * 1000;
+  fs.rmSync(out);
+  return r;
+}
 const programs = {
-  executable: (args) => run(exe, args, { env, maxBuffer: 1 << 24 }),
-  'node dist/cli.js': (args) => run(process.execPath, [path.join(root, 'dist/cli.js'), ...args], { env, maxBuffer: 1 << 24 }),
+  executable: (args) => timed(exe, args),
+  'node dist/cli.js': (args) => timed(process.execPath, [path.join(root, 'dist/cli.js'), ...args]),
 };
 const cases2 = {
-  '--version': { args: ['--version'], docker: () => run('docker', ['--version'], { env }) },
+  '--version': { args: ['--version'], docker: () => timed('docker', ['--version']) },
   'ps --json': {
     args: ['ps', '--json', '--config', config],
-    docker: () => Promise.all(fleet.hosts.map((h) => run('docker', ['-H', where(h), 'ps', '-a', '--format', 'json'], { env, maxBuffer: 1 << 24 }))),
+    docker: () => Promise.all(fleet.hosts.map((h) => timed('docker', ['-H', where(h), 'ps', '-a', '--format', 'json']))),
   },
 };
 
@@ -54,18 +64,25 @@ const median = (xs) => {
 for (const [name, c] of Object.entries(cases2)) {
   const runners = [...Object.entries(programs).map(([p, fn]) => [p, () => fn(c.args)]), ['docker CLI', c.docker]];
   const times = Object.fromEntries(runners.map(([p]) => [p, []]));
+  const cpu = Object.fromEntries(runners.map(([p]) => [p, []]));
   for (const [, fn] of runners) await fn(); // warm the page cache and the engines for everyone alike
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < runners.length; k++) {
       const [p, fn] = runners[(r + k) % runners.length];
       const t0 = performance.now();
+      cpuMs = 0;
       await fn();
       times[p].push(performance.now() - t0);
+      cpu[p].push(cpuMs);
     }
   }
   const ref = median(times['docker CLI']);
+  const refCpu = median(cpu['docker CLI']);
   for (const [p, t] of Object.entries(times)) {
-    console.log(`${name.padEnd(10)} ${p.padEnd(17)} median ${median(t).toFixed(0).padStart(5)} ms  ${(median(t) / ref).toFixed(2)}× docker CLI`);
+    console.log(
+      `${name.padEnd(10)} ${p.padEnd(17)} median ${median(t).toFixed(0).padStart(5)} ms  ${(median(t) / ref).toFixed(2)}× docker CLI` +
+        `   CPU ${median(cpu[p]).toFixed(0).padStart(4)} ms  ${(median(cpu[p]) / refCpu).toFixed(2)}×`,
+    );
   }
 }
 const tarball = fs.readdirSync(path.join(root, 'release')).find((f) => f.endsWith('.tar.gz'));
