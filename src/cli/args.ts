@@ -243,6 +243,11 @@ export const SUBCOMMANDS: Record<string, Record<string, CommandName>> = {
   plan: { ls: 'plan-ls', show: 'plan-show', apply: 'plan-apply', restore: 'plan-restore', resume: 'plan-resume', status: 'plan-status', runs: 'plan-runs', abandon: 'plan-abandon' },
 };
 
+/** Commands whose name is also a command of its own: `audit` lists the log, `audit verify` checks it (issue 17, item 4). */
+export const SECOND_WORDS: Record<string, Record<string, CommandName>> = {
+  audit: { verify: 'audit-verify' },
+};
+
 /** Commands that take one positional argument: what it is, for the message when it is missing. */
 export const TARGETS: Partial<Record<CommandName, string>> = {
   inspect: 'a container name (or ID)',
@@ -344,10 +349,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     const named = group[sub];
     if (!named) throw new UsageError(`unknown command "${first} ${sub}" (expected ${expected})`);
     command = named;
-  } else if (first === 'audit' && rest[0] === 'verify') {
-    // `audit` alone lists the log; `audit verify` checks it (issue 17, item 4).
-    rest.shift();
-    command = 'audit-verify';
+  } else if (first !== undefined && rest[0] !== undefined && SECOND_WORDS[first]?.[rest[0]] !== undefined) {
+    command = SECOND_WORDS[first]![rest.shift()!]!;
   } else if (!COMMANDS.includes(command)) {
     throw new UsageError(`unknown command "${first}"`);
   }

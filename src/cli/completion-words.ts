@@ -1,4 +1,4 @@
-import { COMMAND_OPTIONS, OPTIONS, SUBCOMMANDS, TARGETS, type CommandName, type OptionName } from './args.js';
+import { COMMAND_OPTIONS, OPTIONS, SECOND_WORDS, SUBCOMMANDS, TARGETS, type CommandName, type OptionName } from './args.js';
 
 // Shell completion (issue 16, item 3): what may come next on a dockpit command line. Commands, subcommands
 // and options come from the tables parseCli checks against (args.ts), so a new command or option completes
@@ -80,7 +80,7 @@ const takesValue = (name: AnyOption) => OPTIONS[name].type === 'string';
 
 /** Commands written as one word (the others are `GROUP WORD`), and the groups: what may follow `dockpit`. */
 function firstWords(): string[] {
-  const grouped = new Set(Object.values(SUBCOMMANDS).flatMap((g) => Object.values(g)));
+  const grouped = new Set([...Object.values(SUBCOMMANDS), ...Object.values(SECOND_WORDS)].flatMap((g) => Object.values(g)));
   const single = (Object.keys(COMMAND_OPTIONS) as CommandName[]).filter((c) => c !== 'tui' && !grouped.has(c));
   return [...single, ...Object.keys(SUBCOMMANDS)].sort();
 }
@@ -135,6 +135,8 @@ function commandOf(positionals: readonly string[]): { command: CommandName; used
     const named = group[second];
     return named ? { command: named, used: 2 } : null;
   }
+  const named = second === undefined ? undefined : SECOND_WORDS[first]?.[second];
+  if (named !== undefined) return { command: named, used: 2 };
   return first !== 'tui' && first in COMMAND_OPTIONS ? { command: first as CommandName, used: 1 } : null;
 }
 
@@ -196,6 +198,9 @@ function candidates(words: readonly string[], sources: CompletionSources): Compl
   }
   if ('at' in at) return { kind: 'words', words: at.at === 'first' ? firstWords() : Object.keys(SUBCOMMANDS[at.group]!) };
   const rest = s.positionals.length - at.used;
+  // `audit` may be followed by `verify` (SECOND_WORDS).
+  const seconds = at.used === 1 && rest === 0 ? Object.keys(SECOND_WORDS[at.command] ?? {}) : [];
+  if (seconds.length > 0) return { kind: 'words', words: seconds };
   const kind = TARGET_VALUES[at.command];
   if (rest === 0 && TARGETS[at.command] !== undefined && kind !== undefined) return valuesOf(kind, current, sources);
   return none;

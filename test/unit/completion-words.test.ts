@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_OPTIONS, parseCli, SUBCOMMANDS, type CommandName } from '../../src/cli/args.js';
+import { COMMAND_OPTIONS, parseCli, SECOND_WORDS, SUBCOMMANDS, type CommandName } from '../../src/cli/args.js';
 import { completeWords, type Completion, type CompletionSources } from '../../src/cli/completion-words.js';
 
 // Issue 16, item 3: what Tab offers after each word. The shells' side (the scripts calling __complete) is
@@ -37,7 +37,8 @@ describe('completeWords', () => {
     const reached = new Set<CommandName>();
     for (const first of words('')) {
       const group = SUBCOMMANDS[first];
-      for (const argv of group ? words(`${first} `).map((sub) => [first, sub]) : [[first]]) {
+      const argvs = group ? words(`${first} `).map((sub) => [first, sub]) : [[first], ...(SECOND_WORDS[first] ? words(`${first} `).map((w) => [first, w]) : [])];
+      for (const argv of argvs) {
         // --help: a command's required arguments are not what this test is about.
         reached.add(parseCli([...argv, '--help']).command);
       }
@@ -46,8 +47,12 @@ describe('completeWords', () => {
     expect([...reached].sort()).toEqual(all.sort());
   });
 
-  it('subcommands of a group', () => {
+  it('subcommands of a group, and the second word of a command that has one (audit verify)', () => {
     expect(words('plan ')).toEqual(['abandon', 'apply', 'ls', 'restore', 'resume', 'runs', 'show', 'status']);
+    expect(words('audit ')).toEqual(['verify']);
+    expect(words('audit verify --')).toEqual(['--config', '--help', '--json']);
+    expect(words('audit --')).toEqual(['--config', '--help', '--json', '--since']);
+    expect(words('')).not.toContain('audit-verify');
     expect(words('config ')).toEqual(['check']);
     expect(words('state c')).toEqual(['copy']);
   });
