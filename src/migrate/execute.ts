@@ -156,7 +156,8 @@ async function forward(ctx: Ctx, m: MoveRun, step: StepName, signal: AbortSignal
       })();
       transfers.set(key, call);
       const r = await call;
-      return { how: r.how, ...(r.bytes !== undefined && { bytes: r.bytes }), ms: r.ms };
+      // Why the registry pull failed, when streaming took over: the audit log says so (issue 17).
+      return { how: r.how, ...(r.bytes !== undefined && { bytes: r.bytes }), ms: r.ms, ...(r.pullError !== undefined && { pullError: r.pullError }) };
     }
     case 'create': {
       const docker = clientOf(ctx, p.to);

@@ -93,7 +93,7 @@ describe('migration with the private registry', () => {
       const r = await migrate(STREAMED.name, STREAMED.to);
       expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
       const d = await imageAudit(STREAMED.name, STREAMED.to);
-      expect(d).toMatchObject({ how: 'streamed' });
+      expect(d).toMatchObject({ how: 'streamed', pullError: expect.stringContaining(`pull ${REG}/${STREAMED.image}`) });
       console.log(`streamed after the pull failed: ${JSON.stringify(d)}`);
       expect(await docker(STREAMED.to, 'inspect', '-f', '{{.Image}} {{.State.Status}}', STREAMED.name)).toBe(`${ids[STREAMED.name]} running`);
     } finally {
