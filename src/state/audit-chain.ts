@@ -150,7 +150,7 @@ export function verifyChain(texts: readonly string[], start: ChainStart | null =
 /** The report as lines for a terminal. */
 export function chainReportLines(r: ChainReport, where: string): string[] {
   const lines: string[] = [];
-  if (r.break) lines.push(`audit log ${where}: BROKEN at ${r.break.message}`);
+  if (r.break) lines.push(`audit log ${where}: BROKEN: ${r.break.message}`);
   else lines.push(`audit log ${where}: intact, ${r.chained} linked entr${r.chained === 1 ? 'y' : 'ies'}`);
   if (r.unlinkedBefore > 0) {
     lines.push(
