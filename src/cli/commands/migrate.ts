@@ -9,6 +9,7 @@ import { preflightMove, refuseBlocked } from '../../app/move-preflight.js';
 import { confirmByName, failed, fencedButUp, MOVE_EXIT, moveOptions, reportMoves, withCtrlC } from '../move-options.js';
 import type { HeadlessCommand } from './types.js';
 import { fleetSource } from '../../app/fleet-source.js';
+import { hostIsUp } from '../../engine/host-up.js';
 import { withState } from '../with-state.js';
 import { assertUnclaimed } from '../../app/run-claims.js';
 
@@ -51,6 +52,8 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
     }
     const fleet = await connectFleet(config);
     try {
+      // Before the preflight, which reads (and records) the source: a refused command leaves the state as it was.
+      if (move.fenced !== undefined && hostIsUp(fleet.store.getState().hosts[move.fenced]?.state)) throw new UsageError(fencedButUp(move.fenced));
       const pf = await preflightMove(config, state, fleetSource(fleet.store, fleet.engine), { name, to, ...(move.from !== undefined && { from: move.from }), ...(move.fenced !== undefined && { fenced: move.fenced }) }, options);
       if (!pf.ok) {
         if (args.json) out(JSON.stringify({ runId: null, status: 'refused', from: pf.from, to, ip: null, downtimeMs: null, steps: [], error: pf.blocker.message }, null, 2));
@@ -59,7 +62,6 @@ export const migrateCommand: HeadlessCommand = async ({ args, config, out, err }
       }
       const plan = pf.plan;
       if (move.fenced !== undefined && move.fenced !== plan.from) throw new UsageError(`--fenced ${move.fenced}: ${name} is on ${plan.from}`);
-      if (move.fenced !== undefined && plan.sourceMode === 'live') throw new UsageError(fencedButUp(move.fenced));
       const preview = movePlanLines(plan);
       if (args.dryRun) {
         if (args.json) out(JSON.stringify({ dryRun: true, ...plan, source: undefined, body: undefined }, null, 2));
