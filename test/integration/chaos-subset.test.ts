@@ -23,5 +23,5 @@ describe(`chaos subset: each scenario, 2 seeded runs (seed ${SEED})`, () => {
       expect(row.error, lines.join('\n')).toBeUndefined();
       expect(row.violations, lines.join('\n')).toEqual([]);
     }
-  }, 600_000);
+  }, 900_000);
 });
