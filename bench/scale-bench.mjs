@@ -16,7 +16,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export function curlListTimes(hollow) {
   const args = ['-s', '--parallel', '--parallel-immediate', '--parallel-max', String(hollow.hosts.length)];
   for (const h of hollow.hosts) args.push('-o', '/dev/null', '-w', '%{time_total}\\n', `http://127.0.0.1:${h.port}/containers/json?all=1`);
-  const out = execFileSync('curl', args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // curl's --parallel progress meter ignores -s on stderr: only the timings matter.
+  const out = execFileSync('curl', args, { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
   return out.trim().split('\n').map((s) => Number(s) * 1000);
 }
 
