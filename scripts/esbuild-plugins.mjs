@@ -121,3 +121,34 @@ export const inkWithoutDevtools = {
     });
   },
 };
+
+/**
+ * dockerode requires its buildkit session module when it loads (grpc-js, and protobufjs through
+ * buildkit.js): 0.8 MB compiled on every command for image builds dockpit never makes. Both become a
+ * function that says so if it is ever called (issue 16: fast start; measured by start-bench).
+ */
+export const noBuildkit = {
+  name: 'no-buildkit',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dockerode[\\/]lib[\\/](session|buildkit)\.js$/ }, () => ({
+      contents: "module.exports = function () { throw new Error('dockerode: image builds (buildkit) are not in the dockpit bundle'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * react, react-reconciler and scheduler choose their build by NODE_ENV when they load, so a bundle
+ * would carry both (the reconciler's development build alone is 1 MB). The bundle takes production's.
+ */
+export const reactProduction = {
+  name: 'react-production',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][a-z-]*\.js$/ }, (args) => {
+      const text = fs.readFileSync(args.path, 'utf8');
+      const m = /if \(process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\('([^']+)'\);\s*\} else \{\s*module\.exports = require\('([^']+)'\);\s*\}/.exec(text);
+      if (!m) return undefined;
+      return { contents: `module.exports = require(${JSON.stringify(m[1])});`, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
