@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { lanPoolYaml } from '../support/configs.js';
 import { FLEET_CONFIG } from '../support/fleet.js';
 import { auditCovers, noAddressTwice, noSecrets, oneRunningPerName, type Violation } from './invariants.js';
 import type { RunContext } from './scenario.js';
@@ -16,16 +17,7 @@ export function runConfig(ctx: RunContext, line: string, range: string): { confi
     config,
     `${hosts}
 state: ${stateDir}
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { ${line}: ${range} }
-lines:
-  ${line}: { tier: 3, pool: lan }
-`,
+${lanPoolYaml({ [line]: { range, tier: 3 } })}`,
   );
   return { config, stateDir };
 }

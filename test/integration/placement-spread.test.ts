@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withFileLock } from '../../src/state/file/file-lock.js';
 import { LEDGER_FILE } from '../../src/state/file/ledger.js';
 import { docker, dockpit, readFleet, waitFor, type CliResult } from '../support/fleet.js';
+import { lanPoolYaml } from '../support/configs.js';
 import { inspectOn, poolConfig, removeByPrefix } from '../support/pool-config.js';
 import { closeTestStates, testState } from '../support/state-backend.js';
 
@@ -17,17 +18,7 @@ const P = 'spread-';
 
 // Nine dockpit processes start at once on a 2-core machine: engine deadlines that such a start can meet.
 const POOLS = poolConfig(`engine: { callTimeout: 20000, connectTimeout: 20000 }
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { sp6: 10.88.96.0/24, sp9: 10.88.97.0/24 }
-lines:
-  sp6: { tier: 2, pool: lan }
-  sp9: { tier: 3, pool: lan }
-`);
+${lanPoolYaml({ sp6: { range: '10.88.96.0/24', tier: 2 }, sp9: { range: '10.88.97.0/24', tier: 3 } })}`);
 
 interface RunJson {
   name: string;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, dockpit, fleetCommand, readFleet, TEST_LABEL, type CliResult } from '../support/fleet.js';
+import { lanPoolYaml } from '../support/configs.js';
 import { poolConfig, removeByPrefix } from '../support/pool-config.js';
 import { closeTestStates, testState } from '../support/state-backend.js';
 
@@ -19,16 +20,7 @@ const STREAMED = { name: `${P}streamed`, image: `dockpit/reg-streamed:${RUN}`, i
 const ids: Record<string, string> = {};
 
 const POOLS = poolConfig(`registry: ${REG}
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { regl: 10.88.94.0/24 }
-lines:
-  regl: { tier: 2, pool: lan }
-`);
+${lanPoolYaml({ regl: { range: '10.88.94.0/24', tier: 2 } })}`);
 
 function migrate(name: string, to: string): Promise<CliResult> {
   return dockpit(['migrate', name, '--to', to, '--yes', '--gate-seconds', '1', '--json', '--config', POOLS.file]);

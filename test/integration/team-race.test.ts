@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeConfig } from '../support/configs.js';
+import { lanPoolYaml, writeConfig } from '../support/configs.js';
 import { CLI, readFleet, type CliResult } from '../support/fleet.js';
 import { inspectOn, removeByPrefix } from '../support/pool-config.js';
 import { configWithState, dockpitOn, etcdStateYaml, freshPrefix, jumpHost, collect } from '../support/team.js';
@@ -20,16 +20,7 @@ const P = 'race-';
 
 // Twelve dockpit processes start at once on a 2-core machine: engine deadlines that such a start can meet.
 const POOL = (range: string) => `engine: { callTimeout: 20000, connectTimeout: 20000 }
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { rc: ${range} }
-lines:
-  rc: { tier: 2, pool: lan }
-`;
+${lanPoolYaml({ rc: { range, tier: 2 } })}`;
 
 interface RunJson {
   name: string;

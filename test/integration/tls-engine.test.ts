@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeConfig } from '../support/configs.js';
+import { lanPoolYaml, writeConfig } from '../support/configs.js';
 import { docker, dockerTls, dockpit, readFleet, TEST_LABEL, type CliResult } from '../support/fleet.js';
 import { closeTestStates, disposeState, stateYaml, testState } from '../support/state-backend.js';
 
@@ -25,16 +25,7 @@ const IP = '10.88.93.10';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-tls-'));
 const TAIL = `
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { secure: 10.88.93.0/24 }
-lines:
-  secure: { tier: 2, pool: lan }
-plans:
+${lanPoolYaml({ secure: { range: '10.88.93.0/24', tier: 2 } })}plans:
   - name: shed-t1
     guards: { stopTimeout: 1 }
     steps:
