@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
 import type { EtcdStateConfig } from '../../src/config/types.js';
 import type { ContainerInspect } from '../../src/engine/container-inspect.js';
+import { GENESIS_HASH } from '../../src/state/audit-chain.js';
 import { etcdState } from '../../src/state/etcd/etcd-state.js';
 import {
   LockBusyError,
@@ -696,7 +697,11 @@ describe('etcd state: audit log', () => {
     const a2 = await s.audit.append({ action: 'container.run', targets: ['h1/db'], details: {}, outcome: 'failed', error: 'CONFLICT: taken' });
     t += 1000;
     const a3 = await s.audit.append({ action: 'plan.stop', targets: ['h2/x'], details: {}, outcome: 'refused' });
-    expect(a1).toEqual({ at: '2024-05-01T10:00:00.000Z', user: 'alice', from: 'jump-a', action: 'container.run', targets: ['h1/web'], details: { ip: '10.0.0.1' }, outcome: 'ok' });
+    // Issue 17, item 4: each entry is linked to the one before (seq 1 to the genesis).
+    expect(a1).toEqual({ at: '2024-05-01T10:00:00.000Z', user: 'alice', from: 'jump-a', action: 'container.run', targets: ['h1/web'], details: { ip: '10.0.0.1' }, outcome: 'ok', seq: 1, prev: GENESIS_HASH });
+    expect([a2.seq, a3.seq]).toEqual([2, 3]);
+    expect(new Set([a1.prev, a2.prev, a3.prev]).size).toBe(3);
+    expect(await s.audit.verify()).toMatchObject({ ok: true, entries: 3, chained: 3, break: null });
     expect(await s.audit.read()).toEqual([a1, a2, a3]);
     expect(await s.audit.read({ since: new Date('2024-05-01T10:00:01Z') })).toEqual([a2, a3]);
     expect(await s.audit.read({ since: new Date('2024-05-01T10:00:01.001Z') })).toEqual([a3]);
