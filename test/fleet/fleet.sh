@@ -422,9 +422,11 @@ make_keys() {
 # A CA, a server certificate for the TLS-serving members (e1, e2: IP SANs), a
 # client certificate, and a second, unrelated CA for "wrong CA" tests. EC
 # P-256 keys: each openssl call takes milliseconds.
-make_tls() {
-  local t cnf
-  t=$(tls_dir)
+# A CA, a server and a client certificate signed by it, and an unrelated CA (for
+# the refusals), made with openssl into DIR: what etcd's and t1's TLS both need.
+# Usage: make_cert_set DIR WHAT CA_SUBJ SERVER_SUBJ SERVER_EKU SAN CLIENT_SUBJ OTHER_CA_SUBJ
+make_cert_set() {
+  local t=$1 what=$2 ca_subj=$3 server_subj=$4 server_eku=$5 san=$6 client_subj=$7 other_subj=$8 cnf
   mkdir -p "$t"
   cnf=$t/openssl.cnf
   cat >"$cnf" <<CNF
@@ -439,10 +441,8 @@ subjectKeyIdentifier = hash
 [server]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
-# clientAuth too: with --client-cert-auth (e2), etcd's own HTTP gateway dials
-# its gRPC server with this certificate as a client.
-extendedKeyUsage = serverAuth,clientAuth
-subjectAltName = IP:$(etcd_addr 1),IP:$(etcd_addr 2)
+extendedKeyUsage = $server_eku
+subjectAltName = $san
 [client]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -450,17 +450,24 @@ extendedKeyUsage = clientAuth
 CNF
   local req=(openssl req -config "$cnf" -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30)
   {
-    "${req[@]}" -extensions ca -subj /CN=dockpit-fleet-etcd-ca -keyout "$t/ca-key.pem" -out "$t/ca.pem" &&
-      "${req[@]}" -extensions server -subj /CN=etcd-server -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+    "${req[@]}" -extensions ca -subj "$ca_subj" -keyout "$t/ca-key.pem" -out "$t/ca.pem" &&
+      "${req[@]}" -extensions server -subj "$server_subj" -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
         -keyout "$t/server-key.pem" -out "$t/server.pem" &&
-      # No CN: on e2 (client cert auth) etcd would take a CN as the user name
-      # of a request without a token, and its HTTP/JSON gateway refuses
-      # certificates with a CN (400). So the certificate alone grants nothing;
-      # the password says who the client is.
-      "${req[@]}" -extensions client -subj /O=dockpit-fleet/OU=test-client -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
+      "${req[@]}" -extensions client -subj "$client_subj" -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
         -keyout "$t/client-key.pem" -out "$t/client.pem" &&
-      "${req[@]}" -extensions ca -subj /CN=unrelated-ca -keyout "$t/other-ca-key.pem" -out "$t/other-ca.pem"
-  } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making the etcd TLS certificates failed"; }
+      "${req[@]}" -extensions ca -subj "$other_subj" -keyout "$t/other-ca-key.pem" -out "$t/other-ca.pem"
+  } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making the $what TLS certificates failed"; }
+}
+
+make_tls() {
+  # Server: clientAuth too: with --client-cert-auth (e2), etcd's own HTTP
+  # gateway dials its gRPC server with this certificate as a client.
+  # Client: no CN: on e2 (client cert auth) etcd would take a CN as the user
+  # name of a request without a token, and its HTTP/JSON gateway refuses
+  # certificates with a CN (400). So the certificate alone grants nothing;
+  # the password says who the client is.
+  make_cert_set "$(tls_dir)" etcd /CN=dockpit-fleet-etcd-ca /CN=etcd-server serverAuth,clientAuth \
+    "IP:$(etcd_addr 1),IP:$(etcd_addr 2)" /O=dockpit-fleet/OU=test-client /CN=unrelated-ca
 }
 
 # The one place that knows how a member is started: `up` and `etcd-start`
@@ -633,38 +640,10 @@ dt() {
 # a client certificate, and an unrelated CA for "wrong CA" tests. EC P-256, as
 # for etcd: milliseconds each. Keys 0600 (openssl writes them so; chmod says it).
 make_engine_tls() {
-  local t cnf
+  local t
   t=$(etls_dir)
-  mkdir -p "$t"
-  cnf=$t/openssl.cnf
-  cat >"$cnf" <<CNF
-[req]
-distinguished_name = dn
-prompt = no
-[dn]
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[server]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = DNS:t1,IP:$TLS_ADDR
-[client]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = clientAuth
-CNF
-  local req=(openssl req -config "$cnf" -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30)
-  {
-    "${req[@]}" -extensions ca -subj /CN=dockpit-fleet-engine-ca -keyout "$t/ca-key.pem" -out "$t/ca.pem" &&
-      "${req[@]}" -extensions server -subj /CN=t1 -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
-        -keyout "$t/server-key.pem" -out "$t/server.pem" &&
-      "${req[@]}" -extensions client -subj /CN=dockpit-fleet-client -CA "$t/ca.pem" -CAkey "$t/ca-key.pem" \
-        -keyout "$t/client-key.pem" -out "$t/client.pem" &&
-      "${req[@]}" -extensions ca -subj /CN=unrelated-engine-ca -keyout "$t/other-ca-key.pem" -out "$t/other-ca.pem"
-  } >"$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "making the engine TLS certificates failed"; }
+  make_cert_set "$t" engine /CN=dockpit-fleet-engine-ca /CN=t1 serverAuth "DNS:t1,IP:$TLS_ADDR" \
+    /CN=dockpit-fleet-client /CN=unrelated-engine-ca
   chmod 0600 "$t"/*-key.pem
 }
 
