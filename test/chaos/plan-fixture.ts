@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { docker, FLEET_CONFIG } from '../support/fleet.js';
+import { docker } from '../support/fleet.js';
 import {
   auditCovers,
   dryRunChangedNothing,
@@ -16,7 +16,7 @@ import {
   type Violation,
 } from './invariants.js';
 import type { RunContext } from './scenario.js';
-import { auditEntries, cli, events, newRun, now, removeAll, runIds, seen, stateTexts, type Ran } from './truth.js';
+import { auditEntries, cli, events, newRun, now, removeAll, runConfigFile, runIds, seen, stateTexts, type Ran } from './truth.js';
 
 // The plan the engine-side scenarios (F4, F1, F3) fault: five containers of one line over three hosts (h1
 // with live-restore, h2 and h3 without: fleet.json), two stops, a pause and a limit; the fifth runs on
@@ -45,14 +45,9 @@ export function planContainers(prefix: string): PlanContainer[] {
 }
 
 export function planConfig(ctx: RunContext, prefix: string, line: string): { config: string; stateDir: string } {
-  const stateDir = path.join(ctx.tmp, 'state');
-  const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '');
-  const config = path.join(ctx.tmp, 'dockpit.yaml');
-  fs.writeFileSync(
-    config,
-    `${hosts}
-state: ${stateDir}
-plans:
+  return runConfigFile(
+    ctx,
+    `plans:
   - name: chaos
     guards: { protectTiers: [0], maxDownPerLine: ${MAX_DOWN}, parallelPerHost: 1, parallel: 2, stopTimeout: 4, actionTimeout: 30 }
     steps:
@@ -64,7 +59,6 @@ plans:
         action: { limit: { cpus: 0.5, memory: 128m } }
 `,
   );
-  return { config, stateDir };
 }
 
 export const secretOf = (seed: number): string => `s3cr3t-${seed.toString(36)}-pw`;

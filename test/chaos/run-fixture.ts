@@ -1,25 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { lanPoolYaml } from '../support/configs.js';
-import { FLEET_CONFIG } from '../support/fleet.js';
 import { auditCovers, noAddressTwice, noSecrets, oneRunningPerName, type Violation } from './invariants.js';
 import type { RunContext } from './scenario.js';
-import { auditEntries, cli, events, now, seen, stateTexts, type Ran } from './truth.js';
+import { auditEntries, cli, events, now, runConfigFile, seen, stateTexts, type Ran } from './truth.js';
 
 // The `dockpit run` scenarios (F6, F11): a pool whose line's range is small (a /28: 14 addresses), so that
 // racing operators and hand-made containers meet on the same addresses; a fresh state folder per run.
 
 export function runConfig(ctx: RunContext, line: string, range: string): { config: string; stateDir: string } {
-  const stateDir = path.join(ctx.tmp, 'state');
-  const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '');
-  const config = path.join(ctx.tmp, 'dockpit.yaml');
-  fs.writeFileSync(
-    config,
-    `${hosts}
-state: ${stateDir}
-${lanPoolYaml({ [line]: { range, tier: 3 } })}`,
-  );
-  return { config, stateDir };
+  return runConfigFile(ctx, lanPoolYaml({ [line]: { range, tier: 3 } }));
 }
 
 /** Collects each command's output, to look for secrets and stack traces in it. */

@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLI, docker, FLEET_SCRIPT } from '../support/fleet.js';
+import { CLI, docker, FLEET_CONFIG, FLEET_SCRIPT } from '../support/fleet.js';
 import type { AuditLike, EngineEvent, Seen } from './invariants.js';
 
 const run = promisify(execFile);
@@ -142,3 +142,12 @@ export async function engineFault(cmd: 'stop-engine' | 'start-engine' | 'freeze'
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** This run's config: the fleet's hosts, a fresh state folder in the run's temp dir, then `tail`. */
+export function runConfigFile(ctx: { tmp: string }, tail: string): { config: string; stateDir: string } {
+  const stateDir = path.join(ctx.tmp, 'state');
+  const hosts = fs.readFileSync(FLEET_CONFIG, 'utf8').replace(/^state: .*\n/m, '');
+  const config = path.join(ctx.tmp, 'dockpit.yaml');
+  fs.writeFileSync(config, `${hosts}\nstate: ${stateDir}\n${tail}`);
+  return { config, stateDir };
+}
