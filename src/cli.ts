@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   const notAFolder = args.command === 'state-init' ? null : stateNotAFolder(config);
   if (notAFolder !== null) throw new StateError(notAFolder);
   if (args.command === 'tui') {
-    const noTerminal = cockpitTerminalProblem(process.stdin);
+    const noTerminal = cockpitTerminalProblem(process.stdin, process.stdout);
     if (noTerminal !== null) throw new UsageError(noTerminal);
     // React's development build checks and warns on every render: several times the CPU of production.
     process.env.NODE_ENV ??= 'production';

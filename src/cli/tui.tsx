@@ -4,7 +4,6 @@ import { loadState } from '../state/load-state.js';
 import { createApp } from '../app/create-app.js';
 import { App } from '../views/App.js';
 import type { StartedFleet } from './connect.js';
-import { onStdoutClosed } from './terminal.js';
 
 export interface TuiOptions {
   readOnly: boolean;
@@ -22,10 +21,7 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
     onStateUnwritable: (why) => ink.rerender(view(`${state.where} (${why})`)),
   });
   const ink = render(view(state.where), { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1]);
-  // `dockpit | head -c 300`: once the reader is gone the cockpit quits as with q (issue 17, item 6).
-  const unwatch = onStdoutClosed(() => ink.unmount());
   await ink.waitUntilExit();
-  unwatch();
   // Quit while a migration runs: the moves not begun are skipped, those under way end (done or rolled back)
   // before the engines are closed, so none is left half done by the exit.
   const drained = await app.drain((runId) =>

@@ -25,11 +25,15 @@ describe('run ids', () => {
 });
 
 describe('the cockpit without a terminal', () => {
-  it('says it needs one and which headless commands to use', () => {
-    expect(cockpitTerminalProblem({ isTTY: true })).toBeNull();
-    const why = cockpitTerminalProblem({})!;
-    expect(why).toMatch(/^the cockpit needs a terminal, and stdin is not one .*dockpit lines\|ps\|hosts --json, or dockpit watch$/);
-    expect(why).not.toContain('\n');
+  it('says which stream is not one and which headless commands to use', () => {
+    const tty = { isTTY: true };
+    expect(cockpitTerminalProblem(tty, tty)).toBeNull();
+    const noStdin = cockpitTerminalProblem({}, tty)!;
+    expect(noStdin).toMatch(/^the cockpit needs a terminal, and stdin is not one .*dockpit lines\|ps\|hosts --json, or dockpit watch$/);
+    expect(cockpitTerminalProblem({}, {})).toBe(noStdin); // stdin first: it is the usual case (cron, ssh without -t)
+    const noStdout = cockpitTerminalProblem(tty, { isTTY: false })!;
+    expect(noStdout).toMatch(/^the cockpit draws on a terminal, and stdout is not one \(a pipe or a file\).*dockpit watch$/);
+    for (const why of [noStdin, noStdout]) expect(why).not.toContain('\n');
   });
 });
 
