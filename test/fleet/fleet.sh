@@ -37,6 +37,9 @@
 #   fleet.sh jump-exec jN CMD...  run CMD in jump host jN's network namespace
 #   fleet.sh cut-etcd jN       jN can no longer reach any etcd member (packets dropped: calls hang)
 #   fleet.sh heal-etcd jN      undo cut-etcd
+#   fleet.sh cut-ssh hN [reset]  hN's sshd unreachable from everywhere: packets dropped (calls hang), or with
+#                              `reset` refused with TCP resets and its open sessions killed (links close at once)
+#   fleet.sh heal-ssh hN       undo cut-ssh
 #   fleet.sh registry-stop     SIGKILL the private registry (pulls from it then fail)
 #   fleet.sh registry-start    start it again (same config, same storage)
 #   fleet.sh tls-docker ARGS...  the docker CLI against t1 over TLS with the fleet's client certificate
@@ -68,6 +71,7 @@ VETH_PREFIX=dpf${FLEET_ID}-v        # root-namespace end of a veth pair: vI (hos
 LAN=10.231.${FLEET_ID:-0}            # host i is $LAN.(10+i); the root namespace is $LAN.1
 IPT_TAG=dockpit-fleet${FLEET_ID}    # comment on the one iptables rule we add in the root namespace
 CUT_TAG=dockpit-cut-etcd            # comment on cut-etcd's rules (inside a jump namespace only)
+SSH_CUT_TAG=dockpit-cut-ssh         # comment on cut-ssh's rules (inside a host namespace only)
 
 IMAGE=dockpit/busybox:latest
 
@@ -1773,6 +1777,43 @@ jump_is_cut() {
   [[ $(jump_ipt "$1" -S OUTPUT 2>/dev/null) == *"$CUT_TAG"* ]]
 }
 
+# Issue 17, F2: the rules live in the host's own namespace (`down` deletes it and them), on port 22
+# only: the host's engine stays reachable over its socket and TCP, so the tests still see the truth.
+host_ipt() { local i=$1; shift; nsenter --net="/var/run/netns/$(ns_of "$i")" iptables -w "$@"; }
+
+# No `lock`: that lock is every fleet's, held for minutes by another fleet's `up`, and a cut is timed.
+cmd_cut_ssh() {
+  need_root
+  check_dir
+  local i mode=${2:-drop} pid c
+  i=$(host_index "${1:-}")
+  [[ $mode == drop || $mode == reset ]] || die "cut-ssh: expected 'reset' or nothing after the host, got '$mode'"
+  if [[ $mode == drop ]]; then
+    host_ipt "$i" -I INPUT 1 -p tcp --dport 22 -m comment --comment "$SSH_CUT_TAG" -j DROP
+    host_ipt "$i" -I OUTPUT 1 -p tcp --sport 22 -m comment --comment "$SSH_CUT_TAG" -j DROP
+  else
+    host_ipt "$i" -I INPUT 1 -p tcp --dport 22 -m comment --comment "$SSH_CUT_TAG" -j REJECT --reject-with tcp-reset
+    # The listener's children are the open sessions (sshd forks one per connection); the listener stays.
+    pid=$(sshd_pid "$i") || die "sshd of h$i is not running"
+    for c in $(ps -o pid= --ppid "$pid"); do kill -KILL "$c" 2>/dev/null || true; done
+  fi
+  echo "h$i: sshd cut off ($mode)"
+}
+
+cmd_heal_ssh() {
+  need_root
+  check_dir
+  local i chain rule words
+  i=$(host_index "${1:-}")
+  for chain in INPUT OUTPUT; do
+    while rule=$(host_ipt "$i" -S "$chain" | grep -m1 -- "$SSH_CUT_TAG"); do
+      read -ra words <<<"${rule/-A /-D }" # the rule's words, as -S printed them (no quoting in them)
+      host_ipt "$i" "${words[@]}"
+    done
+  done
+  echo "h$i: sshd reachable again"
+}
+
 usage() {
   sed -n '/^# Usage/,/^set -euo/p' "$SELF" | sed '$d; s/^# \{0,1\}//' >&2
   exit 2
@@ -1793,6 +1834,8 @@ case ${1:-} in
   jump-exec) shift && cmd_jump_exec "$@" ;;
   cut-etcd) cmd_cut_etcd "${2:-}" ;;
   heal-etcd) cmd_heal_etcd "${2:-}" ;;
+  cut-ssh) cmd_cut_ssh "${2:-}" "${3:-}" ;;
+  heal-ssh) cmd_heal_ssh "${2:-}" ;;
   registry-stop) cmd_registry_stop ;;
   registry-start) cmd_registry_start ;;
   tls-docker) shift && cmd_tls_docker "$@" ;;
