@@ -550,7 +550,10 @@ export async function resumeMigration(deps: MigrateDeps, runId: string): Promise
   const view = await readMigration(deps.journal, runId);
   // Issue 13, item 6: a cancelled run's moves that never began (skipped at the cancel) are picked up too.
   const notBegun = (m: MoveView) => m.status === 'skipped' && m.steps.length === 0;
-  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed' || notBegun(m));
+  // Issue 17, F2: a move done but for its parked source's removal (the source host unreachable then) keeps
+  // that copy on the host for good unless a resume, the host back, removes it.
+  const leftParked = (m: MoveView) => m.status === 'done' && m.steps.some((s) => s.step === 'remove-source' && s.state === 'failed');
+  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed' || notBegun(m) || leftParked(m));
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
   // Issue 13: an abandoned run ended where it stood and released its claim: the name may run elsewhere
   // since, so its moves are never picked up again (its parked copies are never started).
