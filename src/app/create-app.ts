@@ -8,9 +8,11 @@ import type { FleetStore } from '../store/fleet-store.js';
 import { startAlerting } from './alerting.js';
 import { alertmanagerSilence } from './alerting-sinks.js';
 import { engineActions } from './engine-actions.js';
+import { fencedReturnEngine, startFencedReturn, type FencedReturn } from './fenced-return.js';
 import { startInspectRecorder, type InspectRecorder } from './inspect-recorder.js';
 import { startLedgerPoller } from './ledger-watch.js';
 import { cockpitMigrations } from './migrations.js';
+import { migrationJournal } from '../migrate/journal.js';
 import { placeAction } from './placement.js';
 import { planActions } from './plans.js';
 import type { CockpitActions } from './ports.js';
@@ -89,6 +91,7 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
   // are writes, so once the state can be written. When it cannot, the live view works on and the header
   // says so; a change says why when it is tried (StateError).
   let recorder: InspectRecorder | null = null;
+  let fenced: FencedReturn | null = null;
   let stopped = false;
   void state.ready().then(
     () => {
@@ -97,6 +100,8 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
         callTimeoutMs: config.engine.callTimeoutMs,
         onError: (host, err) => emit({ type: 'host.status', host, patch: { error: err.toString() } }),
       });
+      // Chaos F7/F8: a fenced host's moved-away containers are stopped when it comes back (not read-only).
+      if (!readOnly) fenced = startFencedReturn({ store, engine: fencedReturnEngine(engine), journal: migrationJournal(state), audit: state.audit, callTimeoutMs: config.engine.callTimeoutMs, onError: (host, error) => emit({ type: 'host.status', host, patch: { error } }) });
     },
     (err: unknown) => options.onStateUnwritable?.(`not writable: ${toDockpitError(err).code}; nothing is recorded`),
   );
@@ -111,6 +116,7 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
       await alerting.stop(0);
       sampler.stop();
       await recorder?.stop();
+      await fenced?.stop();
       ledger.stop();
       team.stop();
     },
