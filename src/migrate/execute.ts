@@ -546,14 +546,19 @@ export async function readMigration(journal: MigrationJournal, runId: string): P
  * Finishes a run dockpit did not finish (killed, or a move whose rollback failed): each unfinished move goes
  * on from its journal, forward or back; a finished run makes no engine call.
  */
-export async function resumeMigration(deps: MigrateDeps, runId: string): Promise<MigrationResult> {
-  const view = await readMigration(deps.journal, runId);
+/** The moves a resume takes up (pure: from the journal's view alone). */
+export function movesToResume(view: Pick<MigrationView, 'moves'>): MoveView[] {
   // Issue 13, item 6: a cancelled run's moves that never began (skipped at the cancel) are picked up too.
   const notBegun = (m: MoveView) => m.status === 'skipped' && m.steps.length === 0;
   // Issue 17, F2: a move done but for its parked source's removal (the source host unreachable then) keeps
   // that copy on the host for good unless a resume, the host back, removes it.
   const leftParked = (m: MoveView) => m.status === 'done' && m.steps.some((s) => s.step === 'remove-source' && s.state === 'failed');
-  const open = view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed' || notBegun(m) || leftParked(m));
+  return view.moves.filter((m) => m.status === 'pending' || m.status === 'running' || m.status === 'rolling-back' || m.status === 'failed' || notBegun(m) || leftParked(m));
+}
+
+export async function resumeMigration(deps: MigrateDeps, runId: string): Promise<MigrationResult> {
+  const view = await readMigration(deps.journal, runId);
+  const open = movesToResume(view);
   if (open.length === 0 && view.status !== 'running') return resultOf(view);
   // Issue 13: an abandoned run ended where it stood and released its claim: the name may run elsewhere
   // since, so its moves are never picked up again (its parked copies are never started).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endedAs } from '../../src/cli/move-options.js';
-import type { MoveResult } from '../../src/migrate/execute.js';
+import { movesToResume, type MoveResult } from '../../src/migrate/execute.js';
 import { migrationState, type MigrationRecord } from '../../src/migrate/journal.js';
 import { preflight } from '../../src/migrate/preflight.js';
 import { DEFAULT_MOVE_OPTIONS, type MovePlan } from '../../src/migrate/types.js';
@@ -43,5 +43,28 @@ describe('endedAs', () => {
     expect(endedAs({ status: 'failed', moves: [move('rolled-back'), move('failed')] })).toBe('failed');
     expect(endedAs({ status: 'cancelled', moves: [move('done'), move('skipped'), move('skipped')] })).toMatch(/^cancelled \(2 moves not begun: migration resume runs them/);
     expect(endedAs({ status: 'done', moves: [move('done')] })).toBe('done');
+  });
+});
+
+describe('movesToResume', () => {
+  const start: MigrationRecord = { at: t(0), kind: 'mig.start', runId: RUN, what: 'migrate', host: null, operator: op, parallel: 1, moves: [plan()] };
+  const forward = ['create', 'stop-source', 'park-source', 'start-target', 'gate'] as const;
+  const steps: MigrationRecord[] = forward.flatMap((step, i) => [
+    { at: t(1 + 2 * i), kind: 'step.intent', runId: RUN, move: 0, step } as const,
+    { at: t(2 + 2 * i), kind: 'step.outcome', runId: RUN, move: 0, step, outcome: 'done' } as const,
+  ]);
+  const ended = (outcome: 'done' | 'failed'): MigrationRecord[] => [
+    start,
+    ...steps,
+    { at: t(20), kind: 'step.intent', runId: RUN, move: 0, step: 'remove-source' },
+    { at: t(21), kind: 'step.outcome', runId: RUN, move: 0, step: 'remove-source', outcome, ...(outcome === 'failed' && { error: 'TIMEOUT: no answer in 3000 ms' }) },
+    { at: t(22), kind: 'move.end', runId: RUN, move: 0, status: 'done', downtimeMs: 900 },
+    { at: t(23), kind: 'mig.end', runId: RUN, status: 'done' },
+  ];
+  it('takes up a move done but for its parked source, whose removal failed (chaos F2: the source host cut then)', () => {
+    expect(movesToResume(migrationState(ended('failed'))).map((m) => m.index)).toEqual([0]);
+  });
+  it('leaves a move done to the end alone', () => {
+    expect(movesToResume(migrationState(ended('done')))).toEqual([]);
   });
 });
