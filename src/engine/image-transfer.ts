@@ -150,16 +150,6 @@ function countingStream(onProgress?: (bytes: number) => void): Counter {
   return { stream, bytes: () => bytes, finish: () => (reported !== bytes ? report() : undefined) };
 }
 
-/**
- * The names to save. By tag when the image has tags: saved by ID the archive's manifest has
- * `"RepoTags": null` and the image arrives untagged (measured on 20.10), so a container whose
- * Config.Image is `repo:tag` would not find it. All tags in one save: the `names` parameter may repeat.
- */
-function saveNames(ref: ImageRef): string[] {
-  const tags = realTags(ref);
-  return tags.length > 0 ? tags : [ref.id];
-}
-
 function openSave(source: Docker, names: string[], signal: AbortSignal): Promise<IncomingMessage> {
   return dial<IncomingMessage>(source, {
     path: '/images/get?',
@@ -206,8 +196,10 @@ export async function streamImage(
   const counter = countingStream(opts.onProgress);
   let tar: IncomingMessage | undefined;
   try {
-    await requireOnSource(source, ref, linked.controller.signal);
-    tar = await openSave(source, saveNames(ref), linked.controller.signal);
+    const held = await requireOnSource(source, ref, linked.controller.signal);
+    // By tag when the source still has one: saved by ID the archive's manifest has `"RepoTags": null`
+    // and the image arrives untagged (measured on 20.10). All tags in one save (`names` may repeat).
+    tar = await openSave(source, held.length > 0 ? held : [ref.id], linked.controller.signal);
     const sourceDone = pipeSource(tar, counter.stream, linked.controller);
     const res = await openLoad(target, counter.stream, linked.controller.signal);
     linked.controller.signal.addEventListener('abort', () => res.destroy(), { once: true });
@@ -215,6 +207,9 @@ export async function streamImage(
     await settleSource(sourceDone, tar, counter.stream);
     counter.finish();
     await verifyLoaded(target, ref, said, linked.controller.signal);
+    // A tag the source lost (chaos F9: `docker rmi -f` of an image in use only untags it) was not in the
+    // save: the container's Config.Image names it, so the target gets it (unless it has it already).
+    for (const tag of realTags(ref)) if (!held.includes(tag) && !(await imagePresent(target, tag, linked.controller.signal))) await tagImage(target, ref.id, tag, linked.controller.signal);
     return { bytes: counter.bytes(), ms: Math.round(performance.now() - t0) };
   } catch (err) {
     const first = linked.firstFailure() ?? err;
@@ -229,12 +224,17 @@ export async function streamImage(
 
 /**
  * Saving a full ID the engine lacks answers 500 "failed to get digest … no such file or directory"
- * (20.10; a missing tag is a 404): ask first, so that case is a plain NOT_FOUND.
+ * (20.10; a missing tag is a 404): ask first, so that case is a plain NOT_FOUND. Returns the wanted tags
+ * the source still has (saving one it lost answers "reference does not exist"); one that names another
+ * image there is kept, so that verifyLoaded refuses what it brings.
  */
-async function requireOnSource(source: Docker, ref: ImageRef, signal: AbortSignal): Promise<void> {
+async function requireOnSource(source: Docker, ref: ImageRef, signal: AbortSignal): Promise<string[]> {
   if (!(await imagePresent(source, ref.id, signal))) {
     throw new DockpitError('NOT_FOUND', `the source engine has no image ${shortId(ref.id)}`, 404);
   }
+  const held: string[] = [];
+  for (const tag of realTags(ref)) if (await imagePresent(source, tag, signal)) held.push(tag);
+  return held;
 }
 
 interface Linked {
