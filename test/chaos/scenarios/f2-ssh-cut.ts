@@ -20,12 +20,13 @@ const LINE = 'chaos2';
 const RANGE = '10.88.72.0/29';
 // mig.start, intent and outcome of create … remove-source (6 steps), move.end, mig.end: 15 records.
 const RECORDS = 15;
-const HEAL_MS = [500, 1500, 4000, 7000];
+// Healed before the 3 s call timeout (a call that only waited), or after it (calls that failed).
+const HEAL_MS = [300, 1500, 4500];
 // Each call waits 3 s at most (the default call timeout); a move makes about a dozen: far less than this.
 const HANG_MS = 90_000;
 
 /** The real binary, SIGKILLed if it runs longer than `ms` (an endless hang is a violation, not a stuck suite). */
-function cliWithin(args: readonly string[], ms: number): Promise<Ran & { hung: boolean }> {
+function cliWithin(args: readonly string[], ms: number): { pid: number; done: Promise<Ran & { hung: boolean }> } {
   const t0 = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -34,12 +35,13 @@ function cliWithin(args: readonly string[], ms: number): Promise<Ran & { hung: b
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let hung = false;
   const timer = setTimeout(() => ((hung = true), child.kill('SIGKILL')), ms);
-  return new Promise((resolve) =>
+  const done = new Promise<Ran & { hung: boolean }>((resolve) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, hung });
     }),
   );
+  return { pid: child.pid!, done };
 }
 
 interface MoveJson {
@@ -91,11 +93,18 @@ export const f2: Scenario = {
       await docker(from, 'run', '-d', '--stop-timeout', '1', '--name', name, '--network', 'biz', '--ip', ip, '--label', `dockpit.bizline=${LINE}`, '--label', 'dockpit.tier=3', '-e', `DB_PASSWORD=${secret}`, ctx.fleet.image, 'sleep', '86400');
       const before = await seen(hosts, P);
       const t0 = now();
-      const migrating = cliWithin(['migrate', name, '--to', to, '--yes', '--json', '--gate-seconds', '1', '--config', config], HANG_MS);
+      const { pid, done: migrating } = cliWithin(['migrate', name, '--to', to, '--yes', '--json', '--gate-seconds', '1', '--config', config], HANG_MS);
       let cutAt: number | null = null;
       const fault = (async () => {
         if (!(await whenRecords(stateDir, at, migrating))) return;
-        await sshLink('cut-ssh', sshHost, mode);
+        // dockpit held still while the link is cut (fleet.sh takes a few hundred ms, more under load, and
+        // the steps after the gate take less): the cut lands right after the seeded record, not a step later.
+        process.kill(pid, 'SIGSTOP');
+        try {
+          await sshLink('cut-ssh', sshHost, mode);
+        } finally {
+          process.kill(pid, 'SIGCONT');
+        }
         cutAt = migrationRecords(stateDir).count;
         try {
           await sleep(healMs);
