@@ -92,6 +92,9 @@ export interface FencedReturn {
   stop(): Promise<void>;
 }
 
+/** How soon a host seen up but not yet connected is looked at again. */
+const RETRY_MS = 250;
+
 const upHosts = (s: FleetState): Set<string> => new Set(s.hostOrder.filter((h) => hostIsUp(s.hosts[h]?.state)));
 
 /** Checks every host as it comes up (and each up at the start: a dockpit started after the host returned). */
@@ -135,7 +138,23 @@ export function startFencedReturn(o: FencedReturnOptions): FencedReturn {
     const ids = await o.journal.runs();
     const views = await Promise.all(ids.map(async (id) => migrationState(await o.journal.read(id))));
     const connected = new Set([...hosts].filter((h) => o.engine.connected(h)));
+    // A host is listed (up) a moment before its client is handed out: looked at again shortly, while up.
+    const early = [...hosts].filter((h) => !connected.has(h));
+    if (early.length > 0) retryLater(early);
     await Promise.all(fencedLeftovers(views, connected).map(retire));
+  };
+
+  const later = new Set<string>();
+  let retryTimer: NodeJS.Timeout | null = null;
+  const retryLater = (hosts: readonly string[]): void => {
+    for (const h of hosts) later.add(h);
+    if (stopped || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      for (const h of later) if (wasUp.has(h)) pending.add(h);
+      later.clear();
+      drain();
+    }, RETRY_MS);
   };
 
   const drain = (): void => {
@@ -167,6 +186,7 @@ export function startFencedReturn(o: FencedReturnOptions): FencedReturn {
     },
     stop: async () => {
       stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
       unsubscribe();
       while (running) await running;
     },

@@ -4,6 +4,7 @@ import type { SourceInspect } from '../../src/migrate/container-spec.js';
 import { migrationState, type MigrationRecord } from '../../src/migrate/journal.js';
 import type { MovePlan } from '../../src/migrate/types.js';
 import type { AuditRecord } from '../../src/state/types.js';
+import { waitFor } from '../support/fleet.js';
 import { createFleetStore } from '../../src/store/fleet-store.js';
 import type { HostStatus } from '../../src/engine/types.js';
 import { initialFleetState } from '../../src/store/state.js';
@@ -55,8 +56,9 @@ describe('fenced return', () => {
       store.setState((s) => ({ hostOrder: ['h1', 'h2'], hosts: { ...s.hosts, h1: { name: 'h1', state } as HostStatus, h2: { name: 'h2', state: 'up' } as HostStatus } }));
     const live = new Map([['A', inspect('running', 'always')]]);
     const calls: string[] = [];
+    let connected = false; // listed up a moment before the client is handed out (host-connection.ts)
     const engine: FencedReturnEngine = {
-      connected: () => true,
+      connected: () => connected,
       inspect: async (h, id) => (calls.push(`inspect ${h} ${id}`), live.get(id) ?? null),
       disableRestart: async (h, id) => {
         calls.push(`no-restart ${h} ${id}`);
@@ -79,6 +81,10 @@ describe('fenced return', () => {
     await f.idle();
     expect(calls).toEqual([]); // h1 down: nothing to reach
     setHost('up');
+    await f.idle();
+    expect(calls).toEqual([]);
+    connected = true;
+    await waitFor(() => calls.length === 3 || undefined, 2000);
     await f.idle();
     expect(calls).toEqual(['inspect h1 A', 'no-restart h1 A', 'stop h1 A 1']);
     expect(audit.map((a) => [a.action, a.targets, a.outcome, a.details.steps])).toEqual([['migrate.fenced-return', ['h1/a'], 'ok', ['no-restart', 'stop']]]);
