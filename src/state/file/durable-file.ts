@@ -86,9 +86,13 @@ export async function writeFileDurably(file: string, text: string): Promise<void
   try {
     await fh.writeFile(text);
     await fh.sync();
-  } finally {
-    await fh.close();
+  } catch (err) {
+    // A full disk (ENOSPC, chaos F13) fails the write: the empty temporary file must not stay behind.
+    await fh.close().catch(() => undefined);
+    await fs.promises.rm(tmp, { force: true });
+    throw err;
   }
+  await fh.close();
   try {
     await fs.promises.rename(tmp, file);
   } catch (err) {
