@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { etcdProtos, nativeStubs, noBuildkit, reactProduction, yogaSync } from './esbuild-plugins.mjs';
+import { etcdProtos, modemLazyDebug, nativeStubs, noBuildkit, reactProduction, yogaSync } from './esbuild-plugins.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +29,7 @@ export function commonOptions() {
     define: { __DOCKPIT_BUILD__: JSON.stringify(buildInfo()) },
     // Ink imports react-devtools-core only when DEV=true; it is not installed and never shipped.
     external: ['react-devtools-core'],
-    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction],
+    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug],
     logLevel: 'warning',
     legalComments: 'none',
   };

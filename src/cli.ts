@@ -12,6 +12,9 @@ import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 process.on('uncaughtException', exitUnexpected);
 process.on('unhandledRejection', exitUnexpected);
 
+/** How long the cockpit waits for the hosts' first lists before it loads its UI anyway (issue 16). */
+const UI_WAIT_MS = 400;
+
 async function main(argv: string[]): Promise<number> {
   watchStdout(); // `dockpit … | head`: a reader that leaves is not a crash
   if (argv[0] === '__complete') {
@@ -55,6 +58,10 @@ async function main(argv: string[]): Promise<number> {
     // The hosts first, then Ink and the views: the fleet connects while those load.
     const { startFleet } = await import('./cli/connect.js');
     const fleet = startFleet(config);
+    // Ink and the views after the first lists are in, or UI_WAIT_MS at most (a host that does not answer):
+    // loading them is one long synchronous stretch, and every round trip of a host's handshake (SSH: about
+    // eight) waited behind it; the first frame is then drawn once, whole, instead of once per host.
+    await Promise.race([fleet.engine.settled(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
     const { runTui } = await import('./cli/tui.js');
     return runTui(config, { readOnly: args.readOnly }, fleet);
   }

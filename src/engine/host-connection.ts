@@ -143,30 +143,29 @@ export class HostConnection {
         await t.connect();
       }
       const docker = createDockerClient(spec, tunnel);
-      // Version, info and the events stream at once (subscribed before the list, so nothing can fall between
-      // them): one round trip before the list instead of three, which a 200-host launch feels (issue 7).
+      // The events stream first, then the list (subscribed before it, so nothing can fall between them);
+      // version and info beside both: the list waits for no other round trip (issue 16: /info is the
+      // engine's slowest answer, and on a busy jump host every round trip waits for the event loop too).
       const opened = this.withDeadline(containerEvents(docker, { filters: { type: ['container'] }, abortSignal: signal }), signal, 'open events stream')
         .then((stream) => {
           cleanups.push(() => stream.destroy());
           return stream;
         });
-      const [version, info, events] = await Promise.all([
+      const described = Promise.all([
         deadline((abortSignal) => engineVersion(docker, { abortSignal })),
         deadline((abortSignal) => engineInfo(docker, { abortSignal })),
-        opened,
-      ]).catch(async (err: unknown) => {
-        await opened.catch(() => undefined); // a stream that opens anyway is closed with the session
-        throw err;
+      ]).then(([version, info]) => {
+        if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
+        this.ncpu = info.NCPU ?? null;
+        this.status({
+          engineVersion: version.Version ?? null,
+          apiVersion: version.ApiVersion ?? null,
+          liveRestore: info.LiveRestoreEnabled ?? null,
+          ncpu: info.NCPU ?? null,
+        });
       });
-      if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
-      this.ncpu = info.NCPU ?? null;
-      this.status({
-        engineVersion: version.Version ?? null,
-        apiVersion: version.ApiVersion ?? null,
-        liveRestore: info.LiveRestoreEnabled ?? null,
-        ncpu: info.NCPU ?? null,
-      });
-      this.docker = docker;
+      described.catch(() => undefined); // while the stream opens; the session fails on it below
+      const events = await opened;
 
       await new Promise<void>((_resolve, reject) => {
         const fail = (err: unknown) => reject(toDockpitError(err));
@@ -174,7 +173,9 @@ export class HostConnection {
         tunnel?.onClose(fail);
         signal.addEventListener('abort', () => reject(new DockpitError('STREAM_ENDED', 'stopped')), { once: true });
 
-        this.relist(docker, deadline).then(() => {
+        // Settled (what headless commands wait for) once listed and described: `hosts` shows the version.
+        Promise.all([this.relist(docker, deadline), described]).then(() => {
+          this.docker = docker;
           this.backoff.reset();
           this.settle();
           cleanups.push(this.probeLoop(docker, deadline, fail));
