@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { f1 } from './f1-engine-killed.js';
+import { f10 } from './f10-dead-name.js';
 import { f11 } from './f11-hand-address.js';
 import { f13 } from './f13-state-disk-full.js';
 import { f14 } from './f14-refused-host.js';
@@ -13,4 +14,4 @@ import { f8 } from './f8-fenced-host-returns.js';
 import { f9 } from './f9-image-missing.js';
 
 /** The scenarios implemented, in the order (F1 … F14); the others are listed in the README's table. */
-export const SCENARIOS: readonly Scenario[] = [f1, f2, f3, f4, f5, f6, f7, f8, f9, f11, f13, f14];
+export const SCENARIOS: readonly Scenario[] = [f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f13, f14];
