@@ -43,7 +43,7 @@ describe('hosts that do not answer', () => {
     expect(r.ms).toBeLessThan(CALL_TIMEOUT + 2500);
   });
 
-  it('a SIGSTOPped dockerd is down with TIMEOUT; ps lists the other hosts completely', async () => {
+  it('a SIGSTOPped dockerd is down with TIMEOUT; ps --json lists the other hosts completely and warns of it on stderr', async () => {
     const before = JSON.parse((await dockpit(['ps', '--json', '--config', config])).stdout) as Array<{ host: string }>;
     fleetCommand('freeze', 'h2');
     const r = await dockpit(['ps', '--json', '--config', config]);
@@ -54,6 +54,8 @@ describe('hosts that do not answer', () => {
     const rows = JSON.parse(r.stdout) as Array<{ host: string }>;
     expect(rows.filter((c) => c.host === 'h1')).toEqual(before.filter((c) => c.host === 'h1'));
     expect(rows.filter((c) => c.host === 'h2')).toEqual([]);
+    // stdout is the JSON a script parses; stderr says that it lacks h2, and why.
+    expect(r.stderr).toMatch(/^warning: host h2 is down: TIMEOUT: /m);
     const h2 = hostsOut.find((h) => h.name === 'h2')!;
     expect(h2.state).toBe('down');
     expect(h2.error).toMatch(/^TIMEOUT:/);

@@ -9,6 +9,7 @@ import { maskInspect } from '../../render/secret-env.js';
 import { connectFleet } from '../connect.js';
 import { requireHost } from '../../app/require-host.js';
 import type { HeadlessCommand } from './types.js';
+import { warnDownHosts } from './warn-down.js';
 
 /** Exit codes of `inspect` (documented in USAGE). */
 export const EXIT_NOT_FOUND = 3;
@@ -48,9 +49,8 @@ export const inspectCommand: HeadlessCommand = async ({ args, config, out, err }
   const fleet = await connectFleet(config);
   try {
     const state = fleet.store.getState();
-    const down = hostRows(state).filter((h) => h.state === 'down' && (args.host === undefined || h.name === args.host));
     // A host that is down may hold the container: say so, or "not found" would be a lie by omission.
-    for (const h of down) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
+    warnDownHosts(state, err, args.host);
     const matches = resolveTarget(state, target, args.host);
     const where = args.host === undefined ? '' : ` on ${args.host}`;
     if (matches.length === 0) {

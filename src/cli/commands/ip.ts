@@ -6,6 +6,7 @@ import { connectFleet } from '../connect.js';
 import { conflictText, ipReportText } from '../../render/ip-lines.js';
 import { withState } from '../with-state.js';
 import type { HeadlessCommand } from './types.js';
+import { warnDownHosts } from './warn-down.js';
 
 // `dockpit ip`: the IP view's headless twin (issue 4). What the engines report is the truth; the ledger
 // says what each name should hold. A conflict is reported, not a failure: exit 0, and a word on stderr.
@@ -57,7 +58,7 @@ export const ipCommand: HeadlessCommand = ({ args, config, out, err }) => withSt
     reservations: list ?? [],
   });
   if (error) err(`warning: ledger ${ledger.where}: ${error}`);
-  for (const h of hosts.filter((x) => x.state === 'down')) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
+  warnDownHosts(state, err);
   if (args.json) {
     out(JSON.stringify(ipJson(config, report, list, hosts, { file: ledger.where, error }), null, 2));
     return 0;

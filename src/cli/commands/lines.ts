@@ -3,11 +3,13 @@ import { formatBytes, formatPercent } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { textTable } from '../../render/text-table.js';
 import type { HeadlessCommand } from './types.js';
+import { warnDownHosts } from './warn-down.js';
 
-export const linesCommand: HeadlessCommand = async ({ args, config, out }) => {
+export const linesCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   const fleet = await connectFleet(config);
   await fleet.close();
   const rows = lineRows(fleet.store.getState());
+  warnDownHosts(fleet.store.getState(), err);
   if (args.json) {
     out(JSON.stringify(rows.map((l) => ({
       name: l.name, tier: l.tier, tierSource: l.tierSource, tierDisagree: l.tierDisagree, labelTiers: l.labelTiers, health: l.health, running: l.running, total: l.total, hosts: l.hosts,

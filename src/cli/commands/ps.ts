@@ -1,4 +1,4 @@
-import { containerRows, hostRows } from '../../store/selectors.js';
+import { containerRows } from '../../store/selectors.js';
 import { formatIps } from '../../render/format.js';
 import { connectFleet } from '../connect.js';
 import { containerJson } from '../json-output.js';
@@ -6,6 +6,7 @@ import { textTable } from '../../render/text-table.js';
 import { requireHost } from '../../app/require-host.js';
 import { requireLine } from '../../app/require-line.js';
 import type { HeadlessCommand } from './types.js';
+import { warnDownHosts } from './warn-down.js';
 
 export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   requireHost(args.host, config);
@@ -15,6 +16,7 @@ export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => 
   requireLine(args.bizline, config, containerRows(state, {}).map((c) => c.bizline));
   const filter = { ...(args.host !== undefined && { host: args.host }), ...(args.bizline !== undefined && { bizline: args.bizline }) };
   const rows = containerRows(state, filter);
+  warnDownHosts(state, err);
   if (args.json) {
     out(JSON.stringify(rows.map(containerJson), null, 2));
     return 0;
@@ -23,6 +25,5 @@ export const psCommand: HeadlessCommand = async ({ args, config, out, err }) => 
     ['HOST', 'NAME', 'BIZLINE', 'TIER', 'STATE', 'STATUS', 'IPS'],
     rows.map((c) => [c.host, c.name, c.bizline ?? '-', c.tier === null ? '-' : String(c.tier), c.state, c.status, formatIps(c.ips)]),
   ));
-  for (const h of hostRows(state).filter((x) => x.state === 'down')) err(`warning: host ${h.name} is down: ${h.error ?? 'unknown'}`);
   return 0;
 };
