@@ -136,4 +136,44 @@ export const mkdirp: EnsureDir = makeDirs;
 export const lockFs: typeof fs = {
   ...fs,
   mkdir: ((p: fs.PathLike, cb: (err: NodeJS.ErrnoException | null) => void) => fs.mkdir(p, { mode: PRIVATE_DIR_MODE }, (err) => cb(err))) as typeof fs.mkdir,
+  // proper-lockfile stamps a lock's mtime with this process's clock and judges another's stale against it:
+  // a dockpit whose clock is minutes off (chaos F12) took a live lock over as stale, or had its own taken
+  // (two runs then reserved one address). Lock times are kept in the file system's clock on disk and shown
+  // to proper-lockfile in this process's clock, so that every process judges a lock's age alike.
+  stat: ((p: fs.PathLike, cb: (err: NodeJS.ErrnoException | null, st?: fs.Stats) => void) =>
+    fs.stat(p, (err, st) => {
+      const off = err ? 0 : clockOffsetMs(path.dirname(String(p)));
+      if (err || off === 0) return cb(err, st);
+      const shifted = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as fs.Stats, st);
+      shifted.mtime = new Date(st.mtime.getTime() + off);
+      shifted.mtimeMs = shifted.mtime.getTime();
+      cb(null, shifted);
+    })) as typeof fs.stat,
+  utimes: ((p: fs.PathLike, atime: Date, mtime: Date, cb: (err: NodeJS.ErrnoException | null) => void) => {
+    const off = clockOffsetMs(path.dirname(String(p)));
+    fs.utimes(p, new Date(atime.getTime() - off), new Date(mtime.getTime() - off), cb);
+  }) as typeof fs.utimes,
 };
+
+let offsetMs: number | null = null;
+
+/**
+ * This process's clock minus the file system's (what it stamps a new file with), measured once with a file
+ * made in `dir`; 0 unless over a second (a stamp is a few ms coarse), or when it cannot be measured.
+ */
+function clockOffsetMs(dir: string): number {
+  if (offsetMs !== null) return offsetMs;
+  const probe = path.join(dir, `.clock.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  try {
+    const before = Date.now();
+    fs.writeFileSync(probe, '', { mode: 0o600 });
+    const after = Date.now();
+    const off = Math.round((before + after) / 2 - fs.statSync(probe).mtimeMs);
+    offsetMs = Math.abs(off) > 1000 ? off : 0;
+  } catch {
+    return 0; // a full disk (F13) or a read-only folder: judged by this clock, as before; measured next time
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+  return offsetMs;
+}
