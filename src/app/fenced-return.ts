@@ -12,13 +12,13 @@ import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
 
 // Issue 17, item 2 (chaos F7, F8): a move off a fenced host leaves the source untouched on it (the engine
-// did not answer). When that host comes back, its copy runs again beside the moved one, with the same name
-// and static address: with live-restore it never stopped, with `restart=always` its engine starts it at
-// boot. Measured on the test fleet before this: after `evacuate h1 --fenced h1` and h1's engine started
-// again, both copies ran, each on 10.88.78.2. So as soon as a long-lived dockpit (the cockpit, `dockpit
-// watch`) sees such a host up again, each source of a finished recorded-mode move that is still there is
-// kept from starting again (restart policy `no`) and stopped; it is not removed (its logs and any local
-// data stay for the operator), and each change is audited.
+// did not answer); a move whose source engine died before remove-source leaves its parked source there.
+// When that host comes back, the old copy runs again beside the moved one, on the same static address:
+// with live-restore it never stopped, with a restart policy its engine starts it at boot. Measured on the
+// test fleet before this: after `evacuate h1 --fenced h1` and h1's engine started again, both copies ran,
+// each on 10.88.78.2. So as soon as a long-lived dockpit (the cockpit, `dockpit watch`) sees such a host up,
+// each source a done move left there is kept from starting again (restart policy `no`) and stopped; it is
+// not removed (its logs and any local data stay for the operator), and each change is audited.
 
 /** The source of a finished move off a fenced host, which may still be on that host. */
 export interface FencedLeftover {
@@ -29,14 +29,23 @@ export interface FencedLeftover {
   /** The source container's ID (a container made on the host later has another). */
   id: string;
   to: string;
+  /** fenced: the move never touched it; not removed: parked, its removal failed or was not asked for. */
+  why: 'fenced' | 'not removed';
 }
 
-/** The sources of moves made from a recorded configuration (a fenced host) that ended done, on `hosts`. */
+/**
+ * The sources that done moves left on `hosts`: each made from a recorded configuration (a fenced host), and
+ * each parked source not removed (its engine died during remove-source, or --keep-source). Chaos F7 seed 2
+ * found the second kind: parked sources with restart=always ran again at their engine's start, on their
+ * moved copies' addresses.
+ */
 export function fencedLeftovers(views: readonly MigrationView[], hosts: ReadonlySet<string>): FencedLeftover[] {
+  const left = (m: MigrationView['moves'][number]) =>
+    m.plan.sourceMode === 'recorded' || !m.steps.some((s) => s.step === 'remove-source' && s.state === 'done');
   return views.flatMap((v) =>
     v.moves
-      .filter((m) => m.status === 'done' && m.plan.sourceMode === 'recorded' && hosts.has(m.plan.from))
-      .map((m) => ({ runId: v.runId, move: m.index, host: m.plan.from, name: m.plan.name, id: m.plan.sourceId, to: m.plan.to })),
+      .filter((m) => m.status === 'done' && hosts.has(m.plan.from) && left(m))
+      .map((m) => ({ runId: v.runId, move: m.index, host: m.plan.from, name: m.plan.name, id: m.plan.sourceId, to: m.plan.to, why: m.plan.sourceMode === 'recorded' ? 'fenced' : 'not removed' }) as const),
   );
 }
 
@@ -106,12 +115,13 @@ export function startFencedReturn(o: FencedReturnOptions): FencedReturn {
 
   const retire = async (l: FencedLeftover): Promise<void> => {
     const deadline = <T>(call: (signal: AbortSignal) => Promise<T>) => withDeadline(o.callTimeoutMs, call);
-    const target = `${l.host}/${l.name}`;
-    const details = { runId: l.runId, move: l.move, id: l.id, movedTo: l.to };
+    let target = `${l.host}/${l.name}`;
+    const details = { runId: l.runId, move: l.move, id: l.id, movedTo: l.to, why: l.why };
     let done: RetireStep[] = [];
     try {
       const ins = await deadline((s) => o.engine.inspect(l.host, l.id, s));
       if (!ins) return;
+      target = `${l.host}/${ins.Name.replace(/^\//, '')}`; // a parked source goes by its parking name
       const steps = retireSteps(ins);
       if (steps.length === 0) return;
       await o.audit.ready(); // a change the audit log cannot record is not made

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { docker } from '../support/fleet.js';
 import { lanPoolYaml } from '../support/configs.js';
 import { startWatchProcess, type WatchProc } from '../integration/watch-process.js';
@@ -26,7 +28,10 @@ export interface EvacuateFault {
   host: string;
   /** Restart policy of each container made on the host (its count is the array's length). */
   policies: string[];
-  /** 'before': the engine dies, then `evacuate --fenced`; a number: the engine dies that many ms into a live `evacuate`. */
+  /**
+   * 'before': the engine dies, then `evacuate --fenced`; a number N: the engine dies once a live `evacuate`
+   * has journaled N records (or when it ends, if it writes fewer).
+   */
   kill: 'before' | number;
   /** How long the engine stays down after the evacuation ends, ms. */
   downMs: number;
@@ -83,12 +88,18 @@ export async function runEvacuateUnderFault(ctx: RunContext, f: EvacuateFault): 
       engineDown = true;
       ev = keep(`evacuate ${f.host} --fenced`, await evacuate(true));
     } else {
-      const delay = f.kill;
-      const [r] = await Promise.all([evacuate(false), sleep(delay).then(async () => {
-        await engineFault('stop-engine', f.host, ctx.log);
-        engineDown = true;
-      })]);
-      ev = keep(`evacuate ${f.host} (engine killed after ${delay} ms)`, r);
+      const n = f.kill;
+      let ended = false;
+      const [r] = await Promise.all([
+        evacuate(false).finally(() => (ended = true)),
+        (async () => {
+          while (!ended && journalLength(stateDir) < n) await sleep(25);
+          ctx.log(`engine killed at ${journalLength(stateDir)} journal records${ended ? ' (the evacuation had ended)' : ''}`);
+          await engineFault('stop-engine', f.host, ctx.log);
+          engineDown = true;
+        })(),
+      ]);
+      ev = keep(`evacuate ${f.host} (engine killed at record ${n})`, r);
       // What an operator does next when the live evacuation did not finish: the host is fenced now.
       if (!isDone(ev)) ev = keep(`evacuate ${f.host} --fenced (again)`, await evacuate(true));
     }
@@ -132,6 +143,16 @@ export async function runEvacuateUnderFault(ctx: RunContext, f: EvacuateFault): 
     if (engineDown) await engineFault('start-engine', f.host, ctx.log);
     await removeAll(hosts, f.prefix);
   }
+}
+
+/** Records in the (one) migration journal of the run's state so far. */
+function journalLength(stateDir: string): number {
+  const d = path.join(stateDir, 'migrations');
+  if (!fs.existsSync(d)) return 0;
+  return fs
+    .readdirSync(d)
+    .filter((f) => f.endsWith('.jsonl'))
+    .reduce((n, f) => n + fs.readFileSync(path.join(d, f), 'utf8').split('\n').filter((l) => l.trim()).length, 0);
 }
 
 function isDone(r: Ran): boolean {

@@ -13,7 +13,8 @@ import { initialFleetState } from '../../src/store/state.js';
 // the sources still there are kept from restarting and stopped, once, audited; nothing else is touched.
 
 const OP = { user: 'u', from: 'j' };
-const plan = (name: string, id: string, mode: 'recorded' | 'live', from = 'h1'): MovePlan => ({ name, from, to: 'h2', sourceId: id, sourceMode: mode }) as unknown as MovePlan;
+const plan = (name: string, id: string, mode: 'recorded' | 'live', from = 'h1'): MovePlan =>
+  ({ name, from, to: 'h2', sourceId: id, sourceMode: mode, steps: mode === 'live' ? ['create', 'stop-source', 'park-source', 'start-target', 'gate', 'remove-source'] : ['create', 'start-target', 'gate'] }) as unknown as MovePlan;
 
 function run(runId: string, moves: Array<[MovePlan, 'done' | 'rolled-back']>): MigrationRecord[] {
   return [
@@ -28,18 +29,24 @@ const RUNS: Record<string, MigrationRecord[]> = {
     [plan('a', 'A', 'recorded'), 'done'],
     [plan('b', 'B', 'recorded'), 'rolled-back'],
     [plan('c', 'C', 'live'), 'done'],
-  ]),
+  ]).flatMap((r) => (r.kind === 'move.end' && r.move === 2 ? [{ at: 't', kind: 'step.outcome', runId: 'r1', move: 2, step: 'remove-source', outcome: 'done' } as MigrationRecord, r] : [r])),
   r2: run('r2', [[plan('d', 'D', 'recorded', 'h3'), 'done']]),
+  // A live move whose remove-source failed (its engine died after the gate): the parked source is left.
+  r3: [
+    ...run('r3', [[plan('e', 'E', 'live'), 'done']]).slice(0, 1),
+    { at: 't', kind: 'step.outcome', runId: 'r3', move: 0, step: 'remove-source', outcome: 'failed', error: 'UNREACHABLE' },
+    ...run('r3', [[plan('e', 'E', 'live'), 'done']]).slice(1),
+  ],
 };
 
 const inspect = (status: string, policy: string): SourceInspect =>
   ({ Id: 'x', Name: '/x', Image: 'i', State: { Status: status, Running: status === 'running' }, Config: { StopTimeout: 1 }, HostConfig: { RestartPolicy: { Name: policy } } }) as unknown as SourceInspect;
 
 describe('fenced return', () => {
-  it('finds the sources of done moves made from a record, on the hosts asked', () => {
+  it('finds the sources done moves left on the hosts asked: made from a record, or parked and not removed', () => {
     const views = Object.values(RUNS).map(migrationState);
-    expect(fencedLeftovers(views, new Set(['h1'])).map((l) => `${l.runId}:${l.host}/${l.name}:${l.id}`)).toEqual(['r1:h1/a:A']);
-    expect(fencedLeftovers(views, new Set(['h1', 'h3'])).map((l) => l.name)).toEqual(['a', 'd']);
+    expect(fencedLeftovers(views, new Set(['h1'])).map((l) => `${l.runId}:${l.host}/${l.name}:${l.id}:${l.why}`)).toEqual(['r1:h1/a:A:fenced', 'r3:h1/e:E:not removed']);
+    expect(fencedLeftovers(views, new Set(['h1', 'h3'])).map((l) => l.name)).toEqual(['a', 'd', 'e']);
   });
 
   it('retires what would run: the restart policy first, then a stop; nothing once stopped without one', () => {
@@ -54,12 +61,12 @@ describe('fenced return', () => {
     const store = createFleetStore(initialFleetState());
     const setHost = (state: HostStatus['state']) =>
       store.setState((s) => ({ hostOrder: ['h1', 'h2'], hosts: { ...s.hosts, h1: { name: 'h1', state } as HostStatus, h2: { name: 'h2', state: 'up' } as HostStatus } }));
-    const live = new Map([['A', inspect('running', 'always')]]);
+    const live = new Map([['A', { ...inspect('running', 'always'), Name: '/a' }]]);
     const calls: string[] = [];
     let connected = false; // listed up a moment before the client is handed out (host-connection.ts)
     const engine: FencedReturnEngine = {
       connected: () => connected,
-      inspect: async (h, id) => (calls.push(`inspect ${h} ${id}`), live.get(id) ?? null),
+      inspect: async (h, id) => (calls.push(`inspect ${h} ${id}`), live.get(id) ?? null), // E: removed by hand since
       disableRestart: async (h, id) => {
         calls.push(`no-restart ${h} ${id}`);
         live.set(id, { ...live.get(id)!, HostConfig: { RestartPolicy: { Name: 'no' } } });
@@ -84,15 +91,15 @@ describe('fenced return', () => {
     await f.idle();
     expect(calls).toEqual([]);
     connected = true;
-    await waitFor(() => calls.length === 3 || undefined, 2000);
+    await waitFor(() => calls.length === 4 || undefined, 2000);
     await f.idle();
-    expect(calls).toEqual(['inspect h1 A', 'no-restart h1 A', 'stop h1 A 1']);
+    expect(calls.sort()).toEqual(['inspect h1 A', 'inspect h1 E', 'no-restart h1 A', 'stop h1 A 1']);
     expect(audit.map((a) => [a.action, a.targets, a.outcome, a.details.steps])).toEqual([['migrate.fenced-return', ['h1/a'], 'ok', ['no-restart', 'stop']]]);
     // Down and up again: looked at, left alone.
     setHost('down');
     setHost('up');
     await f.idle();
-    expect(calls.slice(3)).toEqual(['inspect h1 A']);
+    expect(calls.slice(4).sort()).toEqual(['inspect h1 A', 'inspect h1 E']);
     expect(audit).toHaveLength(1);
     await f.stop();
   });
