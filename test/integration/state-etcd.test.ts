@@ -707,6 +707,40 @@ describe('etcd state: audit log', () => {
     expect(await s.audit.read({ since: new Date('2024-05-01T10:00:01.001Z') })).toEqual([a3]);
     expect(s.audit.operator).toEqual(OPERATOR);
   });
+
+  it('verify names an entry edited, deleted or swapped behind dockpit\'s back (issue 17, item 4)', async () => {
+    const root = rootClient();
+    try {
+      // Five linked entries under a prefix of their own; the keys in the log's order (all written by one clock).
+      const log = async (tag: string) => {
+        const prefix = freshPrefix(tag);
+        const s = open(prefix);
+        for (let i = 0; i < 5; i++) await s.audit.append({ action: 'container.run', targets: [`h1/c${i}`], details: {}, outcome: 'ok' });
+        const keys = await root.getAll().prefix(`${prefix}audit/`).keys();
+        expect(keys).toHaveLength(5);
+        expect(await s.audit.verify()).toMatchObject({ ok: true, chained: 5, break: null });
+        return { s, keys };
+      };
+
+      const edited = await log('audit-edit');
+      const value = await root.get(edited.keys[2]!).string();
+      await root.put(edited.keys[2]!).value(value!.replace('"outcome":"ok"', '"outcome":"failed"'));
+      expect(await edited.s.audit.verify()).toMatchObject({ ok: false, break: { kind: 'changed', line: 3, seq: 3 } });
+
+      const deleted = await log('audit-delete');
+      await root.delete().key(deleted.keys[2]!);
+      expect(await deleted.s.audit.verify()).toMatchObject({ ok: false, break: { kind: 'removed', line: 3, seq: 4 } });
+
+      // Two values exchanged: each key keeps its place in etcd's commit order, the entries' links do not.
+      const swapped = await log('audit-swap');
+      const [v1, v2] = await Promise.all([root.get(swapped.keys[1]!).string(), root.get(swapped.keys[2]!).string()]);
+      await root.put(swapped.keys[1]!).value(v2!);
+      await root.put(swapped.keys[2]!).value(v1!);
+      expect(await swapped.s.audit.verify()).toMatchObject({ ok: false, break: { kind: 'reordered', line: 2, seq: 3 } });
+    } finally {
+      root.close();
+    }
+  });
 });
 
 describe('etcd state: inspect records', () => {
