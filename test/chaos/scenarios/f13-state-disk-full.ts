@@ -10,8 +10,8 @@ import { now, removeAll, seen, sleep, type Ran } from '../truth.js';
 
 // F13: the state folder is a small tmpfs (256 KiB, 0700) that fills up at a seeded moment of a series of
 // `dockpit run`s: before run k, or while run k is under way. A run that meets the full disk stops with one
-// line that names ENOSPC (no stack trace) and must not lie: a container it made on an engine whose record
-// could not be written is named in its error. Once the filler is gone, the failed names are run again: each
+// line that names ENOSPC (no stack trace) and must not lie: a container it started on an engine whose audit
+// entry could not be written is named in its error (host, name; then not counted as unaudited). Once the filler is gone, the failed names are run again: each
 // runs exactly once, no address twice, every container in the audit log, nothing left in the state folder
 // (no placement lock, no temporary file, no address kept for a name that does not run).
 
@@ -64,6 +64,7 @@ export const f13: Scenario = {
       let filler: string | null = null;
       const failed: string[] = [];
       const attempted: string[] = [];
+      const reported = new Set<string>();
       let stop = false; // after the first run the full disk failed: the next would fail alike
       for (let i = 0; i < n && !stop; i++) {
         const name = names[i]!;
@@ -86,8 +87,11 @@ export const f13: Scenario = {
         if (i >= k) stop = true;
         if (filler === null || !/ENOSPC/.test(first)) violations.push({ invariant: 'clear error', text: `run ${name}: exit ${r.code ?? r.signal}, stderr ${JSON.stringify(first)}${filler === null ? ' (disk not full yet)' : ''}` });
         // Not lying: a container this run left on an engine is named in what it said.
-        for (const c of (await seen(hosts, name)).filter((c) => c.name === name))
-          if (!r.stderr.includes(c.host) || !r.stderr.includes(c.state)) violations.push({ invariant: 'no lie', text: `run ${name} failed and left ${c.host}/${name} ${c.state}, which its error does not say: ${JSON.stringify(r.stderr.trim())}` });
+        // Said as "NAME was started on HOST (ID) but the audit log could not be written: ENOSPC …".
+        for (const c of (await seen(hosts, name)).filter((c) => c.name === name)) {
+          if (r.stderr.includes(`${name} was started on ${c.host}`) && c.state === 'running') reported.add(`${c.host}/${name}`);
+          else violations.push({ invariant: 'no lie', text: `run ${name} failed and left ${c.host}/${name} ${c.state}, which its error does not say: ${JSON.stringify(r.stderr.trim())}` });
+        }
       }
       if (filler !== null) fs.rmSync(filler);
       const temps = tempFiles(stateDir);
@@ -104,7 +108,9 @@ export const f13: Scenario = {
       }
       const running = (await seen(hosts, P)).filter((c) => c.state === 'running').map((c) => c.name);
       for (const name of attempted) if (!running.includes(name)) violations.push({ invariant: 'resumes once freed', text: `${name} runs nowhere after the space came back` });
-      violations.push(...(await afterRuns(ctx, P, stateDir, t0, out, secret)));
+      // A change whose audit entry the full disk refused is not a lie when the run said so (above).
+      const unreported = (x: Violation) => !(x.invariant === 'every change audited' && [...reported].some((k) => x.text.startsWith(`${k} `)));
+      violations.push(...(await afterRuns(ctx, P, stateDir, t0, out, secret)).filter(unreported));
       const moment = when === 'before' ? 'before' : when === 'after' ? `${delay} ms into` : 'at the create of';
       return { violations, chose: `the disk full ${moment} run ${k + 1} of ${n} (${failed.length} failed${filler === null ? ', the run ended first' : ''})` };
     } finally {
