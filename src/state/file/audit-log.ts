@@ -5,7 +5,7 @@ import { nextLink, verifyChain, type ChainStart } from '../audit-chain.js';
 import { currentOperator } from '../operator.js';
 import { auditEntry } from '../schemas.js';
 import { StateError, type AuditEntry, type AuditLog, type Operator } from '../types.js';
-import { mkdirp, openForWrite, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { mkdirp, openForWrite, readIfExists, syncDir, writeFileDurably, writeRefused, type EnsureDir } from './durable-file.js';
 import { withFileLock } from './file-lock.js';
 import { inTurn } from './in-turn.js';
 
@@ -165,6 +165,8 @@ export function fileAuditLog(
           // A torn last line (a crash mid-write) would swallow this entry: start on a fresh line.
           await fh.write(`${last.whole ? '' : '\n'}${JSON.stringify(entry)}\n`);
           await fh.sync();
+        } catch (err) {
+          throw writeRefused(err, file);
         } finally {
           await fh.close();
         }

@@ -6,7 +6,7 @@ import { DockpitError } from '../../engine/errors.js';
 import { pidAlive } from '../owner-alive.js';
 import { checkRunId } from '../run-id.js';
 import { LockBusyError, StateError, type ContainerLock, type LockOwner, type LockTarget } from '../types.js';
-import { lockFs, mkdirp, openForWrite, readdirIfExists, syncDir, type EnsureDir } from './durable-file.js';
+import { lockFs, mkdirp, openForWrite, readdirIfExists, syncDir, writeRefused, type EnsureDir } from './durable-file.js';
 
 // Issue 5, item 6: one plan per container at a time. Before a run touches anything, every container it
 // will touch is locked; a container another live run holds refuses the whole run, naming who and since when.
@@ -108,6 +108,8 @@ export function fileContainerLock(stateDir: string, opts: FileLockOptions = {}):
     try {
       await fh.writeFile(JSON.stringify(owner));
       await fh.sync();
+    } catch (err) {
+      throw writeRefused(err, file);
     } finally {
       await fh.close();
     }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { StateError } from '../types.js';
 
 // Crash-safe file helpers shared by the audit log, the ledger, the placement lock and the journals.
 
@@ -78,6 +79,23 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+const REFUSALS: Record<string, string> = {
+  ENOSPC: 'no space left on its device',
+  EDQUOT: 'over its disk quota',
+  EROFS: 'its file system is read-only',
+};
+
+/**
+ * A write the device refused (full, over quota, read-only) as a StateError naming the file: Node's errors
+ * from a file handle carry no path, and "unexpected error: ENOSPC: … write" left the operator to guess which
+ * disk (chaos F13). Any other error is returned as it is.
+ */
+export function writeRefused(err: unknown, file: string): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const why = code === undefined ? undefined : REFUSALS[code];
+  return why === undefined ? err : new StateError(`state ${file}: cannot write: ${why} (${code}); make room there, then run the command again`);
+}
+
 /** Writes `text` to `file` so that a crash at any point leaves the old or the new content. */
 export async function writeFileDurably(file: string, text: string): Promise<void> {
   const dir = path.dirname(file);
@@ -90,7 +108,7 @@ export async function writeFileDurably(file: string, text: string): Promise<void
     // A full disk (ENOSPC, chaos F13) fails the write: the empty temporary file must not stay behind.
     await fh.close().catch(() => undefined);
     await fs.promises.rm(tmp, { force: true });
-    throw err;
+    throw writeRefused(err, file);
   }
   await fh.close();
   try {

@@ -4,7 +4,7 @@ import { parseJsonl } from '../journal-lines.js';
 import { checkRunId } from '../run-id.js';
 import type { JournalEntry, RunJournal } from '../types.js';
 import { maskSecretsDeep } from '../../secrets/secret-env.js';
-import { mkdirp, openForWrite, readdirIfExists, readIfExists, syncDir, writeFileDurably, type EnsureDir } from './durable-file.js';
+import { mkdirp, openForWrite, readdirIfExists, readIfExists, syncDir, writeFileDurably, writeRefused, type EnsureDir } from './durable-file.js';
 
 // The append-only, fsynced JSON-lines file behind every journal (plan runs, migrations): one record per
 // line in `<dir>/<runId>.jsonl`, on disk before `append` resolves, so it can be written before the engine
@@ -74,6 +74,8 @@ async function appendLine(file: string, line: string): Promise<void> {
     // One write(2) on an O_APPEND descriptor: the line lands whole at the end.
     await fh.write(`${prefix}${line}\n`);
     await fh.sync();
+  } catch (err) {
+    throw writeRefused(err, file);
   } finally {
     await fh.close();
   }
