@@ -55,15 +55,18 @@ function post(socket: string, path: string): Promise<number> {
   });
 }
 
-async function filler(socket: string, ids: readonly string[], n: number): Promise<void> {
+/** `n` kill calls over `ids`; resolves to how many the engine accepted (each one event). */
+async function filler(socket: string, ids: readonly string[], n: number): Promise<number> {
   let next = 0;
+  let ok = 0;
   const worker = async () => {
     while (next < n) {
       const id = ids[next++ % ids.length]!;
-      await post(socket, `/containers/${id}/kill?signal=WINCH`);
+      if ((await post(socket, `/containers/${id}/kill?signal=WINCH`)) === 204) ok++;
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
+  return ok;
 }
 
 export const f5: Scenario = {
@@ -110,7 +113,8 @@ export const f5: Scenario = {
       await Promise.all(Array.from({ length: made }, (_, i) => run(`${P}n${i}`, i === 0)));
       const running = (await docker(host, 'ps', '-q', '--no-trunc', '--filter', `name=^${P}`)).split('\n').filter(Boolean);
       if (running.length === 0) throw new Error(`no running ${P} container on ${host} for the filler`);
-      await filler(fh.socket, running, FILLER);
+      const filled = await filler(fh.socket, running, FILLER);
+      if (filled <= 256) throw new Error(`only ${filled} of ${FILLER} filler events on ${host}: the engine's buffer still holds the changes`);
       if (restart === 'after') await restartEngine();
       const want = await truth(host);
       watch.child.kill('SIGCONT');
