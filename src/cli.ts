@@ -12,7 +12,7 @@ import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 process.on('uncaughtException', exitUnexpected);
 process.on('unhandledRejection', exitUnexpected);
 
-/** How long the cockpit waits for the hosts' first lists before it loads its UI anyway (issue 16). */
+/** How long the cockpit, its UI loaded, waits for the hosts' first lists before its first frame (issue 16). */
 const UI_WAIT_MS = 400;
 
 async function main(argv: string[]): Promise<number> {
@@ -58,11 +58,14 @@ async function main(argv: string[]): Promise<number> {
     // The hosts first, then Ink and the views: the fleet connects while those load.
     const { startFleet } = await import('./cli/connect.js');
     const fleet = startFleet(config);
-    // Ink and the views after the first lists are in, or UI_WAIT_MS at most (a host that does not answer):
-    // loading them is one long synchronous stretch, and every round trip of a host's handshake (SSH: about
-    // eight) waited behind it; the first frame is then drawn once, whole, instead of once per host.
-    await Promise.race([fleet.engine.settled(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
+    // The UI loads while the hosts connect, in three steps (React, Ink, the views): each is one synchronous
+    // stretch of compiling and running modules, and a host's handshake (SSH: about eight round trips) only
+    // moves on between them. The first frame is drawn once the first lists are in (UI_WAIT_MS at most: a
+    // host that does not answer), whole, instead of once per host (issue 16).
+    await import('react');
+    await import('ink');
     const { runTui } = await import('./cli/tui.js');
+    await Promise.race([fleet.engine.settled(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
     return runTui(config, { readOnly: args.readOnly }, fleet);
   }
   const { HEADLESS } = await import('./cli/commands/index.js');
