@@ -184,6 +184,10 @@ export class HostConnection {
       });
     } finally {
       for (const c of cleanups.reverse()) c();
+      // A confirming list the session had scheduled dies with it; left pending, it kept the next session's
+      // own from being scheduled (`??=`), and then did nothing (its client was gone): chaos F5.
+      if (this.confirmTimer) clearTimeout(this.confirmTimer);
+      this.confirmTimer = null;
     }
   }
 
@@ -306,11 +310,15 @@ export class HostConnection {
       this.opts.emit({ type: 'container.event', event: record });
     }
     const patch = patchFromAction(action, attributes);
+    // An event's word counts from when it happened, not from when it was read: a dockpit stopped for a while
+    // (SIGSTOP, a hung machine) reads old events at once, and they must not outvote the list that follows
+    // (chaos F5: a `start` read after its engine had restarted kept a dead container running on screen).
+    const at = record ? Math.min(Date.now(), record.timeNano / 1e6 - this.clockOffsetMs) : Date.now();
     if (patch === 'removed') {
-      this.overlay.note(id, 'removed', Date.now());
+      this.overlay.note(id, 'removed', at);
       this.opts.emit({ type: 'container.removed', host: this.name, id });
     } else if (patch) {
-      if (patch.state) this.overlay.note(id, patch.state, Date.now());
+      if (patch.state) this.overlay.note(id, patch.state, at);
       this.opts.emit({ type: 'container.patched', host: this.name, id, patch });
     }
     if (LIST_CHANGING_ACTIONS.has(action) || action.startsWith('health_status')) scheduleRelist();
