@@ -9,8 +9,7 @@ import type { FleetStore } from '../store/fleet-store.js';
 import { startAlerting, type Alerting, type AlertingHealth, type AlertRules } from './alerting.js';
 import type { WatchLog } from './alerting-log.js';
 import { configuredSinks } from './alerting-sinks.js';
-import { fencedReturnEngine, startFencedReturn } from './fenced-return.js';
-import { migrationJournal } from '../migrate/journal.js';
+import { startFencedReturnOn } from './fenced-return.js';
 import { startLedgerPoller } from './ledger-watch.js';
 import { startSenderElection, type SenderElection } from './sender-election.js';
 import { startSampler } from './stats-sampling.js';
@@ -100,14 +99,7 @@ export async function startWatch(opts: WatchOptions): Promise<Watch> {
   const team = startTeamWatcher({ state, emit: live.emit, livenessMs: config.engine.probeIntervalMs });
   // Chaos F7/F8: a host that returns after an evacuation off it while fenced runs its moved containers again
   // (live-restore, restart=always): they are stopped as soon as it is seen up (fenced-return.ts says why).
-  const fenced = startFencedReturn({
-    store: live.store,
-    engine: fencedReturnEngine(live.engine),
-    journal: migrationJournal(state),
-    audit: state.audit,
-    callTimeoutMs: config.engine.callTimeoutMs,
-    onError: (host, error) => live.emit({ type: 'host.status', host, patch: { error } }),
-  });
+  const fenced = startFencedReturnOn(live.store, live.engine, state, config.engine.callTimeoutMs, live.emit);
   const sinkWatch = setInterval(() => {
     const h = started.selfHealth();
     log.sinkStats(Object.entries(h.sinks).map(([name, stats]) => ({ name: name as AlertSink['name'], stats })), Date.now());

@@ -8,11 +8,10 @@ import type { FleetStore } from '../store/fleet-store.js';
 import { startAlerting } from './alerting.js';
 import { alertmanagerSilence } from './alerting-sinks.js';
 import { engineActions } from './engine-actions.js';
-import { fencedReturnEngine, startFencedReturn, type FencedReturn } from './fenced-return.js';
+import { startFencedReturnOn, type FencedReturn } from './fenced-return.js';
 import { startInspectRecorder, type InspectRecorder } from './inspect-recorder.js';
 import { startLedgerPoller } from './ledger-watch.js';
 import { cockpitMigrations } from './migrations.js';
-import { migrationJournal } from '../migrate/journal.js';
 import { placeAction } from './placement.js';
 import { planActions } from './plans.js';
 import type { CockpitActions } from './ports.js';
@@ -101,7 +100,7 @@ export function createApp(config: FleetConfig, engine: FleetEngine, store: Fleet
         onError: (host, err) => emit({ type: 'host.status', host, patch: { error: err.toString() } }),
       });
       // Chaos F7/F8: a fenced host's moved-away containers are stopped when it comes back (not read-only).
-      if (!readOnly) fenced = startFencedReturn({ store, engine: fencedReturnEngine(engine), journal: migrationJournal(state), audit: state.audit, callTimeoutMs: config.engine.callTimeoutMs, onError: (host, error) => emit({ type: 'host.status', host, patch: { error } }) });
+      if (!readOnly) fenced = startFencedReturnOn(store, engine, state, config.engine.callTimeoutMs, emit);
     },
     (err: unknown) => options.onStateUnwritable?.(`not writable: ${toDockpitError(err).code}; nothing is recorded`),
   );

@@ -6,8 +6,9 @@ import { updateContainerExact } from '../engine/container-update.js';
 import { hostIsUp } from '../engine/host-up.js';
 import type { SourceInspect } from '../migrate/container-spec.js';
 import { dockerodeMigrateHost } from '../migrate/dockerode-engine.js';
-import { migrationState, type MigrationJournal, type MigrationView } from '../migrate/journal.js';
-import type { AuditLog } from '../state/types.js';
+import type { DomainEventSink } from '../engine/types.js';
+import { migrationJournal, migrationState, type MigrationJournal, type MigrationView } from '../migrate/journal.js';
+import type { AuditLog, StateStore } from '../state/types.js';
 import type { FleetStore } from '../store/fleet-store.js';
 import type { FleetState } from '../store/state.js';
 
@@ -107,6 +108,18 @@ const RETRY_MS = 250;
 const upHosts = (s: FleetState): Set<string> => new Set(s.hostOrder.filter((h) => hostIsUp(s.hosts[h]?.state)));
 
 /** Checks every host as it comes up (and each up at the start: a dockpit started after the host returned). */
+/** The service on a live fleet and its state, as the cockpit and `dockpit watch` both run it: errors go to the host's status. */
+export function startFencedReturnOn(store: FleetStore, engine: FleetEngine, state: StateStore, callTimeoutMs: number, emit: DomainEventSink): FencedReturn {
+  return startFencedReturn({
+    store,
+    engine: fencedReturnEngine(engine),
+    journal: migrationJournal(state),
+    audit: state.audit,
+    callTimeoutMs,
+    onError: (host, error) => emit({ type: 'host.status', host, patch: { error } }),
+  });
+}
+
 export function startFencedReturn(o: FencedReturnOptions): FencedReturn {
   let wasUp = new Set<string>();
   const pending = new Set<string>();

@@ -8,8 +8,9 @@ import { warnDownHosts } from './warn-down.js';
 export const linesCommand: HeadlessCommand = async ({ args, config, out, err }) => {
   const fleet = await connectFleet(config);
   await fleet.close();
-  const rows = lineRows(fleet.store.getState());
-  warnDownHosts(fleet.store.getState(), err);
+  const state = fleet.store.getState();
+  const rows = lineRows(state);
+  warnDownHosts(state, err);
   if (args.json) {
     out(JSON.stringify(rows.map((l) => ({
       name: l.name, tier: l.tier, tierSource: l.tierSource, tierDisagree: l.tierDisagree, labelTiers: l.labelTiers, health: l.health, running: l.running, total: l.total, hosts: l.hosts,
