@@ -178,6 +178,10 @@ export class HostConnection {
           this.docker = docker;
           this.backoff.reset();
           this.settle();
+          // The first list is confirmed once it must have caught up: a container that died just before the
+          // events stream opened has no event to correct a list that lagged on it (dockerd logs `die` before
+          // its list shows it), and would show running until the resync (CI: a `true` run just before).
+          this.confirmLater(docker, deadline);
           cleanups.push(this.probeLoop(docker, deadline, fail));
           this.backfill(docker, deadline);
         }, fail);

@@ -82,7 +82,8 @@ describe('the cockpit', () => {
     // only notice head leaving from a later write failing, and a still screen writes nothing (CI, d81b135:
     // every frame was out before head left, and it waited until killed): so it is refused at once.
     const shell = `env -u CI node ${CLI} --config ${CONFIG} | head -c 300 | wc -c; echo "exit codes: \${PIPESTATUS[*]}"`;
-    const { stdout } = await run('script', ['-qec', shell, '/dev/null'], { timeout: 30_000 });
+    // script(1) runs its command with $SHELL, or /bin/sh when unset (CI): PIPESTATUS is bash's.
+    const { stdout } = await run('script', ['-qec', shell, '/dev/null'], { timeout: 30_000, env: { ...process.env, SHELL: '/bin/bash' } });
     expect(stdout).not.toContain('    at ');
     expect(stdout).not.toContain('EPIPE');
     expect(stdout).toContain('dockpit: the cockpit draws on a terminal, and stdout is not one (a pipe or a file)');

@@ -1,47 +1,12 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LABELS, type EngineTuning } from '../../src/config/types.js';
 import { HostConnection } from '../../src/engine/host-connection.js';
 import type { DomainEvent } from '../../src/engine/types.js';
+import { fakeEngine } from '../support/fake-engine.js';
 
 // Issue 14: a host whose stats reads answer is not probed as well (probes were a third of the idle cockpit's
 // requests at 200 hosts); the liveness fact holds all the same: a host whose container calls hang shows
 // degraded within a probe interval (plus the call's deadline) of its last answer.
-
-/** The few engine calls a connection makes, over HTTP; container lists can be made to hang. */
-function fakeEngine() {
-  const s = { probes: 0, hang: false, server: null as http.Server | null, port: 0 };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://engine');
-    const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
-    const json = (body: unknown) => {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (path === '/version') return json({ Version: '20.10.24', ApiVersion: '1.41' });
-    if (path === '/info') return json({ NCPU: 2, SystemTime: new Date().toISOString(), LiveRestoreEnabled: false });
-    if (path === '/events') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      if (url.searchParams.has('until')) res.end();
-      else res.flushHeaders();
-      return;
-    }
-    if (path === '/containers/json') {
-      if (url.searchParams.get('limit') === '1') s.probes++;
-      if (s.hang) return; // never answers: the client's deadline ends it
-      return json([]);
-    }
-    res.writeHead(404).end();
-  });
-  s.server = server;
-  return new Promise<typeof s>((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      s.port = (server.address() as AddressInfo).port;
-      resolve(s);
-    }),
-  );
-}
 
 const tuning: EngineTuning = { callTimeoutMs: 300, connectTimeoutMs: 300, probeIntervalMs: 400, slowThresholdMs: 1000, resyncIntervalMs: 60_000, statsPerSecond: 20 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,10 +27,7 @@ async function connect() {
     emit: (e) => events.push(e),
   });
   conn.start();
-  cleanup.push(() => {
-    engine.server!.closeAllConnections();
-    engine.server!.close();
-  });
+  cleanup.push(() => engine.close());
   cleanup.push(() => conn.stop());
   await conn.settled;
   return { engine, events, conn };
