@@ -191,3 +191,28 @@ describe('container.event timeline', () => {
     expect(s.containers).toBe(s0.containers);
   });
 });
+
+describe('a batch (applyEvents)', () => {
+  it('copies the hosts maps once, leaves the state it started from as it was, and ends where one event at a time ends', () => {
+    const start = stateOf([hostUp('a'), listed('a', [container('a', 'x1', 'x1')])]);
+    const frozen = structuredClone(start);
+    const batch = [
+      { type: 'host.status', host: 'b', patch: { state: 'connecting' } },
+      { type: 'host.status', host: 'c', patch: { state: 'connecting' } },
+      { type: 'host.status', host: 'b', patch: { state: 'up', latencyMs: 2 } },
+      listed('b', [container('b', 'y2', 'y2'), container('b', 'y1', 'y1')]),
+      { type: 'stats.sampled', host: 'b', at: 1, samples: [] },
+      { type: 'host.status', host: 'a', patch: { latencyMs: 9 } },
+      { type: 'container.patched', host: 'a', id: 'x1', patch: { state: 'exited' } },
+      listed('c', [container('c', 'z1', 'z1')]),
+    ] as Parameters<typeof applyEvents>[1];
+    const batched = applyEvents(start, batch);
+    const oneByOne = batch.reduce((s, e) => applyEvent(s, e), start);
+    expect(batched).toEqual(oneByOne);
+    expect(batched.hostOrder).toEqual(['a', 'b', 'c']);
+    expect(batched.containers.b!.order.map((id) => batched.containers.b!.byId[id]!.name)).toEqual(['y1', 'y2']);
+    expect(start).toEqual(frozen); // the batch wrote only into its own copies
+    expect(batched.hosts).not.toBe(start.hosts);
+    expect(batched.containers.a).not.toBe(start.containers.a);
+  });
+});
