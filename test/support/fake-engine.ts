@@ -1,5 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_LABELS, type EngineTuning } from '../../src/config/types.js';
+import { HostConnection } from '../../src/engine/host-connection.js';
+import type { DomainEvent } from '../../src/engine/types.js';
 
 /**
  * The few engine calls a HostConnection makes, over HTTP, for unit tests of its logic (the integration tests
@@ -49,4 +52,18 @@ export function fakeEngine(list: (n: number) => unknown[] = () => []): Promise<F
       resolve(s);
     }),
   );
+}
+
+/** A HostConnection to a fake engine, started and settled; `stop` ends both. */
+export async function connectToFake(engine: FakeEngine, tuning: EngineTuning): Promise<{ conn: HostConnection; events: DomainEvent[]; stop: () => Promise<void> }> {
+  const events: DomainEvent[] = [];
+  const conn = new HostConnection({
+    spec: { name: 'h1', url: `tcp://127.0.0.1:${engine.port}`, transport: 'tcp', endpoint: { kind: 'tcp', host: '127.0.0.1', port: engine.port }, labels: {} },
+    labels: DEFAULT_LABELS,
+    tuning,
+    emit: (e) => events.push(e),
+  });
+  conn.start();
+  await conn.settled;
+  return { conn, events, stop: () => conn.stop() };
 }

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LABELS, type EngineTuning } from '../../src/config/types.js';
+import type { EngineTuning } from '../../src/config/types.js';
 import { EVENT_TRUST_MS } from '../../src/engine/event-overlay.js';
-import { HostConnection } from '../../src/engine/host-connection.js';
-import type { DomainEvent } from '../../src/engine/types.js';
-import { fakeEngine } from '../support/fake-engine.js';
+import { connectToFake, fakeEngine } from '../support/fake-engine.js';
 
 // CI (alert-sinks, Zabbix): a container run with `true` died just before the watch's events stream opened,
 // and dockerd's first list still said running (it logs `die` before its list shows it). No event was left
@@ -27,16 +25,8 @@ describe('the first list of a session', () => {
   it('is listed again once a lagging list must have caught up: a container that died just before the connect shows exited', async () => {
     const engine = await fakeEngine((n) => [container(n === 0 ? 'running' : 'exited')]);
     cleanup.push(() => engine.close());
-    const events: DomainEvent[] = [];
-    const conn = new HostConnection({
-      spec: { name: 'h1', url: `tcp://127.0.0.1:${engine.port}`, transport: 'tcp', endpoint: { kind: 'tcp', host: '127.0.0.1', port: engine.port }, labels: {} },
-      labels: DEFAULT_LABELS,
-      tuning,
-      emit: (e) => events.push(e),
-    });
-    conn.start();
-    cleanup.push(() => conn.stop());
-    await conn.settled;
+    const { events, stop } = await connectToFake(engine, tuning);
+    cleanup.push(() => void stop());
     const listedStates = () => events.flatMap((e) => (e.type === 'host.listed' ? [e.containers[0]?.state] : []));
     expect(listedStates()).toEqual(['running']);
     const t0 = performance.now();

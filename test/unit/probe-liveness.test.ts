@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LABELS, type EngineTuning } from '../../src/config/types.js';
-import { HostConnection } from '../../src/engine/host-connection.js';
+import type { EngineTuning } from '../../src/config/types.js';
 import type { DomainEvent } from '../../src/engine/types.js';
-import { fakeEngine } from '../support/fake-engine.js';
+import { connectToFake, fakeEngine } from '../support/fake-engine.js';
 
 // Issue 14: a host whose stats reads answer is not probed as well (probes were a third of the idle cockpit's
 // requests at 200 hosts); the liveness fact holds all the same: a host whose container calls hang shows
@@ -19,17 +18,9 @@ afterEach(async () => {
 
 async function connect() {
   const engine = await fakeEngine();
-  const events: DomainEvent[] = [];
-  const conn = new HostConnection({
-    spec: { name: 'h1', url: `tcp://127.0.0.1:${engine.port}`, transport: 'tcp', endpoint: { kind: 'tcp', host: '127.0.0.1', port: engine.port }, labels: {} },
-    labels: DEFAULT_LABELS,
-    tuning,
-    emit: (e) => events.push(e),
-  });
-  conn.start();
   cleanup.push(() => engine.close());
-  cleanup.push(() => conn.stop());
-  await conn.settled;
+  const { conn, events, stop } = await connectToFake(engine, tuning);
+  cleanup.push(stop);
   return { engine, events, conn };
 }
 
