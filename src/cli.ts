@@ -57,15 +57,16 @@ async function main(argv: string[]): Promise<number> {
     process.env.NODE_ENV ??= 'production';
     // The hosts first, then Ink and the views: the fleet connects while those load.
     const { startFleet } = await import('./cli/connect.js');
-    const fleet = startFleet(config);
+    const fleet = startFleet(config, { listsFirst: true });
     // The UI loads while the hosts connect, in three steps (React, Ink, the views): each is one synchronous
     // stretch of compiling and running modules, and a host's handshake (SSH: about eight round trips) only
     // moves on between them. The first frame is drawn once the first lists are in (UI_WAIT_MS at most: a
-    // host that does not answer), whole, instead of once per host (issue 16).
+    // host that does not answer), whole, instead of once per host; the hosts' version and info come after
+    // (issue 16).
     await import('react');
     await import('ink');
     const { runTui } = await import('./cli/tui.js');
-    await Promise.race([fleet.engine.settled(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
+    await Promise.race([fleet.engine.listed(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
     return runTui(config, { readOnly: args.readOnly }, fleet);
   }
   const { HEADLESS } = await import('./cli/commands/index.js');

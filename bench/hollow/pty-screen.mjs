@@ -1,15 +1,21 @@
 // The real dockpit binary in a pseudo-terminal (util-linux `script`), its output watched as it is
 // written: a marker's time is when the frame holding it reached the terminal, which is what an operator sees.
+// `execAt` is when the shell in the pty was about to exec the program (a line it prints just before, read
+// the same way as the frames): a launch counts from there, not from the harness's own start (script, sh,
+// stty: 50-100 ms that no operator's launch has).
 import { execFileSync, spawn } from 'node:child_process';
 
 export function epochMs() {
   return performance.timeOrigin + performance.now();
 }
 
+const EXEC_MARK = 'pty-screen:exec';
+
 export class PtyScreen {
   constructor(args, { rows = 50, cols = 160, env = {} } = {}) {
-    const command = `stty rows ${rows} cols ${cols}; exec env -u CI ${args.map((a) => `'${a}'`).join(' ')}`;
+    const command = `stty rows ${rows} cols ${cols}; echo ${EXEC_MARK}; exec env -u CI ${args.map((a) => `'${a}'`).join(' ')}`;
     this.startedAt = epochMs();
+    this.execAt = null;
     this.child = spawn('script', ['-qfc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     this.tail = '';
     this.bytes = 0;
@@ -18,6 +24,7 @@ export class PtyScreen {
     this.child.stdout.on('data', (chunk) => {
       const at = epochMs();
       const text = chunk.toString('utf8');
+      if (this.execAt === null && text.includes(EXEC_MARK)) this.execAt = at;
       this.bytes += chunk.length;
       // A marker can straddle two reads: search the end of the previous one too.
       const window = this.tail + text;

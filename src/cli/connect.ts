@@ -24,6 +24,8 @@ export interface StartedFleet {
 
 export interface StartFleetOptions {
   onCommit?: CoalescerOptions['onCommit'];
+  /** The hosts' lists before their version and info (the cockpit's launch: FleetEngineOptions.listsFirst). */
+  listsFirst?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ export function startFleet(config: FleetConfig, options: StartFleetOptions = {})
     for (const l of listeners) l(event);
     coalescer.sink(event);
   };
-  const engine = new FleetEngine(config, emit);
+  const engine = new FleetEngine(config, emit, { listsFirst: options.listsFirst ?? false });
   engine.start();
   return {
     store,

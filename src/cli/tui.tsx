@@ -20,7 +20,9 @@ export async function runTui(config: FleetConfig, options: TuiOptions, fleet: St
     listen: fleet.listen,
     onStateUnwritable: (why) => ink.rerender(view(`${state.where} (${why})`)),
   });
+  coalescer.flush(); // the first frame holds every list in, not those of the coalescer's last commit
   const ink = render(view(state.where), { exitOnCtrlC: true, maxFps: 30 } as Parameters<typeof render>[1]);
+  engine.describe(); // the first frame is out (Ink's legacy root renders synchronously): the hosts' versions now
   await ink.waitUntilExit();
   // Quit while a migration runs: the moves not begun are skipped, those under way end (done or rolled back)
   // before the engines are closed, so none is left half done by the exit.

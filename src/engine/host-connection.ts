@@ -18,6 +18,11 @@ export interface HostConnectionOptions {
   labels: LabelKeys;
   tuning: EngineTuning;
   emit: DomainEventSink;
+  /**
+   * Version and info wait for this (issue 16: the cockpit's launch asks them once the whole fleet has listed;
+   * at 200 hosts they were 400 of its 800 first requests, competing with the lists its first frame waits for).
+   */
+  describeAfter?: Promise<void>;
 }
 
 /** Debounce for event-triggered re-lists: a burst of events costs one list. */
@@ -53,8 +58,11 @@ export class HostConnection {
   private readonly stopController = new AbortController();
   private readonly backoff = new Backoff();
   private settle!: () => void;
-  /** Resolves once the host has been listed or has failed once: what headless commands wait for. */
+  /** Resolves once the host has been listed and described, or has failed once: what headless commands wait for. */
   readonly settled = new Promise<void>((r) => (this.settle = r));
+  private markListed!: () => void;
+  /** Resolves once the host has been listed, or has failed once: what the cockpit's first frame waits for. */
+  readonly listed = new Promise<void>((r) => (this.markListed = r));
   private docker: Docker | null = null;
   private ncpu: number | null = null;
   private loop: Promise<void> | null = null;
@@ -123,6 +131,7 @@ export class HostConnection {
         session.abort();
         stop.removeEventListener('abort', onStop);
         this.docker = null;
+        this.markListed();
         this.settle();
       }
       await sleep(this.backoff.next(), stop);
@@ -151,10 +160,10 @@ export class HostConnection {
           cleanups.push(() => stream.destroy());
           return stream;
         });
-      const described = Promise.all([
+      const described = (this.opts.describeAfter ?? Promise.resolve()).then(() => Promise.all([
         deadline((abortSignal) => engineVersion(docker, { abortSignal })),
         deadline((abortSignal) => engineInfo(docker, { abortSignal })),
-      ]).then(([version, info]) => {
+      ])).then(([version, info]) => {
         if (info.SystemTime) this.clockOffsetMs = Date.parse(info.SystemTime) - Date.now();
         this.ncpu = info.NCPU ?? null;
         this.status({
@@ -174,7 +183,8 @@ export class HostConnection {
         signal.addEventListener('abort', () => reject(new DockpitError('STREAM_ENDED', 'stopped')), { once: true });
 
         // Settled (what headless commands wait for) once listed and described: `hosts` shows the version.
-        Promise.all([this.relist(docker, deadline), described]).then(() => {
+        const listed = this.relist(docker, deadline).then(() => this.markListed());
+        Promise.all([listed, described]).then(() => {
           this.docker = docker;
           this.backoff.reset();
           this.settle();
