@@ -19,8 +19,8 @@ export interface HostConnectionOptions {
   tuning: EngineTuning;
   emit: DomainEventSink;
   /**
-   * Version and info wait for this (issue 16: the cockpit's launch asks them once the whole fleet has listed;
-   * at 200 hosts they were 400 of its 800 first requests, competing with the lists its first frame waits for).
+   * Version and info wait for this, and the host settles after them (issue 16: the cockpit asks them once its
+   * first frame is out, FleetEngineOptions.listsFirst; the first frame waits for `listed` alone).
    */
   describeAfter?: Promise<void>;
 }
