@@ -107,7 +107,6 @@ const RETRY_MS = 250;
 
 const upHosts = (s: FleetState): Set<string> => new Set(s.hostOrder.filter((h) => hostIsUp(s.hosts[h]?.state)));
 
-/** Checks every host as it comes up (and each up at the start: a dockpit started after the host returned). */
 /** The service on a live fleet and its state, as the cockpit and `dockpit watch` both run it: errors go to the host's status. */
 export function startFencedReturnOn(store: FleetStore, engine: FleetEngine, state: StateStore, callTimeoutMs: number, emit: DomainEventSink): FencedReturn {
   return startFencedReturn({
@@ -120,6 +119,7 @@ export function startFencedReturnOn(store: FleetStore, engine: FleetEngine, stat
   });
 }
 
+/** Checks every host as it comes up (and each up at the start: a dockpit started after the host returned). */
 export function startFencedReturn(o: FencedReturnOptions): FencedReturn {
   let wasUp = new Set<string>();
   const pending = new Set<string>();
