@@ -3,6 +3,7 @@ import https from 'node:https';
 import { inspect } from 'node:util';
 import type { HostSpec } from '../config/types.js';
 import { crashDuringRequest } from './fault-point.js';
+import { plainAgent } from './plain-http-agent.js';
 import type { SshTunnel } from './ssh-tunnel.js';
 import { tlsFailure, type TlsEndpoint } from './tls-errors.js';
 
@@ -66,11 +67,11 @@ function clientFor(spec: HostSpec, tunnel: SshTunnel | null): Docker {
   const ep = spec.endpoint;
   switch (ep.kind) {
     case 'unix':
-      return new Docker({ socketPath: ep.socketPath });
+      // dockerode's types lack `agent`, which docker-modem passes on to http.request.
+      return new Docker({ socketPath: ep.socketPath, agent: plainAgent() } as Docker.DockerOptions);
     case 'tcp':
-      return new Docker({ protocol: 'http', host: ep.host, port: ep.port });
+      return new Docker({ protocol: 'http', host: ep.host, port: ep.port, agent: plainAgent() } as Docker.DockerOptions);
     case 'tls':
-      // dockerode's types lack `agent`, which docker-modem passes on to https.request.
       return withTlsErrors(new Docker({ protocol: 'https', host: ep.host, port: ep.port, agent: tlsAgent(ep) } as Docker.DockerOptions), ep);
     case 'ssh':
       if (!tunnel) throw new Error(`host ${spec.name}: ssh transport needs a tunnel`);

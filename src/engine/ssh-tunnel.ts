@@ -6,6 +6,7 @@ import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import type { Endpoint } from '../config/types.js';
 import { DockpitError, toDockpitError } from './errors.js';
 import { hostLookupName, parseKnownHosts, verifyHostKey } from './known-hosts.js';
+import { withoutServerName } from './plain-http-agent.js';
 
 type SshEndpoint = Extract<Endpoint, { kind: 'ssh' }>;
 
@@ -107,7 +108,7 @@ export class SshTunnel {
 
   /** An HTTP agent whose sockets are channels of this connection. */
   agent(): http.Agent {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const agent = withoutServerName(new http.Agent({ keepAlive: true, maxSockets: 16 }));
     // docker-modem runs util.inspect(options, { showHidden: true, depth: null }) on every request, debug
     // on or off; through this agent that walked the whole ssh2 connection, buffers included: about a third
     // of dockpit's idle CPU in a profile. A custom inspect keeps it to a word.
