@@ -12,9 +12,6 @@ import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
 process.on('uncaughtException', exitUnexpected);
 process.on('unhandledRejection', exitUnexpected);
 
-/** How long the cockpit, its UI loaded, waits for the hosts' first lists before its first frame (issue 16). */
-const UI_WAIT_MS = 400;
-
 async function main(argv: string[]): Promise<number> {
   watchStdout(); // `dockpit … | head`: a reader that leaves is not a crash
   if (argv[0] === '__complete') {
@@ -60,13 +57,11 @@ async function main(argv: string[]): Promise<number> {
     const fleet = startFleet(config, { listsFirst: true });
     // The UI loads while the hosts connect, in three steps (React, Ink, the views): each is one synchronous
     // stretch of compiling and running modules, and a host's handshake (SSH: about eight round trips) only
-    // moves on between them. The first frame is drawn once the first lists are in (UI_WAIT_MS at most: a
-    // host that does not answer), whole, instead of once per host; the hosts' version and info come after
-    // (issue 16).
+    // moves on between them. The first frame is drawn once the first lists are in, whole, instead of once per
+    // host (runTui; first-frame.ts says when it does not wait for them); the hosts' version and info come after (issue 16).
     await import('react');
     await import('ink');
     const { runTui } = await import('./cli/tui.js');
-    await Promise.race([fleet.engine.listed(), new Promise((r) => setTimeout(r, UI_WAIT_MS))]);
     return runTui(config, { readOnly: args.readOnly }, fleet);
   }
   const { HEADLESS } = await import('./cli/commands/index.js');

@@ -4,14 +4,16 @@ import { loadState } from '../state/load-state.js';
 import { createApp } from '../app/create-app.js';
 import { App } from '../views/App.js';
 import type { StartedFleet } from './connect.js';
+import { FIRST_FRAME_CAP_MS, FIRST_FRAME_QUIET_MS, firstFrameReady } from './first-frame.js';
 
 export interface TuiOptions {
   readOnly: boolean;
 }
 
-/** Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads). */
+/** Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads); its first frame once the first lists are in (first-frame.ts). */
 export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
   const { store, coalescer, engine } = fleet;
+  await firstFrameReady(engine.listed(), (notify) => store.subscribe(notify), { quietMs: FIRST_FRAME_QUIET_MS, capMs: FIRST_FRAME_CAP_MS });
   // Issue 11: the state (ledger, locks, journals, records, audit log), opened once for the cockpit.
   const state = await loadState(config);
   const view = (where: string) => <App store={store} actions={app.actions} source={config.source} state={where} readOnly={options.readOnly} />;
