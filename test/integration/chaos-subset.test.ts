@@ -7,15 +7,16 @@ import { runSeeds } from '../chaos/seeds.js';
 import { tableLines } from '../chaos/table.js';
 
 // Issue 17, item 2: the normal suite's short seeded subset of `npm run chaos`: each implemented scenario
-// twice, seeds derived from one printed seed (DOCKPIT_CHAOS_SEED=N replays them all; `npm run chaos --
-// --seed S --runs 1 --only ID` one run). Any violation fails the test and names its seed.
+// once, its seed derived from one printed seed, fresh on every run of the suite (DOCKPIT_CHAOS_SEED=N replays
+// them all; `npm run chaos -- --seed S --runs 1 --only ID` one run). Any violation fails the test and names its
+// seed. Once, not twice: twice took 5.4 of the suite's 33 minutes (its aim is 20); the many runs are `npm run chaos`'s.
 
 const SEED = chaosSeed();
-const SEEDS = runSeeds(SEED, 2);
+const SEEDS = runSeeds(SEED, 1);
 const fleet = readFleet();
 console.log(`chaos subset: DOCKPIT_CHAOS_SEED=${SEED} (runs: ${SEEDS.join(', ')})`);
 
-describe(`chaos subset: each scenario, 2 seeded runs (seed ${SEED})`, () => {
+describe(`chaos subset: each scenario, one seeded run (seed ${SEED})`, () => {
   it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: no invariant broken', async (_id, scenario) => {
     for (const seed of SEEDS) {
       const row = await runOne(scenario, seed, fleet, () => {});
