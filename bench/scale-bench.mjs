@@ -38,7 +38,7 @@ function completePattern(hosts, total) {
 export async function launchOnce(cli, config, hosts, total, nodeFlags = [], program = ['node', ...nodeFlags, cli]) {
   const screen = new PtyScreen([...program, '--config', config]);
   const seen = await screen.waitFor(completePattern(hosts, total), 60_000);
-  return { screen, ms: seen ? seen.at - (screen.execAt ?? screen.startedAt) : NaN, harnessMs: (screen.execAt ?? NaN) - screen.startedAt };
+  return { screen, ms: seen ? seen.at - (screen.execAt ?? screen.startedAt) : NaN };
 }
 
 /** Renames probe containers one after another and times each new name's first frame. */

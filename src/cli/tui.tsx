@@ -10,7 +10,10 @@ export interface TuiOptions {
   readOnly: boolean;
 }
 
-/** Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads); its first frame once the first lists are in (first-frame.ts). */
+/**
+ * Runs the cockpit on a fleet already connecting (startFleet: its hosts are contacted while this module loads);
+ * its first frame once the first lists are in (first-frame.ts).
+ */
 export async function runTui(config: FleetConfig, options: TuiOptions, fleet: StartedFleet): Promise<number> {
   const { store, coalescer, engine } = fleet;
   await firstFrameReady(engine.listed(), (notify) => store.subscribe(notify), { quietMs: FIRST_FRAME_QUIET_MS, capMs: FIRST_FRAME_CAP_MS });
