@@ -52,10 +52,29 @@ export async function removeNetworks(hosts: string[], names: string[]): Promise<
     hosts.map(async (h) => {
       for (const n of names) {
         const id = await docker(h, 'network', 'ls', '-q', '--filter', `name=^${n}$`);
-        if (id) await docker(h, 'network', 'rm', n);
+        if (id) await removeNetwork(h, n);
       }
     }),
   );
+}
+
+/**
+ * `docker network rm`, waiting out the engine's endpoint release. After `docker rm -f` of many containers at
+ * once, dockerd can still count an endpoint of one of them for a moment ("has active endpoints": a CI run
+ * failed on it after 50 were removed); what it still lists is disconnected by force, and the rm tried again.
+ */
+async function removeNetwork(host: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker(host, 'network', 'rm', name);
+      return;
+    } catch (err) {
+      if (attempt >= 20 || !/has active endpoints/.test(String(err))) throw err;
+      const listed = await docker(host, 'network', 'inspect', '-f', '{{range $id, $c := .Containers}}{{$c.Name}}\n{{end}}', name).catch(() => '');
+      for (const ep of listed.split('\n').filter(Boolean)) await docker(host, 'network', 'disconnect', '-f', name, ep).catch(() => '');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** What a container's engine says about it. */
