@@ -3,7 +3,7 @@
 // known part (React, Ink, dockpit's engine, ...): Node's own HTTP parser or timers then count for whoever
 // called them only when no category claims the leaf itself.
 //
-// Frames in a bundle (dist/cli.js and its chunks, issue 16) are mapped back to their sources through the
+// Frames in a bundle (dist/dockpit.cjs, issue 16) are mapped back to their sources through the
 // bundle's .map files, so that they count for their package or dockpit folder as they did before bundling.
 //
 //   node bench/profile-summary.mjs FILE.cpuprofile [--from US --to US]   (process.hrtime µs, as the bench records)
@@ -55,7 +55,8 @@ function mapOf(url) {
   if (!maps.has(url)) {
     let map = null;
     try {
-      const file = fileURLToPath(url);
+      // The launcher compiles the bundle under its plain path (vm.Script), modules come as file: URLs.
+      const file = url.startsWith('/') ? url : fileURLToPath(url);
       const mapFile = `${file}.map`;
       if (fs.existsSync(mapFile)) map = { map: new SourceMap(JSON.parse(fs.readFileSync(mapFile, 'utf8'))), dir: path.dirname(mapFile) };
     } catch {

@@ -11,7 +11,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { curlEach, FLEET_DIR, populate } from './fleet-bench.mjs';
 import { launchOnce } from './scale-bench.mjs';
 import { fmt, median, run } from './lib.mjs';
@@ -109,35 +108,35 @@ async function launchVsSlowest(fleet, programs, total, rounds) {
 }
 
 /**
- * The bundle's files a `ps --json` run loads (an ESM resolve hook logs them), mapped through the bundle's
- * metafile to the packages and dockpit folders they hold.
+ * The bundle's modules a `ps --json` run evaluates (test/support/module-trace.cjs logs them), by the packages
+ * and dockpit folders they are of, with their size in the bundle (its metafile).
  */
 export async function psLoads(cli = CLI, config = CONFIG) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-loads-'));
-  const log = path.join(dir, 'loaded.log');
-  fs.writeFileSync(path.join(dir, 'hook.mjs'), `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
-  fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hook.mjs', import.meta.url);\n`);
+  const log = path.join(dir, 'modules.log');
   try {
-    await run(process.execPath, ['--import', path.join(dir, 'register.mjs'), cli, 'ps', '--json', '--config', config], { maxBuffer: 1 << 24 });
-    const loaded = new Set(fs.readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)));
+    await run(process.execPath, ['--require', path.resolve('test/support/module-trace.cjs'), cli, 'ps', '--json', '--config', config], { maxBuffer: 1 << 24, env: { ...process.env, DOCKPIT_MODULE_LOG: log } });
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    if (!lines.some((l) => l.startsWith('bundle '))) throw new Error(`${cli}: the run did not go through the bundle's launcher (not the CommonJS build?)`);
+    const ran = new Set(lines.filter((l) => !l.startsWith('bundle ')));
     const metaFile = path.join(path.dirname(cli), 'bundle-meta.json');
-    if (!fs.existsSync(metaFile)) throw new Error(`${metaFile} is missing: dist/ is not the esbuild bundle (npm run build)`);
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
-    // The metafile's paths are relative to the repository (esbuild's working directory), where benches run.
-    const root = process.cwd();
+    const inputs = Object.values(meta.outputs).find((o) => o.entryPoint === 'src/cli.ts')?.inputs;
+    if (!inputs) throw new Error(`${metaFile}: no output has src/cli.ts as its entry`);
     const parts = new Map();
     const ui = [];
-    for (const [out, o] of Object.entries(meta.outputs)) {
-      if (!out.endsWith('.js') || !loaded.has(path.resolve(root, out))) continue;
-      for (const [input, { bytesInOutput }] of Object.entries(o.inputs)) {
-        if (UI_INPUT.test(input)) ui.push(input);
-        const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(input);
-        const part = m ? m[1] : input.replace(/^(src\/[^/]+)\/.*$/, '$1');
-        parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
-      }
+    let modules = 0;
+    // The wrapped modules that ran, and those never wrapped (evaluated at the bundle's start by every command).
+    const code = fs.readFileSync(path.join(path.dirname(cli), 'dockpit.cjs'), 'latin1');
+    for (const [input, { bytesInOutput }] of Object.entries(inputs)) {
+      if (!bytesInOutput || !(ran.has(input) || !code.includes(`\n  ${JSON.stringify(input)}(`))) continue;
+      modules++;
+      if (UI_INPUT.test(input)) ui.push(input);
+      const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(input);
+      const part = m ? m[1] : input.replace(/^(src\/[^/]+)\/.*$/, '$1');
+      parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
     }
-    const outsideBundle = [...loaded].filter((f) => f.includes('/node_modules/'));
-    return { files: loaded.size, ui, outsideBundle, parts: [...parts].sort((a, b) => b[1] - a[1]) };
+    return { modules, ui, parts: [...parts].sort((a, b) => b[1] - a[1]) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -167,8 +166,8 @@ export async function startBench({ rounds = 10, launchRounds = 10, perHost = 14 
     if (loads.ui.length) throw new Error(`\`ps --json\` loaded UI code: ${[...new Set(loads.ui)].slice(0, 5).join(', ')}`);
     const kib = (b) => `${Math.round(b / 1024)} KiB`;
     rows.push({
-      metric: '`ps --json`: what it loads from the bundle (no Ink, React, yoga or src/views: checked)',
-      value: `${loads.files} files; ${loads.parts.slice(0, 6).map(([p, b]) => `${p} ${kib(b)}`).join(', ')}`, reference: '', ratio: '',
+      metric: '`ps --json`: the bundle\'s modules it evaluates (no Ink, React, yoga or src/views: checked)',
+      value: `${loads.modules} modules; ${loads.parts.slice(0, 6).map(([p, b]) => `${p} ${kib(b)}`).join(', ')}`, reference: '', ratio: '',
     });
 
     const ps = await psVsDocker(fleet, programs, rounds, env);

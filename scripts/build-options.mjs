@@ -1,11 +1,14 @@
-// What the ESM bundle (dist/, `npm run build`) and the executable's CJS bundle (`npm run package`) share.
+// What the bundle (dist/, `npm run build`) and the single executable (`npm run package`, which carries that bundle) build from.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { etcdProtos, modemLazyDebug, nativeStubs, noBuildkit, reactProduction, yogaSync } from './esbuild-plugins.mjs';
+import { etcdProtos, inkWithoutDevtools, modemLazyDebug, nativeStubs, noBuildkit, reactProduction, yogaSync } from './esbuild-plugins.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The bundle's first line holds its build id (scripts/launch.cjs): this, until the build writes the id over it. */
+export const BUILD_ID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
 export function buildInfo() {
   const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -18,18 +21,23 @@ export function buildInfo() {
   return { version, commit };
 }
 
-export function commonOptions() {
+/** One CommonJS file: the launcher compiles it with its code cache; esbuild turns the lazy import()s into require()s still run only when reached. */
+export function bundleOptions() {
   return {
     absWorkingDir: root,
-    entryPoints: { cli: 'src/cli.ts' },
+    entryPoints: ['src/cli.ts'],
     bundle: true,
     platform: 'node',
     target: 'node20',
-    // `dockpit --version` (src/cli) reads it; the tsc build and vitest leave it undefined.
-    define: { __DOCKPIT_BUILD__: JSON.stringify(buildInfo()) },
+    format: 'cjs',
+    // `dockpit --version` (src/cli) reads it; the tsc build and vitest leave it undefined. `import.meta.url`
+    // (yoga's loader, createRequire calls) is the bundle's own file, or the executable.
+    define: { __DOCKPIT_BUILD__: JSON.stringify(buildInfo()), 'import.meta.url': '__dockpitMetaUrl' },
+    banner: { js: `// dockpit build ${BUILD_ID_PLACEHOLDER}\nvar __dockpitMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
+    logOverride: { 'empty-import-meta': 'silent' },
     // Ink imports react-devtools-core only when DEV=true; it is not installed and never shipped.
     external: ['react-devtools-core'],
-    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug],
+    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug, inkWithoutDevtools],
     logLevel: 'warning',
     legalComments: 'none',
   };

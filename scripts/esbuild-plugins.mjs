@@ -1,4 +1,4 @@
-// esbuild plugins shared by the ESM bundle (dist/) and the single executable's CJS bundle (release/).
+// esbuild plugins of the bundle (dist/dockpit.cjs, also the single executable's).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -100,9 +100,9 @@ export const etcdProtos = {
 };
 
 /**
- * For the executable's CJS bundle only: Ink's reconciler awaits, at its top level, the React devtools and its
- * own package.json when DEV=true. Neither is in the executable; the devtools import fails the way Ink already
- * reports (a warning), and the package.json read gives way to a constant.
+ * Ink's reconciler awaits, at its top level, the React devtools and its own package.json when DEV=true: a
+ * CommonJS bundle can hold no top-level await, and neither is shipped. The devtools import fails the way Ink
+ * already reports (a warning), and the package.json read gives way to a constant.
  */
 export const inkWithoutDevtools = {
   name: 'ink-without-devtools',

@@ -3,16 +3,15 @@
 // SHA-256 sum, README.md and the systemd unit of `dockpit watch`.
 //
 // Node 20's single-executable applications run the injected script as CommonJS whose require() loads only
-// builtins, and dynamic import() does not work there: the executable gets its own CJS bundle of everything,
-// UI included (esbuild turns the lazy import()s into require()s that still run only when reached).
-import { execFileSync } from 'node:child_process';
+// builtins: the executable's main script is dockpit's launcher (scripts/launch.cjs), and it carries the bundle
+// of `npm run build` (dist/dockpit.cjs) and its code cache as assets, which the launcher runs as it does
+// under node.
+import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
-import { buildInfo, commonOptions, root } from './build-options.mjs';
-import { inkWithoutDevtools } from './esbuild-plugins.mjs';
+import { buildInfo, root } from './build-options.mjs';
 import { extractWatchUnit } from './watch-unit.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,31 +21,26 @@ if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`pac
 const { version } = buildInfo();
 const release = path.join(root, 'release');
 const work = path.join(release, 'build');
+const dist = path.join(root, 'dist');
+for (const f of ['dockpit.cjs', 'dockpit.cache', 'launch.cjs']) {
+  if (!fs.existsSync(path.join(dist, f))) throw new Error(`package: dist/${f} is missing (npm run build makes it)`);
+}
 fs.rmSync(release, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 const t0 = Date.now();
 const step = (what) => console.log(`package: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
-// 1. The CJS bundle. `import.meta.url` (yoga's loader, createRequire calls) points at the executable.
-const main = path.join(work, 'dockpit.cjs');
-await esbuild.build({
-  ...commonOptions(),
-  entryPoints: [path.join(root, 'src/cli.ts')],
-  outfile: main,
-  format: 'cjs',
-  plugins: [...commonOptions().plugins, inkWithoutDevtools],
-  define: { ...commonOptions().define, 'import.meta.url': '__dockpitMetaUrl' },
-  banner: { js: "var __dockpitMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  logOverride: { 'empty-import-meta': 'silent' },
-});
-step(`bundle ${(fs.statSync(main).size / 1048576).toFixed(1)} MiB`);
-
-// 2. The blob: the script and V8's code cache for it (compiled here, not on every start).
+// 1-2. The blob: the launcher, the bundle and its code cache (made by this same node: V8 accepts it in the executable).
 const seaConfig = path.join(work, 'sea-config.json');
 const blob = path.join(work, 'sea-prep.blob');
-fs.writeFileSync(seaConfig, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }));
+fs.writeFileSync(seaConfig, JSON.stringify({
+  main: path.join(dist, 'launch.cjs'),
+  output: blob,
+  disableExperimentalSEAWarning: true,
+  assets: { 'dockpit.cjs': path.join(dist, 'dockpit.cjs'), 'dockpit.cache': path.join(dist, 'dockpit.cache') },
+}));
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
-step('blob with code cache');
+step(`blob ${(fs.statSync(blob).size / 1048576).toFixed(1)} MiB`);
 
 // 3. A copy of this node, without its debug sections (Debian's carries them: 99 MB → about half), the blob injected.
 const exe = path.join(release, 'dockpit-linux-x64');
@@ -61,8 +55,10 @@ try {
 }
 await inject(exe, 'NODE_SEA_BLOB', fs.readFileSync(blob), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
 step(`executable ${(fs.statSync(exe).size / 1048576).toFixed(1)} MiB`);
-const smoke = execFileSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } }).trim();
-step(`dockpit-linux-x64 --version: ${smoke}`);
+// The smoke test also asks whether V8 took the code cache: one it refused would cost every start silently.
+const smoke = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', DOCKPIT_CODE_CACHE_REPORT: '1' } });
+if (smoke.status !== 0 || !/code cache accepted/.test(smoke.stderr)) throw new Error(`package: ${exe} --version (exit ${smoke.status}): ${smoke.stderr}`);
+step(`dockpit-linux-x64 --version: ${smoke.stdout.trim()}; ${smoke.stderr.trim().replace(/^dockpit: /, '')}`);
 
 // 4. The tarball: one folder, the sum file checks the executable (`sha256sum -c SHA256SUMS` in it).
 const name = `dockpit-${version}-linux-x64`;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { parseCli, USAGE } from './cli/args.js';
 import { ConfigError, UsageError } from './config/config-error.js';
 import { exitUnexpected } from './cli/last-resort.js';
@@ -75,23 +74,53 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`dockpit: ${err.toString()}\n`);
-      process.exit(2);
-    }
-    if (err instanceof StateError) {
-      // The state cannot be written (or this dockpit lost its claim): the message says what to do.
-      process.stderr.write(`dockpit: ${err.toString()}\n`);
-      process.exit(EXIT_STATE_UNAVAILABLE);
-    }
-    if (err instanceof UsageError) {
-      // The message is what matters at 3 a.m.; the whole usage would push it off the screen.
-      process.stderr.write(`dockpit: ${err.message}\n(dockpit --help lists the commands and options)\n`);
-      process.exit(2);
-    }
-    exitUnexpected(err);
-  },
-);
+/** `dockpit ARGS…` (the launcher, scripts/launch.cjs, calls it): exits with the command's code. */
+export function run(argv: string[]): void {
+  main(argv).then(exit, exitOnError);
+}
+
+/**
+ * At build time only (scripts/launch.cjs, makeCodeCache): evaluates the modules a start needs, the cockpit's
+ * and the common headless commands', and draws the cockpit offscreen, so that V8's code cache holds the
+ * functions all that compiled. Nothing is contacted or read.
+ */
+export async function warmUp(): Promise<void> {
+  // Ink drawn under CI (a CI build) writes only its last frame: the cache is to hold the path a terminal takes.
+  delete process.env.CI;
+  await Promise.all([
+    import('./cli/version.js'),
+    import('./config/locate-config.js'),
+    import('./cli/connect.js'),
+    import('react'),
+    import('ink'),
+    import('./cli/tui.js'),
+    import('./cli/commands/index.js'),
+    import('./cli/commands/ps.js'),
+    import('./cli/commands/hosts.js'),
+    import('./cli/commands/lines.js'),
+  ]);
+  const { warmUpRender } = await import('./cli/warm-up-render.js');
+  await warmUpRender();
+}
+
+function exit(code: number): never {
+  process.exit(code);
+}
+
+function exitOnError(err: unknown): never {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`dockpit: ${err.toString()}\n`);
+    process.exit(2);
+  }
+  if (err instanceof StateError) {
+    // The state cannot be written (or this dockpit lost its claim): the message says what to do.
+    process.stderr.write(`dockpit: ${err.toString()}\n`);
+    process.exit(EXIT_STATE_UNAVAILABLE);
+  }
+  if (err instanceof UsageError) {
+    // The message is what matters at 3 a.m.; the whole usage would push it off the screen.
+    process.stderr.write(`dockpit: ${err.message}\n(dockpit --help lists the commands and options)\n`);
+    process.exit(2);
+  }
+  exitUnexpected(err);
+}

@@ -1,17 +1,17 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunksHolding, UI_INPUT } from '../support/bundle-meta.js';
+import { bundleModules, moduleTrace, UI_INPUT } from '../support/bundle-modules.js';
 import { CLI, FLEET_CONFIG, FLEET_DIR, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 
 // Done means (issue 16, line 1): the single executable, taken from the tarball, runs in a fresh environment
 // with no Node and no node_modules: a chroot holding only the executable and the shared libraries ldd lists
 // (the fleet's engines reached as from a jump host: tcp, ssh, and h1's unix socket hard-linked in). There:
 // --version, hosts --json, and the cockpit in tmux showing the lines screen with all hosts up.
-// Also: the headless commands of the ESM bundle (dist/) load no UI chunk.
+// Also: the headless commands of the bundle (dist/) evaluate none of its UI modules, and the executable and
+// `node dist/cli.js` both run with the code cache V8 accepts.
 
 const run = promisify(execFile);
 const hosts = readFleet().hosts.map((h) => h.name);
@@ -57,7 +57,7 @@ let packageMs = 0;
 describe('the single executable, in a chroot with no Node', () => {
   beforeAll(async () => {
     const t0 = performance.now();
-    // Built once for this file from the source (dist/ is not its input): what `npm run package` runs after the build.
+    // Built once for this file from dist/ (the README's test command builds it first): what `npm run package` runs after the build.
     await run(process.execPath, ['scripts/package.mjs'], { timeout: 280_000 });
     packageMs = performance.now() - t0;
     console.log(`scripts/package.mjs took ${(packageMs / 1000).toFixed(1)} s`);
@@ -117,6 +117,9 @@ describe('the single executable, in a chroot with no Node', () => {
     const v = await inRoot(['--version']);
     expect(v.stdout.trim()).toMatch(new RegExp(`^dockpit ${version.replace(/\./g, '\\.')} \\(([0-9a-f]{7,}|unknown)\\)$`));
     expect(v.stderr).toBe('');
+    // The code cache of the build, carried in the executable, is the one V8 runs with (issue 16, fast start).
+    const cached = await run(CHROOT, [root, '/dockpit', '--version'], { env: { ...ENV, DOCKPIT_CODE_CACHE_REPORT: '1' }, encoding: 'utf8' });
+    expect(cached.stderr).toBe('dockpit: code cache accepted\n');
     const r = await inRoot(['hosts', '--json', '--config', '/etc/dockpit/dockpit.yaml']);
     expect(r.stderr).toBe('');
     const listed = JSON.parse(r.stdout) as { name: string; url: string; state: string; error: unknown }[];
@@ -150,23 +153,24 @@ describe('the single executable, in a chroot with no Node', () => {
   });
 });
 
-describe('the bundle (dist/): headless commands load no UI code', () => {
-  it.each([['hosts'], ['ps']])('%s --json loads dist/cli.js and none of the chunks holding Ink, React, yoga or src/views', async (command) => {
-    const ui = chunksHolding(UI_INPUT);
-    expect(ui.length).toBeGreaterThan(0); // the cockpit is a chunk of its own, or the check below means nothing
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-modlog-'));
-    const log = path.join(dir, 'modules.log');
-    fs.writeFileSync(
-      path.join(dir, 'hook.mjs'),
-      `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
-    );
-    fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hook.mjs', import.meta.url);\n`);
-    const r = await run(process.execPath, ['--import', path.join(dir, 'register.mjs'), CLI, command, '--json', '--config', FLEET_CONFIG], { encoding: 'utf8', maxBuffer: 1 << 24 });
+describe('the bundle (dist/): headless commands evaluate no UI code', () => {
+  it.each([['hosts'], ['ps']])('%s --json runs dist/dockpit.cjs and evaluates none of its modules of Ink, React, yoga or src/views', async (command) => {
+    const ui = bundleModules(UI_INPUT);
+    expect(ui.modules.length).toBeGreaterThan(0); // the bundle holds the cockpit, or the check below means nothing
+    expect(ui.eager).toEqual([]); // each is evaluated only when reached, where module-trace.cjs sees it
+    const trace = moduleTrace();
+    const r = await run(process.execPath, [...trace.nodeArgs, CLI, command, '--json', '--config', FLEET_CONFIG], { encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...trace.env } });
     expect(JSON.parse(r.stdout)).toBeInstanceOf(Array);
-    const loaded = fs.readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => new URL(u).pathname);
-    expect(loaded).toContain(CLI);
-    expect(loaded.filter((f) => f.includes('/node_modules/'))).toEqual([]); // one module graph: no package resolution
-    expect(loaded.filter((f) => ui.includes(f))).toEqual([]);
-    fs.rmSync(dir, { recursive: true, force: true });
+    const { bundle, modules } = trace.read();
+    trace.dispose();
+    expect(bundle).toEqual([path.resolve('dist/dockpit.cjs')]);
+    expect(modules).toContain(`src/cli/commands/${command}.ts`); // the log sees the modules that ran
+    expect(modules.filter((m) => UI_INPUT.test(m))).toEqual([]);
+  });
+
+  it('node dist/cli.js runs with the code cache the build made', async () => {
+    const r = await run(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, DOCKPIT_CODE_CACHE_REPORT: '1' } });
+    expect(r.stdout).toMatch(/^dockpit /);
+    expect(r.stderr).toBe('dockpit: code cache accepted\n');
   });
 });

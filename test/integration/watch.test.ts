@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chunksHolding, UI_INPUT } from '../support/bundle-meta.js';
+import { bundleModules, moduleTrace, UI_INPUT } from '../support/bundle-modules.js';
 import { writeConfig } from '../support/configs.js';
 import { docker, dockpit, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
 import { monitors, waitForAlert } from '../support/monitors.js';
@@ -22,37 +21,26 @@ afterAll(async () => {
   await removeTestContainers(hosts);
 });
 
-/** A module-resolution log: every ESM URL resolved, and every CommonJS module in the require cache at exit. */
-function moduleLogHook(): { nodeArgs: string[]; log: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-modlog-'));
-  const log = path.join(dir, 'modules.log');
-  fs.writeFileSync(
-    path.join(dir, 'hook.mjs'),
-    `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
-  );
-  fs.writeFileSync(
-    path.join(dir, 'register.mjs'),
-    `import fs from 'node:fs';\nimport { createRequire, register } from 'node:module';\nregister('./hook.mjs', import.meta.url);\nconst cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => fs.appendFileSync(${JSON.stringify(log)}, Object.keys(cache).join('\\n') + '\\n'));\n`,
-  );
-  return { nodeArgs: ['--import', path.join(dir, 'register.mjs')], log };
-}
-
 describe('dockpit watch', () => {
   it('loads no Ink or React, logs JSON lines, and exits 0 on SIGTERM; bad flags and config exit 2', async () => {
-    const hook = moduleLogHook();
-    const w = startWatchProcess(['--config', FLEET_CONFIG, '--metrics', '127.0.0.1:0'], { nodeArgs: hook.nodeArgs });
+    const trace = moduleTrace();
+    const w = startWatchProcess(['--config', FLEET_CONFIG, '--metrics', '127.0.0.1:0'], { nodeArgs: trace.nodeArgs, env: trace.env });
     procs.push(w);
     const start = await w.line((l) => l.event === 'start');
     expect(start).toMatchObject({ hosts: hosts.length, pid: w.child.pid });
     await w.line((l) => l.event === 'sender.gained'); // file state: the only watch of this jump host sends
     expect(await w.stop('SIGTERM')).toBe(0);
     expect(w.lines.at(-1)).toMatchObject({ event: 'stop', signal: 'SIGTERM', exit: 0 });
-    const modules = fs.readFileSync(hook.log, 'utf8').split('\n').filter(Boolean);
-    // dist/ is one esbuild bundle (issue 16): the graph is its chunks; which chunk holds what is in its metafile.
-    const paths = modules.map((m) => (m.startsWith('file:') ? new URL(m).pathname : m));
-    expect(paths.filter((m) => chunksHolding(/^src\/cli\/commands\/watch\.ts$/).includes(m))).toHaveLength(1); // the log does see the graph
-    expect(paths.filter((m) => chunksHolding(/node_modules\/dockerode\//).includes(m)).length).toBeGreaterThan(0);
-    expect(paths.filter((m) => chunksHolding(UI_INPUT).includes(m) || /\/node_modules\/(ink|react|react-reconciler|yoga-layout)\//.test(m))).toEqual([]);
+    // dist/ is one bundle (issue 16): what matters is which of its modules ran (module-trace.cjs logs them).
+    const { bundle, modules } = trace.read();
+    trace.dispose();
+    expect(bundle).toEqual([path.resolve('dist/dockpit.cjs')]);
+    expect(modules).toContain('src/cli/commands/watch.ts'); // the log does see the modules run
+    expect(modules.filter((m) => m.startsWith('node_modules/dockerode/')).length).toBeGreaterThan(0);
+    const ui = bundleModules(UI_INPUT);
+    expect(ui.modules.length).toBeGreaterThan(0);
+    expect(ui.eager).toEqual([]); // every UI module is one the log would see run
+    expect(modules.filter((m) => UI_INPUT.test(m))).toEqual([]);
 
     const bad = await dockpit(['watch', '--metrics', 'nine', '--config', FLEET_CONFIG]);
     expect(bad.code).toBe(2);

@@ -1,0 +1,54 @@
+import { PassThrough } from 'node:stream';
+import { render } from 'ink';
+import type { Container, DomainEvent } from '../engine/types.js';
+import { applyEvents } from '../store/apply-event.js';
+import { createFleetStore } from '../store/fleet-store.js';
+import { initialFleetState } from '../store/state.js';
+import { App } from '../views/App.js';
+
+// At build time only (warmUp in src/cli.ts, for the code cache): the cockpit draws its lines screen, then an
+// update of it, on a terminal that is not there. The functions a first frame runs (React's reconciler, yoga,
+// Ink's output and its text width and ANSI code) are then compiled into the cache: before, the first frame
+// compiled them on every start (about 100 ms of a 3-host launch, traced).
+
+const HOSTS = ['h1', 'h2'];
+
+function container(host: string, i: number, bizline: string): Container {
+  return {
+    host,
+    id: `${host}-${i}`,
+    name: `${bizline}-${host}-${i}`,
+    image: 'busybox:latest',
+    state: i % 5 === 4 ? 'exited' : 'running',
+    status: i % 5 === 4 ? 'Exited (0) 2 hours ago' : 'Up 5 minutes',
+    bizline,
+    tier: i % 3,
+    ips: { biz: `10.88.${HOSTS.indexOf(host)}.${10 + i}` },
+    labels: { bizline, tier: String(i % 3) },
+    created: 1_700_000_000,
+  };
+}
+
+/** A terminal of 120 × 30 that takes what is written and keeps none of it. */
+function offscreen(): { stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream } {
+  const stdout = Object.assign(new PassThrough(), { columns: 120, rows: 30, isTTY: true });
+  stdout.resume();
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin, ref: () => stdin, unref: () => stdin });
+  // Only the members Ink uses are there: a real tty stream is what it is typed for.
+  return { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream };
+}
+
+export async function warmUpRender(): Promise<void> {
+  const events: DomainEvent[] = HOSTS.flatMap((host): DomainEvent[] => [
+    { type: 'host.status', host, patch: { url: `tcp://${host}:2375`, transport: 'tcp', state: 'up', engineVersion: '20.10.24', apiVersion: '1.41', latencyMs: 4, liveRestore: true } },
+    { type: 'host.listed', host, containers: ['news', 'forum', 'ads'].flatMap((line) => [0, 1, 2, 3, 4].map((i) => container(host, i, line))) },
+  ]);
+  const store = createFleetStore(applyEvents(initialFleetState(), events));
+  const { stdout, stdin } = offscreen();
+  const ink = render(<App store={store} source="warm-up" state="warm-up" />, { stdout, stdin, stderr: stdout, exitOnCtrlC: false, patchConsole: false });
+  await new Promise((r) => setTimeout(r, 50));
+  store.setState(applyEvents(store.getState(), [{ type: 'container.updated', host: 'h1', container: { ...container('h1', 0, 'news'), state: 'exited', status: 'Exited (1) 1 second ago' } }]));
+  await new Promise((r) => setTimeout(r, 50));
+  ink.unmount();
+  await ink.waitUntilExit();
+}

@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { wrap } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// scripts/launch.cjs (issue 16): the bundle runs with the code cache made for it, and with no other. V8 itself
+// checks only the source's length, so a cache of an earlier build of the same length would be taken.
+
+const LAUNCHER = path.resolve('scripts/launch.cjs');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A folder laid out as dist/: the launcher, an entry, and a bundle printing `word` and its arguments. */
+function dist(word: string, id: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-launch-'));
+  dirs.push(dir);
+  fs.copyFileSync(LAUNCHER, path.join(dir, 'launch.cjs'));
+  fs.writeFileSync(path.join(dir, 'cli.cjs'), "require('./launch.cjs').start();\n");
+  writeBundle(dir, word, id);
+  return dir;
+}
+
+function writeBundle(dir: string, word: string, id: string): void {
+  const body = `exports.run = (argv) => { process.stdout.write(${JSON.stringify(word)} + ' ' + argv.join(',')); process.exit(0); };\nexports.warmUp = async () => {};\n`;
+  fs.writeFileSync(path.join(dir, 'dockpit.cjs'), `// dockpit build ${id}\n${body}`);
+}
+
+function makeCache(dir: string): void {
+  execFileSync(process.execPath, ['-e', `require('./launch.cjs').makeCodeCache('dockpit.cache')`], { cwd: dir });
+}
+
+function run(dir: string, ...args: string[]): { out: string; report: string } {
+  const r = spawnSync(process.execPath, [path.join(dir, 'cli.cjs'), ...args], { env: { ...process.env, DOCKPIT_CODE_CACHE_REPORT: '1' }, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return { out: r.stdout, report: r.stderr.trim() };
+}
+
+describe('the launcher', () => {
+  it('runs the bundle with the arguments; without a cache it compiles it from source', () => {
+    const dir = dist('one', 'a'.repeat(36));
+    expect(run(dir, 'ps', '--json')).toEqual({ out: 'one ps,--json', report: 'dockpit: code cache absent' });
+  });
+
+  it('takes the cache made for the bundle', () => {
+    const dir = dist('one', 'a'.repeat(36));
+    makeCache(dir);
+    expect(run(dir, 'x')).toEqual({ out: 'one x', report: 'dockpit: code cache accepted' });
+  });
+
+  it("leaves out another build's cache, of a bundle of the same length, which V8 itself would take", () => {
+    const dir = dist('one', 'a'.repeat(36));
+    makeCache(dir);
+    const stale = fs.readFileSync(path.join(dir, 'dockpit.cache'));
+    writeBundle(dir, 'two', 'b'.repeat(36));
+    const code = fs.readFileSync(path.join(dir, 'dockpit.cjs'), 'latin1');
+    // The hazard the build id guards against: V8 accepts the old cache for the new source.
+    const data = stale.subarray(stale.indexOf(10) + 1);
+    const script = new vm.Script(wrap(code), { filename: path.join(dir, 'dockpit.cjs'), cachedData: data });
+    expect(script.cachedDataRejected).toBe(false);
+    expect(run(dir, 'x')).toEqual({ out: 'two x', report: "dockpit: code cache another build's, not used" });
+  });
+});
