@@ -21,11 +21,17 @@ export function buildInfo() {
   return { version, commit };
 }
 
-/** One CommonJS file: the launcher compiles it with its code cache; esbuild turns the lazy import()s into require()s still run only when reached. */
-export function bundleOptions() {
+/** The bundles, by name: dockpit's, and the small one for completion, --help and --version (src/cli-lite.ts). */
+export const BUNDLES = { dockpit: 'src/cli.ts', 'dockpit-lite': 'src/cli-lite.ts' };
+
+/**
+ * One CommonJS file from `entry`: the launcher compiles it with its code cache; esbuild turns the lazy
+ * import()s into require()s still run only when reached.
+ */
+export function bundleOptions(entry) {
   return {
     absWorkingDir: root,
-    entryPoints: ['src/cli.ts'],
+    entryPoints: [entry],
     bundle: true,
     platform: 'node',
     target: 'node20',

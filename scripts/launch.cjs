@@ -1,9 +1,10 @@
 'use strict';
 // dockpit's launcher (issue 16, fast start), the same file for `node dist/cli.js` (copied to dist/launch.cjs)
-// and for the single executable (its main script). It runs the one CommonJS bundle, dist/dockpit.cjs, with the
-// V8 code cache `npm run build` made for it after evaluating every module the bundle holds: Node 20 keeps no
-// cache for ES modules, and a cache made before anything runs (the executable's useCodeCache) holds only
-// top-level code, so every function the first frame needs was compiled again on each start.
+// and for the single executable (its main script). It runs a CommonJS bundle, dist/dockpit.cjs (or for a few
+// first words dist/dockpit-lite.cjs), with the V8 code cache `npm run build` made for it after evaluating the
+// modules a start needs and drawing the cockpit offscreen. Node 20 keeps no cache for ES modules, and a cache
+// made before anything runs (the executable's useCodeCache) holds only top-level code: every function the
+// first frame needs was compiled again on each start.
 //
 // A cache V8 rejects (another Node, other V8 flags: NODE_OPTIONS, --cpu-prof) costs nothing but the
 // compile it would have saved: the bundle is compiled from its source as usual.
@@ -12,8 +13,12 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
-const BUNDLE = 'dockpit.cjs';
-const CACHE = 'dockpit.cache';
+/**
+ * The first words the small bundle (dist/dockpit-lite.cjs: completion's callback on every Tab, --help,
+ * --version, `completion`) answers: it reads and compiles a tenth of the whole one. Anything it finds it does
+ * not answer comes back here, to the whole bundle.
+ */
+const LITE_WORDS = new Set(['__complete', '--help', '-h', '--version', 'version', 'completion']);
 /** The bundle's first line, then its build id; the cache starts with the same line. */
 const BUILD_ID_LINE = '// dockpit build ';
 
@@ -33,14 +38,14 @@ function seaModule() {
  * length, and a cache of another source of the same length would run the other source's code. The build gives
  * both the same build id (the bundle's first line, the cache's first bytes).
  */
-function bundle() {
+function bundle(name) {
   const sea = seaModule();
-  const file = sea ? process.execPath : path.join(__dirname, BUNDLE);
+  const file = sea ? process.execPath : path.join(__dirname, `${name}.cjs`);
   // The build made it ASCII: Latin-1 reads it straight into a one-byte string.
-  const code = sea ? Buffer.from(sea.getAsset(BUNDLE)).toString('latin1') : fs.readFileSync(file, 'latin1');
+  const code = sea ? Buffer.from(sea.getAsset(`${name}.cjs`)).toString('latin1') : fs.readFileSync(file, 'latin1');
   let cache;
   try {
-    cache = sea ? Buffer.from(sea.getAsset(CACHE)) : fs.readFileSync(path.join(__dirname, CACHE));
+    cache = sea ? Buffer.from(sea.getAsset(`${name}.cache`)) : fs.readFileSync(path.join(__dirname, `${name}.cache`));
   } catch {
     // a build without its cache (or one being rebuilt): compiled from source
   }
@@ -50,9 +55,9 @@ function bundle() {
   return { file, code, cache: cache.subarray(id.length), state: null };
 }
 
-/** Compiles and evaluates the bundle: its exports (run, warmUp) and the script (whose cache can be made). */
-function load() {
-  const { file, code, cache, state } = bundle();
+/** Compiles and evaluates a bundle (`dockpit`, `dockpit-lite`): its exports (run, warmUp) and the script (whose cache can be made). */
+function load(name) {
+  const { file, code, cache, state } = bundle(name);
   const script = new vm.Script(wrap(code), { filename: file, cachedData: cache });
   // A hidden switch for the tests and the package step that check the cache is used (unused, it is silent).
   if (process.env.DOCKPIT_CODE_CACHE_REPORT === '1') {
@@ -65,15 +70,23 @@ function load() {
 
 /** `dockpit ARGS…`: exits when the command is done. */
 function start() {
-  load().exports.run(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (!LITE_WORDS.has(argv[0])) {
+    load('dockpit').exports.run(argv);
+    return;
+  }
+  load('dockpit-lite').exports.run(argv).then((answered) => {
+    if (!answered) load('dockpit').exports.run(argv);
+  });
 }
 
-/** At build time: evaluates every module of the bundle, then writes V8's cache of all that was compiled to `out`. */
-async function makeCodeCache(out) {
-  const { exports, script } = load();
+/** At build time: evaluates the modules of bundle `name` a start needs, then writes V8's cache of all that was compiled next to it. */
+async function makeCodeCache(name) {
+  const { exports, script } = load(name);
   await exports.warmUp();
-  const code = fs.readFileSync(path.join(__dirname, BUNDLE), 'latin1');
-  fs.writeFileSync(out, Buffer.concat([Buffer.from(code.slice(0, code.indexOf('\n') + 1), 'latin1'), script.createCachedData()]));
+  const code = fs.readFileSync(path.join(__dirname, `${name}.cjs`), 'latin1');
+  const id = Buffer.from(code.slice(0, code.indexOf('\n') + 1), 'latin1');
+  fs.writeFileSync(path.join(__dirname, `${name}.cache`), Buffer.concat([id, script.createCachedData()]));
 }
 
 module.exports = { start, makeCodeCache, load };

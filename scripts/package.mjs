@@ -3,15 +3,15 @@
 // SHA-256 sum, README.md and the systemd unit of `dockpit watch`.
 //
 // Node 20's single-executable applications run the injected script as CommonJS whose require() loads only
-// builtins: the executable's main script is dockpit's launcher (scripts/launch.cjs), and it carries the bundle
-// of `npm run build` (dist/dockpit.cjs) and its code cache as assets, which the launcher runs as it does
-// under node.
+// builtins: the executable's main script is dockpit's launcher (scripts/launch.cjs), and it carries the bundles
+// of `npm run build` (dist/dockpit.cjs, dist/dockpit-lite.cjs) and their code caches as assets, which the
+// launcher runs as it does under node.
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { buildInfo, root } from './build-options.mjs';
+import { BUNDLES, buildInfo, root } from './build-options.mjs';
 import { extractWatchUnit } from './watch-unit.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,7 @@ const { version } = buildInfo();
 const release = path.join(root, 'release');
 const work = path.join(release, 'build');
 const dist = path.join(root, 'dist');
-for (const f of ['dockpit.cjs', 'dockpit.cache', 'launch.cjs']) {
+for (const f of ['launch.cjs', ...Object.keys(BUNDLES).flatMap((n) => [`${n}.cjs`, `${n}.cache`])]) {
   if (!fs.existsSync(path.join(dist, f))) throw new Error(`package: dist/${f} is missing (npm run build makes it)`);
 }
 fs.rmSync(release, { recursive: true, force: true });
@@ -30,14 +30,14 @@ fs.mkdirSync(work, { recursive: true });
 const t0 = Date.now();
 const step = (what) => console.log(`package: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
-// 1-2. The blob: the launcher, the bundle and its code cache (made by this same node: V8 accepts it in the executable).
+// 1-2. The blob: the launcher, the bundles and their code caches (made by this same node: V8 accepts them in the executable).
 const seaConfig = path.join(work, 'sea-config.json');
 const blob = path.join(work, 'sea-prep.blob');
 fs.writeFileSync(seaConfig, JSON.stringify({
   main: path.join(dist, 'launch.cjs'),
   output: blob,
   disableExperimentalSEAWarning: true,
-  assets: { 'dockpit.cjs': path.join(dist, 'dockpit.cjs'), 'dockpit.cache': path.join(dist, 'dockpit.cache') },
+  assets: Object.fromEntries(Object.keys(BUNDLES).flatMap((n) => [`${n}.cjs`, `${n}.cache`]).map((f) => [f, path.join(dist, f)])),
 }));
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
 step(`blob ${(fs.statSync(blob).size / 1048576).toFixed(1)} MiB`);
@@ -58,7 +58,10 @@ step(`executable ${(fs.statSync(exe).size / 1048576).toFixed(1)} MiB`);
 // The smoke test also asks whether V8 took the code cache: one it refused would cost every start silently.
 const smoke = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', DOCKPIT_CODE_CACHE_REPORT: '1' } });
 if (smoke.status !== 0 || !/code cache accepted/.test(smoke.stderr)) throw new Error(`package: ${exe} --version (exit ${smoke.status}): ${smoke.stderr}`);
-step(`dockpit-linux-x64 --version: ${smoke.stdout.trim()}; ${smoke.stderr.trim().replace(/^dockpit: /, '')}`);
+// And the whole bundle's cache, by a command that loads it and stops at its config.
+const whole = spawnSync(exe, ['hosts', '--config', path.join(work, 'no-such-config.yaml')], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', DOCKPIT_CODE_CACHE_REPORT: '1' } });
+if (whole.status !== 2 || !/^dockpit: code cache accepted$/m.test(whole.stderr)) throw new Error(`package: ${exe} hosts with a missing config (exit ${whole.status}): ${whole.stderr}`);
+step(`dockpit-linux-x64 --version: ${smoke.stdout.trim()}; both bundles' code caches accepted`);
 
 // 4. The tarball: one folder, the sum file checks the executable (`sha256sum -c SHA256SUMS` in it).
 const name = `dockpit-${version}-linux-x64`;

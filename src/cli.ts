@@ -1,11 +1,13 @@
-import { parseCli, USAGE } from './cli/args.js';
+import { parseCli } from './cli/args.js';
+import { answerEarly } from './cli/early-answers.js';
+import { exitOnError, exitWith } from './cli/exit.js';
 import { ConfigError, UsageError } from './config/config-error.js';
 import { exitUnexpected } from './cli/last-resort.js';
 import { cockpitTerminalProblem, watchStdout } from './cli/terminal.js';
 import { armFaultPoint } from './engine/fault-point.js';
 import { unsafeState } from './state/file/state-folder.js';
 import { stateNotAFolder } from './state/file/state-path-check.js';
-import { EXIT_STATE_UNAVAILABLE, StateError } from './state/types.js';
+import { StateError } from './state/types.js';
 
 // An error thrown outside main's promise (an event handler, a stream) is reported the same way.
 process.on('uncaughtException', exitUnexpected);
@@ -13,26 +15,10 @@ process.on('unhandledRejection', exitUnexpected);
 
 async function main(argv: string[]): Promise<number> {
   watchStdout(); // `dockpit … | head`: a reader that leaves is not a crash
-  if (argv[0] === '__complete') {
-    // Shell completion's callback, on every Tab (issue 16): its own words, no parsing, never an error.
-    const { complete } = await import('./cli/complete.js');
-    return complete(argv.slice(1), (s) => process.stdout.write(s));
-  }
-  const args = parseCli(argv);
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   // Commands that need no config are answered before one is looked for (and its schemas loaded).
-  if (args.version || args.command === 'version') {
-    const { versionLine } = await import('./cli/version.js');
-    process.stdout.write(`${versionLine()}\n`);
-    return 0;
-  }
-  if (args.command === 'completion') {
-    const { completionCommand } = await import('./cli/commands/completion.js');
-    return completionCommand(args, (s) => process.stdout.write(`${s}\n`));
-  }
+  const early = await answerEarly(argv);
+  if (early !== null) return early;
+  const args = parseCli(argv);
   if (args.command === 'config-check') {
     // It loads the config itself: with --json a bad config is a JSON answer too.
     const { configCheckCommand } = await import('./cli/commands/config-check.js');
@@ -76,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** `dockpit ARGS…` (the launcher, scripts/launch.cjs, calls it): exits with the command's code. */
 export function run(argv: string[]): void {
-  main(argv).then(exit, exitOnError);
+  main(argv).then(exitWith, exitOnError);
 }
 
 /**
@@ -88,7 +74,6 @@ export async function warmUp(): Promise<void> {
   // Ink drawn under CI (a CI build) writes only its last frame: the cache is to hold the path a terminal takes.
   delete process.env.CI;
   await Promise.all([
-    import('./cli/version.js'),
     import('./config/locate-config.js'),
     import('./cli/connect.js'),
     import('react'),
@@ -101,26 +86,4 @@ export async function warmUp(): Promise<void> {
   ]);
   const { warmUpRender } = await import('./cli/warm-up-render.js');
   await warmUpRender();
-}
-
-function exit(code: number): never {
-  process.exit(code);
-}
-
-function exitOnError(err: unknown): never {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`dockpit: ${err.toString()}\n`);
-    process.exit(2);
-  }
-  if (err instanceof StateError) {
-    // The state cannot be written (or this dockpit lost its claim): the message says what to do.
-    process.stderr.write(`dockpit: ${err.toString()}\n`);
-    process.exit(EXIT_STATE_UNAVAILABLE);
-  }
-  if (err instanceof UsageError) {
-    // The message is what matters at 3 a.m.; the whole usage would push it off the screen.
-    process.stderr.write(`dockpit: ${err.message}\n(dockpit --help lists the commands and options)\n`);
-    process.exit(2);
-  }
-  exitUnexpected(err);
 }

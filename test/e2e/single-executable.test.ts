@@ -168,9 +168,13 @@ describe('the bundle (dist/): headless commands evaluate no UI code', () => {
     expect(modules.filter((m) => UI_INPUT.test(m))).toEqual([]);
   });
 
-  it('node dist/cli.js runs with the code cache the build made', async () => {
-    const r = await run(process.execPath, [CLI, '--version'], { encoding: 'utf8', env: { ...process.env, DOCKPIT_CODE_CACHE_REPORT: '1' } });
-    expect(r.stdout).toMatch(/^dockpit /);
-    expect(r.stderr).toBe('dockpit: code cache accepted\n');
+  it('node dist/cli.js runs each bundle with the code cache the build made', async () => {
+    const env = { ...process.env, DOCKPIT_CODE_CACHE_REPORT: '1' };
+    const lite = await run(process.execPath, [CLI, '--version'], { encoding: 'utf8', env });
+    expect(lite.stdout).toMatch(/^dockpit /);
+    expect(lite.stderr).toBe('dockpit: code cache accepted\n');
+    const whole = await run(process.execPath, [CLI, 'hosts', '--json', '--config', FLEET_CONFIG], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+    expect(JSON.parse(whole.stdout)).toHaveLength(hosts.length);
+    expect(whole.stderr).toBe('dockpit: code cache accepted\n');
   });
 });

@@ -30,8 +30,14 @@ function writeBundle(dir: string, word: string, id: string): void {
   fs.writeFileSync(path.join(dir, 'dockpit.cjs'), `// dockpit build ${id}\n${body}`);
 }
 
-function makeCache(dir: string): void {
-  execFileSync(process.execPath, ['-e', `require('./launch.cjs').makeCodeCache('dockpit.cache')`], { cwd: dir });
+/** The small bundle: answers its words, except `completion pass`, which it hands back. */
+function writeLite(dir: string): void {
+  const body = "exports.run = async (argv) => { if (argv[1] === 'pass') return false; process.stdout.write('lite ' + argv.join(',')); process.exit(0); };\nexports.warmUp = async () => {};\n";
+  fs.writeFileSync(path.join(dir, 'dockpit-lite.cjs'), `// dockpit build ${'c'.repeat(36)}\n${body}`);
+}
+
+function makeCache(dir: string, name = 'dockpit'): void {
+  execFileSync(process.execPath, ['-e', `require('./launch.cjs').makeCodeCache('${name}')`], { cwd: dir });
 }
 
 function run(dir: string, ...args: string[]): { out: string; report: string } {
@@ -63,5 +69,16 @@ describe('the launcher', () => {
     const script = new vm.Script(wrap(code), { filename: path.join(dir, 'dockpit.cjs'), cachedData: data });
     expect(script.cachedDataRejected).toBe(false);
     expect(run(dir, 'x')).toEqual({ out: 'two x', report: "dockpit: code cache another build's, not used" });
+  });
+
+  it('sends completion, --help and --version to the small bundle, which hands back what it does not answer', () => {
+    const dir = dist('whole', 'a'.repeat(36));
+    writeLite(dir);
+    makeCache(dir);
+    makeCache(dir, 'dockpit-lite');
+    expect(run(dir, '--version')).toEqual({ out: 'lite --version', report: 'dockpit: code cache accepted' });
+    expect(run(dir, '__complete', 'p')).toEqual({ out: 'lite __complete,p', report: 'dockpit: code cache accepted' });
+    expect(run(dir, 'ps', '--version')).toEqual({ out: 'whole ps,--version', report: 'dockpit: code cache accepted' });
+    expect(run(dir, 'completion', 'pass')).toEqual({ out: 'whole completion,pass', report: 'dockpit: code cache accepted\ndockpit: code cache accepted' });
   });
 });
