@@ -67,7 +67,7 @@ export function run(argv: string[]): void {
 
 /**
  * At build time only (scripts/launch.cjs, makeCodeCache): evaluates the modules a start needs, the cockpit's
- * and the common headless commands', and draws the cockpit offscreen, so that V8's code cache holds the
+ * and the common headless commands', parses a config and draws the cockpit offscreen, so that V8's code cache holds the
  * functions all that compiled. Nothing is contacted or read.
  */
 export async function warmUp(): Promise<void> {
@@ -84,6 +84,7 @@ export async function warmUp(): Promise<void> {
     import('./cli/commands/hosts.js'),
     import('./cli/commands/lines.js'),
   ]);
-  const { warmUpRender } = await import('./cli/warm-up-render.js');
+  const { warmUpConfig, warmUpRender } = await import('./cli/warm-up.js');
+  warmUpConfig();
   await warmUpRender();
 }

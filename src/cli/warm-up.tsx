@@ -5,11 +5,13 @@ import { applyEvents } from '../store/apply-event.js';
 import { createFleetStore } from '../store/fleet-store.js';
 import { initialFleetState } from '../store/state.js';
 import { App } from '../views/App.js';
+import { parseConfig } from '../config/load-config.js';
 
-// At build time only (warmUp in src/cli.ts, for the code cache): the cockpit draws its lines screen, then an
-// update of it, on a terminal that is not there. The functions a first frame runs (React's reconciler, yoga,
-// Ink's output and its text width and ANSI code) are then compiled into the cache: before, the first frame
-// compiled them on every start (about 100 ms of a 3-host launch, traced).
+// At build time only (warmUp in src/cli.ts, for the code cache): a config is parsed, and the cockpit draws its
+// lines screen, then an update of it, on a terminal that is not there. The functions that runs (yaml's parser,
+// React's reconciler, yoga, Ink's output and its text width and ANSI code) are then compiled into the cache:
+// before, each start compiled them again (the first frame about 100 ms of a 3-host launch, traced; a
+// 200-host config's parse 60 ms against 4 ms once compiled).
 
 const HOSTS = ['h1', 'h2'];
 
@@ -27,6 +29,34 @@ function container(host: string, i: number, bizline: string): Container {
     labels: { bizline, tier: String(i % 3) },
     created: 1_700_000_000,
   };
+}
+
+/** A config like an operator's: hosts on each transport, pools, lines, a plan. Nothing in it is read or contacted. */
+const CONFIG = `hosts:
+  - { name: h1, url: unix:///run/docker.sock, labels: { rack: a } }
+  - name: h2
+    url: tcp://10.0.0.2:2375
+  - name: h3
+    url: tcp://10.0.0.3:2375
+ipPools:
+  - name: lan
+    network: biz
+    driver: bridge
+    subnet: 10.88.0.0/16
+    gateway: 10.88.0.1
+    ranges: { news: 10.88.1.0/24, forum: 10.88.2.0/24 }
+lines:
+  news: { tier: 1, pool: lan, hosts: [h1, h2] }
+  forum: { tier: 2, pool: lan }
+plans:
+  - name: peak
+    steps:
+      - select: { lines: [forum], minTier: 2 }
+        action: stop
+`;
+
+export function warmUpConfig(): void {
+  parseConfig(CONFIG, 'warm-up.yaml');
 }
 
 /** A terminal of 120 × 30 that takes what is written and keeps none of it. */
