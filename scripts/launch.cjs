@@ -15,8 +15,8 @@ const { createRequire, wrap } = require('node:module');
 
 /**
  * The first words the small bundle (dist/dockpit-lite.cjs: completion's callback on every Tab, --help,
- * --version, `completion`) answers: it reads and compiles a tenth of the whole one. Anything it finds it does
- * not answer comes back here, to the whole bundle.
+ * --version, `completion`) answers: it reads and compiles under a tenth of what the whole one does. Anything
+ * it finds it does not answer comes back here, to the whole bundle.
  */
 const LITE_WORDS = new Set(['__complete', '--help', '-h', '--version', 'version', 'completion']);
 /** The bundle's first line, then its build id; the cache starts with the same line. */
