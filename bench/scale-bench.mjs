@@ -200,11 +200,12 @@ export async function inProcess(config, hollow, rate, seconds) {
 
 /**
  * A node command that loads what the cockpit needs and nothing else runs: the bundle with every module a start
- * evaluates (dist/launch.cjs, as the code cache's warm-up does), or for an older ESM build its UI chunk.
+ * evaluates (dist/launch.cjs: loadModules, the code cache's warm-up less its config and offscreen frame), or for an
+ * older ESM build its UI chunk.
  */
 function uiLoadArgs(cli) {
   const launcher = path.join(path.dirname(cli), 'launch.cjs');
-  if (fs.existsSync(launcher)) return ['-e', `require(${JSON.stringify(launcher)}).load().exports.warmUp()`];
+  if (fs.existsSync(launcher)) return ['-e', `require(${JSON.stringify(launcher)}).load('dockpit').exports.loadModules()`];
   const metaFile = path.join(path.dirname(cli), 'bundle-meta.json');
   const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8'));
   const out = Object.entries(meta.outputs).find(([, o]) => o.entryPoint === 'src/cli/tui.tsx');

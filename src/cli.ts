@@ -65,14 +65,8 @@ export function run(argv: string[]): void {
   main(argv).then(exitWith, exitOnError);
 }
 
-/**
- * At build time only (scripts/launch.cjs, makeCodeCache): evaluates the modules a start needs, the cockpit's
- * and the common headless commands', parses a config and draws the cockpit offscreen, so that V8's code cache holds the
- * functions all that compiled. Nothing is contacted or read.
- */
-export async function warmUp(): Promise<void> {
-  // Ink drawn under CI (a CI build) writes only its last frame: the cache is to hold the path a terminal takes.
-  delete process.env.CI;
+/** The modules a start evaluates: the cockpit's and the common headless commands' (the bench times this load). */
+export async function loadModules(): Promise<void> {
   await Promise.all([
     import('./config/locate-config.js'),
     import('./cli/connect.js'),
@@ -84,6 +78,17 @@ export async function warmUp(): Promise<void> {
     import('./cli/commands/hosts.js'),
     import('./cli/commands/lines.js'),
   ]);
+}
+
+/**
+ * At build time only (scripts/launch.cjs, makeCodeCache): evaluates the modules a start needs, parses a config
+ * and draws the cockpit offscreen, so that V8's code cache holds the functions all that compiled. Nothing is
+ * contacted or read.
+ */
+export async function warmUp(): Promise<void> {
+  // Ink drawn under CI (a CI build) writes only its last frame: the cache is to hold the path a terminal takes.
+  delete process.env.CI;
+  await loadModules();
   const { warmUpConfig, warmUpRender } = await import('./cli/warm-up.js');
   warmUpConfig();
   await warmUpRender();
