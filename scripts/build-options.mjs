@@ -24,6 +24,9 @@ export function buildInfo() {
 /** The bundles, by name: dockpit's, and the small one for completion, --help and --version (src/cli-lite.ts). */
 export const BUNDLES = { dockpit: 'src/cli.ts', 'dockpit-lite': 'src/cli-lite.ts' };
 
+/** Worker threads' bundles, by name: no code cache, no build id (first-lists.ts evaluates it on a worker). */
+export const WORKER_BUNDLES = { 'dockpit-lists': 'src/engine/first-lists-worker.ts' };
+
 /**
  * One CommonJS file from `entry`: the launcher compiles it with its code cache; esbuild turns the lazy
  * import()s into require()s still run only when reached.

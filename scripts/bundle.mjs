@@ -4,13 +4,14 @@
 // says why). dist/cli.js is the launcher's entry. The single executable (`npm run package`) carries the same
 // bundles and caches. Every dynamic import() in src/ stays lazy in a bundle: the cockpit's modules (Ink,
 // React, src/views) are evaluated only by `dockpit` with no command. dist/bundle-meta.json is esbuild's
-// metafile of dist/dockpit.cjs (test/support/bundle-modules.ts reads it).
+// metafile of dist/dockpit.cjs (test/support/bundle-modules.ts reads it). dist/dockpit-lists.cjs is the
+// first-list worker's code (src/engine/first-lists.ts), evaluated on a worker thread: no cache, no build id.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { BUILD_ID_PLACEHOLDER, BUNDLES, bundleOptions, root } from './build-options.mjs';
+import { BUILD_ID_PLACEHOLDER, BUNDLES, WORKER_BUNDLES, bundleOptions, root } from './build-options.mjs';
 
 const dist = path.join(root, 'dist');
 const started = Date.now();
@@ -40,6 +41,14 @@ await Promise.all(
     const text = fs.readFileSync(bundle, 'utf8');
     if (!text.includes(BUILD_ID_PLACEHOLDER)) throw new Error(`${bundle}: no build id placeholder in its first line`);
     fs.writeFileSync(bundle, text.replace(BUILD_ID_PLACEHOLDER, crypto.randomUUID()).replace(/[^\x00-\x7f]/g, '?'));
+  }),
+);
+await Promise.all(
+  Object.entries(WORKER_BUNDLES).map(async ([name, entry]) => {
+    const bundle = path.join(dist, `${name}.cjs`);
+    // No banner: the worker's code is evaluated from a string, with no file of its own to name.
+    await esbuild.build({ ...bundleOptions(entry), banner: {}, outfile: bundle, sourcemap: 'linked' });
+    fs.writeFileSync(bundle, fs.readFileSync(bundle, 'utf8').replace(/[^\x00-\x7f]/g, '?'));
   }),
 );
 // Each cache is made by a node like the one that runs dockpit (V8 refuses one made under other flags), one

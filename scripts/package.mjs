@@ -5,13 +5,13 @@
 // Node 20's single-executable applications run the injected script as CommonJS whose require() loads only
 // builtins: the executable's main script is dockpit's launcher (scripts/launch.cjs), and it carries the bundles
 // of `npm run build` (dist/dockpit.cjs, dist/dockpit-lite.cjs) and their code caches as assets, which the
-// launcher runs as it does under node.
+// launcher runs as it does under node, and the first-list worker's bundle (dist/dockpit-lists.cjs).
 import { execFileSync, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BUNDLES, buildInfo, root } from './build-options.mjs';
+import { BUNDLES, WORKER_BUNDLES, buildInfo, root } from './build-options.mjs';
 import { extractWatchUnit } from './watch-unit.mjs';
 
 const require = createRequire(import.meta.url);
@@ -22,7 +22,9 @@ const { version } = buildInfo();
 const release = path.join(root, 'release');
 const work = path.join(release, 'build');
 const dist = path.join(root, 'dist');
-for (const f of ['launch.cjs', ...Object.keys(BUNDLES).flatMap((n) => [`${n}.cjs`, `${n}.cache`])]) {
+// The bundles with their caches, and the worker threads' bundles (the first-list worker's: src/engine/first-lists.ts).
+const assets = [...Object.keys(BUNDLES).flatMap((n) => [`${n}.cjs`, `${n}.cache`]), ...Object.keys(WORKER_BUNDLES).map((n) => `${n}.cjs`)];
+for (const f of ['launch.cjs', ...assets]) {
   if (!fs.existsSync(path.join(dist, f))) throw new Error(`package: dist/${f} is missing (npm run build makes it)`);
 }
 fs.rmSync(release, { recursive: true, force: true });
@@ -37,7 +39,7 @@ fs.writeFileSync(seaConfig, JSON.stringify({
   main: path.join(dist, 'launch.cjs'),
   output: blob,
   disableExperimentalSEAWarning: true,
-  assets: Object.fromEntries(Object.keys(BUNDLES).flatMap((n) => [`${n}.cjs`, `${n}.cache`]).map((f) => [f, path.join(dist, f)])),
+  assets: Object.fromEntries(assets.map((f) => [f, path.join(dist, f)])),
 }));
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
 step(`blob ${(fs.statSync(blob).size / 1048576).toFixed(1)} MiB`);

@@ -24,7 +24,10 @@ export interface StartedFleet {
 
 export interface StartFleetOptions {
   onCommit?: CoalescerOptions['onCommit'];
-  /** The hosts' lists before their version and info (the cockpit's launch: FleetEngineOptions.listsFirst). */
+  /**
+   * The hosts' lists before their version and info, many hosts' first lists on a worker (the cockpit's
+   * launch: FleetEngineOptions.listsFirst and firstLists).
+   */
   listsFirst?: boolean;
 }
 
@@ -42,7 +45,7 @@ export function startFleet(config: FleetConfig, options: StartFleetOptions = {})
     for (const l of listeners) l(event);
     coalescer.sink(event);
   };
-  const engine = new FleetEngine(config, emit, { listsFirst: options.listsFirst ?? false });
+  const engine = new FleetEngine(config, emit, { listsFirst: options.listsFirst ?? false, ...(options.listsFirst && { firstLists: {} }) });
   engine.start();
   return {
     store,

@@ -5,6 +5,7 @@ import type { HostSpec } from '../config/types.js';
 import { crashDuringRequest } from './fault-point.js';
 import { plainAgent } from './plain-http-agent.js';
 import type { SshTunnel } from './ssh-tunnel.js';
+import { tlsAgentOptions } from './tls-agent.js';
 import { tlsFailure, type TlsEndpoint } from './tls-errors.js';
 
 /** The one place dockerode is constructed: transports are chosen here and nowhere else. */
@@ -39,16 +40,6 @@ function withFaultPoint(docker: Docker): Docker {
     return crashDuringRequest(options.method, options.path) ? dial(options, () => undefined) : dial(options, callback);
   };
   return docker;
-}
-
-/**
- * The TLS settings of an https:// engine (issue 17): only `ca` is trusted (not the system's CAs), our client
- * certificate is presented, TLS 1.2 at least. The engine's name is checked against the URL's host by Node's
- * default checkServerIdentity: nothing here sets `servername`, `checkServerIdentity` or `rejectUnauthorized`
- * (tls-engine.test.ts connects by an address the certificate lacks and is refused).
- */
-export function tlsAgentOptions(ep: TlsEndpoint): https.AgentOptions {
-  return { ca: ep.ca, ...(ep.cert !== null && ep.key !== null ? { cert: ep.cert, key: ep.key } : {}), minVersion: 'TLSv1.2' };
 }
 
 function tlsAgent(ep: TlsEndpoint): https.Agent {

@@ -1,4 +1,6 @@
 import type { FleetConfig } from '../config/types.js';
+import { FIRST_LISTS_MIN_HOSTS, startFirstLists, type FirstLists } from './first-lists.js';
+import type { FirstListResult } from './first-lists-types.js';
 import { HostConnection } from './host-connection.js';
 import type { DomainEventSink } from './types.js';
 
@@ -9,6 +11,13 @@ export interface FleetEngineOptions {
    * were 400 of the launch's 800 first requests, competing with the lists and the first frame).
    */
   listsFirst?: boolean;
+  /**
+   * With `listsFirst`, from FIRST_LISTS_MIN_HOSTS hosts (or `minHosts`): the first lists of the hosts without
+   * SSH are taken on a worker thread (first-lists.ts) while the cockpit loads, and their connections begin
+   * with `describe()`, or at once for a host the worker could not list (issue 16: at 200 hosts those lists
+   * took the main thread about 600 ms of a launch it also needed for loading and drawing the cockpit).
+   */
+  firstLists?: { minHosts?: number; source?: string | null };
 }
 
 /** The longest the hosts' version and info wait for `describe()`. */
@@ -18,12 +27,35 @@ const DESCRIBE_WAIT_MS = 3000;
 export class FleetEngine {
   readonly connections: ReadonlyMap<string, HostConnection>;
   private openDescribe: (() => void) | null = null;
+  private readonly firstLists: FirstLists | null = null;
+  /** Per host listed by the worker: begins its connection (at describe(), or at once if the worker failed it). */
+  private readonly begin = new Map<string, () => void>();
 
   constructor(config: FleetConfig, emit: DomainEventSink, options: FleetEngineOptions = {}) {
     const describeAfter = options.listsFirst ? new Promise<void>((r) => (this.openDescribe = r)) : undefined;
+    const fl = options.firstLists;
+    if (options.listsFirst && fl && config.hosts.length >= (fl.minHosts ?? FIRST_LISTS_MIN_HOSTS)) {
+      const listOptions = { labels: config.labels, timeoutMs: config.engine.callTimeoutMs, ...(fl.source !== undefined && { source: fl.source }) };
+      // Its results come on later turns of the event loop, after start() has said every host is connecting.
+      this.firstLists = startFirstLists(config.hosts, listOptions, (r) => this.onFirstList(r));
+    }
     this.connections = new Map(
-      config.hosts.map((spec) => [spec.name, new HostConnection({ spec, labels: config.labels, tuning: config.engine, emit, describeAfter })]),
+      config.hosts.map((spec) => {
+        const sessionAfter = this.firstLists?.hosts.has(spec.name) ? new Promise<void>((r) => this.begin.set(spec.name, r)) : undefined;
+        return [spec.name, new HostConnection({ spec, labels: config.labels, tuning: config.engine, emit, describeAfter, sessionAfter })];
+      }),
     );
+  }
+
+  private onFirstList(r: FirstListResult): void {
+    // A host the worker could not list lists itself at once, and says why if it cannot either.
+    if (r.ok) this.connections.get(r.host)?.firstList(r.containers, r.latencyMs);
+    else this.beginConnection(r.host);
+  }
+
+  private beginConnection(host: string): void {
+    this.begin.get(host)?.();
+    this.begin.delete(host);
   }
 
   start(): void {
@@ -31,10 +63,15 @@ export class FleetEngine {
     if (this.openDescribe) setTimeout(() => this.describe(), DESCRIBE_WAIT_MS).unref();
   }
 
-  /** Lets the hosts ask their version and info (with `listsFirst`; a no-op otherwise and after the first call). */
+  /**
+   * Lets the hosts ask their version and info, and begins the connections of the hosts the worker listed
+   * (with `listsFirst`; a no-op otherwise and after the first call).
+   */
   describe(): void {
     this.openDescribe?.();
     this.openDescribe = null;
+    this.firstLists?.stop();
+    for (const host of [...this.begin.keys()]) this.beginConnection(host);
   }
 
   /** Every host listed or failed once. */
@@ -48,6 +85,7 @@ export class FleetEngine {
   }
 
   async stop(): Promise<void> {
+    this.describe(); // a connection not yet begun ends at once
     await Promise.all([...this.connections.values()].map((c) => c.stop()));
   }
 }

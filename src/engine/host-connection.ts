@@ -11,7 +11,7 @@ import { toTimelineRecord, type EngineEvent } from './engine-event.js';
 import { EventOverlay, EVENT_TRUST_MS } from './event-overlay.js';
 import { LineJsonDecoder } from './line-json.js';
 import { SshTunnel } from './ssh-tunnel.js';
-import type { DomainEventSink, HostStatus } from './types.js';
+import type { Container, DomainEventSink, HostStatus } from './types.js';
 
 export interface HostConnectionOptions {
   spec: HostSpec;
@@ -23,6 +23,11 @@ export interface HostConnectionOptions {
    * first frame is out, FleetEngineOptions.listsFirst; the first frame waits for `listed` alone).
    */
   describeAfter?: Promise<void>;
+  /**
+   * The connection begins only once this resolves: the cockpit's launch, for a host whose first list a worker
+   * takes (first-lists.ts, handed over with `firstList`); the connection then lists again on its own.
+   */
+  sessionAfter?: Promise<void>;
 }
 
 /** Debounce for event-triggered re-lists: a burst of events costs one list. */
@@ -103,7 +108,25 @@ export class HostConnection {
   start(): void {
     const { spec } = this.opts;
     this.status({ url: spec.url, transport: spec.transport, labels: spec.labels, state: 'connecting' });
-    this.loop ??= this.run();
+    const after = this.opts.sessionAfter;
+    this.loop ??= after ? after.then(() => this.run()) : this.run();
+  }
+
+  /** Whether its connection has begun (with `sessionAfter`, not before that resolves). */
+  get begun(): boolean {
+    return this.sessionBegun;
+  }
+
+  /**
+   * A list taken for this host before its connection began (first-lists.ts): shown as the connection's own
+   * first list would be. The connection's session lists again once it has subscribed to the events.
+   */
+  firstList(listed: Container[], latencyMs: number): void {
+    const { containers } = this.overlay.apply(listed, Date.now());
+    this.opts.emit({ type: 'host.listed', host: this.name, containers });
+    this.noteAnswer(latencyMs);
+    this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
+    this.markListed();
   }
 
   async stop(): Promise<void> {
@@ -115,7 +138,10 @@ export class HostConnection {
     this.opts.emit({ type: 'host.status', host: this.name, patch });
   }
 
+  private sessionBegun = false;
+
   private async run(): Promise<void> {
+    this.sessionBegun = true;
     const stop = this.stopController.signal;
     while (!stop.aborted) {
       const session = new AbortController();
@@ -136,6 +162,9 @@ export class HostConnection {
       }
       await sleep(this.backoff.next(), stop);
     }
+    // Stopped before its connection began (sessionAfter): nothing waits on it for ever.
+    this.markListed();
+    this.settle();
   }
 
   /** One connected period. Resolves never; rejects with the reason it ended. */

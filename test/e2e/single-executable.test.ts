@@ -151,6 +151,25 @@ describe('the single executable, in a chroot with no Node', () => {
     expect(mapped.filter((f) => f.includes('node_modules'))).toEqual([]);
     expect(mapped.filter((f) => !f.startsWith(`${root}/`) && !/^\/(memfd:|dev\/|SYSV)/.test(f))).toEqual([]);
   });
+
+  it('the cockpit on 20 hosts takes their first lists on a worker thread, from the executable\'s own asset', async () => {
+    execFileSync('tmux', ['kill-session', '-t', tmuxName], { stdio: 'ignore' });
+    // The fleet's unix and tcp engines under ten names each: enough hosts for the worker (FIRST_LISTS_MIN_HOSTS).
+    const yaml = fs.readFileSync(path.join(root, 'etc/dockpit/dockpit.yaml'), 'utf8');
+    const unix = /url: (unix:\/\/\S+)/.exec(yaml)![1]!;
+    const tcp = /url: (tcp:\/\/\S+)/.exec(yaml)![1]!;
+    const many = ['state: /var/lib/dockpit', 'hosts:'];
+    for (let i = 1; i <= 10; i++) many.push(`  - name: u${i}`, `    url: ${unix}`, `  - name: p${i}`, `    url: ${tcp}`);
+    fs.writeFileSync(path.join(root, 'etc/dockpit/many.yaml'), `${many.join('\n')}\n`);
+    const errFile = path.join(work, 'many.err');
+    const cmd = ['env', '-i', ...Object.entries({ ...ENV, DOCKPIT_FIRST_LISTS_REPORT: '1' }).map(([k, v]) => `${k}=${v}`), CHROOT, root, '/dockpit', '--config', '/etc/dockpit/many.yaml'];
+    execFileSync('tmux', ['new-session', '-d', '-s', tmuxName, '-x', '120', '-y', '30', `${cmd.map((a) => `'${a}'`).join(' ')} 2>'${errFile}'; sleep 60`]);
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', tmuxName], { encoding: 'utf8' });
+    // sea-web runs on h2: each of the ten names of h2 lists it.
+    await waitFor(() => /hosts 20\/20 up/.test(screen()) && /^sea\s+1\s+● up\s+10\/10/m.test(screen()), 30_000, 20, () => `screen:\n${screen()}`);
+    await waitFor(() => fs.existsSync(errFile) && fs.readFileSync(errFile, 'utf8').includes('first lists'), 5000);
+    expect(fs.readFileSync(errFile, 'utf8')).toContain('dockpit: first lists: 20 of 20 hosts listed on a worker\n');
+  });
 });
 
 describe('the bundle (dist/): headless commands evaluate no UI code', () => {

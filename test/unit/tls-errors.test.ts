@@ -5,7 +5,8 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../src/config/types.js';
-import { createDockerClient, tlsAgentOptions } from '../../src/engine/docker-client.js';
+import { createDockerClient } from '../../src/engine/docker-client.js';
+import { tlsAgentOptions } from '../../src/engine/tls-agent.js';
 import { DockpitError } from '../../src/engine/errors.js';
 import { tlsFailure, type TlsEndpoint } from '../../src/engine/tls-errors.js';
 

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '../../src/config/load-config.js';
+import type { FleetConfig } from '../../src/config/types.js';
+import { FIRST_LISTS_BUNDLE, startFirstLists } from '../../src/engine/first-lists.js';
+import type { FirstListResult } from '../../src/engine/first-lists-types.js';
+import { FleetEngine } from '../../src/engine/fleet-engine.js';
+import { createCoalescer, createFleetStore } from '../../src/store/fleet-store.js';
+import { containerRows } from '../../src/store/selectors.js';
+import { writeConfig } from '../support/configs.js';
+import { docker, dockerTls, FLEET_CONFIG, readFleet, removeTestContainers, runContainer, waitFor } from '../support/fleet.js';
+
+// Issue 16: at launch, the cockpit's first lists of many hosts are taken on a worker thread (src/engine/first-lists.ts,
+// the bundle dist/dockpit-lists.cjs that `npm run build` makes) while the main thread loads the cockpit. On the
+// test fleet's four engines (h1 unix, h2 tcp, h3 ssh, t1 https with client certificates):
+// - the worker lists every host but the SSH one, and its lists are what the engines hold;
+// - it trusts only the configured CA, as the host's own connection does;
+// - each host's connection begins at describe(), and a host the worker could not list begins at once;
+// - after describe() the connections follow the engines' events as without the worker.
+
+const fleet = readFleet();
+const t1 = fleet.tlsHost;
+const source = fs.readFileSync(path.resolve('dist', FIRST_LISTS_BUNDLE), 'latin1');
+const P = 'first-lists-';
+
+function listAll(config: FleetConfig): Promise<Map<string, FirstListResult>> {
+  return new Promise((resolve) => {
+    const results = new Map<string, FirstListResult>();
+    const lists = startFirstLists(config.hosts, { labels: config.labels, timeoutMs: 5000, source }, (r) => {
+      results.set(r.host, r);
+      if (results.size === lists?.hosts.size) resolve(results);
+    });
+    expect(lists).not.toBeNull();
+  });
+}
+
+/** The engine's container ids, by `docker ps -a` on the host (t1 over its TLS client). */
+async function idsOn(host: string): Promise<string[]> {
+  const out = host === 't1' ? await dockerTls('ps', '-aq', '--no-trunc') : await docker(host, 'ps', '-aq', '--no-trunc');
+  return out.split('\n').filter(Boolean).sort();
+}
+
+describe('first lists on a worker thread', () => {
+  const config = loadConfigFile(t1.config);
+  beforeAll(async () => {
+    await removeTestContainers(['h1', 'h2', 'h3']);
+    await runContainer('h1', { name: `${P}a`, bizline: 'news', tier: 1 });
+    await runContainer('h2', { name: `${P}b`, bizline: 'forum', tier: 2 });
+  });
+  afterAll(() => removeTestContainers(['h1', 'h2', 'h3']));
+
+  it('lists every host but the SSH one, as the engines hold them', async () => {
+    const results = await listAll(config);
+    expect([...results.keys()].sort()).toEqual(['h1', 'h2', 't1']);
+    for (const [host, r] of results) {
+      if (!r.ok) throw new Error(`${host}: ${r.error}`);
+      expect(r.containers.map((c) => c.id).sort()).toEqual(await idsOn(host));
+      expect(r.containers.every((c) => c.host === host)).toBe(true);
+    }
+    const a = (results.get('h1') as Extract<FirstListResult, { ok: true }>).containers.find((c) => c.name === `${P}a`);
+    expect(a).toMatchObject({ state: 'running', bizline: 'news', tier: 1 });
+  });
+
+  it('refuses an https engine whose certificate does not chain to the configured CA', async () => {
+    const wrongCa = loadConfigFile(
+      writeConfig(`hosts:\n  - name: t1\n    url: ${t1.url}\n    tls: { ca: ${t1.otherCa}, cert: ${t1.cert}, key: ${t1.key} }\n`, 'first-lists-wrong-ca.yaml'),
+    );
+    const r = (await listAll(wrongCa)).get('t1');
+    expect(r?.ok).toBe(false);
+    expect(r?.ok === false && r.error).toMatch(/certificate/i);
+  });
+
+  it('begins each connection at describe(), at once for a host the worker could not list, and then follows events', async () => {
+    // h1 and h2 as configured, and a tcp:// host nothing listens on.
+    const base = loadConfigFile(FLEET_CONFIG);
+    const refused = { ...base.hosts.find((h) => h.name === 'h2')!, name: 'gone', url: 'tcp://127.0.0.1:9', endpoint: { kind: 'tcp' as const, host: '127.0.0.1', port: 9 } };
+    const cfg: FleetConfig = { ...base, hosts: [...base.hosts.filter((h) => h.name === 'h1' || h.name === 'h2'), refused] };
+    const store = createFleetStore();
+    const coalescer = createCoalescer(store);
+    const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
+    engine.start();
+    try {
+      await engine.listed();
+      coalescer.flush();
+      const s = store.getState();
+      expect(containerRows(s, { host: 'h1' }).map((c) => c.name)).toContain(`${P}a`);
+      expect(containerRows(s, { host: 'h2' }).map((c) => c.name)).toContain(`${P}b`);
+      expect(s.hosts.h1?.state).toBe('up');
+      // The listed hosts' connections wait for describe(); the refused host's began at once and says why.
+      expect(engine.connections.get('h1')!.begun).toBe(false);
+      expect(engine.connections.get('h2')!.begun).toBe(false);
+      expect(engine.connections.get('gone')!.begun).toBe(true);
+      expect(s.hosts.gone?.state).toBe('down');
+      expect(s.hosts.gone?.error).toMatch(/^REFUSED:/);
+
+      engine.describe();
+      await waitFor(() => engine.connections.get('h1')!.client !== null && engine.connections.get('h2')!.client !== null, 5000);
+      await runContainer('h2', { name: `${P}later`, bizline: 'forum', tier: 2 });
+      await waitFor(() => containerRows(store.getState(), { host: 'h2' }).some((c) => c.name === `${P}later` && c.state === 'running'), 2000);
+      expect(store.getState().hosts.h2?.engineVersion).toBeTruthy();
+    } finally {
+      await engine.stop();
+      coalescer.stop();
+    }
+  });
+
+  it('without the worker (fewer hosts than minHosts) every connection begins at once', async () => {
+    const base = loadConfigFile(t1.config);
+    const store = createFleetStore();
+    const coalescer = createCoalescer(store);
+    const engine = new FleetEngine(base, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 99, source } });
+    engine.start();
+    try {
+      await engine.listed();
+      expect([...engine.connections.values()].every((c) => c.begun)).toBe(true);
+    } finally {
+      await engine.stop();
+      coalescer.stop();
+    }
+  });
+});
