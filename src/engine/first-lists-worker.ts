@@ -2,7 +2,6 @@
 // (no dockerode), run by first-lists.ts. Each host's list is requested, parsed and mapped here while the main
 // thread loads and draws the cockpit; only the mapped containers cross to it.
 import http from 'node:http';
-import https from 'node:https';
 import { parentPort, workerData } from 'node:worker_threads';
 import { mapContainer } from './container-mapper.js';
 import type { FirstListHost, FirstListResult, FirstListsInput } from './first-lists-types.js';
@@ -11,19 +10,24 @@ type RawContainer = Parameters<typeof mapContainer>[1];
 
 const LIST_PATH = '/containers/json?all=1';
 
-function request(host: FirstListHost, timeoutMs: number, onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+/** node:https (and TLS with it) is loaded only for a fleet with https:// hosts: the worker's start is on the launch's path. */
+let https: Promise<typeof import('node:https')> | null = null;
+
+/** The list request, not yet sent. Each on a connection of its own, closed after it: the engine's connections are the main thread's. */
+async function listRequest(host: FirstListHost, timeoutMs: number): Promise<http.ClientRequest> {
   const ep = host.endpoint;
-  // Each its own connection, closed after the one request: the engine's connections are the main thread's.
-  if (ep.kind === 'unix') return http.request({ socketPath: ep.socketPath, path: LIST_PATH, agent: false, timeout: timeoutMs }, onResponse);
-  if (ep.kind === 'tcp') return http.request({ host: ep.host, port: ep.port, path: LIST_PATH, agent: false, timeout: timeoutMs }, onResponse);
-  return https.request({ host: ep.host, port: ep.port, path: LIST_PATH, agent: new https.Agent(ep.agent), timeout: timeoutMs }, onResponse);
+  if (ep.kind === 'unix') return http.request({ socketPath: ep.socketPath, path: LIST_PATH, agent: false, timeout: timeoutMs });
+  if (ep.kind === 'tcp') return http.request({ host: ep.host, port: ep.port, path: LIST_PATH, agent: false, timeout: timeoutMs });
+  const tls = await (https ??= import('node:https'));
+  return tls.request({ host: ep.host, port: ep.port, path: LIST_PATH, agent: new tls.Agent(ep.agent), timeout: timeoutMs });
 }
 
-function listOnce(host: FirstListHost, input: FirstListsInput): Promise<FirstListResult> {
+async function listOnce(host: FirstListHost, input: FirstListsInput): Promise<FirstListResult> {
   const t0 = performance.now();
+  const req = await listRequest(host, input.timeoutMs);
   const failed = (error: string): FirstListResult => ({ host: host.name, ok: false, error });
   return new Promise((resolve) => {
-    const req = request(host, input.timeoutMs, (res) => {
+    req.on('response', (res: http.IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err) => resolve(failed(err.message)));
