@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHollowFleet } from './hollow/fleet-process.mjs';
 import { curlListTimes, launchOnce } from './scale-bench.mjs';
-import { fmt, median } from './lib.mjs';
+import { cpuSeconds, fmt, median } from './lib.mjs';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string' }, hosts: { type: 'string' } } });
 const rounds = Number(values.rounds ?? 10);
@@ -32,20 +32,29 @@ try {
   }
   const over = new Map(clis.map((c) => [c, []]));
   const launch = new Map(clis.map((c) => [c, []]));
+  // CPU by the complete view (all of dockpit's threads; the hollow engines' during the launch): is the launch bound by the cores?
+  const cpu = new Map(clis.map((c) => [c, []]));
+  const hollowCpu = new Map(clis.map((c) => [c, []]));
   const slowest = [];
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < clis.length; k++) {
       const cli = clis[(r + k) % clis.length];
       const ref = Math.max(...curlListTimes(hollow));
       slowest.push(ref);
+      const h0 = cpuSeconds(hollow.pid);
       const l = await launchOnce(null, config, hosts, hosts * perHost, [], program(cli));
+      cpu.get(cli).push(cpuSeconds(l.screen.pid()) * 1000);
+      hollowCpu.get(cli).push((cpuSeconds(hollow.pid) - h0) * 1000);
       await l.screen.quit();
       launch.get(cli).push(l.ms);
       over.get(cli).push(l.ms - ref);
     }
   }
   console.log(`launch → complete fleet view, ${hosts} hollow hosts × ${perHost}, medians of ${rounds} (slowest list median ${fmt(median(slowest), 0)} ms)`);
-  for (const c of clis) console.log(`  ${c}: ${fmt(median(launch.get(c)), 0)} ms, ${fmt(median(over.get(c)), 0)} ms over the slowest list  (${launch.get(c).map(Math.round).join(' ')})`);
+  for (const c of clis) {
+    console.log(`  ${c}: ${fmt(median(launch.get(c)), 0)} ms, ${fmt(median(over.get(c)), 0)} ms over the slowest list  (${launch.get(c).map(Math.round).join(' ')})`);
+    console.log(`    CPU by the complete view: dockpit ${fmt(median(cpu.get(c)), 0)} ms (all its threads), the hollow engines ${fmt(median(hollowCpu.get(c)), 0)} ms; ${os.availableParallelism()} cores`);
+  }
 } finally {
   await hollow.stop();
   fs.rmSync(dir, { recursive: true, force: true });
