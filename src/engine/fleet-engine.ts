@@ -20,6 +20,10 @@ export interface FleetEngineOptions {
   firstLists?: { minHosts?: number; source?: string | null };
 }
 
+/** The connections describe() begins at a time, and the pause between two such waves (500 hosts a second). */
+const BEGIN_WAVE = 5;
+const BEGIN_GAP_MS = 10;
+
 /** The longest the hosts' version and info wait for `describe()`. */
 const DESCRIBE_WAIT_MS = 3000;
 
@@ -30,6 +34,8 @@ export class FleetEngine {
   private readonly firstLists: FirstLists | null = null;
   /** Per host listed by the worker: begins its connection (at describe(), or at once if the worker failed it). */
   private readonly begin = new Map<string, () => void>();
+  /** The next wave of beginConnection, while some wait (beginInWaves). */
+  private waves: NodeJS.Timeout | null = null;
 
   constructor(config: FleetConfig, emit: DomainEventSink, options: FleetEngineOptions = {}) {
     const describeAfter = options.listsFirst ? new Promise<void>((r) => (this.openDescribe = r)) : undefined;
@@ -64,14 +70,29 @@ export class FleetEngine {
   }
 
   /**
-   * Lets the hosts ask their version and info, and begins the connections of the hosts the worker listed
-   * (with `listsFirst`; a no-op otherwise and after the first call).
+   * Lets the hosts ask their version and info, and begins the connections of the hosts the worker listed, in
+   * waves (with `listsFirst`; a no-op otherwise and after the first call).
    */
   describe(): void {
     this.openDescribe?.();
     this.openDescribe = null;
     this.firstLists?.stop();
-    for (const host of [...this.begin.keys()]) this.beginConnection(host);
+    if (this.waves === null) this.beginInWaves();
+  }
+
+  /**
+   * Begins the connections still waiting, BEGIN_WAVE every BEGIN_GAP_MS: begun together right after the first
+   * frame, 200 hosts' first requests held the main thread in one piece and the first keys pressed then
+   * waited 240–400 ms for it (under 105 ms in waves, issue 16). Their lists are on screen already; each
+   * connection subscribes to the events before it lists again, so beginning later loses nothing.
+   */
+  private beginInWaves(): void {
+    let n = 0;
+    for (const host of this.begin.keys()) {
+      if (n++ === BEGIN_WAVE) break;
+      this.beginConnection(host);
+    }
+    this.waves = this.begin.size > 0 ? setTimeout(() => this.beginInWaves(), BEGIN_GAP_MS) : null;
   }
 
   /** Every host listed or failed once. */
@@ -85,7 +106,9 @@ export class FleetEngine {
   }
 
   async stop(): Promise<void> {
-    this.describe(); // a connection not yet begun ends at once
+    this.describe();
+    if (this.waves) clearTimeout(this.waves);
+    for (const host of [...this.begin.keys()]) this.beginConnection(host); // a connection not yet begun ends at once
     await Promise.all([...this.connections.values()].map((c) => c.stop()));
   }
 }

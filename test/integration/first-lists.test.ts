@@ -105,6 +105,38 @@ describe('first lists on a worker thread', () => {
     }
   });
 
+  it('begins the listed hosts\' connections in waves, and stop() ends those still waiting at once', async () => {
+    // h1's engine under twelve names: every one listed by the worker, so every connection waits for describe().
+    const base = loadConfigFile(FLEET_CONFIG);
+    const h1 = base.hosts.find((h) => h.name === 'h1')!;
+    const cfg: FleetConfig = { ...base, hosts: Array.from({ length: 12 }, (_, i) => ({ ...h1, name: `w${i}` })) };
+    const store = createFleetStore();
+    const coalescer = createCoalescer(store);
+    const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
+    const begun = () => [...engine.connections.values()].filter((c) => c.begun).length;
+    engine.start();
+    try {
+      await engine.listed();
+      expect(begun()).toBe(0);
+      engine.describe();
+      for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only: no timer, so no second wave, can run
+      expect(begun()).toBe(5); // the first wave
+      await waitFor(() => begun() === 12, 2000);
+      await waitFor(() => [...engine.connections.values()].every((c) => c.client !== null), 5000);
+    } finally {
+      await engine.stop();
+      coalescer.stop();
+    }
+    // Stopped before describe(): nothing waits for a wave.
+    const early = new FleetEngine(cfg, createCoalescer(createFleetStore()).sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
+    early.start();
+    await early.listed();
+    const t0 = performance.now();
+    await early.stop();
+    expect([...early.connections.values()].every((c) => c.begun)).toBe(true);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
   it('without the worker (fewer hosts than minHosts) every connection begins at once', async () => {
     const base = loadConfigFile(t1.config);
     const store = createFleetStore();
