@@ -122,11 +122,17 @@ export class HostConnection {
    * first list would be. The connection's session lists again once it has subscribed to the events.
    */
   firstList(listed: Container[], latencyMs: number): void {
-    const { containers } = this.overlay.apply(listed, Date.now());
+    this.showList(listed, latencyMs); // a disagreement with an event is settled by the session's own list
+    this.markListed();
+  }
+
+  /** A fresh list into the store, through the events' overlay; true if an event disagreed with it. */
+  private showList(listed: Container[], latencyMs: number): boolean {
+    const { containers, disagreed } = this.overlay.apply(listed, Date.now());
     this.opts.emit({ type: 'host.listed', host: this.name, containers });
     this.noteAnswer(latencyMs);
     this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
-    this.markListed();
+    return disagreed;
   }
 
   async stop(): Promise<void> {
@@ -289,11 +295,7 @@ export class HostConnection {
         const raw = await deadline((abortSignal) => listContainers(docker, { all: true, abortSignal }));
         const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
         const listed = raw.map((c) => mapContainer(this.name, c, this.opts.labels));
-        const { containers, disagreed } = this.overlay.apply(listed, Date.now());
-        this.opts.emit({ type: 'host.listed', host: this.name, containers });
-        if (disagreed) this.confirmLater(docker, deadline);
-        this.noteAnswer(latencyMs);
-        this.status({ state: this.stateFor(latencyMs), error: null, latencyMs, lastSeen: Date.now() });
+        if (this.showList(listed, latencyMs)) this.confirmLater(docker, deadline);
       } while (this.listAgain);
     };
     this.listing = run().finally(() => (this.listing = null));
