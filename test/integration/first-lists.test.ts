@@ -41,6 +41,23 @@ async function idsOn(host: string): Promise<string[]> {
   return out.split('\n').filter(Boolean).sort();
 }
 
+/** A store and a cockpit-style engine (listsFirst) on `cfg`, its worker from `minHosts` hosts; started. */
+function startEngine(cfg: FleetConfig, minHosts: number) {
+  const store = createFleetStore();
+  const coalescer = createCoalescer(store);
+  const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts, source } });
+  engine.start();
+  return {
+    store,
+    coalescer,
+    engine,
+    async stop() {
+      await engine.stop();
+      coalescer.stop();
+    },
+  };
+}
+
 describe('first lists on a worker thread', () => {
   const config = loadConfigFile(t1.config);
   beforeAll(async () => {
@@ -76,10 +93,7 @@ describe('first lists on a worker thread', () => {
     const base = loadConfigFile(FLEET_CONFIG);
     const refused = { ...base.hosts.find((h) => h.name === 'h2')!, name: 'gone', url: 'tcp://127.0.0.1:9', endpoint: { kind: 'tcp' as const, host: '127.0.0.1', port: 9 } };
     const cfg: FleetConfig = { ...base, hosts: [...base.hosts.filter((h) => h.name === 'h1' || h.name === 'h2'), refused] };
-    const store = createFleetStore();
-    const coalescer = createCoalescer(store);
-    const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
-    engine.start();
+    const { store, coalescer, engine, stop } = startEngine(cfg, 1);
     try {
       await engine.listed();
       coalescer.flush();
@@ -100,8 +114,7 @@ describe('first lists on a worker thread', () => {
       await waitFor(() => containerRows(store.getState(), { host: 'h2' }).some((c) => c.name === `${P}later` && c.state === 'running'), 2000);
       expect(store.getState().hosts.h2?.engineVersion).toBeTruthy();
     } finally {
-      await engine.stop();
-      coalescer.stop();
+      await stop();
     }
   });
 
@@ -110,11 +123,8 @@ describe('first lists on a worker thread', () => {
     const base = loadConfigFile(FLEET_CONFIG);
     const h1 = base.hosts.find((h) => h.name === 'h1')!;
     const cfg: FleetConfig = { ...base, hosts: Array.from({ length: 12 }, (_, i) => ({ ...h1, name: `w${i}` })) };
-    const store = createFleetStore();
-    const coalescer = createCoalescer(store);
-    const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
+    const { engine, stop } = startEngine(cfg, 1);
     const begun = () => [...engine.connections.values()].filter((c) => c.begun).length;
-    engine.start();
     try {
       await engine.listed();
       expect(begun()).toBe(0);
@@ -124,31 +134,24 @@ describe('first lists on a worker thread', () => {
       await waitFor(() => begun() === 12, 2000);
       await waitFor(() => [...engine.connections.values()].every((c) => c.client !== null), 5000);
     } finally {
-      await engine.stop();
-      coalescer.stop();
+      await stop();
     }
     // Stopped before describe(): nothing waits for a wave.
-    const early = new FleetEngine(cfg, createCoalescer(createFleetStore()).sink, { listsFirst: true, firstLists: { minHosts: 1, source } });
-    early.start();
-    await early.listed();
+    const early = startEngine(cfg, 1);
+    await early.engine.listed();
     const t0 = performance.now();
     await early.stop();
-    expect([...early.connections.values()].every((c) => c.begun)).toBe(true);
+    expect([...early.engine.connections.values()].every((c) => c.begun)).toBe(true);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
   it('without the worker (fewer hosts than minHosts) every connection begins at once', async () => {
-    const base = loadConfigFile(t1.config);
-    const store = createFleetStore();
-    const coalescer = createCoalescer(store);
-    const engine = new FleetEngine(base, coalescer.sink, { listsFirst: true, firstLists: { minHosts: 99, source } });
-    engine.start();
+    const { engine, stop } = startEngine(loadConfigFile(t1.config), 99);
     try {
       await engine.listed();
       expect([...engine.connections.values()].every((c) => c.begun)).toBe(true);
     } finally {
-      await engine.stop();
-      coalescer.stop();
+      await stop();
     }
   });
 });
