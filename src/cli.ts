@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { parseCli } from './cli/args.js';
 import { answerEarly } from './cli/early-answers.js';
 import { exitOnError, exitWith } from './cli/exit.js';
@@ -13,12 +14,14 @@ import { StateError } from './state/types.js';
 process.on('uncaughtException', exitUnexpected);
 process.on('unhandledRejection', exitUnexpected);
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], launch: Launch): Promise<number> {
   watchStdout(); // `dockpit … | head`: a reader that leaves is not a crash
   // Commands that need no config are answered before one is looked for (and its schemas loaded).
   const early = await answerEarly(argv);
   if (early !== null) return early;
   const args = parseCli(argv);
+  // The launcher starts the first-lists worker for what looks like a cockpit launch; anything else ends it.
+  const listsWorker = args.command === 'tui' ? launch.listsWorker : void launch.listsWorker?.terminate();
   if (args.command === 'config-check') {
     // It loads the config itself: with --json a bad config is a JSON answer too.
     const { configCheckCommand } = await import('./cli/commands/config-check.js');
@@ -26,7 +29,9 @@ async function main(argv: string[]): Promise<number> {
   }
   armFaultPoint(); // test-only DOCKPIT_FAULT: a malformed value stops here, before anything is contacted
   const { locateConfig } = await import('./config/locate-config.js');
-  const config = locateConfig(args.config);
+  // The cockpit's launch reads its config from the cache when this build has read the same text before.
+  const cache = args.command === 'tui' && launch.buildId ? (await import('./config/config-cache.js')).configCache(launch.buildId) : undefined;
+  const config = locateConfig(args.config, cache);
   // Issue 17, item 3: a state folder others can read is refused before anything else (`state init` is its fix).
   const unsafe = args.command === 'state-init' ? null : unsafeState(config);
   if (unsafe !== null) throw new ConfigError(unsafe);
@@ -37,9 +42,12 @@ async function main(argv: string[]): Promise<number> {
     if (noTerminal !== null) throw new UsageError(noTerminal);
     // React's development build checks and warns on every render: several times the CPU of production.
     process.env.NODE_ENV ??= 'production';
-    // The hosts first, then Ink and the views: the fleet connects while those load.
+    // The hosts first, then Ink and the views: the fleet connects while those load. Many hosts' first lists
+    // are taken on a worker, started before the engine's modules load (issue 16).
+    const { startFirstLists } = await import('./engine/first-lists.js');
+    const firstLists = startFirstLists(config, { worker: listsWorker ?? null });
     const { startFleet } = await import('./cli/connect.js');
-    const fleet = startFleet(config, { listsFirst: true });
+    const fleet = startFleet(config, { listsFirst: true, firstLists });
     // The UI loads while the hosts connect, in three steps (React, Ink, the views): each is one synchronous
     // stretch of compiling and running modules, and a host's handshake (SSH: about eight round trips) only
     // moves on between them. The first frame is drawn once the first lists are in, whole, instead of once per
@@ -60,9 +68,17 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
+/** What the launcher (scripts/launch.cjs) has begun before the bundle was read. */
+export interface Launch {
+  /** The first-lists worker (src/engine/first-lists.ts), waiting for its hosts: only for a cockpit launch. */
+  listsWorker?: Worker | null;
+  /** The bundle's build id (its first line), when it has one: config-cache.ts keeps entries per build. */
+  buildId?: string | null;
+}
+
 /** `dockpit ARGS…` (the launcher, scripts/launch.cjs, calls it): exits with the command's code. */
-export function run(argv: string[]): void {
-  main(argv).then(exitWith, exitOnError);
+export function run(argv: string[], launch: Launch = {}): void {
+  main(argv, launch).then(exitWith, exitOnError);
 }
 
 /** The modules a start evaluates: the cockpit's and the common headless commands' (the bench times this load). */

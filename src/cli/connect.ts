@@ -1,4 +1,5 @@
 import type { FleetConfig } from '../config/types.js';
+import type { FirstLists } from '../engine/first-lists.js';
 import { FleetEngine } from '../engine/fleet-engine.js';
 import type { DomainEvent, DomainEventSink } from '../engine/types.js';
 import { createCoalescer, createFleetStore, type Coalescer, type CoalescerOptions, type FleetStore } from '../store/fleet-store.js';
@@ -25,10 +26,11 @@ export interface StartedFleet {
 export interface StartFleetOptions {
   onCommit?: CoalescerOptions['onCommit'];
   /**
-   * The hosts' lists before their version and info, many hosts' first lists on a worker (the cockpit's
-   * launch: FleetEngineOptions.listsFirst and firstLists).
+   * The hosts' lists before their version and info (the cockpit's launch: FleetEngineOptions.listsFirst).
    */
   listsFirst?: boolean;
+  /** With listsFirst: the first lists' worker, started before the engine's modules loaded (cli.ts). */
+  firstLists?: FirstLists | null;
 }
 
 /**
@@ -45,7 +47,7 @@ export function startFleet(config: FleetConfig, options: StartFleetOptions = {})
     for (const l of listeners) l(event);
     coalescer.sink(event);
   };
-  const engine = new FleetEngine(config, emit, { listsFirst: options.listsFirst ?? false, ...(options.listsFirst && { firstLists: {} }) });
+  const engine = new FleetEngine(config, emit, { listsFirst: options.listsFirst ?? false, firstLists: options.firstLists ?? null });
   engine.start();
   return {
     store,

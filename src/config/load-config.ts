@@ -1,19 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { ConfigCache } from './config-cache.js';
 import { ConfigError } from './config-error.js';
-import { configSchema } from './schema.js';
+import { configSchema, type RawConfig } from './schema.js';
 import { HostFieldError, resolveHost } from './resolve-host.js';
 import { DEFAULT_LABELS, DEFAULT_STATE_DIR, DEFAULT_TUNING, type FleetConfig } from './types.js';
 import { expandPath } from './paths.js';
 import { PoolFieldError, resolveLines, resolvePools } from './validate-pools.js';
-import { describeIssue, documentValue, fieldName, lineOf } from './yaml-location.js';
+import { describeIssue, documentLines, documentValue, fieldName, keptLines, lineOf, type LineFinder } from './yaml-location.js';
 import { resolvePlans } from '../plans/load-plans.js';
 import { resolveState, StateFieldError } from './state-config.js';
 import { AlertsFieldError, resolveAlerts } from '../alerts/rules-config.js';
 
-/** Parses and validates a config file's text. Contacts nothing. */
-export function parseConfig(text: string, file: string): FleetConfig {
+/** A config's text, parsed and checked against the schema; a ConfigError (file:line) if it is not YAML or does not fit. */
+function parseRaw(text: string, file: string): { raw: RawConfig; doc: Document; counter: LineCounter } {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const yamlError = doc.errors[0];
@@ -26,7 +27,31 @@ export function parseConfig(text: string, file: string): FleetConfig {
     const { message, at, lineAt } = describeIssue(result.error.issues);
     return fail(new ConfigError(message, file, lineOf(doc, counter, lineAt), fieldName(at)));
   }
-  const raw = result.data;
+  return { raw: result.data, doc, counter };
+}
+
+/**
+ * Parses and validates a config file's text. Contacts nothing. With `cache` (the cockpit's launch), a text this
+ * build has read before is not parsed again (config-cache.ts says what is kept and what is read each time).
+ */
+export function parseConfig(text: string, file: string, cache?: ConfigCache): FleetConfig {
+  const kept = cache?.read(file, text);
+  if (kept) {
+    const where = keptLines(kept.lines, () => {
+      const { doc, counter } = parseRaw(text, file);
+      return documentLines(doc, counter);
+    });
+    return resolveConfig(kept.raw, file, where);
+  }
+  const { raw, doc, counter } = parseRaw(text, file);
+  const where = documentLines(doc, counter);
+  const config = resolveConfig(raw, file, where);
+  cache?.write(file, text, { raw, lines: where.asked });
+  return config;
+}
+
+/** The schema's output made a config: hosts, pools, lines, plans, state and alerts resolved, each error at its line. */
+function resolveConfig(raw: RawConfig, file: string, where: LineFinder): FleetConfig {
   const seen = new Map<string, number>();
   const baseDir = path.dirname(path.resolve(file));
   const hosts = raw.hosts.map((h, i) => {
@@ -35,7 +60,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
       throw new ConfigError(
         `duplicate host name "${h.name}" (also hosts[${previous}])`,
         file,
-        lineOf(doc, counter, ['hosts', i, 'name']),
+        where.lineOf(['hosts', i, 'name']),
         `hosts[${i}].name`,
       );
     }
@@ -44,7 +69,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
       return resolveHost(h, baseDir);
     } catch (err) {
       if (!(err instanceof HostFieldError)) throw err;
-      throw new ConfigError(err.message, file, lineOf(doc, counter, ['hosts', i, err.field]), `hosts[${i}].${err.field}`);
+      throw new ConfigError(err.message, file, where.lineOf(['hosts', i, err.field]), `hosts[${i}].${err.field}`);
     }
   });
   let pools;
@@ -54,11 +79,11 @@ export function parseConfig(text: string, file: string): FleetConfig {
     lines = resolveLines(raw.lines ?? {}, pools, hosts.map((h) => h.name));
   } catch (err) {
     if (!(err instanceof PoolFieldError)) throw err;
-    throw new ConfigError(err.message, file, lineOf(doc, counter, err.at), fieldName(err.at));
+    throw new ConfigError(err.message, file, where.lineOf(err.at), fieldName(err.at));
   }
   const plans = resolvePlans({
     fromConfig: raw.plans ?? [],
-    config: { file, doc, counter },
+    config: { file, lines: where },
     plansDir: raw.plansDir === undefined ? null : expandPath(raw.plansDir, baseDir),
     lines,
     hosts: hosts.map((h) => h.name),
@@ -69,7 +94,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
   } catch (err) {
     if (!(err instanceof StateFieldError)) throw err;
     const at = ['state', ...err.at];
-    throw new ConfigError(err.message, file, lineOf(doc, counter, at), fieldName(at));
+    throw new ConfigError(err.message, file, where.lineOf(at), fieldName(at));
   }
   let alerts;
   try {
@@ -77,7 +102,7 @@ export function parseConfig(text: string, file: string): FleetConfig {
   } catch (err) {
     if (!(err instanceof AlertsFieldError)) throw err;
     const at = ['alerts', ...err.at];
-    throw new ConfigError(err.message, file, lineOf(doc, counter, at), fieldName(at));
+    throw new ConfigError(err.message, file, where.lineOf(at), fieldName(at));
   }
   const e = raw.engine ?? {};
   return {
@@ -118,7 +143,7 @@ function fail(err: ConfigError): never {
   throw err;
 }
 
-export function loadConfigFile(file: string): FleetConfig {
+export function loadConfigFile(file: string, cache?: ConfigCache): FleetConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -126,5 +151,5 @@ export function loadConfigFile(file: string): FleetConfig {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, cache);
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ConfigCache } from './config-cache.js';
 import { ConfigError } from './config-error.js';
 import { loadConfigFile } from './load-config.js';
 import { resolveHost } from './resolve-host.js';
@@ -57,11 +58,11 @@ export function localEngineConfig(): FleetConfig {
 }
 
 /** `--config FILE`, else ./dockpit.yaml, else ~/.config/dockpit/config.yaml, else the local engine. */
-export function locateConfig(explicit?: string): FleetConfig {
-  if (explicit) return loadConfigFile(explicit);
+export function locateConfig(explicit?: string, cache?: ConfigCache): FleetConfig {
+  if (explicit) return loadConfigFile(explicit, cache);
   const candidates = [path.resolve('dockpit.yaml'), path.join(os.homedir(), '.config', 'dockpit', 'config.yaml')];
   for (const file of candidates) {
-    if (fs.existsSync(file)) return loadConfigFile(file);
+    if (fs.existsSync(file)) return loadConfigFile(file, cache);
   }
   return localEngineConfig();
 }

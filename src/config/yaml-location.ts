@@ -17,6 +17,40 @@ export function lineOf(doc: Document, counter: LineCounter, at: readonly PathKey
   return undefined;
 }
 
+/** Where a document's fields are: the line of a path (or of its nearest parent there), for file:line. */
+export interface LineFinder {
+  lineOf(at: readonly PathKey[]): number | undefined;
+}
+
+/**
+ * The lines of a parsed document, each one asked for kept in `asked` (by JSON path): a config read again
+ * unchanged is answered from those (config-cache.ts) without its document.
+ */
+export function documentLines(doc: Document, counter: LineCounter): LineFinder & { asked: Record<string, number | null> } {
+  const asked: Record<string, number | null> = {};
+  return {
+    asked,
+    lineOf(at) {
+      const line = lineOf(doc, counter, at);
+      asked[JSON.stringify(at)] = line ?? null;
+      return line;
+    },
+  };
+}
+
+/** Lines kept from an earlier read of the same text; any other is found in the document, parsed then (`parse`). */
+export function keptLines(kept: Readonly<Record<string, number | null>>, parse: () => LineFinder): LineFinder {
+  let parsed: LineFinder | null = null;
+  return {
+    lineOf(at) {
+      const line = kept[JSON.stringify(at)];
+      if (line !== undefined) return line ?? undefined;
+      parsed ??= parse();
+      return parsed.lineOf(at);
+    },
+  };
+}
+
 export function fieldName(at: readonly PathKey[]): string {
   return at.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top level)';
 }

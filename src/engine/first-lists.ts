@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { HostSpec } from '../config/types.js';
-import type { LabelKeys } from './container-mapper.js';
+import type { FleetConfig, HostSpec } from '../config/types.js';
 import { tlsAgentOptions } from './tls-agent.js';
-import type { FirstListHost, FirstListResult } from './first-lists-types.js';
+import type { FirstListHost, FirstListResult, FirstListsInput } from './first-lists-types.js';
 
-/** The worker's bundle (scripts/build-options.mjs WORKER_BUNDLES), beside dist/dockpit.cjs; the executable carries it. */
+/** The worker's bundle (scripts/build-options.mjs WORKER_BUNDLES), beside dist/dockpit.cjs, an asset of the executable; the launcher (scripts/launch.cjs) starts it. */
 export const FIRST_LISTS_BUNDLE = 'dockpit-lists.cjs';
 
 /**
@@ -15,26 +11,6 @@ export const FIRST_LISTS_BUNDLE = 'dockpit-lists.cjs';
  * hosts' lists on the main thread do not (on 3 hollow hosts the launch was no faster with it).
  */
 export const FIRST_LISTS_MIN_HOSTS = 20;
-
-/**
- * The worker's source: an asset of the single executable, or the file beside the running bundle. Null where
- * there is none (tsc's output and vitest run no bundle): the hosts then list on their own connections.
- */
-export function firstListsSource(): string | null {
-  // The launcher runs the bundle as CommonJS: __filename is dist/dockpit.cjs, or the executable.
-  if (typeof __filename !== 'string') return null;
-  try {
-    const sea = createRequire(__filename)('node:sea') as { isSea(): boolean; getAsset(name: string): ArrayBuffer };
-    if (sea.isSea()) return Buffer.from(sea.getAsset(FIRST_LISTS_BUNDLE)).toString('latin1');
-  } catch {
-    // a Node without node:sea, or an executable built without the asset: the file, else none
-  }
-  try {
-    return fs.readFileSync(path.join(path.dirname(__filename), FIRST_LISTS_BUNDLE), 'latin1');
-  } catch {
-    return null;
-  }
-}
 
 function workerHost(spec: HostSpec): FirstListHost | null {
   const ep = spec.endpoint;
@@ -54,50 +30,72 @@ function workerHost(spec: HostSpec): FirstListHost | null {
 export interface FirstLists {
   /** The hosts the worker lists; the others list on their own connections at once. */
   hosts: ReadonlySet<string>;
+  /** Hands each result to `onResult` on this thread, ok or not: those already in at once, the others as they come. One listener. */
+  listen(onResult: (r: FirstListResult) => void): void;
   /** Ends the worker: no result comes after this. */
   stop(): void;
 }
 
 export interface FirstListsOptions {
-  labels: LabelKeys;
-  timeoutMs: number;
-  /** The worker's code (tests pass dist's); by default firstListsSource(). */
-  source?: string | null;
+  /** From how many hosts (FIRST_LISTS_MIN_HOSTS by default): below it, null. */
+  minHosts?: number;
+  /** The worker, started and waiting for its input: the launcher's (scripts/launch.cjs). Ended here if not needed. */
+  worker?: Worker | null;
+  /** Else the worker's code, to start it here (the tests pass dist/dockpit-lists.cjs). */
+  source?: string;
 }
 
 /**
- * Lists `specs`' hosts once each on a worker thread (first-lists-worker.ts) and hands each result to `onResult`
- * on this thread, ok or not. Null when the worker cannot run here (no bundle) or no host can be listed there.
+ * Lists the config's hosts once each on a worker thread (first-lists-worker.ts). Null when the fleet is smaller
+ * than `minHosts`, there is no worker (no bundle) or no host can be listed there. The cockpit calls it as soon
+ * as the config is read, before the engine's modules load (issue 16), and hands it to FleetEngine.
  */
-export function startFirstLists(specs: readonly HostSpec[], options: FirstListsOptions, onResult: (r: FirstListResult) => void): FirstLists | null {
-  const hosts = specs.map(workerHost).filter((h): h is FirstListHost => h !== null);
-  if (hosts.length === 0) return null;
-  const source = options.source === undefined ? firstListsSource() : options.source;
-  if (source === null) return null;
+export function startFirstLists(config: FleetConfig, options: FirstListsOptions): FirstLists | null {
+  const hosts = config.hosts.map(workerHost).filter((h): h is FirstListHost => h !== null);
+  if (config.hosts.length < (options.minHosts ?? FIRST_LISTS_MIN_HOSTS) || hosts.length === 0) {
+    void options.worker?.terminate();
+    return null;
+  }
+  const input: FirstListsInput = { hosts, labels: config.labels, timeoutMs: config.engine.callTimeoutMs };
+  let worker: Worker;
+  if (options.worker) {
+    worker = options.worker;
+    worker.postMessage(input);
+  } else if (options.source !== undefined) {
+    worker = new Worker(options.source, { eval: true, workerData: input });
+    worker.unref();
+  } else {
+    return null; // no bundle (tsc's output, vitest): the hosts list on their own connections
+  }
   const pending = new Set(hosts.map((h) => h.name));
+  // Results that come before listen(): the worker starts before the engine that takes them exists.
+  const early: FirstListResult[] = [];
+  let deliver: (r: FirstListResult) => void = (r) => void early.push(r);
   let listed = 0;
-  const worker = new Worker(source, { eval: true, workerData: { hosts, labels: options.labels, timeoutMs: options.timeoutMs } });
-  worker.unref();
-  // A worker that fails or ends early fails the hosts it had not answered: they list on their own connections.
-  const failRest = (error: string) => {
-    for (const host of [...pending]) {
-      pending.delete(host);
-      onResult({ host, ok: false, error });
-    }
-  };
-  worker.on('message', (r: FirstListResult) => {
+  const settle = (r: FirstListResult) => {
     if (!pending.delete(r.host)) return;
     if (r.ok) listed++;
-    onResult(r);
+    deliver(r);
+  };
+  // A worker that fails or ends early fails the hosts it had not answered: they list on their own connections.
+  const failRest = (error: string) => {
+    for (const host of [...pending]) settle({ host, ok: false, error });
+  };
+  worker.on('message', (r: FirstListResult) => {
+    settle(r);
     if (pending.size > 0) return;
     void worker.terminate();
     // A hidden switch for the test that runs the single executable on many hosts: that the worker ran there.
-    if (process.env.DOCKPIT_FIRST_LISTS_REPORT === '1') process.stderr.write(`dockpit: first lists: ${listed} of ${specs.length} hosts listed on a worker\n`);
+    if (process.env.DOCKPIT_FIRST_LISTS_REPORT === '1') process.stderr.write(`dockpit: first lists: ${listed} of ${config.hosts.length} hosts listed on a worker\n`);
   });
   worker.on('error', (err) => failRest(`first-list worker: ${err.message}`));
   worker.on('exit', () => failRest('first-list worker ended'));
   return {
     hosts: new Set(hosts.map((h) => h.name)),
+    listen: (onResult) => {
+      deliver = onResult;
+      for (const r of early.splice(0)) onResult(r);
+    },
     stop: () => {
       pending.clear();
       void worker.terminate();

@@ -1,5 +1,5 @@
 import type { FleetConfig } from '../config/types.js';
-import { FIRST_LISTS_MIN_HOSTS, startFirstLists, type FirstLists } from './first-lists.js';
+import type { FirstLists } from './first-lists.js';
 import type { FirstListResult } from './first-lists-types.js';
 import { HostConnection } from './host-connection.js';
 import type { DomainEventSink } from './types.js';
@@ -12,12 +12,12 @@ export interface FleetEngineOptions {
    */
   listsFirst?: boolean;
   /**
-   * With `listsFirst`, from FIRST_LISTS_MIN_HOSTS hosts (or `minHosts`): the first lists of the hosts without
-   * SSH are taken on a worker thread (first-lists.ts) while the cockpit loads, and their connections begin
-   * with `describe()`, or at once for a host the worker could not list (issue 16: at 200 hosts those lists
-   * took the main thread about 600 ms of a launch it also needed for loading and drawing the cockpit).
+   * With `listsFirst`: the first lists of many hosts, taken on a worker thread (first-lists.ts, already
+   * started) while the cockpit loads. The connections of the hosts it lists begin with `describe()`, or at once
+   * for a host it could not list (issue 16: at 200 hosts those lists took the main thread about 600 ms of a
+   * launch it also needed for loading and drawing the cockpit).
    */
-  firstLists?: { minHosts?: number; source?: string | null };
+  firstLists?: FirstLists | null;
 }
 
 /** The connections describe() begins at a time, and the pause between two such waves (500 hosts a second). */
@@ -39,12 +39,8 @@ export class FleetEngine {
 
   constructor(config: FleetConfig, emit: DomainEventSink, options: FleetEngineOptions = {}) {
     const describeAfter = options.listsFirst ? new Promise<void>((r) => (this.openDescribe = r)) : undefined;
-    const fl = options.firstLists;
-    if (options.listsFirst && fl && config.hosts.length >= (fl.minHosts ?? FIRST_LISTS_MIN_HOSTS)) {
-      const listOptions = { labels: config.labels, timeoutMs: config.engine.callTimeoutMs, ...(fl.source !== undefined && { source: fl.source }) };
-      // Its results come on later turns of the event loop, after start() has said every host is connecting.
-      this.firstLists = startFirstLists(config.hosts, listOptions, (r) => this.onFirstList(r));
-    }
+    if (options.listsFirst) this.firstLists = options.firstLists ?? null;
+    else options.firstLists?.stop(); // nothing would begin the connections it holds back
     this.connections = new Map(
       config.hosts.map((spec) => {
         const sessionAfter = this.firstLists?.hosts.has(spec.name) ? new Promise<void>((r) => this.begin.set(spec.name, r)) : undefined;
@@ -66,6 +62,8 @@ export class FleetEngine {
 
   start(): void {
     for (const c of this.connections.values()) c.start();
+    // After start() has said every host is connecting: a result already in is then shown at once.
+    this.firstLists?.listen((r) => this.onFirstList(r));
     if (this.openDescribe) setTimeout(() => this.describe(), DESCRIBE_WAIT_MS).unref();
   }
 

@@ -1,24 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 // A namespace import lets the bundler leave out what dockpit never uses (zod's other locales: 3/4 of its size, issue 16).
 import * as z from 'zod';
 import { parseCpus, parseMemory } from '../config/resource-values.js';
 import { ConfigError, UsageError } from '../config/config-error.js';
 import { planSchema, type RawPlan } from '../config/schema.js';
 import type { LineSpec } from '../config/types.js';
-import { describeIssue, documentValue, fieldName, lineOf, type PathKey } from '../config/yaml-location.js';
+import { describeIssue, documentLines, documentValue, fieldName, lineOf, type LineFinder, type PathKey } from '../config/yaml-location.js';
 import { NO_LINE } from './selector.js';
 import { DEFAULT_GUARDS, type Plan, type PlanAction, type Selector } from './types.js';
 
 // Issue 5, item 1: plans from `plans:` in the config and from the YAML files of `plansDir` (each file one
 // plan or a list of plans), checked against the config's lines and hosts, every error at its file:line.
 
-/** One parsed YAML document and where it came from. */
+/** One YAML document's file and where its fields are in it. */
 export interface YamlSource {
   file: string;
-  doc: Document;
-  counter: LineCounter;
+  lines: LineFinder;
 }
 
 export interface PlanInputs {
@@ -43,11 +42,11 @@ class PlanFieldError extends Error {
 }
 
 function errorAt(src: YamlSource, at: PathKey[], message: string): ConfigError {
-  return new ConfigError(message, src.file, lineOf(src.doc, src.counter, at), fieldName(at));
+  return new ConfigError(message, src.file, src.lines.lineOf(at), fieldName(at));
 }
 
 function where(src: YamlSource, at: PathKey[]): string {
-  const line = lineOf(src.doc, src.counter, at);
+  const line = src.lines.lineOf(at);
   return `${src.file}${line ? `:${line}` : ''}`;
 }
 
@@ -61,7 +60,7 @@ function readPlanFile(file: string): { src: YamlSource; plans: Array<{ raw: RawP
   }
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  const src = { file, doc, counter };
+  const src = { file, lines: documentLines(doc, counter) };
   const yamlError = doc.errors[0];
   if (yamlError) {
     throw new ConfigError(`invalid YAML: ${yamlError.message.split('\n')[0]}`, file, counter.linePos(yamlError.pos[0]).line);

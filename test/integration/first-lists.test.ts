@@ -27,11 +27,12 @@ const P = 'first-lists-';
 function listAll(config: FleetConfig): Promise<Map<string, FirstListResult>> {
   return new Promise((resolve) => {
     const results = new Map<string, FirstListResult>();
-    const lists = startFirstLists(config.hosts, { labels: config.labels, timeoutMs: 5000, source }, (r) => {
-      results.set(r.host, r);
-      if (results.size === lists?.hosts.size) resolve(results);
-    });
+    const lists = startFirstLists(config, { minHosts: 1, source });
     expect(lists).not.toBeNull();
+    lists!.listen((r) => {
+      results.set(r.host, r);
+      if (results.size === lists!.hosts.size) resolve(results);
+    });
   });
 }
 
@@ -45,7 +46,7 @@ async function idsOn(host: string): Promise<string[]> {
 function startEngine(cfg: FleetConfig, minHosts: number) {
   const store = createFleetStore();
   const coalescer = createCoalescer(store);
-  const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: { minHosts, source } });
+  const engine = new FleetEngine(cfg, coalescer.sink, { listsFirst: true, firstLists: startFirstLists(cfg, { minHosts, source }) });
   engine.start();
   return {
     store,
@@ -79,13 +80,21 @@ describe('first lists on a worker thread', () => {
     expect(a).toMatchObject({ state: 'running', bizline: 'news', tier: 1 });
   });
 
-  it('refuses an https engine whose certificate does not chain to the configured CA', async () => {
-    const wrongCa = loadConfigFile(
-      writeConfig(`hosts:\n  - name: t1\n    url: ${t1.url}\n    tls: { ca: ${t1.otherCa}, cert: ${t1.cert}, key: ${t1.key} }\n`, 'first-lists-wrong-ca.yaml'),
-    );
-    const r = (await listAll(wrongCa)).get('t1');
-    expect(r?.ok).toBe(false);
-    expect(r?.ok === false && r.error).toMatch(/certificate/i);
+  it('refuses an https engine as its own connection does: another CA, no client certificate, a certificate for another name', async () => {
+    const t1With = (url: string, tls: string, name: string) =>
+      loadConfigFile(writeConfig(`hosts:\n  - name: t1\n    url: ${url}\n    tls: ${tls}\n`, `first-lists-${name}.yaml`));
+    const cases = [
+      { config: t1With(t1.url, `{ ca: ${t1.otherCa}, cert: ${t1.cert}, key: ${t1.key} }`, 'wrong-ca'), error: /unable to verify the first certificate/ },
+      { config: t1With(t1.url, `{ ca: ${t1.ca} }`, 'no-cert'), error: /certificate required|alert/i },
+      { config: t1With(t1.otherNameUrl, `{ ca: ${t1.ca}, cert: ${t1.cert}, key: ${t1.key} }`, 'other-name'), error: /altnames|not in the cert/i },
+    ];
+    for (const c of cases) {
+      const r = (await listAll(c.config)).get('t1');
+      expect(r?.ok).toBe(false);
+      expect(r?.ok === false && r.error).toMatch(c.error);
+    }
+    // And with the right ones, it lists.
+    expect((await listAll(loadConfigFile(t1.config))).get('t1')?.ok).toBe(true);
   });
 
   it('begins each connection at describe(), at once for a host the worker could not list, and then follows events', async () => {

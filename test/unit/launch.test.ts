@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { wrap } from 'node:module';
+import { createRequire, wrap } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCli } from '../../src/cli/args.js';
 
 // scripts/launch.cjs (issue 16): the bundle runs with the code cache made for it, and with no other. V8 itself
 // checks only the source's length, so a cache of an earlier build of the same length would be taken.
@@ -80,5 +81,35 @@ describe('the launcher', () => {
     expect(run(dir, '__complete', 'p')).toEqual({ out: 'lite __complete,p', report: 'dockpit: code cache accepted' });
     expect(run(dir, 'ps', '--version')).toEqual({ out: 'whole ps,--version', report: 'dockpit: code cache accepted' });
     expect(run(dir, 'completion', 'pass')).toEqual({ out: 'whole completion,pass', report: 'dockpit: code cache accepted\ndockpit: code cache accepted' });
+  });
+});
+
+describe('the launcher starts the first-lists worker only for a cockpit launch', () => {
+  // cockpitLaunch also asks for a terminal; here only the words are checked, against parseCli itself.
+  const { cockpitLaunch } = createRequire(import.meta.url)(LAUNCHER) as { cockpitLaunch(argv: string[]): boolean };
+  const words = (argv: string[]) => {
+    const tty = { out: process.stdout.isTTY, in: process.stdin.isTTY };
+    Object.assign(process.stdout, { isTTY: true });
+    Object.assign(process.stdin, { isTTY: true });
+    try {
+      return cockpitLaunch(argv);
+    } finally {
+      Object.assign(process.stdout, { isTTY: tty.out });
+      Object.assign(process.stdin, { isTTY: tty.in });
+    }
+  };
+
+  it('guesses the cockpit exactly where parseCli reads the cockpit', () => {
+    const cockpit = [[], ['--read-only'], ['--config', 'f.yaml'], ['-c', 'f.yaml', '--read-only'], ['--config=f.yaml'], ['--read-only', '--config', 'ps']];
+    const other = [['ps'], ['--config', 'f.yaml', 'ps'], ['--json'], ['--config'], ['hosts', '--json'], ['-c', 'f', 'lines'], ['--read-only', 'x']];
+    for (const argv of cockpit) {
+      expect(words(argv), argv.join(' ')).toBe(true);
+      expect(parseCli(argv).command, argv.join(' ')).toBe('tui');
+    }
+    for (const argv of other) expect(words(argv), argv.join(' ')).toBe(false);
+  });
+
+  it('not without a terminal', () => {
+    expect(cockpitLaunch([])).toBe(process.stdout.isTTY === true && process.stdin.isTTY === true);
   });
 });
