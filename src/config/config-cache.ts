@@ -29,14 +29,24 @@ export function defaultCacheDir(): string {
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
+/** Entries not written for this long are removed when another is written (earlier builds' ones, mostly). */
+const KEEP_MS = 30 * 24 * 3600 * 1000;
+
 /**
- * One file per config file (by its absolute path), holding the entry of its last text. An entry counts only
- * for the same build (`buildId`, a new one each build: the schema may have changed) and the same text, and only
- * from a file this user owns that no one else can write (its content is trusted as the schema's output).
+ * One file per config file (by its absolute path) and build, holding the entry of its last text. An entry
+ * counts only for the same build (`buildId`, a new one each build: the schema may have changed) and the same
+ * text, and only from a file this user owns that no one else can write (its content is trusted as the schema's
+ * output).
  */
 export function configCache(buildId: string, dir = defaultCacheDir()): ConfigCache {
-  const fileOf = (config: string) => path.join(dir, `config-${sha256(path.resolve(config)).slice(0, 32)}.json`);
+  const fileOf = (config: string) => path.join(dir, `config-${sha256(`${buildId}\0${path.resolve(config)}`).slice(0, 32)}.json`);
   const keyOf = (text: string) => sha256(`${buildId}\0${text}`);
+  const prune = () => {
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (name.startsWith('config-') && Date.now() - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
+    }
+  };
   return {
     read(config, text) {
       try {
@@ -56,6 +66,7 @@ export function configCache(buildId: string, dir = defaultCacheDir()): ConfigCac
         fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         fs.writeFileSync(tmp, JSON.stringify({ key: keyOf(text), entry }), { mode: 0o600 });
         fs.renameSync(tmp, file);
+        prune();
       } catch {
         // a cache that cannot be written (a read-only home) only costs the next launch the parse
         try {

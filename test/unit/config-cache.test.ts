@@ -79,20 +79,33 @@ describe('the config cache', () => {
   it('is not used for another text, another build, or a file someone else could have written', () => {
     const f = fixture();
     loadConfigFile(f.file, configCache('build-1', f.cacheDir));
-    const stored = JSON.parse(fs.readFileSync(cacheFile(f.cacheDir), 'utf8')) as { key: string; entry: ConfigCacheEntry };
-    stored.entry.raw.hosts[0]!.url = 'tcp://10.0.0.9:2375';
-    fs.writeFileSync(cacheFile(f.cacheDir), JSON.stringify(stored));
+    const entry = cacheFile(f.cacheDir);
+    const tamper = () => {
+      const stored = JSON.parse(fs.readFileSync(entry, 'utf8')) as { key: string; entry: ConfigCacheEntry };
+      stored.entry.raw.hosts[0]!.url = 'tcp://10.0.0.9:2375';
+      fs.writeFileSync(entry, JSON.stringify(stored));
+    };
+    tamper();
+    expect(loadConfigFile(f.file, configCache('build-1', f.cacheDir)).hosts[0]!.url).toBe('tcp://10.0.0.9:2375');
     expect(loadConfigFile(f.file, configCache('build-2', f.cacheDir)).hosts[0]!.url).toBe('tcp://10.0.0.1:2375');
-    // build-2 wrote its own entry; build-1's again, tampered, in a file others can write:
-    loadConfigFile(f.file, configCache('build-1', f.cacheDir));
-    const again = JSON.parse(fs.readFileSync(cacheFile(f.cacheDir), 'utf8')) as { key: string; entry: ConfigCacheEntry };
-    again.entry.raw.hosts[0]!.url = 'tcp://10.0.0.9:2375';
-    fs.writeFileSync(cacheFile(f.cacheDir), JSON.stringify(again));
-    fs.chmodSync(cacheFile(f.cacheDir), 0o666);
+    expect(fs.readdirSync(f.cacheDir)).toHaveLength(2); // one per build
+    fs.chmodSync(entry, 0o666);
     expect(loadConfigFile(f.file, configCache('build-1', f.cacheDir)).hosts[0]!.url).toBe('tcp://10.0.0.1:2375');
+    expect(fs.statSync(entry).mode & 0o777).toBe(0o600); // written again, from the parse
     // Another text of the same file: parsed, and what it says is what counts.
     fs.writeFileSync(f.file, f.text.replace('tcp://10.0.0.1:2375', 'tcp://10.0.0.7:2375'));
     expect(loadConfigFile(f.file, configCache('build-1', f.cacheDir)).hosts[0]!.url).toBe('tcp://10.0.0.7:2375');
+  });
+
+  it('removes entries not written for 30 days when it writes one', () => {
+    const f = fixture();
+    loadConfigFile(f.file, configCache('build-1', f.cacheDir));
+    const old = cacheFile(f.cacheDir);
+    const days40 = Date.now() / 1000 - 40 * 24 * 3600;
+    fs.utimesSync(old, days40, days40);
+    loadConfigFile(f.file, configCache('build-2', f.cacheDir));
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.readdirSync(f.cacheDir)).toHaveLength(1);
   });
 
   it('reads the files a config names each time: one gone since is an error at its line', () => {
