@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { inspectContainer } from '../engine/container-actions.js';
 import type { ContainerInspect } from '../engine/container-inspect.js';
 import { withDeadline } from '../engine/deadline.js';
@@ -96,6 +97,9 @@ export function startInspectRecorder(
   const callTimeoutMs = opts.callTimeoutMs ?? 3000;
   const retryMs = opts.retryMs ?? 2000;
   const stopping = new AbortController();
+  // Every host's batch waits on it for its turn in the shared budget (rateLimit: one listener per waiter, gone
+  // when its wait ends): at 200 hosts more than Node's 10, whose leak warning was written over the cockpit.
+  setMaxListeners(0, stopping.signal);
   const queues = new Map<string, HostQueue>();
   let idleWaiters: Array<() => void> = [];
   // Timeline events newer than this (per host, engine clock) have not been looked at yet.

@@ -47,6 +47,31 @@ function start(s: ReturnType<typeof setup>, records: Pick<InspectRecords, 'save'
 const recorded = async (state: StateStore, host: string) => (await state.records.list(host)).map((r) => `${r.name} ${r.inspect.HostConfig.Memory / MiB}`);
 
 describe('the inspect recorder on the memory engine', () => {
+  it('many hosts waiting on its budget at once: no leak warning (it was written over the cockpit at 200 hosts)', async () => {
+    const engine = new MemoryEngine();
+    for (let h = 1; h <= 15; h++) {
+      engine.addHost(`h${h}`);
+      for (let c = 0; c < 2; c++) engine.put(`h${h}`, inspectOf(`web-${h}-${c}`, `${h}-${c}-`.padEnd(64, '0'), 'shop', 64 * MiB, `10.88.${h}.${10 + c}`));
+    }
+    const dir = tempDir('app-recorder-many');
+    const fleet = memoryFleet(engine, dir);
+    const state = openFileState(dir, undefined, opened);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      // 30 containers at 100 a second: every host's batch waits its turn on the shared budget.
+      const rec = startInspectRecorder(engine, fleet.store, state.records, { debounceMs: 10, retryMs: 10, stateSettleMs: 30, maxPerSecond: 100 });
+      recorders.push(rec);
+      await rec.idle();
+      await new Promise((r) => setImmediate(r)); // a warning is emitted on the next tick
+      expect((await state.records.list('h15')).map((r) => r.name).sort()).toEqual(['web-15-0', 'web-15-1']);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('records what the store lists, a container that appears, a limit that changes; drops one the engine destroys', async () => {
     const s = setup();
     const rec = start(s);
