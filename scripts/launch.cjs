@@ -63,39 +63,79 @@ function bundle(name) {
 
 /**
  * A cockpit launch on a terminal: no command word, and no flags but the cockpit's (src/cli/args.ts: --config
- * or -c FILE, --read-only). test/unit/launch.test.ts checks that parseCli reads each such argv as the cockpit.
+ * or -c FILE, --read-only). Then `{ config }`, the --config given (or null), else null. test/unit/launch.test.ts
+ * checks that parseCli reads each such argv as the cockpit.
  */
 function cockpitLaunch(argv) {
+  let config = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--read-only' || a.startsWith('--config=')) continue;
-    if ((a === '--config' || a === '-c') && i + 1 < argv.length) {
-      i++;
-      continue;
-    }
-    return false;
+    if (a === '--read-only') continue;
+    if (a.startsWith('--config=')) config = a.slice('--config='.length);
+    else if ((a === '--config' || a === '-c') && i + 1 < argv.length) config = argv[++i];
+    else return null;
   }
-  return process.stdout.isTTY === true && process.stdin.isTTY === true;
+  return process.stdout.isTTY === true && process.stdin.isTTY === true ? { config } : null;
+}
+
+/**
+ * The first lists' input the cockpit kept for this config's text and this build (src/config/config-cache.ts,
+ * the entry's `lists`: its unix and tcp hosts), or null. The config is found as locateConfig finds it
+ * (src/config/locate-config.ts); the entry's file and key are made as configCache makes them, and it is taken
+ * only from a file this user owns that no one else can write.
+ */
+function keptLists(explicit, buildId) {
+  if (buildId === null) return null;
+  const os = require('node:os');
+  const crypto = require('node:crypto');
+  const candidates = explicit ? [explicit] : [path.resolve('dockpit.yaml'), path.join(os.homedir(), '.config', 'dockpit', 'config.yaml')];
+  const config = candidates.find((f) => fs.existsSync(f));
+  if (config === undefined) return null; // the local engine: one host
+  const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
+  try {
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dockpit');
+    const file = path.join(dir, `config-${sha256(`${buildId}\0${path.resolve(config)}`).slice(0, 32)}.json`);
+    const st = fs.statSync(file);
+    if (st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return null;
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return kept.key === sha256(`${buildId}\0${fs.readFileSync(config, 'utf8')}`) ? (kept.entry.lists ?? null) : null;
+  } catch {
+    return null; // none kept yet
+  }
 }
 
 /**
  * The cockpit's first-lists worker (src/engine/first-lists.ts, dist/dockpit-lists.cjs), started before the
- * bundle is read so that its start (a thread, its Node, its sockets' modules: about 60 ms of a core at 200
- * hosts, issue 16) runs beside the bundle's and the config's; it then waits for the hosts. The cockpit ends
- * it at once for a fleet too small to need it. Null where there is no such bundle.
+ * bundle is compiled, so that its start (a thread, its Node, its sockets' modules: about 60 ms of a core at 200
+ * hosts, issue 16) runs beside the bundle's and the config's. When the cockpit kept the lists' input for this
+ * config, the worker lists those hosts at once (about 130 ms before the config is read); the cockpit sends
+ * the others, or ends the worker for a fleet too small to need it. LaunchedLists (src/engine/first-lists.ts), or
+ * null where there is no such bundle.
  */
-function startListsWorker() {
+function startListsWorker(launch, buildId) {
   const code = readAsset(seaModule(), 'dockpit-lists.cjs');
   if (code === undefined) return null;
   const { Worker } = require('node:worker_threads');
   const worker = new Worker(code.toString('latin1'), { eval: true });
   worker.unref();
-  return worker;
+  const sent = keptLists(launch.config, buildId);
+  if (sent !== null) worker.postMessage(sent);
+  // Its results are kept until the cockpit listens (none may come before: the bundle is still loading).
+  const early = [];
+  const keep = (r) => early.push(r);
+  worker.on('message', keep);
+  return {
+    worker,
+    sent,
+    early() {
+      worker.off('message', keep);
+      return early.splice(0);
+    },
+  };
 }
 
-/** Compiles and evaluates a bundle (`dockpit`, `dockpit-lite`): its exports (run, warmUp), the script (whose cache can be made) and its build id. */
-function load(name) {
-  const { file, code, cache, buildId, state } = bundle(name);
+/** Compiles and evaluates a bundle (`dockpit`, `dockpit-lite`, as read by bundle()): its exports (run, warmUp) and the script (whose cache can be made). */
+function load({ file, code, cache, state }) {
   const script = new vm.Script(wrap(code), { filename: file, cachedData: cache });
   // A hidden switch for the tests and the package step that check the cache is used (unused, it is silent).
   if (process.env.DOCKPIT_CODE_CACHE_REPORT === '1') {
@@ -103,34 +143,36 @@ function load(name) {
   }
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
-  return { exports: module.exports, script, buildId };
+  return { exports: module.exports, script };
 }
 
 /** `dockpit ARGS…`: exits when the command is done. */
 function start() {
   const argv = process.argv.slice(2);
   if (!LITE_WORDS.has(argv[0])) {
-    const listsWorker = cockpitLaunch(argv) ? startListsWorker() : null;
-    const { exports, buildId } = load('dockpit');
-    exports.run(argv, { listsWorker, buildId });
+    const whole = bundle('dockpit');
+    const cockpit = cockpitLaunch(argv);
+    const lists = cockpit ? startListsWorker(cockpit, whole.buildId) : null;
+    load(whole).exports.run(argv, { lists, buildId: whole.buildId });
     return;
   }
-  load('dockpit-lite').exports.run(argv).then((answered) => {
+  load(bundle('dockpit-lite')).exports.run(argv).then((answered) => {
     if (answered) return;
-    const { exports, buildId } = load('dockpit');
-    exports.run(argv, { buildId });
+    const whole = bundle('dockpit');
+    load(whole).exports.run(argv, { buildId: whole.buildId });
   });
 }
 
 /** At build time: evaluates the modules of bundle `name` a start needs, then writes V8's cache of all that was compiled next to it. */
 async function makeCodeCache(name) {
-  const { exports, script } = load(name);
+  const { exports, script } = load(bundle(name));
   await exports.warmUp();
   const code = fs.readFileSync(path.join(__dirname, `${name}.cjs`), 'latin1');
   const id = Buffer.from(code.slice(0, code.indexOf('\n') + 1), 'latin1');
   fs.writeFileSync(path.join(__dirname, `${name}.cache`), Buffer.concat([id, script.createCachedData()]));
 }
 
-module.exports = { start, makeCodeCache, load, cockpitLaunch };
+// load(name): the bench's way to evaluate a bundle's modules (bench/scale-bench.mjs).
+module.exports = { start, makeCodeCache, cockpitLaunch, load: (name) => load(bundle(name)) };
 
 if (seaModule()) start();

@@ -1,5 +1,5 @@
-import type { Worker } from 'node:worker_threads';
 import { parseCli } from './cli/args.js';
+import type { LaunchedLists } from './engine/first-lists.js';
 import { answerEarly } from './cli/early-answers.js';
 import { exitOnError, exitWith } from './cli/exit.js';
 import { ConfigError, UsageError } from './config/config-error.js';
@@ -21,7 +21,7 @@ async function main(argv: string[], launch: Launch): Promise<number> {
   if (early !== null) return early;
   const args = parseCli(argv);
   // The launcher starts the first-lists worker for what looks like a cockpit launch; anything else ends it.
-  const listsWorker = args.command === 'tui' ? launch.listsWorker : void launch.listsWorker?.terminate();
+  const lists = args.command === 'tui' ? launch.lists : void launch.lists?.worker.terminate();
   if (args.command === 'config-check') {
     // It loads the config itself: with --json a bad config is a JSON answer too.
     const { configCheckCommand } = await import('./cli/commands/config-check.js');
@@ -44,8 +44,9 @@ async function main(argv: string[], launch: Launch): Promise<number> {
     process.env.NODE_ENV ??= 'production';
     // The hosts first, then Ink and the views: the fleet connects while those load. Many hosts' first lists
     // are taken on a worker, started before the engine's modules load (issue 16).
-    const { startFirstLists } = await import('./engine/first-lists.js');
-    const firstLists = startFirstLists(config, { worker: listsWorker ?? null });
+    const { keptListsInput, startFirstLists } = await import('./engine/first-lists.js');
+    const firstLists = startFirstLists(config, { launched: lists ?? null });
+    if (firstLists !== null) cache?.keepLists(keptListsInput(firstLists.input));
     const { startFleet } = await import('./cli/connect.js');
     const fleet = startFleet(config, { listsFirst: true, firstLists });
     // The UI loads while the hosts connect, in three steps (React, Ink, the views): each is one synchronous
@@ -70,8 +71,8 @@ async function main(argv: string[], launch: Launch): Promise<number> {
 
 /** What the launcher (scripts/launch.cjs) has begun before the bundle was read. */
 export interface Launch {
-  /** The first-lists worker (src/engine/first-lists.ts), waiting for its hosts: only for a cockpit launch. */
-  listsWorker?: Worker | null;
+  /** The first-lists worker (src/engine/first-lists.ts), started for what looks like a cockpit launch. */
+  lists?: LaunchedLists | null;
   /** The bundle's build id (its first line), when it has one: config-cache.ts keeps entries per build. */
   buildId?: string | null;
 }

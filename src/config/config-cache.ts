@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { FirstListsInput } from '../engine/first-lists-types.js';
 import type { RawConfig } from './schema.js';
 
 /**
@@ -15,11 +16,18 @@ import type { RawConfig } from './schema.js';
 export interface ConfigCacheEntry {
   raw: RawConfig;
   lines: Record<string, number | null>;
+  /**
+   * The cockpit's first lists' input for this config (first-lists.ts keptListsInput): the launcher
+   * (scripts/launch.cjs, keptLists) reads it to start those lists before the bundle loads.
+   */
+  lists?: FirstListsInput;
 }
 
 export interface ConfigCache {
   read(file: string, text: string): ConfigCacheEntry | undefined;
   write(file: string, text: string, entry: ConfigCacheEntry): void;
+  /** Adds `lists` to the entry last read or written, unless it holds those already. */
+  keepLists(lists: FirstListsInput): void;
 }
 
 /** ~/.cache/dockpit (XDG_CACHE_HOME honoured). */
@@ -47,19 +55,23 @@ export function configCache(buildId: string, dir = defaultCacheDir()): ConfigCac
       if (name.startsWith('config-') && Date.now() - fs.statSync(file).mtimeMs > KEEP_MS) fs.rmSync(file, { force: true });
     }
   };
-  return {
+  let last: { config: string; text: string; entry: ConfigCacheEntry } | null = null;
+  const cache: ConfigCache = {
     read(config, text) {
       try {
         const file = fileOf(config);
         const st = fs.statSync(file);
         if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
         const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { key?: string; entry?: ConfigCacheEntry };
-        return kept.key === keyOf(text) ? kept.entry : undefined;
+        if (kept.key !== keyOf(text) || kept.entry === undefined) return undefined;
+        last = { config, text, entry: kept.entry };
+        return kept.entry;
       } catch {
         return undefined; // none yet, or unreadable: the config is parsed
       }
     },
     write(config, text, entry) {
+      last = { config, text, entry };
       const file = fileOf(config);
       const tmp = `${file}.${process.pid}.tmp`;
       try {
@@ -76,5 +88,10 @@ export function configCache(buildId: string, dir = defaultCacheDir()): ConfigCac
         }
       }
     },
+    keepLists(lists) {
+      if (last === null || JSON.stringify(last.entry.lists) === JSON.stringify(lists)) return;
+      cache.write(last.config, last.text, { ...last.entry, lists });
+    },
   };
+  return cache;
 }

@@ -75,6 +75,7 @@ function listAll(input: FirstListsInput): void {
   for (const host of input.hosts) void listOnce(host, input).then((result) => parentPort?.postMessage(result));
 }
 
-// Its input comes with it (a test's worker), or once the config is read: the launcher starts it before that.
+// Its input comes with it (a test's worker), or by message: the launcher starts it before the config is read,
+// and may send the hosts the cockpit kept for that config at once; the cockpit sends the others.
 if (workerData) listAll(workerData as FirstListsInput);
-else parentPort?.once('message', listAll);
+else parentPort?.on('message', listAll);

@@ -30,19 +30,51 @@ function workerHost(spec: HostSpec): FirstListHost | null {
 export interface FirstLists {
   /** The hosts the worker lists; the others list on their own connections at once. */
   hosts: ReadonlySet<string>;
+  /** What it was given to list (the cockpit keeps part of it for the next launch: keptListsInput). */
+  input: FirstListsInput;
   /** Hands each result to `onResult` on this thread, ok or not: those already in at once, the others as they come. One listener. */
   listen(onResult: (r: FirstListResult) => void): void;
   /** Ends the worker: no result comes after this. */
   stop(): void;
 }
 
+/** The first-lists worker as the launcher (scripts/launch.cjs, startListsWorker) hands it over. */
+export interface LaunchedLists {
+  worker: Worker;
+  /** What it was sent already: the hosts the cockpit kept for this config's text (config-cache.ts), or null. */
+  sent: FirstListsInput | null;
+  /** The results it has posted so far, which the launcher kept; from then on they are the caller's to take. */
+  early(): FirstListResult[];
+}
+
 export interface FirstListsOptions {
   /** From how many hosts (FIRST_LISTS_MIN_HOSTS by default): below it, null. */
   minHosts?: number;
-  /** The worker, started and waiting for its input: the launcher's (scripts/launch.cjs). Ended here if not needed. */
-  worker?: Worker | null;
+  /** The worker the launcher started (scripts/launch.cjs). Ended here if not needed. */
+  launched?: LaunchedLists | null;
   /** Else the worker's code, to start it here (the tests pass dist/dockpit-lists.cjs). */
   source?: string;
+}
+
+/** The worker's input for a config: its hosts but the SSH ones. */
+export function firstListsInput(config: FleetConfig): FirstListsInput {
+  const hosts = config.hosts.map(workerHost).filter((h): h is FirstListHost => h !== null);
+  return { hosts, labels: config.labels, timeoutMs: config.engine.callTimeoutMs };
+}
+
+/**
+ * What of the input the config cache keeps for the launcher (config-cache.ts): the unix and tcp hosts. Not the
+ * TLS ones: their agent options hold our client key, which is not copied into another file.
+ */
+export function keptListsInput(input: FirstListsInput): FirstListsInput {
+  return { ...input, hosts: input.hosts.filter((h) => h.endpoint.kind !== 'tls') };
+}
+
+/** The hosts of `input` the worker has not been sent already, as they are now. */
+function unsent(input: FirstListsInput, sent: FirstListsInput | null | undefined): FirstListHost[] {
+  if (!sent || sent.timeoutMs !== input.timeoutMs || JSON.stringify(sent.labels) !== JSON.stringify(input.labels)) return input.hosts;
+  const already = new Set(sent.hosts.map((h) => JSON.stringify(h)));
+  return input.hosts.filter((h) => !already.has(JSON.stringify(h)));
 }
 
 /**
@@ -51,16 +83,18 @@ export interface FirstListsOptions {
  * as the config is read, before the engine's modules load (issue 16), and hands it to FleetEngine.
  */
 export function startFirstLists(config: FleetConfig, options: FirstListsOptions): FirstLists | null {
-  const hosts = config.hosts.map(workerHost).filter((h): h is FirstListHost => h !== null);
-  if (config.hosts.length < (options.minHosts ?? FIRST_LISTS_MIN_HOSTS) || hosts.length === 0) {
-    void options.worker?.terminate();
-    return null;
+  const input = firstListsInput(config);
+  const hosts = input.hosts;
+  const launched = options.launched;
+  if (config.hosts.length < (options.minHosts ?? FIRST_LISTS_MIN_HOSTS) || hosts.length === 0 || launched?.worker.threadId === -1) {
+    void launched?.worker.terminate();
+    return null; // too few hosts, or none the worker can list, or the launcher's worker has ended
   }
-  const input: FirstListsInput = { hosts, labels: config.labels, timeoutMs: config.engine.callTimeoutMs };
   let worker: Worker;
-  if (options.worker) {
-    worker = options.worker;
-    worker.postMessage(input);
+  if (launched) {
+    worker = launched.worker;
+    const rest = unsent(input, launched.sent);
+    if (rest.length > 0) worker.postMessage({ ...input, hosts: rest });
   } else if (options.source !== undefined) {
     worker = new Worker(options.source, { eval: true, workerData: input });
     worker.unref();
@@ -86,12 +120,15 @@ export function startFirstLists(config: FleetConfig, options: FirstListsOptions)
     if (pending.size > 0) return;
     void worker.terminate();
     // A hidden switch for the test that runs the single executable on many hosts: that the worker ran there.
-    if (process.env.DOCKPIT_FIRST_LISTS_REPORT === '1') process.stderr.write(`dockpit: first lists: ${listed} of ${config.hosts.length} hosts listed on a worker\n`);
+    if (process.env.DOCKPIT_FIRST_LISTS_REPORT === '1') process.stderr.write(`dockpit: first lists: ${listed} of ${config.hosts.length} hosts listed on a worker, ${launched?.sent?.hosts.length ?? 0} asked before the config was read\n`);
   });
   worker.on('error', (err) => failRest(`first-list worker: ${err.message}`));
   worker.on('exit', () => failRest('first-list worker ended'));
+  // Those the launcher kept, now that this listens (in one synchronous stretch: none is lost between).
+  for (const r of launched?.early() ?? []) worker.emit('message', r);
   return {
     hosts: new Set(hosts.map((h) => h.name)),
+    input,
     listen: (onResult) => {
       deliver = onResult;
       for (const r of early.splice(0)) onResult(r);

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config/load-config.js';
 import type { FleetConfig } from '../../src/config/types.js';
-import { FIRST_LISTS_BUNDLE, startFirstLists } from '../../src/engine/first-lists.js';
+import { Worker } from 'node:worker_threads';
+import { FIRST_LISTS_BUNDLE, firstListsInput, startFirstLists } from '../../src/engine/first-lists.js';
 import type { FirstListResult } from '../../src/engine/first-lists-types.js';
 import { FleetEngine } from '../../src/engine/fleet-engine.js';
 import { createCoalescer, createFleetStore } from '../../src/store/fleet-store.js';
@@ -78,6 +79,33 @@ describe('first lists on a worker thread', () => {
     }
     const a = (results.get('h1') as Extract<FirstListResult, { ok: true }>).containers.find((c) => c.name === `${P}a`);
     expect(a).toMatchObject({ state: 'running', bizline: 'news', tier: 1 });
+  });
+
+  it('takes over the launcher\'s worker: the hosts it was sent already are not sent again, results that came first are kept', async () => {
+    const config = loadConfigFile(t1.config);
+    const input = firstListsInput(config);
+    // As scripts/launch.cjs does: the worker started, h1 (as kept by an earlier launch) sent, its results kept.
+    const worker = new Worker(source, { eval: true });
+    const sent = { ...input, hosts: input.hosts.filter((h) => h.name === 'h1') };
+    const kept: FirstListResult[] = [];
+    const keep = (r: FirstListResult) => kept.push(r);
+    worker.on('message', keep);
+    worker.postMessage(sent);
+    await waitFor(() => kept.length === 1, 5000);
+    let asked = 0;
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (m: { hosts: unknown[] }) => {
+      asked += m.hosts.length;
+      post(m);
+    };
+    const launched = { worker, sent, early: () => (worker.off('message', keep), kept.splice(0)) };
+    const lists = startFirstLists(config, { minHosts: 1, launched })!;
+    const results: FirstListResult[] = [];
+    lists.listen((r) => results.push(r));
+    await waitFor(() => results.length === 3, 5000);
+    expect(asked).toBe(2); // h2 and t1: h1 was asked by the launcher
+    expect(results.map((r) => `${r.host} ${r.ok}`).sort()).toEqual(['h1 true', 'h2 true', 't1 true']);
+    await waitFor(() => worker.threadId === -1, 5000); // ended once every host has answered
   });
 
   it('refuses an https engine as its own connection does: another CA, no client certificate, a certificate for another name', async () => {

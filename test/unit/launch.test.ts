@@ -86,7 +86,7 @@ describe('the launcher', () => {
 
 describe('the launcher starts the first-lists worker only for a cockpit launch', () => {
   // cockpitLaunch also asks for a terminal; here only the words are checked, against parseCli itself.
-  const { cockpitLaunch } = createRequire(import.meta.url)(LAUNCHER) as { cockpitLaunch(argv: string[]): boolean };
+  const { cockpitLaunch } = createRequire(import.meta.url)(LAUNCHER) as { cockpitLaunch(argv: string[]): { config: string | null } | null };
   const words = (argv: string[]) => {
     const tty = { out: process.stdout.isTTY, in: process.stdin.isTTY };
     Object.assign(process.stdout, { isTTY: true });
@@ -103,13 +103,15 @@ describe('the launcher starts the first-lists worker only for a cockpit launch',
     const cockpit = [[], ['--read-only'], ['--config', 'f.yaml'], ['-c', 'f.yaml', '--read-only'], ['--config=f.yaml'], ['--read-only', '--config', 'ps']];
     const other = [['ps'], ['--config', 'f.yaml', 'ps'], ['--json'], ['--config'], ['hosts', '--json'], ['-c', 'f', 'lines'], ['--read-only', 'x']];
     for (const argv of cockpit) {
-      expect(words(argv), argv.join(' ')).toBe(true);
-      expect(parseCli(argv).command, argv.join(' ')).toBe('tui');
+      const args = parseCli(argv);
+      expect(args.command, argv.join(' ')).toBe('tui');
+      // And the config the launcher looks for is the one the cockpit reads.
+      expect(words(argv), argv.join(' ')).toEqual({ config: args.config ?? null });
     }
-    for (const argv of other) expect(words(argv), argv.join(' ')).toBe(false);
+    for (const argv of other) expect(words(argv), argv.join(' ')).toBeNull();
   });
 
   it('not without a terminal', () => {
-    expect(cockpitLaunch([])).toBe(process.stdout.isTTY === true && process.stdin.isTTY === true);
+    expect(cockpitLaunch([])).toEqual(process.stdout.isTTY === true && process.stdin.isTTY === true ? { config: null } : null);
   });
 });
