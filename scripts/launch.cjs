@@ -79,13 +79,14 @@ function cockpitLaunch(argv) {
 }
 
 /**
- * The first lists' input the cockpit kept for this config's text and this build (src/config/config-cache.ts,
- * the entry's `lists`: its unix and tcp hosts), or null. The config is found as locateConfig finds it
- * (src/config/locate-config.ts); the entry's file and key are made as configCache makes them, and it is taken
- * only from a file this user owns that no one else can write.
+ * What the cockpit kept of this config's text for this build (src/config/config-cache.ts): undefined if
+ * nothing, else the entry's `lists`, the first lists' input (its unix and tcp hosts), null when it kept none
+ * (a fleet too small for the worker). The config is found as locateConfig finds it (src/config/locate-config.ts);
+ * the entry's file and key are made as configCache makes them, and it is taken only from a file this user owns
+ * that no one else can write.
  */
 function keptLists(explicit, buildId) {
-  if (buildId === null) return null;
+  if (buildId === null) return undefined;
   const os = require('node:os');
   const crypto = require('node:crypto');
   const candidates = explicit ? [explicit] : [path.resolve('dockpit.yaml'), path.join(os.homedir(), '.config', 'dockpit', 'config.yaml')];
@@ -96,11 +97,11 @@ function keptLists(explicit, buildId) {
     const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'dockpit');
     const file = path.join(dir, `config-${sha256(`${buildId}\0${path.resolve(config)}`).slice(0, 32)}.json`);
     const st = fs.statSync(file);
-    if (st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return null;
+    if (st.uid !== process.getuid() || (st.mode & 0o022) !== 0) return undefined;
     const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return kept.key === sha256(`${buildId}\0${fs.readFileSync(config, 'utf8')}`) ? (kept.entry.lists ?? null) : null;
+    return kept.key === sha256(`${buildId}\0${fs.readFileSync(config, 'utf8')}`) ? (kept.entry.lists ?? null) : undefined;
   } catch {
-    return null; // none kept yet
+    return undefined; // none kept yet
   }
 }
 
@@ -108,25 +109,27 @@ function keptLists(explicit, buildId) {
  * The cockpit's first-lists worker (src/engine/first-lists.ts, dist/dockpit-lists.cjs), started before the
  * bundle is compiled, so that its start (a thread, its Node, its sockets' modules: about 60 ms of a core at 200
  * hosts, issue 16) runs beside the bundle's and the config's. When the cockpit kept the lists' input for this
- * config, the worker lists those hosts at once (about 130 ms before the config is read); the cockpit sends
- * the others, or ends the worker for a fleet too small to need it. LaunchedLists (src/engine/first-lists.ts), or
- * null where there is no such bundle.
+ * config, the worker lists those hosts at once (about 130 ms before the config is read) and the cockpit sends
+ * the others; when it kept the config without them (fewer hosts than the worker is for), none is started; when
+ * it kept nothing yet, the worker waits for the hosts, or is ended. LaunchedLists (src/engine/first-lists.ts),
+ * or null.
  */
 function startListsWorker(launch, buildId) {
+  const sent = keptLists(launch.config, buildId);
+  if (sent === null) return null;
   const code = readAsset(seaModule(), 'dockpit-lists.cjs');
   if (code === undefined) return null;
   const { Worker } = require('node:worker_threads');
   const worker = new Worker(code.toString('latin1'), { eval: true });
   worker.unref();
-  const sent = keptLists(launch.config, buildId);
-  if (sent !== null) worker.postMessage(sent);
+  if (sent !== undefined) worker.postMessage(sent);
   // Its results are kept until the cockpit listens (none may come before: the bundle is still loading).
   const early = [];
   const keep = (r) => early.push(r);
   worker.on('message', keep);
   return {
     worker,
-    sent,
+    sent: sent ?? null,
     early() {
       worker.off('message', keep);
       return early.splice(0);
