@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configCache, type ConfigCacheEntry } from '../../src/config/config-cache.js';
 import { ConfigError } from '../../src/config/config-error.js';
 import { loadConfigFile } from '../../src/config/load-config.js';
+import { lanPoolYaml } from '../support/configs.js';
 
 // Issue 16: the cockpit's launch takes a config text this build has read before from the cache
 // (src/config/config-cache.ts) instead of parsing it again; anything that is not the text is read each time.
@@ -33,16 +34,7 @@ function fixture() {
     url: ssh://root@10.0.0.2
     identityFile: ${identity}
     knownHosts: ${knownHosts}
-ipPools:
-  - name: lan
-    network: biz
-    driver: bridge
-    subnet: 10.88.0.0/16
-    gateway: 10.88.0.1
-    ranges: { news: 10.88.1.0/24 }
-lines:
-  news: { tier: 1, pool: lan }
-plans:
+${lanPoolYaml({ news: { range: '10.88.1.0/24', tier: 1 } })}plans:
   - name: peak
     steps:
       - select: { lines: [news], minTier: 1 }
