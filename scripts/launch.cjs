@@ -168,10 +168,10 @@ function start() {
 
 /** At build time: evaluates the modules of bundle `name` a start needs, then writes V8's cache of all that was compiled next to it. */
 async function makeCodeCache(name) {
-  const { exports, script } = load(bundle(name));
+  const read = bundle(name);
+  const { exports, script } = load(read);
   await exports.warmUp();
-  const code = fs.readFileSync(path.join(__dirname, `${name}.cjs`), 'latin1');
-  const id = Buffer.from(code.slice(0, code.indexOf('\n') + 1), 'latin1');
+  const id = Buffer.from(read.code.slice(0, read.code.indexOf('\n') + 1), 'latin1');
   fs.writeFileSync(path.join(__dirname, `${name}.cache`), Buffer.concat([id, script.createCachedData()]));
 }
 
