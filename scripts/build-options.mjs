@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { etcdProtos, inkWithoutDevtools, modemLazyDebug, nativeStubs, noBuildkit, reactProduction, yogaSync } from './esbuild-plugins.mjs';
+import { etcdProtos, inkWithoutDevtools, modemLazyDebug, nativeStubs, noBuildkit, reactProduction, terminalTextFastPaths, yogaSync } from './esbuild-plugins.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,7 +46,7 @@ export function bundleOptions(entry) {
     logOverride: { 'empty-import-meta': 'silent' },
     // Ink imports react-devtools-core only when DEV=true; it is not installed and never shipped.
     external: ['react-devtools-core'],
-    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug, inkWithoutDevtools],
+    plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug, inkWithoutDevtools, terminalTextFastPaths],
     logLevel: 'warning',
     legalComments: 'none',
   };

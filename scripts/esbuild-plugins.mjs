@@ -171,3 +171,106 @@ export const modemLazyDebug = {
     });
   },
 };
+
+/** Where a text edit of a dependency's file did not apply: the build stops rather than ship it unedited. */
+function edit(file, text, from, to) {
+  if (!text.includes(from)) throw new Error(`${file}: "${from.slice(0, 60)}" not found (the package changed?): update terminalTextFastPaths`);
+  return text.replace(from, to);
+}
+
+/** `const name = new Intl.Segmenter(args);` made on its first use: ICU's break rules load in 15–35 ms. */
+function lazySegmenter(file, text) {
+  const m = /const (\w+) = new Intl\.Segmenter\(([^)]*)\);/.exec(text);
+  if (!m) throw new Error(`${file}: no top-level Intl.Segmenter found (the package changed?): update terminalTextFastPaths`);
+  const [whole, name, args] = m;
+  return text.replace(whole, `let ${name}Made;\nconst ${name} = { segment: (text) => (${name}Made ??= new Intl.Segmenter(${args})).segment(text) };`);
+}
+
+/** Each top-level `const name = /…\p{…}…/flags;` built on its first use (V8 builds \p{RGI_Emoji}'s sets eagerly). */
+function lazyPropertyRegexes(file, text) {
+  const found = [...text.matchAll(/^const (\w+) = (\/.*\\p\{.*\/[a-z]*);$/gm)];
+  if (found.length === 0) throw new Error(`${file}: no Unicode property regex found (the package changed?): update terminalTextFastPaths`);
+  for (const [whole, name, literal] of found) {
+    text = text.replace(whole, '').replace(new RegExp(`\\b${name}\\b`, 'g'), `${name}Made()`);
+    text = `let ${name}Built;\nconst ${name}Made = () => (${name}Built ??= ${literal});\n${text}`;
+  }
+  return text;
+}
+
+/**
+ * The characters that are always a grapheme of their own and one column wide (as string-width measures with
+ * its default, ambiguous characters narrow): printable ASCII, Latin, Greek, Cyrillic, punctuation, arrows,
+ * box drawing, shapes and most symbols. A regex character class's body, without the ESC that ansi-tokenize
+ * also takes. `test/unit/text-fast-paths.test.ts` checks every one of them against string-width and
+ * Intl.Segmenter, so a Node whose Unicode data disagrees fails there, not on screen.
+ */
+export const SINGLE_NARROW = [
+  '\\x20-\\x7e\\xa0-\\xac\\xae-\\u02ff\\u0370-\\u0482\\u048a-\\u052f\\u1e00-\\u1fff',
+  '\\u2010-\\u2027\\u2030-\\u205e\\u2070-\\u20cf\\u2100-\\u2319\\u231c-\\u2328\\u232b-\\u23e8\\u23ed-\\u23ef\\u23f1-\\u23f2',
+  '\\u23f4-\\u25fc\\u25ff-\\u2613\\u2616-\\u262f\\u2638-\\u2647\\u2654-\\u267e\\u2680-\\u2689\\u2690-\\u2692\\u2694-\\u26a0',
+  '\\u26a2-\\u26a9\\u26ac-\\u26bc\\u26bf-\\u26c3\\u26c6-\\u26cd\\u26cf-\\u26d3\\u26d5-\\u26e9\\u26eb-\\u26f1\\u26f4\\u26f6-\\u26f9',
+  '\\u26fb-\\u26fc\\u26fe-\\u2704\\u2706-\\u2709\\u270c-\\u2727\\u2729-\\u274b\\u274d\\u274f-\\u2752\\u2756\\u2758-\\u2794',
+  '\\u2798-\\u27af\\u27b1-\\u27be',
+].join('');
+
+/**
+ * Ink's output pass measures and tokenises every line it writes by grapheme (`Intl.Segmenter`), then turns
+ * each cell of the screen back into text, working out the ANSI codes between every two cells. At 200 hosts
+ * the cockpit's first frame spent most of its 110–130 ms there, and loading Ink built two segmenters and
+ * \p{RGI_Emoji}'s sets for 20–45 ms before any text was measured (issue 16, `--cpu-prof` of a launch).
+ * The same results, sooner:
+ * - a line of SINGLE_NARROW characters (and ESC, for ansi-tokenize) is split into its characters, and
+ *   measured by its length, without a segmenter: the cockpit's text nearly always is;
+ * - the segmenters and the Unicode property regexes are made when first used;
+ * - two cells with the same styles need no codes between them (upstream's `isSameStyle`, in
+ *   @alcalzone/ansi-tokenize 0.3.0, which Ink 6 does not take: 0.3 adds a token kind Ink does not know);
+ * - wrap-ansi's own string-width (7) is the one Ink measures with (8: the same call and options), so text is
+ *   wrapped and measured by one rule, and one copy is loaded.
+ * `test/unit/text-fast-paths.test.ts` checks the edited modules against the packages' own on the same text.
+ */
+export const terminalTextFastPaths = {
+  name: 'terminal-text-fast-paths',
+  setup(build) {
+    const sep = '[\\\\/]';
+    const stringWidth8 = require.resolve('string-width');
+    build.onResolve({ filter: /^string-width$/ }, (args) => (/[\\/]node_modules[\\/]wrap-ansi[\\/]/.test(args.importer) ? { path: stringWidth8 } : undefined));
+    build.onLoad({ filter: new RegExp(`${sep}node_modules${sep}string-width${sep}index\\.js$`) }, (args) => {
+      let text = lazyPropertyRegexes(args.path, lazySegmenter(args.path, fs.readFileSync(args.path, 'utf8')));
+      text = edit(args.path, text, '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n',
+        `\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tif (ambiguousIsNarrow && /^[${SINGLE_NARROW}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n`);
+      return { contents: text, loader: 'js' };
+    });
+    build.onLoad({ filter: new RegExp(`${sep}slice-ansi${sep}tokenize-ansi\\.js$`) }, (args) => ({
+      contents: lazySegmenter(args.path, fs.readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
+    build.onLoad({ filter: new RegExp(`${sep}@alcalzone${sep}ansi-tokenize${sep}build${sep}tokenize\\.js$`) }, (args) => {
+      let text = lazySegmenter(args.path, fs.readFileSync(args.path, 'utf8'));
+      text = edit(args.path, text, 'of segmenter.segment(str)) {', 'of segmentsOf(str)) {');
+      text += `
+function segmentsOf(str) {
+    if (!/^[\\x1b${SINGLE_NARROW}]*$/.test(str)) return segmenter.segment(str);
+    const chars = new Array(str.length);
+    for (let index = 0; index < str.length; index++) chars[index] = { segment: str[index], index };
+    return chars;
+}
+`;
+      return { contents: text, loader: 'js' };
+    });
+    build.onLoad({ filter: new RegExp(`${sep}@alcalzone${sep}ansi-tokenize${sep}build${sep}styledChars\\.js$`) }, (args) => {
+      let text = fs.readFileSync(args.path, 'utf8');
+      text = edit(args.path, text, '        else {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));', '        else if (!isSameStyle(chars[i - 1].styles, char.styles)) {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));');
+      text += `
+function isSameStyle(from, to) {
+    if (from === to) return true;
+    if (from.length !== to.length) return false;
+    for (let i = 0; i < from.length; i++) {
+        if (from[i].code !== to[i].code || from[i].endCode !== to[i].endCode) return false;
+    }
+    return true;
+}
+`;
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
