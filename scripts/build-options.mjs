@@ -49,5 +49,9 @@ export function bundleOptions(entry) {
     plugins: [nativeStubs, yogaSync, etcdProtos, noBuildkit, reactProduction, modemLazyDebug, inkWithoutDevtools, terminalTextFastPaths],
     logLevel: 'warning',
     legalComments: 'none',
+    // Whitespace and comments out, names kept (stack traces still name functions): each start reads and
+    // decodes a third less text (4.4 to 2.9 MiB), about 10 ms of it on the jump host's main thread.
+    minifyWhitespace: true,
+    minifySyntax: true,
   };
 }

@@ -94,6 +94,9 @@ export async function loadModules(): Promise<void> {
     import('./cli/commands/ps.js'),
     import('./cli/commands/hosts.js'),
     import('./cli/commands/lines.js'),
+    // loaded when the first connection begins (host-connection.ts), and then from the code cache
+    import('./engine/docker-client.js'),
+    import('./engine/ssh-tunnel.js'),
   ]);
 }
 

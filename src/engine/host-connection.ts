@@ -2,7 +2,6 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type { EngineTuning, HostSpec } from '../config/types.js';
 import { Backoff } from './backoff.js';
-import { createDockerClient } from './docker-client.js';
 import { LIST_CHANGING_ACTIONS, mapContainer, patchFromAction, type LabelKeys } from './container-mapper.js';
 import { containerEvents, engineInfo, engineVersion, eventsBetween, listContainers } from './engine-calls.js';
 import { deadlineOf, type Deadline } from './deadline.js';
@@ -10,7 +9,7 @@ import { DockpitError, toDockpitError } from './errors.js';
 import { toTimelineRecord, type EngineEvent } from './engine-event.js';
 import { EventOverlay, EVENT_TRUST_MS } from './event-overlay.js';
 import { LineJsonDecoder } from './line-json.js';
-import { SshTunnel } from './ssh-tunnel.js';
+import type { SshTunnel } from './ssh-tunnel.js';
 import type { Container, DomainEventSink, HostStatus } from './types.js';
 
 export interface HostConnectionOptions {
@@ -29,6 +28,14 @@ export interface HostConnectionOptions {
    */
   sessionAfter?: Promise<void>;
 }
+
+/**
+ * The transports (dockerode and docker-modem with node:http, ssh2 with its crypto checks) load when the first
+ * connection begins, not with the engine: the cockpit's connections begin after its first frame, which the
+ * worker's lists feed (issue 16: about 35 ms of the launch's main thread before that frame, at 200 hosts).
+ */
+let transports: Promise<[typeof import('./docker-client.js'), typeof import('./ssh-tunnel.js')]> | null = null;
+const loadTransports = () => (transports ??= Promise.all([import('./docker-client.js'), import('./ssh-tunnel.js')]));
 
 /** Debounce for event-triggered re-lists: a burst of events costs one list. */
 const RELIST_DEBOUNCE_MS = 25;
@@ -180,6 +187,7 @@ export class HostConnection {
     let tunnel: SshTunnel | null = null;
     const cleanups: Array<() => void> = [];
     try {
+      const [{ createDockerClient }, { SshTunnel }] = await loadTransports();
       if (spec.endpoint.kind === 'ssh') {
         tunnel = new SshTunnel(spec.name, spec.endpoint, tuning.connectTimeoutMs);
         const t = tunnel;

@@ -26,7 +26,8 @@ export function bundleModules(input: RegExp): { modules: string[]; eager: string
   if (!out) throw new Error(`${file}: no output dist/dockpit.cjs`);
   const modules = Object.entries(out.inputs).filter(([i, o]) => o.bytesInOutput > 0 && input.test(i)).map(([i]) => i);
   const code = fs.readFileSync(BUNDLE, 'latin1');
-  return { modules, eager: modules.filter((m) => !code.includes(`\n  ${JSON.stringify(m)}(`)) };
+  // esbuild's lazy wrappers are methods keyed by the module's path: `{"src/views/App.tsx"(exports, module) {…`.
+  return { modules, eager: modules.filter((m) => !code.includes(`${JSON.stringify(m)}(`)) };
 }
 
 /** A run's module log: node arguments and environment that preload module-trace.cjs, and the log's lines once it ran. */
