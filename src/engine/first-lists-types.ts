@@ -20,6 +20,15 @@ export interface FirstListsInput {
   timeoutMs: number;
 }
 
+/**
+ * What the worker posts for a host: the body of its list (the engine's JSON, whose memory moves to the receiving
+ * thread with the message rather than being copied), or why there is none.
+ */
+export type FirstListAnswer =
+  | { host: string; ok: true; body: Uint8Array<ArrayBuffer>; latencyMs: number }
+  | { host: string; ok: false; error: string };
+
+/** A host's first list as the cockpit takes it (first-lists.ts: the answer's body parsed and mapped). */
 export type FirstListResult =
   | { host: string; ok: true; containers: Container[]; latencyMs: number }
   | { host: string; ok: false; error: string };

@@ -1,7 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { FleetConfig, HostSpec } from '../config/types.js';
+import { mapContainer, type LabelKeys } from './container-mapper.js';
 import { tlsAgentOptions } from './tls-agent.js';
-import type { FirstListHost, FirstListResult, FirstListsInput } from './first-lists-types.js';
+import type { FirstListAnswer, FirstListHost, FirstListResult, FirstListsInput } from './first-lists-types.js';
+
+type RawContainer = Parameters<typeof mapContainer>[1];
 
 /** The worker's bundle (scripts/build-options.mjs WORKER_BUNDLES), beside dist/dockpit.cjs, an asset of the executable; the launcher (scripts/launch.cjs) starts it. */
 export const FIRST_LISTS_BUNDLE = 'dockpit-lists.cjs';
@@ -43,8 +46,8 @@ export interface LaunchedLists {
   worker: Worker;
   /** What it was sent already: the hosts the cockpit kept for this config's text (config-cache.ts), or null. */
   sent: FirstListsInput | null;
-  /** The results it has posted so far, which the launcher kept; from then on they are the caller's to take. */
-  early(): FirstListResult[];
+  /** The answers it has posted so far, which the launcher kept; from then on they are the caller's to take. */
+  early(): FirstListAnswer[];
 }
 
 export interface FirstListsOptions {
@@ -78,6 +81,21 @@ function unsent(input: FirstListsInput, sent: FirstListsInput | null | undefined
 }
 
 /**
+ * A worker's answer as the cockpit takes it: its body parsed and mapped on this thread (first-lists-worker.ts
+ * says why). A body that is not a list fails the host, which then lists on its own connection.
+ */
+function resultOf(a: FirstListAnswer, labels: LabelKeys): FirstListResult {
+  if (!a.ok) return a;
+  try {
+    const raw = JSON.parse(Buffer.from(a.body.buffer, a.body.byteOffset, a.body.byteLength).toString('utf8')) as RawContainer[];
+    if (!Array.isArray(raw)) return { host: a.host, ok: false, error: 'the list is not an array' };
+    return { host: a.host, ok: true, containers: raw.map((c) => mapContainer(a.host, c, labels)), latencyMs: a.latencyMs };
+  } catch (err) {
+    return { host: a.host, ok: false, error: (err as Error).message };
+  }
+}
+
+/**
  * Lists the config's hosts once each on a worker thread (first-lists-worker.ts). Null when the fleet is smaller
  * than `minHosts`, there is no worker (no bundle) or no host can be listed there. The cockpit calls it as soon
  * as the config is read, before the engine's modules load (issue 16), and hands it to FleetEngine.
@@ -106,8 +124,9 @@ export function startFirstLists(config: FleetConfig, options: FirstListsOptions)
   const early: FirstListResult[] = [];
   let deliver: (r: FirstListResult) => void = (r) => void early.push(r);
   let listed = 0;
-  const settle = (r: FirstListResult) => {
-    if (!pending.delete(r.host)) return;
+  const settle = (a: FirstListAnswer) => {
+    if (!pending.delete(a.host)) return;
+    const r = resultOf(a, input.labels);
     if (r.ok) listed++;
     deliver(r);
   };
@@ -115,8 +134,8 @@ export function startFirstLists(config: FleetConfig, options: FirstListsOptions)
   const failRest = (error: string) => {
     for (const host of [...pending]) settle({ host, ok: false, error });
   };
-  worker.on('message', (r: FirstListResult) => {
-    settle(r);
+  worker.on('message', (a: FirstListAnswer) => {
+    settle(a);
     if (pending.size > 0) return;
     void worker.terminate();
     // A hidden switch for the test that runs the single executable on many hosts: that the worker ran there.

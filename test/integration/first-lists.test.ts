@@ -5,7 +5,7 @@ import { loadConfigFile } from '../../src/config/load-config.js';
 import type { FleetConfig } from '../../src/config/types.js';
 import { Worker } from 'node:worker_threads';
 import { FIRST_LISTS_BUNDLE, firstListsInput, startFirstLists } from '../../src/engine/first-lists.js';
-import type { FirstListResult } from '../../src/engine/first-lists-types.js';
+import type { FirstListAnswer, FirstListResult } from '../../src/engine/first-lists-types.js';
 import { FleetEngine } from '../../src/engine/fleet-engine.js';
 import { createCoalescer, createFleetStore } from '../../src/store/fleet-store.js';
 import { containerRows } from '../../src/store/selectors.js';
@@ -87,8 +87,8 @@ describe('first lists on a worker thread', () => {
     // As scripts/launch.cjs does: the worker started, h1 (as kept by an earlier launch) sent, its results kept.
     const worker = new Worker(source, { eval: true });
     const sent = { ...input, hosts: input.hosts.filter((h) => h.name === 'h1') };
-    const kept: FirstListResult[] = [];
-    const keep = (r: FirstListResult) => kept.push(r);
+    const kept: FirstListAnswer[] = [];
+    const keep = (a: FirstListAnswer) => kept.push(a);
     worker.on('message', keep);
     worker.postMessage(sent);
     await waitFor(() => kept.length === 1, 5000);
