@@ -1,4 +1,7 @@
+import type Docker from 'dockerode';
 import type { FleetConfig } from '../config/types.js';
+import { withDeadline } from './deadline.js';
+import { DockpitError } from './errors.js';
 import type { FirstLists } from './first-lists.js';
 import type { FirstListResult } from './first-lists-types.js';
 import { HostConnection } from './host-connection.js';
@@ -53,6 +56,22 @@ export class FleetEngine {
     // A host the worker could not list lists itself at once, and says why if it cannot either.
     if (r.ok) this.connections.get(r.host)?.firstList(r.containers, r.latencyMs);
     else this.beginConnection(r.host);
+  }
+
+  /**
+   * The host's client for what the operator asked of it: at once when connected. A host whose connection has not
+   * connected yet (the cockpit's connections begin in waves after its first frame, and then connect) has it
+   * begun now, ahead of its wave, and is waited for, `timeoutMs` at most: a key pressed in the first second
+   * of the cockpit then works instead of saying the host is not connected. A host that is down fails at once.
+   */
+  clientSoon(host: string, timeoutMs: number): Promise<Docker> {
+    const first = this.connections.get(host)?.firstClient();
+    if (!first) return Promise.reject(new DockpitError('UNREACHABLE', `host ${host} is not connected`));
+    this.beginConnection(host);
+    return withDeadline(timeoutMs, (signal) => new Promise<Docker>((resolve, reject) => {
+      first.then(resolve, reject);
+      signal.addEventListener('abort', () => reject(new DockpitError('UNREACHABLE', `host ${host} is not connected yet (still connecting after ${timeoutMs} ms)`)), { once: true });
+    }));
   }
 
   private beginConnection(host: string): void {

@@ -97,6 +97,26 @@ export class HostConnection {
     return this.docker;
   }
 
+  /** Who waits for the first session's client (firstClient); null once that session has connected or failed. */
+  private firstWaiters: Array<{ resolve: (docker: Docker) => void; reject: (err: unknown) => void }> | null = [];
+
+  /**
+   * The client of this connection's first session: at once when connected, else once it connects; rejected with
+   * the reason that session failed. Null when the first session is over and there is no client (the host is
+   * down): the caller says so at once rather than waiting for a reconnect.
+   */
+  firstClient(): Promise<Docker> | null {
+    if (this.docker) return Promise.resolve(this.docker);
+    if (this.firstWaiters === null) return null;
+    return new Promise((resolve, reject) => this.firstWaiters!.push({ resolve, reject }));
+  }
+
+  private endFirstWait(outcome: { docker: Docker } | { err: unknown }): void {
+    const waiters = this.firstWaiters ?? [];
+    this.firstWaiters = null;
+    for (const w of waiters) 'docker' in outcome ? w.resolve(outcome.docker) : w.reject(outcome.err);
+  }
+
   /** The engine's CPU count from its last `/info`, null before: plans refuse a CPU limit above it. */
   get cpus(): number | null {
     return this.ncpu;
@@ -165,6 +185,7 @@ export class HostConnection {
       } catch (err) {
         if (stop.aborted) break;
         const coded = toDockpitError(err);
+        this.endFirstWait({ err: coded });
         this.status({ state: 'down', error: coded.toString(), latencyMs: null });
       } finally {
         session.abort();
@@ -178,6 +199,7 @@ export class HostConnection {
     // Stopped before its connection began (sessionAfter): nothing waits on it for ever.
     this.markListed();
     this.settle();
+    this.endFirstWait({ err: new DockpitError('STREAM_ENDED', `${this.name}: stopped`) });
   }
 
   /** One connected period. Resolves never; rejects with the reason it ended. */
@@ -229,6 +251,7 @@ export class HostConnection {
         const listed = this.relist(docker, deadline).then(() => this.markListed());
         Promise.all([listed, described]).then(() => {
           this.docker = docker;
+          this.endFirstWait({ docker });
           this.backoff.reset();
           this.settle();
           // The first list is confirmed once it must have caught up: a container that died just before the

@@ -182,6 +182,34 @@ describe('first lists on a worker thread', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  it('an action right after the first frame waits for its host: begun ahead of its wave; a down host fails at once', async () => {
+    const base = loadConfigFile(FLEET_CONFIG);
+    const h1 = base.hosts.find((h) => h.name === 'h1')!;
+    const refused = { ...base.hosts.find((h) => h.name === 'h2')!, name: 'gone', url: 'tcp://127.0.0.1:9', endpoint: { kind: 'tcp' as const, host: '127.0.0.1', port: 9 } };
+    const cfg: FleetConfig = { ...base, hosts: [...Array.from({ length: 12 }, (_, i) => ({ ...h1, name: `w${i}` })), refused] };
+    const { engine, stop } = startEngine(cfg, 1);
+    try {
+      // Asked while its first session is still connecting: the reason it failed, not a wait for the timeout.
+      const t0 = performance.now();
+      await expect(engine.clientSoon('gone', 5000)).rejects.toMatchObject({ code: 'REFUSED' });
+      expect(performance.now() - t0).toBeLessThan(2500);
+      await expect(engine.clientSoon('gone', 5000)).rejects.toThrow('host gone is not connected'); // down: at once
+      await expect(engine.clientSoon('nowhere', 5000)).rejects.toThrow('host nowhere is not connected');
+
+      await engine.listed();
+      engine.describe();
+      const soon = engine.clientSoon('w11', 5000);
+      for (let i = 0; i < 5; i++) await Promise.resolve(); // microtasks only: the first wave is w0–w4
+      expect(engine.connections.get('w11')!.begun).toBe(true);
+      expect(engine.connections.get('w10')!.begun).toBe(false);
+      const client = await soon;
+      expect(String(await client.ping())).toBe('OK');
+      expect(await engine.clientSoon('w11', 5000)).toBe(client); // connected: at once, the same client
+    } finally {
+      await stop();
+    }
+  });
+
   it('without the worker (fewer hosts than minHosts) every connection begins at once', async () => {
     const { engine, stop } = startEngine(loadConfigFile(t1.config), 99);
     try {
