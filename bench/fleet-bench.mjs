@@ -8,7 +8,7 @@ import { cpuSeconds, fmt, median, rssMiB, run, timeIt } from './lib.mjs';
 const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
 export const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
 const CONFIG = path.join(FLEET_DIR, 'dockpit.yaml');
-const CLI = path.resolve('dist/cli.js');
+const CLI = path.resolve('dist/cli.cjs');
 
 export async function populate(fleet, perHost) {
   await Promise.all(

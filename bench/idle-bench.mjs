@@ -3,7 +3,7 @@
 // in turn (A, B, A, B, ...), lets it settle, then measures idle CPU and RSS, what it asks of the engines a
 // second (by kind) and what it writes to the terminal a second (frames).
 //
-//   npm run build && node bench/idle-bench.mjs [--cli dist/cli.js --cli /tmp/base/dist/cli.js] [--rounds 2]
+//   npm run build && node bench/idle-bench.mjs [--cli dist/cli.cjs --cli /tmp/base/dist/cli.cjs] [--rounds 2]
 //     [--settle 20] [--idle 15] [--storm 1000] [--prof DIR] [--hosts 200 --per-host 50]
 //
 // --prof runs each launch under `node --cpu-prof` and prints the idle window's profile by category and
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     'per-host': { type: 'string', default: '50' },
   },
 });
-const clis = (values.cli ?? ['dist/cli.js']).map((c) => path.resolve(c));
+const clis = (values.cli ?? ['dist/cli.cjs']).map((c) => path.resolve(c));
 const hosts = Number(values.hosts);
 const perHost = Number(values['per-host']);
 const probes = 10;

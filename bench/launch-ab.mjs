@@ -3,7 +3,7 @@
 // list by one curl, all hosts at once (scale-bench's), and reported as the median over the slowest list.
 // Also: the CPU used by the complete view, and how long the first key pressed right after it takes to show.
 //
-//   node bench/launch-ab.mjs [--rounds 10] CLI_A CLI_B ...   (each a dist/cli.js, or an executable)
+//   node bench/launch-ab.mjs [--rounds 10] CLI_A CLI_B ...   (each a dist/cli.cjs, or an executable)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +20,7 @@ const hosts = Number(values.hosts ?? 200);
 const perHost = 50;
 const clis = positionals.map((p) => path.resolve(p));
 if (clis.length === 0) throw new Error('usage: node bench/launch-ab.mjs [--rounds N] CLI...');
-const program = (cli) => (cli.endsWith('.js') ? ['node', cli] : [cli]);
+const program = (cli) => (/\.c?js$/.test(cli) ? ['node', cli] : [cli]);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-launch-ab-'));
 const hollow = await startHollowFleet({ hosts, perHost });
 try {

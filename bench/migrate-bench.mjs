@@ -10,7 +10,7 @@ import { fmt, median, run } from './lib.mjs';
 
 const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
 const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
-const CLI = path.resolve('dist/cli.js');
+const CLI = path.resolve('dist/cli.cjs');
 const P = 'mbench-';
 // The healthcheck every benchmark container has: the gate waits for its first `healthy`.
 const HEALTH = ['--health-cmd', 'test -d /', '--health-interval', '500ms', '--health-retries', '1', '--stop-timeout', '1'];

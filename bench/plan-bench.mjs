@@ -12,7 +12,7 @@ import { benchPrefix, dropPrefix, etcdStateYaml, fleetConfigBase } from './state
 
 const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
 const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
-const CLI = path.resolve('dist/cli.js');
+const CLI = path.resolve('dist/cli.cjs');
 const LINE = 'benchline';
 const PLAN = 'bench-stop';
 const PER_HOST = 4;

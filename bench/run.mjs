@@ -1,7 +1,7 @@
 // `npm run bench`: starts the test fleet (unless DOCKPIT_BENCH_REUSE_FLEET says it is up), runs the benchmarks,
 // prints a Markdown table and writes bench/results/latest.json. DOCKPIT_FLEET_ID picks the fleet (fleet.sh
 // and the benchmarks both read it). `--only fleet` runs the real-fleet rows (issue 16's start rows last), `--only scale` the hollow ones,
-// `--only start` only issue 16's start rows (DOCKPIT_BENCH_BEFORE=DIR adds DIR/dist/cli.js, an older build, to them).
+// `--only start` only issue 16's start rows (DOCKPIT_BENCH_BEFORE=DIR adds DIR/dist/cli.cjs (or cli.js, before it), an older build, to them).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -213,7 +213,7 @@ function uiLoadArgs(cli) {
   return ['--input-type=module', '-e', `await import(${JSON.stringify(path.resolve(out[0]))})`];
 }
 
-export async function scaleBench({ hosts = 200, perHost = 50, probes = 10, stormSeconds = 10, idleSeconds = 10, settleSeconds = 30, launchRounds = 10, cli = path.resolve('dist/cli.js') } = {}) {
+export async function scaleBench({ hosts = 200, perHost = 50, probes = 10, stormSeconds = 10, idleSeconds = 10, settleSeconds = 30, launchRounds = 10, cli = path.resolve('dist/cli.cjs') } = {}) {
   const total = hosts * perHost;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-hollow-'));
   const hollow = await startHollowFleet({ hosts, perHost, probes });

@@ -1,8 +1,8 @@
 // Issue 16, fast start, on the real 3-host test fleet (unix, tcp, ssh):
 // - `dockpit ps --json` against the docker CLI listing the same 3 engines in parallel (same transports);
-//   for `node dist/cli.js`, for the single executable (release/dockpit-linux-x64, when built) and, with
-//   DOCKPIT_BENCH_BEFORE=DIR (a checkout built before the change), for DIR/dist/cli.js, and DOCKPIT_BENCH_ALSO=
-//   A/cli.js,B/cli.js (other builds): one run, rounds alternated.
+//   for `node dist/cli.cjs`, for the single executable (release/dockpit-linux-x64, when built) and, with
+//   DOCKPIT_BENCH_BEFORE=DIR (a checkout built before the change), for DIR/dist/cli.cjs (cli.js before it), and DOCKPIT_BENCH_ALSO=
+//   A/cli.cjs,B/cli.cjs (other builds): one run, rounds alternated.
 // - launch → the cockpit's lines screen with every host up and every container counted, against the slowest
 //   host's list (curl on the same sockets, all hosts at once, measured just before each launch).
 // - what `ps --json` loads: no Ink, React, yoga or src/views (fails the bench otherwise), and which packages.
@@ -16,7 +16,7 @@ import { launchOnce } from './scale-bench.mjs';
 import { fmt, median, run } from './lib.mjs';
 
 const CONFIG = path.join(FLEET_DIR, 'dockpit.yaml');
-const CLI = path.resolve(process.env.DOCKPIT_BENCH_CLI ?? 'dist/cli.js');
+const CLI = path.resolve(process.env.DOCKPIT_BENCH_CLI ?? 'dist/cli.cjs');
 const EXE = path.resolve('release/dockpit-linux-x64');
 const UI_INPUT = /(^|\/)node_modules\/(ink|react|react-reconciler|yoga-layout)\/|^src\/views\/|^yoga-sync:/;
 
@@ -158,8 +158,8 @@ export async function startBench({ rounds = 10, launchRounds = 10, perHost = 14 
     if (exe) programs.push({ name: 'release/dockpit-linux-x64', argv: [EXE] });
     else console.log(`start-bench: ${EXE} is absent (\`npm run package\` builds it): its rows are skipped`);
     const before = process.env.DOCKPIT_BENCH_BEFORE;
-    if (before) programs.push({ name: `before (${before})`, argv: ['node', path.join(before, 'dist/cli.js')] });
-    // More builds to compare in the same run (e.g. a bundle built with other options): paths of their cli.js.
+    if (before) programs.push({ name: `before (${before})`, argv: ['node', ['dist/cli.cjs', 'dist/cli.js'].map((f) => path.join(before, f)).find((f) => fs.existsSync(f))] });
+    // More builds to compare in the same run (e.g. a bundle built with other options): paths of their entries.
     for (const also of (process.env.DOCKPIT_BENCH_ALSO ?? '').split(',').filter(Boolean)) programs.push({ name: `node ${also}`, argv: ['node', path.resolve(also)] });
 
     const loads = await psLoads();

@@ -66,7 +66,7 @@ function curlListMs(port) {
   return Number(out) * 1000;
 }
 
-export async function watchBench({ hosts = 200, perHost = 50, kills = 20, storm = 1000, cli = 'dist/cli.js' } = {}) {
+export async function watchBench({ hosts = 200, perHost = 50, kills = 20, storm = 1000, cli = 'dist/cli.cjs' } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dockpit-watch-bench-'));
   // Every host has a probe container, which the storm never touches: the killed containers are those, so a
   // kill in the storm is a container's first unexpected death (not the storm's tenth: that is restartLoop's).
@@ -210,7 +210,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       'per-host': { type: 'string', default: '50' },
       kills: { type: 'string', default: '20' },
       storm: { type: 'string', default: '1000' },
-      cli: { type: 'string', default: 'dist/cli.js' },
+      cli: { type: 'string', default: 'dist/cli.cjs' },
     },
   });
   const { rows, raw } = await watchBench({ hosts: Number(values.hosts), perHost: Number(values['per-host']), kills: Number(values.kills), storm: Number(values.storm), cli: values.cli });

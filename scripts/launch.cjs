@@ -1,5 +1,5 @@
 'use strict';
-// dockpit's launcher (issue 16, fast start), the same file for `node dist/cli.js` (copied to dist/launch.cjs)
+// dockpit's launcher (issue 16, fast start), the same file for `node dist/cli.cjs` (copied to dist/launch.cjs)
 // and for the single executable (its main script). It runs a CommonJS bundle, dist/dockpit.cjs (or for a few
 // first words dist/dockpit-lite.cjs), with the V8 code cache `npm run build` made for it after evaluating the
 // modules a start needs and drawing the cockpit offscreen. Node 20 keeps no cache for ES modules, and a cache

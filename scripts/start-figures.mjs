@@ -1,6 +1,6 @@
 // The README's start-time figures for the single executable (issue 16): `dockpit --version` and
 // `dockpit ps --json` on the test fleet (3 hosts: unix, tcp, ssh), medians of N alternated rounds (wall and CPU time), against
-// `node dist/cli.js` and the docker CLI (the same 3 hosts in parallel, same transports) in the same run.
+// `node dist/cli.cjs` and the docker CLI (the same 3 hosts in parallel, same transports) in the same run.
 //   npm run package && DOCKPIT_FLEET_ID=N node scripts/start-figures.mjs [ROUNDS]
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,7 +47,7 @@ async function timed(cmd, args) {
 }
 const programs = {
   executable: (args) => timed(exe, args),
-  'node dist/cli.js': (args) => timed(process.execPath, [path.join(root, 'dist/cli.js'), ...args]),
+  'node dist/cli.cjs': (args) => timed(process.execPath, [path.join(root, 'dist/cli.cjs'), ...args]),
 };
 const cases2 = {
   '--version': { args: ['--version'], docker: () => timed('docker', ['--version']) },

@@ -11,7 +11,7 @@ import { CLI, FLEET_CONFIG, FLEET_DIR, readFleet, removeTestContainers, runConta
 // (the fleet's engines reached as from a jump host: tcp, ssh, and h1's unix socket hard-linked in). There:
 // --version, hosts --json, and the cockpit in tmux showing the lines screen with all hosts up.
 // Also: the headless commands of the bundle (dist/) evaluate none of its UI modules, and the executable and
-// `node dist/cli.js` both run with the code cache V8 accepts.
+// `node dist/cli.cjs` both run with the code cache V8 accepts.
 
 const run = promisify(execFile);
 const hosts = readFleet().hosts.map((h) => h.name);
@@ -193,7 +193,7 @@ describe('the bundle (dist/): headless commands evaluate no UI code', () => {
     expect(modules.filter((m) => UI_INPUT.test(m))).toEqual([]);
   });
 
-  it('node dist/cli.js runs each bundle with the code cache the build made', async () => {
+  it('node dist/cli.cjs runs each bundle with the code cache the build made', async () => {
     const env = { ...process.env, DOCKPIT_CODE_CACHE_REPORT: '1' };
     const lite = await run(process.execPath, [CLI, '--version'], { encoding: 'utf8', env });
     expect(lite.stdout).toMatch(/^dockpit /);

@@ -61,4 +61,4 @@ cleanup() {
 }
 trap cleanup EXIT
 echo "try: n on a line (place a container), :ip (the pool), :plans (double11: a to apply, R to restore), / + an IP + Enter, ? (keys)"
-node "$here/../../dist/cli.js" --config "$config"
+node "$here/../../dist/cli.cjs" --config "$config"

@@ -20,8 +20,8 @@ export default function setup(): () => void {
   if (process.getuid?.() !== 0) {
     throw new Error('the test fleet needs root (it creates network namespaces and starts dockerd); run `npm test` as root');
   }
-  if (!fs.existsSync(path.resolve('dist/cli.js'))) {
-    throw new Error('dist/cli.js is missing: run `npm run build` (npm test does it first)');
+  if (!fs.existsSync(path.resolve('dist/cli.cjs'))) {
+    throw new Error('dist/cli.cjs is missing: run `npm run build` (npm test does it first)');
   }
   const hosts = process.env.DOCKPIT_FLEET_HOSTS ?? '3';
   // A developer rerunning one file keeps the fleet (DOCKPIT_KEEP_FLEET=1): when it is all up, use it rather

@@ -10,7 +10,7 @@ const FLEET_ID = process.env.DOCKPIT_FLEET_ID;
 /** Where fleet.sh keeps the fleet (DOCKPIT_FLEET_ID runs a separate one beside the default). */
 export const FLEET_DIR = process.env.DOCKPIT_FLEET_DIR ?? `/tmp/dockpit-fleet${FLEET_ID ? `-${FLEET_ID}` : ''}`;
 export const FLEET_SCRIPT = path.resolve('test/fleet/fleet.sh');
-export const CLI = path.resolve('dist/cli.js');
+export const CLI = path.resolve('dist/cli.cjs');
 
 export interface FleetHost {
   name: string;
