@@ -6,6 +6,15 @@ import path from 'node:path';
 const require = createRequire(import.meta.url);
 
 /**
+ * `from` replaced by `to` in a dependency's file, for the plugin named `plugin`. Where the text is not there any
+ * more (the package changed), the build stops rather than ship the file unedited.
+ */
+function edit(plugin, file, text, from, to) {
+  if (!text.includes(from)) throw new Error(`${file}: "${from.slice(0, 60)}" not found (the package changed?): update ${plugin}`);
+  return text.replace(from, to);
+}
+
+/**
  * Native addons are never bundled and never loaded: ssh2 tries `cpu-features` and its own
  * `sshcrypto.node` inside try/catch and falls back to JavaScript (issue 16: nothing may need a
  * compiler or a .node file on the jump host). The stub throws where the require happens, which is
@@ -112,11 +121,7 @@ export const inkWithoutDevtools = {
         ["await import('./devtools.js');", "throw Object.assign(new Error('react-devtools-core is not in the dockpit executable'), { code: 'ERR_MODULE_NOT_FOUND' });"],
         ['? await loadPackageJson()', "? { name: 'ink', version: undefined }"],
       ];
-      let text = fs.readFileSync(args.path, 'utf8');
-      for (const [from, to] of edits) {
-        if (!text.includes(from)) throw new Error(`${args.path}: "${from}" not found (Ink changed?)`);
-        text = text.replace(from, to);
-      }
+      const text = edits.reduce((t, [from, to]) => edit('inkWithoutDevtools', args.path, t, from, to), fs.readFileSync(args.path, 'utf8'));
       return { contents: text, loader: 'js' };
     });
   },
@@ -164,19 +169,12 @@ export const modemLazyDebug = {
   name: 'modem-lazy-debug',
   setup(build) {
     build.onLoad({ filter: /[\\/]docker-modem[\\/]lib[\\/]modem\.js$/ }, (args) => {
-      const text = fs.readFileSync(args.path, 'utf8');
       const eager = "debug('Sending: %s', util.inspect(options, {";
-      if (!text.includes(eager)) throw new Error(`${args.path}: the eager debug line is gone (docker-modem changed?): update modemLazyDebug`);
-      return { contents: text.replace(eager, `debug.enabled && ${eager}`), loader: 'js', resolveDir: path.dirname(args.path) };
+      const text = edit('modemLazyDebug', args.path, fs.readFileSync(args.path, 'utf8'), eager, `debug.enabled && ${eager}`);
+      return { contents: text, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
-
-/** Where a text edit of a dependency's file did not apply: the build stops rather than ship it unedited. */
-function edit(file, text, from, to) {
-  if (!text.includes(from)) throw new Error(`${file}: "${from.slice(0, 60)}" not found (the package changed?): update terminalTextFastPaths`);
-  return text.replace(from, to);
-}
 
 /** `const name = new Intl.Segmenter(args);` made on its first use: ICU's break rules load in 15–35 ms. */
 function lazySegmenter(file, text) {
@@ -236,7 +234,7 @@ export const terminalTextFastPaths = {
     build.onResolve({ filter: /^string-width$/ }, (args) => (/[\\/]node_modules[\\/]wrap-ansi[\\/]/.test(args.importer) ? { path: stringWidth8 } : undefined));
     build.onLoad({ filter: new RegExp(`${sep}node_modules${sep}string-width${sep}index\\.js$`) }, (args) => {
       let text = lazyPropertyRegexes(args.path, lazySegmenter(args.path, fs.readFileSync(args.path, 'utf8')));
-      text = edit(args.path, text, '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n',
+      text = edit('terminalTextFastPaths', args.path, text, '\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n',
         `\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n\tif (ambiguousIsNarrow && /^[${SINGLE_NARROW}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n`);
       return { contents: text, loader: 'js' };
     });
@@ -246,7 +244,7 @@ export const terminalTextFastPaths = {
     }));
     build.onLoad({ filter: new RegExp(`${sep}@alcalzone${sep}ansi-tokenize${sep}build${sep}tokenize\\.js$`) }, (args) => {
       let text = lazySegmenter(args.path, fs.readFileSync(args.path, 'utf8'));
-      text = edit(args.path, text, 'of segmenter.segment(str)) {', 'of segmentsOf(str)) {');
+      text = edit('terminalTextFastPaths', args.path, text, 'of segmenter.segment(str)) {', 'of segmentsOf(str)) {');
       text += `
 function segmentsOf(str) {
     if (!/^[\\x1b${SINGLE_NARROW}]*$/.test(str)) return segmenter.segment(str);
@@ -259,7 +257,7 @@ function segmentsOf(str) {
     });
     build.onLoad({ filter: new RegExp(`${sep}@alcalzone${sep}ansi-tokenize${sep}build${sep}styledChars\\.js$`) }, (args) => {
       let text = fs.readFileSync(args.path, 'utf8');
-      text = edit(args.path, text, '        else {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));', '        else if (!isSameStyle(chars[i - 1].styles, char.styles)) {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));');
+      text = edit('terminalTextFastPaths', args.path, text, '        else {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));', '        else if (!isSameStyle(chars[i - 1].styles, char.styles)) {\n            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));');
       text += `
 function isSameStyle(from, to) {
     if (from === to) return true;
